@@ -1,0 +1,15 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ActionClients } from './actions/ContainmentAction';
+import type { Notifier } from './notify/Alert';
+import type { Guardrails } from './policies/Guardrails';
+import type { ResponsePolicy } from './policies/ResponsePolicy';
+
+/** Every side effect and setting respond() uses, in one object. Only src/aws/createDeps.ts builds the real one. */
+export interface Deps {
+  clients: ActionClients;
+  notifier: Notifier;
+  policies: readonly ResponsePolicy[];
+  guardrails: Guardrails;
+  logger: Logger;
+  now: () => Date;
+}

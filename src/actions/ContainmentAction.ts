@@ -1,0 +1,40 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { CredentialIncident, CredentialKind } from '../events/CredentialIncident';
+import type { ActionType } from '../policies/ResponsePolicy';
+
+/** The SDK clients actions may use, already pointed at the account that owns the credential. */
+export interface ActionClients {
+  iam: IAMClient;
+}
+
+export interface ActionContext {
+  incident: CredentialIncident;
+  /** The moment the response runs; session revocation denies tokens issued before it. */
+  now: Date;
+}
+
+export type ActionStatus = 'done' | 'skipped' | 'failed';
+
+export interface ActionResult {
+  type: ActionType | 'notify';
+  status: ActionStatus;
+  /** What the action touched or would touch: a key id, a user or role name, a topic. */
+  target: string;
+  /** For people: what happened, or why not. */
+  reason: string;
+}
+
+/**
+ * A containment step. It declares the IAM permissions it needs (a test holds serverless.yml to exactly these)
+ * and the credential kinds it can contain, and it touches only the credential in the incident.
+ */
+export interface ContainmentAction<T extends ActionType = ActionType> {
+  type: T;
+  permissions: readonly string[];
+  appliesTo: readonly CredentialKind[];
+  /** What the action would touch, for reports of steps not taken. */
+  targetOf(incident: CredentialIncident): string;
+  /** A phrase for "would have …" reports, e.g. "deactivate access key AKIA…". */
+  describe(incident: CredentialIncident): string;
+  run(context: ActionContext, clients: ActionClients): Promise<Omit<ActionResult, 'type'>>;
+}

@@ -1,0 +1,27 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+export interface ClientOptions {
+  region: string;
+  /** A local emulator's URL; absent in AWS. */
+  endpoint?: string;
+  /** Explicit credentials (the sandbox's dummy ones); absent in AWS, where the function's role is used. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * SDK clients with the SDK's own adaptive retry strategy (bounded attempts, client-side rate limiting under
+ * throttling): no retry loops of our own.
+ */
+export function createClients({ region, endpoint, credentials }: ClientOptions) {
+  const common = {
+    region,
+    maxAttempts: 4,
+    retryMode: 'adaptive',
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+  // IAM is a global service whose API lives in us-east-1 (aws partition).
+  return { iam: new IAMClient({ ...common, region: 'us-east-1' }), sns: new SNSClient(common) };
+}
+export type Clients = ReturnType<typeof createClients>;

@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Deps } from '../Deps';
+import { snsNotifier } from '../notify/snsNotifier';
+import { defaultPolicies } from '../policies/defaultPolicies';
+import type { Guardrails } from '../policies/Guardrails';
+import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
+import { createClients, type ClientOptions, type Clients } from './createClients';
+
+export interface DepsSettings extends ClientOptions {
+  topicArn: string;
+  guardrails: Guardrails;
+  policies?: readonly ResponsePolicy[];
+  logger?: Logger;
+  /** Clients already built (tests record their calls); by default they are made from the client options. */
+  clients?: Clients;
+}
+
+/** The composition root: real SDK clients, the SNS notifier, the validated policies. */
+export function createDeps({ topicArn, guardrails, policies = defaultPolicies, logger, clients: given, ...clientOptions }: DepsSettings): Deps {
+  const clients = given ?? createClients(clientOptions);
+  return {
+    clients: { iam: clients.iam },
+    notifier: snsNotifier(clients.sns, topicArn),
+    // Parsed when deps are built (at cold start in Lambda): a policy set that does not validate stops the
+    // function before it can act wrongly.
+    policies: ResponsePolicySet.parse(policies),
+    guardrails,
+    logger: logger ?? new Logger({ serviceName: 'keystop' }),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,12 @@
+import { loadConfig } from './Config';
+import { createDeps } from './createDeps';
+
+const config = loadConfig(process.env);
+
+/** Built once per Lambda container, at cold start: config and policies are validated before the first event. */
+export const productionDeps = createDeps({
+  region: config.AWS_REGION,
+  endpoint: config.AWS_ENDPOINT_URL,
+  topicArn: config.KEYSTOP_ALERT_TOPIC_ARN,
+  guardrails: { dryRun: config.KEYSTOP_DRY_RUN, exemptPrincipals: config.KEYSTOP_EXEMPT_PRINCIPALS },
+});

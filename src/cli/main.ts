@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { formatSandboxReport } from './formatSandboxReport';
+import { runSandbox, type SandboxEvent } from './runSandbox';
+
+const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
+export const demoExamples = ['guardduty-tor-ip-caller.json', 'guardduty-sample-finding.json', 'guardduty-ec2-finding.json'];
+
+async function readEvents(files: string[]): Promise<SandboxEvent[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { name: basename(file), event: JSON.parse(await readFile(file, 'utf8')) as unknown };
+      } catch (error) {
+        throw new Error(`cannot read event file ${file}: ${(error as Error).message}`);
+      }
+    }),
+  );
+}
+
+export function buildProgram(): Command {
+  const program = new Command('keystop')
+    .description('Contain leaked AWS credentials: deactivate exactly the compromised key and alert responders.')
+    .showHelpAfterError();
+
+  program
+    .command('sandbox')
+    .description('What would Keystop do with these events? Runs them on a local AWS emulator, never a real account.')
+    .argument('<event.json...>', 'EventBridge events, run in order in one sandbox')
+    .option('--json', 'print one JSON object per event, one per line')
+    .option('--endpoint <url>', 'use an emulator already running at this URL instead of starting one')
+    .option('--dry-run', 'run with the global dry-run switch on')
+    .addOption(new Option('--verbose', "print the responder's log lines").default(false))
+    .action(async (files: string[], options: { json?: boolean; endpoint?: string; dryRun?: boolean; verbose: boolean }) => {
+      const reports = await runSandbox(await readEvents(files), {
+        endpoint: options.endpoint,
+        verbose: options.verbose,
+        guardrails: { dryRun: options.dryRun ?? false, exemptPrincipals: [] },
+      });
+      for (const report of reports) {
+        process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatSandboxReport(report)}\n\n`);
+      }
+    });
+
+  program
+    .command('demo')
+    .description('Run the sandbox on bundled example findings and explain what happens.')
+    .action(async () => {
+      const events = await readEvents(demoExamples.map((file) => join(examplesDir, file)));
+      process.stdout.write(
+        'Keystop demo: three GuardDuty findings on a local AWS emulator (moto server). For each finding the sandbox\n' +
+          'creates the IAM user it names with two active keys: one stands in for the leaked key, the other is a decoy\n' +
+          'that Keystop must leave alone. Alerts are read back from an SQS queue subscribed to the alert topic.\n\n',
+      );
+      const reports = await runSandbox(events);
+      for (const report of reports) process.stdout.write(`${formatSandboxReport(report)}\n\n`);
+    });
+
+  return program;
+}
+
+await buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`keystop: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });

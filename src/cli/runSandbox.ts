@@ -1,0 +1,145 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { ActionResult } from '../actions/ContainmentAction';
+import { createDeps } from '../aws/createDeps';
+import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
+import type { CredentialIncident } from '../events/CredentialIncident';
+import { eventSources } from '../events/eventSources';
+import { parseEvent } from '../events/parseEvent';
+import { makeHandler } from '../handlers/makeHandler';
+import type { IncidentResponse, Outcome } from '../IncidentResponse';
+import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../local/localClients';
+import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
+import { startLocalAws } from '../local/startLocalAws';
+import type { Guardrails } from '../policies/Guardrails';
+
+export interface SandboxEvent {
+  name: string;
+  event: unknown;
+}
+
+/** What Keystop did with one event in the sandbox. The JSON contract of `keystop sandbox --json`. */
+export interface SandboxReport {
+  event: string;
+  outcome: Outcome;
+  reason: string;
+  explanation: string;
+  incident: CredentialIncident | null;
+  policy: string | null;
+  actions: ActionResult[];
+  principals: PrincipalState[];
+  /** The seeded principals just before the event ran, to show what it changed. */
+  principalsBefore: PrincipalState[];
+  notifications: DeliveredAlert[];
+  /** When one event carries several incidents (Security Hub), the responses to the others. */
+  more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'more'>[];
+}
+
+export interface SandboxOptions {
+  /** An emulator already running; otherwise one is started and stopped. */
+  endpoint?: string;
+  guardrails?: Guardrails;
+  /** Log lines from the responder, as Lambda would write them. */
+  verbose?: boolean;
+}
+
+/**
+ * "What would Keystop do with this event?" — without a real account: on a local emulator, seed what the event names,
+ * run the event through the Lambda handler's code path, and read back the state and the alerts.
+ */
+export async function runSandbox(events: SandboxEvent[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
+  const emulator = options.endpoint ? undefined : await startLocalAws();
+  const endpoint = options.endpoint ?? emulator!.endpoint;
+  try {
+    const clients = localClients(endpoint);
+    const sink = await createAlertSink(clients);
+    const seeder = new CredentialSeeder(clients.iam, LOCAL_ACCOUNT_ID);
+    const deps = createDeps({
+      region: LOCAL_REGION,
+      endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      topicArn: sink.topicArn,
+      guardrails: options.guardrails ?? { dryRun: false, exemptPrincipals: [] },
+      logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
+    });
+    const reports: SandboxReport[] = [];
+    for (const { name, event } of events) {
+      const { responses, before } = await runOne(event, seeder, deps);
+      const [first, ...rest] = responses;
+      reports.push({
+        event: name,
+        ...summary(first!),
+        principals: await seeder.state(),
+        principalsBefore: before,
+        notifications: await sink.drain(),
+        ...(rest.length > 0 ? { more: rest.map(summary) } : {}),
+      });
+    }
+    return reports;
+  } finally {
+    await emulator?.stop();
+  }
+}
+
+function summary(response: IncidentResponse) {
+  return {
+    outcome: response.outcome,
+    reason: response.reason,
+    explanation: response.explanation,
+    incident: response.incident,
+    policy: response.policy ?? null,
+    actions: response.actions,
+  };
+}
+
+async function runOne(
+  event: unknown,
+  seeder: CredentialSeeder,
+  deps: ReturnType<typeof createDeps>,
+): Promise<{ responses: IncidentResponse[]; before: PrincipalState[] }> {
+  const raw = (typeof event === 'object' && event !== null ? event : {}) as { source?: unknown; 'detail-type'?: unknown };
+  const source = eventSources.find((candidate) => candidate.recognizes(raw));
+  if (source === undefined) {
+    const detail = `no Keystop handler subscribes to source ${String(raw.source)} / ${String(raw['detail-type'])}`;
+    return { responses: [failure('ignored', 'not-a-credential-finding', detail)], before: await seeder.state() };
+  }
+  let before: PrincipalState[] = [];
+  try {
+    // Seed what the event names (parsed and adapted purely, no AWS call), then run the rewritten event for real.
+    const adapted = source.adapt(parseEvent(source.name, source.schema, event));
+    if (adapted.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
+    before = await seeder.state();
+    const handler = makeHandler(source, deps);
+    return { responses: await handler(seeder.rewrite(event), lambdaContext()), before };
+  } catch (error) {
+    const responses =
+      error instanceof ContainmentFailedError || error instanceof NotificationFailedError
+        ? [error.response]
+        : error instanceof MalformedEventError
+          ? [failure('failed', 'malformed-event', error.message)]
+          : [failure('failed', 'error', messageOf(error))];
+    return { responses, before };
+  }
+}
+
+function failure(outcome: Outcome, reason: string, explanation: string): IncidentResponse {
+  return { outcome, reason, explanation, incident: null, policy: undefined, actions: [] };
+}
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'keystop-sandbox',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:keystop-sandbox`,
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/keystop-sandbox',
+    logStreamName: 'sandbox',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

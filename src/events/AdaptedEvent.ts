@@ -1,0 +1,21 @@
+import type { CredentialIncident } from './CredentialIncident';
+
+/**
+ * What an adapter makes of one event: the incidents it reports, or why it is not ours.
+ * "Not ours" is a normal outcome (logged at info), not an error.
+ */
+export type AdaptedEvent =
+  | { kind: 'incidents'; incidents: CredentialIncident[] }
+  | { kind: 'ignored'; reason: IgnoredReason; detail: string };
+
+export type IgnoredReason =
+  | 'not-a-credential-finding'
+  | 'not-a-guardduty-finding'
+  | 'finding-not-new'
+  | 'unknown-credential'
+  | 'not-a-compromise-signal';
+
+export const incidents = (list: CredentialIncident[]): AdaptedEvent =>
+  list.length > 0 ? { kind: 'incidents', incidents: list } : ignored('not-a-credential-finding', 'the event names no credential');
+
+export const ignored = (reason: IgnoredReason, detail: string): AdaptedEvent => ({ kind: 'ignored', reason, detail });

@@ -1,0 +1,92 @@
+/**
+ * The one domain type the response core sees. Every adapter in src/events turns what AWS sent into
+ * zero or more of these; nothing below respond() knows which service reported the incident.
+ */
+
+export const credentialKinds = ['long-term-key', 'user-session', 'role-session', 'federated-session', 'root'] as const;
+export type CredentialKind = (typeof credentialKinds)[number];
+
+/**
+ * The credential that is compromised, discriminated on what decides its containment:
+ * a long-term key can be deactivated; sessions can only be cut off by a TokenIssueTime deny on
+ * their principal; root can only be alerted on.
+ */
+export type Credential =
+  /** userName is absent when the report names only the key (AWS Health's minimal shape): the owner is looked up. */
+  | { kind: 'long-term-key'; accessKeyId: string; userName?: string }
+  /** accessKeyId is absent for a console session that GuardDuty reports without one. */
+  | { kind: 'user-session'; accessKeyId?: string; userName: string }
+  | { kind: 'role-session'; accessKeyId: string; roleName: string; sessionName?: string }
+  | { kind: 'federated-session'; accessKeyId: string; principalName: string }
+  | { kind: 'root'; accessKeyId?: string };
+
+export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail'] as const;
+export type IncidentSource = (typeof incidentSources)[number];
+
+export type SeverityLabel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+/** Where the attacker was seen, as far as the report says. All optional: not every source knows. */
+export interface Evidence {
+  sourceIp?: string;
+  country?: string;
+  city?: string;
+  asnOrg?: string;
+  isp?: string;
+  api?: string;
+  serviceName?: string;
+  userAgent?: string;
+  exposedUrl?: string;
+  description?: string;
+}
+
+export interface CredentialIncident {
+  /** Stable across redeliveries of the same report: `<source>:<account>:<finding or event id>`. */
+  id: string;
+  source: IncidentSource;
+  /** The finding type or event code, e.g. `UnauthorizedAccess:IAMUser/TorIPCaller`. */
+  type: string;
+  /** One scale for every source: GuardDuty's 0–10. */
+  severity: number;
+  severityLabel: SeverityLabel;
+  /** The account that owns the credential (GuardDuty's detail.accountId, not the envelope's account). */
+  accountId: string;
+  region: string;
+  /** When the activity was observed (ISO 8601). */
+  observedAt: string;
+  credential: Credential;
+  /** A generated sample finding: never contained, whatever the policies say. */
+  sample: boolean;
+  /** A backup-region delivery of an event already delivered in its primary region. */
+  backupDelivery: boolean;
+  title: string;
+  evidence: Evidence;
+  /** Identifiers of the report itself, for links and audit. */
+  origin: { findingId: string; findingArn?: string; eventId: string };
+}
+
+export function severityLabelOf(severity: number): SeverityLabel {
+  if (severity >= 9) return 'CRITICAL';
+  if (severity >= 7) return 'HIGH';
+  if (severity >= 4) return 'MEDIUM';
+  return 'LOW';
+}
+
+/** The name of the IAM principal that holds the credential, when there is one. */
+export function principalNameOf(credential: Credential): string | undefined {
+  switch (credential.kind) {
+    case 'long-term-key':
+    case 'user-session':
+      return credential.userName;
+    case 'role-session':
+      return credential.roleName;
+    case 'federated-session':
+      return credential.principalName;
+    case 'root':
+      return undefined;
+  }
+}
+
+/** Long-term keys start AKIA; temporary STS credentials start ASIA and cannot be deactivated. */
+export function isTemporaryKey(accessKeyId: string): boolean {
+  return accessKeyId.startsWith('ASIA');
+}

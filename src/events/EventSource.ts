@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import type { AdaptedEvent } from './AdaptedEvent';
+
+/** A kind of event Keystop consumes: its schema at the edge and its pure adapter to incidents. */
+export interface EventSource<S extends z.ZodType = z.ZodType> {
+  name: string;
+  schema: S;
+  adapt(event: z.infer<S>): AdaptedEvent;
+  /** Whether a raw event looks like this source's (EventBridge source and detail-type), for the CLI's routing. */
+  recognizes(event: { source?: unknown; 'detail-type'?: unknown }): boolean;
+}
+
+export function eventSource<S extends z.ZodType>(source: EventSource<S>): EventSource<S> {
+  return source;
+}

@@ -1,0 +1,89 @@
+import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
+import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
+import { compact } from './compact';
+
+/** Turns a GuardDuty finding into the incident it reports, or says why it is not ours. */
+export function fromGuardDuty(event: GuardDutyFindingEvent): AdaptedEvent {
+  const incident = incidentFromFinding(event.detail, event.id);
+  if ('ignored' in incident) return ignored(incident.ignored, incident.detail);
+  return incidents([incident]);
+}
+
+type NotOurs = { ignored: 'not-a-credential-finding' | 'unknown-credential'; detail: string };
+
+/** Shared with the Security Hub adapter, whose findings wrap the same GuardDuty finding. */
+export function incidentFromFinding(finding: GuardDutyFinding, eventId: string): CredentialIncident | NotOurs {
+  const details = finding.resource.accessKeyDetails;
+  if (finding.resource.resourceType !== 'AccessKey' || details === undefined) {
+    return {
+      ignored: 'not-a-credential-finding',
+      detail: `${finding.type} is about a resource of type ${finding.resource.resourceType}, not a credential`,
+    };
+  }
+  const credential = credentialFrom(details);
+  if (credential === undefined) {
+    return {
+      ignored: 'unknown-credential',
+      detail: `${finding.type} names principal type ${details.userType} without a key or principal name`,
+    };
+  }
+  const api = finding.service?.action?.awsApiCallAction;
+  const remote = api?.remoteIpDetails;
+  const sample = finding.service?.additionalInfo?.sample;
+  return {
+    id: `guardduty:${finding.accountId}:${finding.id}`,
+    source: 'guardduty',
+    type: finding.type,
+    severity: finding.severity,
+    severityLabel: severityLabelOf(finding.severity),
+    accountId: finding.accountId,
+    region: finding.region,
+    observedAt: finding.service?.eventLastSeen ?? finding.updatedAt ?? finding.createdAt ?? new Date(0).toISOString(),
+    credential,
+    sample: sample === true || sample === 'true',
+    backupDelivery: false,
+    title: finding.title ?? finding.type,
+    evidence: compact({
+      sourceIp: remote?.ipAddressV4 ?? remote?.ipAddressV6,
+      country: remote?.country?.countryName,
+      city: remote?.city?.cityName,
+      asnOrg: remote?.organization?.asnOrg,
+      isp: remote?.organization?.isp,
+      api: api?.api,
+      serviceName: api?.serviceName,
+      userAgent: api?.userAgent?.fullUserAgent,
+      description: finding.description,
+    }),
+    origin: { findingId: finding.id, findingArn: finding.arn, eventId },
+  };
+}
+
+type AccessKeyDetails = NonNullable<GuardDutyFinding['resource']['accessKeyDetails']>;
+
+function credentialFrom(details: AccessKeyDetails): Credential | undefined {
+  const { accessKeyId, userName, userType, principalId } = details;
+  switch (userType) {
+    case 'Root':
+      return accessKeyId ? { kind: 'root', accessKeyId } : { kind: 'root' };
+    case 'IAMUser':
+      if (!userName) return undefined;
+      if (accessKeyId === undefined) return { kind: 'user-session', userName };
+      return isTemporaryKey(accessKeyId)
+        ? { kind: 'user-session', accessKeyId, userName }
+        : { kind: 'long-term-key', accessKeyId, userName };
+    case 'AssumedRole': {
+      // For a role session GuardDuty's userName is the role name; principalId is AROA…:<session name>.
+      if (!userName || !accessKeyId) return undefined;
+      const sessionName = principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined;
+      return sessionName
+        ? { kind: 'role-session', accessKeyId, roleName: userName, sessionName }
+        : { kind: 'role-session', accessKeyId, roleName: userName };
+    }
+    case 'FederatedUser':
+      if (!userName || !accessKeyId) return undefined;
+      return { kind: 'federated-session', accessKeyId, principalName: userName };
+    default:
+      return undefined;
+  }
+}

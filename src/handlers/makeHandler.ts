@@ -1,0 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Deps } from '../Deps';
+import type { EventSource } from '../events/EventSource';
+import { parseEvent } from '../events/parseEvent';
+import type { IncidentResponse } from '../IncidentResponse';
+import { respond } from '../respond';
+import { alertOnFailure } from './alertOnFailure';
+
+/** The one pipeline every source goes through: log context → alert on failure → parse → adapt → respond. */
+export function makeHandler<S extends EventSource>(source: S, deps: Deps) {
+  return middy<unknown, IncidentResponse[]>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(alertOnFailure(deps))
+    .handler((event) => respond(source.adapt(parseEvent(source.name, source.schema, event)), deps));
+}

@@ -1,0 +1,157 @@
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  ListAccessKeysCommand,
+  ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
+  NoSuchEntityException,
+  GetRoleCommand,
+  GetUserCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import type { CredentialIncident } from '../events/CredentialIncident';
+
+/** A principal the sandbox created, and which of its keys stand in for keys that events named. */
+interface SeededPrincipal {
+  kind: 'user' | 'role';
+  name: string;
+  namedKeys: Set<string>;
+}
+
+export interface PrincipalState {
+  kind: 'user' | 'role';
+  name: string;
+  keys: { accessKeyId: string; status: string; named: boolean }[];
+  inlinePolicies: string[];
+}
+
+/**
+ * Seeds, on the local emulator, the principals that incidents name: for a key, its user with a real key standing in
+ * for the named one plus an active decoy key that must stay untouched. It remembers which seeded key stands in for
+ * which reported key id, so several events naming the same key meet the same seeded key.
+ */
+export class CredentialSeeder {
+  private readonly standIns = new Map<string, string>();
+  private readonly principals = new Map<string, SeededPrincipal>();
+  private generatedOwners = 0;
+
+  constructor(
+    private readonly iam: IAMClient,
+    private readonly accountId: string,
+  ) {}
+
+  /** Reported key id → seeded key id, for rewriting events. */
+  get keyIds(): ReadonlyMap<string, string> {
+    return this.standIns;
+  }
+
+  async seed(incident: CredentialIncident): Promise<void> {
+    const { credential } = incident;
+    switch (credential.kind) {
+      case 'long-term-key': {
+        if (this.standIns.has(credential.accessKeyId)) return;
+        // When the event names only the key, its owner gets a generated name: the responder must find it itself.
+        const userName = credential.userName ?? `sandbox-key-owner-${++this.generatedOwners}`;
+        const user = await this.ensurePrincipal('user', userName);
+        const standIn = await this.createKey(userName, user);
+        this.standIns.set(credential.accessKeyId, standIn);
+        user.namedKeys.add(standIn);
+        return;
+      }
+      case 'user-session': {
+        // A user's session: the user, with a long-term key that session containment must leave alone.
+        const user = await this.ensurePrincipal('user', credential.userName);
+        if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
+        return;
+      }
+      case 'role-session':
+        await this.ensurePrincipal('role', credential.roleName);
+        return;
+      case 'federated-session':
+      case 'root':
+        return;
+    }
+  }
+
+  /** The event with every reported key id replaced by its seeded stand-in. */
+  rewrite<T>(event: T): T {
+    let text = JSON.stringify(event);
+    for (const [reported, seeded] of this.standIns) text = text.split(reported).join(seeded);
+    return JSON.parse(text) as T;
+  }
+
+  /** Every seeded principal as IAM has it now: keys with their status, inline policies. */
+  async state(): Promise<PrincipalState[]> {
+    const states: PrincipalState[] = [];
+    for (const principal of this.principals.values()) {
+      if (principal.kind === 'user') {
+        const keys = await this.keysOf(principal.name);
+        const { PolicyNames = [] } = await this.iam.send(new ListUserPoliciesCommand({ UserName: principal.name }));
+        states.push({
+          kind: 'user',
+          name: principal.name,
+          keys: keys.map((k) => ({
+            accessKeyId: k.AccessKeyId!,
+            status: k.Status!,
+            named: principal.namedKeys.has(k.AccessKeyId!),
+          })),
+          inlinePolicies: PolicyNames,
+        });
+      } else {
+        const { PolicyNames = [] } = await this.iam.send(new ListRolePoliciesCommand({ RoleName: principal.name }));
+        states.push({ kind: 'role', name: principal.name, keys: [], inlinePolicies: PolicyNames });
+      }
+    }
+    return states;
+  }
+
+  private async ensurePrincipal(kind: 'user' | 'role', name: string): Promise<SeededPrincipal> {
+    const id = `${kind}/${name}`;
+    const known = this.principals.get(id);
+    if (known) return known;
+    if (!(await this.exists(kind, name))) {
+      if (kind === 'user') await this.iam.send(new CreateUserCommand({ UserName: name }));
+      else await this.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: this.trustPolicy() }));
+    }
+    const principal: SeededPrincipal = { kind, name, namedKeys: new Set() };
+    this.principals.set(id, principal);
+    return principal;
+  }
+
+  private async exists(kind: 'user' | 'role', name: string): Promise<boolean> {
+    try {
+      if (kind === 'user') await this.iam.send(new GetUserCommand({ UserName: name }));
+      else await this.iam.send(new GetRoleCommand({ RoleName: name }));
+      return true;
+    } catch (error) {
+      if (error instanceof NoSuchEntityException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A key standing in for a reported one. A fresh user also gets a decoy key; IAM allows two keys per user, so a
+   * user named by two reported keys has its decoy become the second stand-in.
+   */
+  private async createKey(userName: string, user: SeededPrincipal): Promise<string> {
+    const existing = await this.keysOf(userName);
+    const spare = existing.find((k) => !user.namedKeys.has(k.AccessKeyId!));
+    if (existing.length >= 2 && spare) return spare.AccessKeyId!;
+    const { AccessKey } = await this.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    if (existing.length === 0) await this.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    return AccessKey!.AccessKeyId!;
+  }
+
+  private async keysOf(userName: string) {
+    const { AccessKeyMetadata = [] } = await this.iam.send(new ListAccessKeysCommand({ UserName: userName }));
+    return AccessKeyMetadata;
+  }
+
+  private trustPolicy(): string {
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${this.accountId}:root` }, Action: 'sts:AssumeRole' }],
+    });
+  }
+}

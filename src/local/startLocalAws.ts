@@ -1,0 +1,92 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A running local AWS emulator (moto server) on a loopback port. */
+export interface LocalAws {
+  endpoint: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export class LocalAwsUnavailableError extends Error {
+  override readonly name = 'LocalAwsUnavailableError';
+}
+
+const INSTALL_HINT =
+  "The local AWS emulator is moto's server. Install it with: pip install 'moto[server]' " +
+  '(or set KEYSTOP_PYTHON to a python3 that has it).';
+
+export interface StartOptions {
+  /** How long to wait for the emulator to answer; it usually takes 1–2 s. */
+  timeoutMs?: number;
+}
+
+/** Starts moto server on a free loopback port and resolves once it answers. Used by tests, the CLI and CI alike. */
+export async function startLocalAws({ timeoutMs = 30_000 }: StartOptions = {}): Promise<LocalAws> {
+  const python = process.env.KEYSTOP_PYTHON ?? 'python3';
+  const probe = spawnSync(python, ['-c', 'import moto.server'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? probe.error.message : probe.stderr.trim().split('\n').at(-1);
+    throw new LocalAwsUnavailableError(`cannot start the local AWS emulator (${why}). ${INSTALL_HINT}`);
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // AWS-managed policies (e.g. AWSCompromisedKeyQuarantineV2) exist in IAM only when moto loads them.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitUntilReady(endpoint, child, timeoutMs, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    pid: child.pid!,
+    stop: () => stopProcess(child),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not find a free loopback port');
+  return address.port;
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number, stderr: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new LocalAwsUnavailableError(`the local AWS emulator exited with code ${child.exitCode}: ${stderr()}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new LocalAwsUnavailableError(`the local AWS emulator did not answer within ${timeoutMs} ms: ${stderr()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}

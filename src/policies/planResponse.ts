@@ -1,0 +1,66 @@
+import type { CredentialIncident } from '../events/CredentialIncident';
+import { exemptionFor } from './exemptionFor';
+import type { Guardrails } from './Guardrails';
+import { matchesPolicy } from './matchesPolicy';
+import type { ActionSpec, ResponsePolicy } from './ResponsePolicy';
+
+/** Why the plan is what it is; the alert shows it. */
+export type PlanReason =
+  | 'matched'
+  | 'sample-finding'
+  | 'exempt-principal'
+  | 'dry-run'
+  | 'notify-only-policy'
+  | 'no-matching-policy';
+
+export interface ResponsePlan {
+  /** The policy that decided, if one matched. */
+  policy: string | undefined;
+  reason: PlanReason;
+  /** A sentence for people: why this plan. */
+  explanation: string;
+  /** Whether the steps are carried out (contain) or only reported (everything else). */
+  execute: boolean;
+  /** The containment steps the policy asks for, in order; the alert is always sent after them. */
+  steps: ActionSpec[];
+}
+
+/** Pure: which policy decides this incident, and which guardrail (if any) holds its actions back. */
+export function planResponse(
+  policies: readonly ResponsePolicy[],
+  incident: CredentialIncident,
+  guardrails: Guardrails,
+): ResponsePlan {
+  const policy = policies.find((candidate) => matchesPolicy(candidate.match, incident));
+  if (policy === undefined) {
+    return {
+      policy: undefined,
+      reason: 'no-matching-policy',
+      explanation: 'no response policy matches this incident; responders are alerted, nothing is changed',
+      execute: false,
+      steps: [],
+    };
+  }
+  const held = (reason: PlanReason, explanation: string): ResponsePlan => ({
+    policy: policy.name,
+    reason,
+    explanation,
+    execute: false,
+    steps: policy.actions,
+  });
+  if (incident.sample) {
+    return held('sample-finding', 'this is a generated sample finding: Keystop never contains on samples');
+  }
+  const exemption = exemptionFor(incident, guardrails.exemptPrincipals);
+  if (exemption !== undefined) {
+    return held('exempt-principal', `the principal is exempt from automatic containment (matches "${exemption}")`);
+  }
+  if (policy.mode === 'notify-only') {
+    return held('notify-only-policy', `policy "${policy.name}" only alerts: ${policy.description}`);
+  }
+  if (guardrails.dryRun || policy.mode === 'dry-run') {
+    const where = guardrails.dryRun ? 'Keystop runs in dry-run mode' : `policy "${policy.name}" is in dry-run mode`;
+    return held('dry-run', `${where}: nothing was changed; the actions below are what would have been done`);
+  }
+  return { policy: policy.name, reason: 'matched', explanation: policy.description, execute: true, steps: policy.actions };
+}

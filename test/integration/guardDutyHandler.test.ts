@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ContainmentFailedError, MalformedEventError } from '../../src/errors';
+import { guardDutySource } from '../../src/events/guardDutySource';
+import { makeHandler } from '../../src/handlers/makeHandler';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { lambdaContext } from '../support/lambdaContext';
+import { loadFixture } from '../support/loadFixture';
+import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+
+/** The Tor-caller fixture, naming the given key of the given user in the emulator's account. */
+function torFinding(userName: string, accessKeyId: string) {
+  const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+  event.detail.accountId = LOCAL_ACCOUNT_ID;
+  event.detail.resource.accessKeyDetails.userName = userName;
+  event.detail.resource.accessKeyDetails.accessKeyId = accessKeyId;
+  return event;
+}
+
+describe('GuardDuty handler against the local AWS emulator', () => {
+  it('deactivates exactly the key named in the finding and sends one alert about it', async () => {
+    // Prepare
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const handler = makeHandler(guardDutySource, deps);
+
+    // Act
+    const [response] = await handler(torFinding(userName, leaked), lambdaContext());
+
+    // Assess: IAM state
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    expect(response?.outcome).toBe('contained');
+    // Assess: exactly one message reached the subscribed queue, and it says what a responder needs
+    const alerts = await sink.drain();
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts;
+    for (const fact of [leaked, userName, LOCAL_ACCOUNT_ID, 'UnauthorizedAccess:IAMUser/TorIPCaller', '192.0.2.77']) {
+      expect(alert!.text).toContain(fact);
+    }
+    expect(alert!.text).toContain(`[done] deactivate-access-key ${leaked}: deactivated access key ${leaked} of user ${userName}`);
+    expect(alert!.text).not.toContain(decoy);
+    expect(alert!.subject).toMatch(/^Keystop CONTAINED: /);
+    expect(alert!.subject.length).toBeLessThanOrEqual(100);
+    expect(alert!.attributes).toEqual({
+      outcome: 'contained',
+      severity: 'MEDIUM',
+      account: LOCAL_ACCOUNT_ID,
+      source: 'guardduty',
+      credentialKind: 'long-term-key',
+    });
+  });
+
+  it('makes the containment call before any other AWS call', async () => {
+    const { clients, deps, calls } = await localResponder();
+    const { userName, leaked } = await userWithTwoKeys(clients.iam);
+
+    await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
+
+    expect(calls).toEqual(['IAM:UpdateAccessKey', 'SNS:Publish']);
+  });
+
+  it('alerts that containment failed, and throws so Lambda retries, when the named key does not exist', async () => {
+    const { clients, sink, deps } = await localResponder();
+    const { userName, decoy } = await userWithTwoKeys(clients.iam);
+    const handler = makeHandler(guardDutySource, deps);
+
+    const invocation = handler(torFinding(userName, 'AKIANOSUCHKEY0000001'), lambdaContext());
+
+    await expect(invocation).rejects.toBeInstanceOf(ContainmentFailedError);
+    const error = (await invocation.catch((e: unknown) => e)) as ContainmentFailedError;
+    expect(error.response.outcome).toBe('failed');
+    expect(error.response.actions[0]).toMatchObject({ type: 'deactivate-access-key', status: 'failed', target: 'AKIANOSUCHKEY0000001' });
+    const [alert, ...others] = await sink.drain();
+    expect(others).toHaveLength(0);
+    expect(alert!.subject).toMatch(/^Keystop containment FAILED: AKIANOSUCHKEY0000001/);
+    expect(alert!.text).toContain('could NOT be contained');
+    expect(alert!.text).toMatch(/NoSuchEntity/);
+    expect(alert!.text).toContain(
+      `aws iam update-access-key --user-name ${userName} --access-key-id AKIANOSUCHKEY0000001 --status Inactive`,
+    );
+    expect(alert!.attributes.outcome).toBe('failed');
+    expect((await keyStatuses(clients.iam, userName))[decoy]).toBe('Active');
+  });
+
+  it('rejects a malformed finding with an error naming the bad field, and calls no AWS API', async () => {
+    const { sink, deps, calls } = await localResponder();
+    const event = torFinding('someone', 'AKIAFIXTURELEAKED001');
+    event.detail.accountId = 'not-an-account';
+    delete event.detail.resource.accessKeyDetails.userType;
+
+    const invocation = makeHandler(guardDutySource, deps)(event, lambdaContext());
+
+    await expect(invocation).rejects.toBeInstanceOf(MalformedEventError);
+    await expect(invocation).rejects.toThrow(/detail\.accountId: must be a 12-digit AWS account id/);
+    await expect(invocation).rejects.toThrow(/detail\.resource\.accessKeyDetails\.userType/);
+    expect(calls).toEqual([]);
+    expect(await sink.drain()).toEqual([]);
+  });
+
+  it('ignores a finding about an EC2 instance without any AWS call', async () => {
+    const { deps, calls } = await localResponder();
+
+    const responses = await makeHandler(guardDutySource, deps)(loadFixture('guardduty/ec2-finding.json'), lambdaContext());
+
+    expect(responses).toEqual([
+      expect.objectContaining({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null }),
+    ]);
+    expect(calls).toEqual([]);
+  });
+});

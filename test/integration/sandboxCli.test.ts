@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../support/loadFixture';
+import { awsEndpoint } from '../support/localAws';
+
+const run = promisify(execFile);
+
+async function sandboxJson(...files: string[]) {
+  const { stdout } = await run('node', ['bin/keystop.mjs', 'sandbox', ...files, '--json', '--endpoint', awsEndpoint()]);
+  return stdout.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+describe('keystop sandbox --json', () => {
+  it('prints the contract for a finding that is contained: outcome, incident, actions, principals, notifications', async () => {
+    const [report, ...others] = await sandboxJson(fixturePath('guardduty/tor-ip-caller-long-term-key.json'));
+
+    expect(others).toEqual([]);
+    expect(report).toMatchObject({
+      outcome: 'contained',
+      reason: 'matched',
+      incident: {
+        source: 'guardduty',
+        type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
+        accountId: '111122223333',
+        credential: { kind: 'long-term-key', userName: 'build-bot' },
+      },
+    });
+    const seededKey: string = report.incident.credential.accessKeyId;
+    expect(seededKey).toMatch(/^AKIA/);
+    expect(seededKey).not.toBe('AKIAFIXTURELEAKED001');
+    expect(report.actions).toEqual([
+      { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot` },
+      expect.objectContaining({ type: 'notify', status: 'done' }),
+    ]);
+    const [user] = report.principals;
+    expect(user).toMatchObject({ kind: 'user', name: 'build-bot', inlinePolicies: [] });
+    expect(user.keys).toHaveLength(2);
+    expect(user.keys).toContainEqual({ accessKeyId: seededKey, status: 'Inactive', named: true });
+    expect(user.keys).toContainEqual({ accessKeyId: expect.not.stringMatching(seededKey), status: 'Active', named: false });
+    expect(report.notifications).toHaveLength(1);
+    expect(report.notifications[0].subject).toContain(seededKey);
+    expect(report.notifications[0].attributes).toMatchObject({ outcome: 'contained', credentialKind: 'long-term-key' });
+  });
+
+  it('reports a sample finding as notified, with the key still active, and an EC2 finding as ignored', async () => {
+    const [sample, ec2] = await sandboxJson(fixturePath('guardduty/sample-finding.json'), fixturePath('guardduty/ec2-finding.json'));
+
+    expect(sample).toMatchObject({ outcome: 'notified', reason: 'sample-finding' });
+    expect(sample.actions[0]).toMatchObject({ type: 'deactivate-access-key', status: 'skipped' });
+    expect(sample.principals[0].keys.every((k: { status: string }) => k.status === 'Active')).toBe(true);
+    expect(ec2).toMatchObject({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null, actions: [], notifications: [] });
+  });
+
+  it('meets the same seeded key when two events name the same key', async () => {
+    const file = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
+
+    const [first, second] = await sandboxJson(file, file);
+
+    expect(second.incident.credential.accessKeyId).toBe(first.incident.credential.accessKeyId);
+    expect(second.principals[0].keys).toHaveLength(2);
+  });
+
+  it('fails with a clear message for a file that is not JSON', async () => {
+    await expect(run('node', ['bin/keystop.mjs', 'sandbox', 'package.json.missing', '--json', '--endpoint', awsEndpoint()])).rejects.toMatchObject({
+      stderr: expect.stringContaining('cannot read event file package.json.missing'),
+    });
+  });
+});

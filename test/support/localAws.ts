@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { inject } from 'vitest';
+import { createDeps } from '../../src/aws/createDeps';
+import type { Deps } from '../../src/Deps';
+import { createAlertSink } from '../../src/local/createAlertSink';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import type { Guardrails } from '../../src/policies/Guardrails';
+import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+
+/** The emulator started by globalSetup. */
+export const awsEndpoint = () => inject('awsEndpoint');
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey". */
+export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>): string[] {
+  const calls: string[] = [];
+  for (const [service, client] of Object.entries(clients)) {
+    client.middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        calls.push(`${service}:${String(context.commandName).replace(/Command$/, '')}`);
+        return next(args);
+      },
+      { step: 'initialize', name: `record-${service}` },
+    );
+  }
+  return calls;
+}
+
+/** Real SDK clients over HTTP to the emulator, an alert topic with a subscribed queue, and deps wired to them. */
+export async function localResponder(
+  options: { guardrails?: Partial<Guardrails>; policies?: readonly ResponsePolicy[] } = {},
+) {
+  const endpoint = awsEndpoint();
+  const clients = localClients(endpoint);
+  const sink = await createAlertSink(clients);
+  // The responder gets clients of its own, so that what it sends can be recorded apart from the test's set-up.
+  const { iam, sns } = localClients(endpoint);
+  const calls = recordCalls({ IAM: iam, SNS: sns });
+  const deps: Deps = createDeps({
+    clients: { iam, sns },
+    region: LOCAL_REGION,
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    topicArn: sink.topicArn,
+    guardrails: { dryRun: false, exemptPrincipals: [], ...options.guardrails },
+    policies: options.policies,
+    logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
+  });
+  return { endpoint, clients, sink, deps, calls };
+}
+
+/** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */
+export async function userWithTwoKeys(iam: IAMClient, userName = uniqueName('alice')) {
+  await iam.send(new CreateUserCommand({ UserName: userName }));
+  const leaked = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
+  const decoy = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
+  return { userName, leaked, decoy };
+}
+
+/** Each key of a user with its status, as IAM has it now. */
+export async function keyStatuses(iam: IAMClient, userName: string): Promise<Record<string, string>> {
+  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  return Object.fromEntries(AccessKeyMetadata.map((k) => [k.AccessKeyId!, k.Status!]));
+}

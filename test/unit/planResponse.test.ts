@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { CredentialIncident } from '../../src/events/CredentialIncident';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { noGuardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
+
+function incident(overrides: Partial<CredentialIncident> = {}): CredentialIncident {
+  return {
+    id: 'guardduty:111122223333:f1',
+    source: 'guardduty',
+    type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
+    severity: 5,
+    severityLabel: 'MEDIUM',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    observedAt: '2026-10-02T08:16:45Z',
+    credential: { kind: 'long-term-key', accessKeyId: 'AKIAPLANNERTEST00001', userName: 'build-bot' },
+    sample: false,
+    backupDelivery: false,
+    title: 't',
+    evidence: {},
+    origin: { findingId: 'f1', eventId: 'e1' },
+    ...overrides,
+  };
+}
+
+describe('Planner', () => {
+  it('contains a key GuardDuty saw used from Tor, under the policy that matched', () => {
+    expect(planResponse(defaultPolicies, incident(), noGuardrails)).toMatchObject({
+      policy: 'guardduty-key-used-by-attacker',
+      reason: 'matched',
+      execute: true,
+      steps: [{ type: 'deactivate-access-key' }],
+    });
+  });
+
+  it('never executes on a sample finding, whatever the policy says', () => {
+    expect(planResponse(defaultPolicies, incident({ sample: true }), noGuardrails)).toMatchObject({
+      reason: 'sample-finding',
+      execute: false,
+    });
+  });
+
+  it('holds back exempt principals, by name pattern and by ARN pattern, and says which exemption matched', () => {
+    const byName = planResponse(defaultPolicies, incident(), { dryRun: false, exemptPrincipals: ['build-*'] });
+    const byArn = planResponse(defaultPolicies, incident(), {
+      dryRun: false,
+      exemptPrincipals: ['arn:aws:iam::111122223333:user/build-bot'],
+    });
+    const other = planResponse(defaultPolicies, incident(), { dryRun: false, exemptPrincipals: ['deploy-*'] });
+
+    expect(byName).toMatchObject({ reason: 'exempt-principal', execute: false });
+    expect(byName.explanation).toContain('"build-*"');
+    expect(byArn).toMatchObject({ reason: 'exempt-principal', execute: false });
+    expect(other).toMatchObject({ reason: 'matched', execute: true });
+  });
+
+  it('only reports in dry-run', () => {
+    expect(planResponse(defaultPolicies, incident(), { dryRun: true, exemptPrincipals: [] })).toMatchObject({
+      reason: 'dry-run',
+      execute: false,
+      steps: [{ type: 'deactivate-access-key' }],
+    });
+  });
+
+  it('contains anomalous behaviour at HIGH severity and only alerts below it', () => {
+    const high = planResponse(defaultPolicies, incident({ type: 'Exfiltration:IAMUser/AnomalousBehavior', severity: 8 }), noGuardrails);
+    const medium = planResponse(defaultPolicies, incident({ type: 'Exfiltration:IAMUser/AnomalousBehavior', severity: 5 }), noGuardrails);
+
+    expect(high).toMatchObject({ policy: 'guardduty-anomalous-behavior-high', execute: true });
+    expect(medium).toMatchObject({ policy: 'guardduty-other-iam-findings', reason: 'notify-only-policy', execute: false });
+  });
+
+  it('alerts without acting when no policy matches', () => {
+    expect(planResponse([], incident(), noGuardrails)).toMatchObject({
+      policy: undefined,
+      reason: 'no-matching-policy',
+      execute: false,
+      steps: [],
+    });
+  });
+});
