@@ -3,7 +3,14 @@
  * zero or more of these; nothing below respond() knows which service reported the incident.
  */
 
-export const credentialKinds = ['long-term-key', 'user-session', 'role-session', 'federated-session', 'root'] as const;
+export const credentialKinds = [
+  'long-term-key',
+  'user-session',
+  'role-session',
+  'federated-session',
+  'iam-user',
+  'root',
+] as const;
 export type CredentialKind = (typeof credentialKinds)[number];
 
 /**
@@ -18,6 +25,11 @@ export type Credential =
   | { kind: 'user-session'; accessKeyId?: string; userName: string }
   | { kind: 'role-session'; accessKeyId: string; roleName: string; sessionName?: string }
   | { kind: 'federated-session'; accessKeyId: string; principalName: string }
+  /**
+   * A user is named but not the key: AWS attached its quarantine policy to the user, or Security Hub lost the key id.
+   * Only a policy that explicitly asks for `deactivate-user-keys` acts on it; by default it is alerted on.
+   */
+  | { kind: 'iam-user'; userName: string }
   | { kind: 'root'; accessKeyId?: string };
 
 export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail'] as const;
@@ -76,6 +88,7 @@ export function principalNameOf(credential: Credential): string | undefined {
   switch (credential.kind) {
     case 'long-term-key':
     case 'user-session':
+    case 'iam-user':
       return credential.userName;
     case 'role-session':
       return credential.roleName;

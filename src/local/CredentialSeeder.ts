@@ -65,6 +65,12 @@ export class CredentialSeeder {
         if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
         return;
       }
+      case 'iam-user': {
+        // A user named without a key: seed it with keys, so what a policy does to them can be seen.
+        const user = await this.ensurePrincipal('user', credential.userName);
+        if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
+        return;
+      }
       case 'role-session':
         await this.ensurePrincipal('role', credential.roleName);
         return;

@@ -18,6 +18,7 @@ const kindNames: Record<Credential['kind'], string> = {
   'user-session': 'temporary session of an IAM user',
   'role-session': 'temporary session of an IAM role',
   'federated-session': 'federated user session',
+  'iam-user': 'an IAM user (no specific key named)',
   root: 'root user credentials',
 };
 
@@ -75,6 +76,8 @@ function credentialName(credential: Credential): string {
       return `${credential.accessKeyId} (role ${credential.roleName})`;
     case 'federated-session':
       return `${credential.accessKeyId} (${credential.principalName})`;
+    case 'iam-user':
+      return `user ${credential.userName}`;
     case 'root':
       return 'ROOT';
   }
@@ -108,7 +111,7 @@ function credentialLines(incident: CredentialIncident): string[] {
   const rows: [string, string | undefined][] = [
     ['Kind', kindNames[credential.kind]],
     ['Access key', 'accessKeyId' in credential ? credential.accessKeyId : undefined],
-    ['User', credential.kind === 'long-term-key' || credential.kind === 'user-session' ? credential.userName : undefined],
+    ['User', 'userName' in credential ? credential.userName : undefined],
     ['Role', credential.kind === 'role-session' ? credential.roleName : undefined],
     ['Principal', credential.kind === 'federated-session' ? credential.principalName : undefined],
     ['Account', incident.accountId],

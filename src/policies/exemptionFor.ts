@@ -6,6 +6,7 @@ export function principalArnOf(incident: CredentialIncident): string {
   switch (credential.kind) {
     case 'long-term-key':
     case 'user-session':
+    case 'iam-user':
       return `arn:aws:iam::${accountId}:user/${credential.userName ?? ''}`;
     case 'role-session':
       return `arn:aws:iam::${accountId}:role/${credential.roleName}`;
