@@ -59,14 +59,10 @@ export class CredentialSeeder {
         user.namedKeys.add(standIn);
         return;
       }
-      case 'user-session': {
-        // A user's session: the user, with a long-term key that session containment must leave alone.
-        const user = await this.ensurePrincipal('user', credential.userName);
-        if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
-        return;
-      }
+      case 'user-session':
       case 'iam-user': {
-        // A user named without a key: seed it with keys, so what a policy does to them can be seen.
+        // The user, with long-term keys: session containment must leave them alone, and what a policy does to a
+        // user named without a key can be seen on them.
         const user = await this.ensurePrincipal('user', credential.userName);
         if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
         return;
