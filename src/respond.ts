@@ -1,9 +1,10 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
+import { readPrincipalTags } from './actions/readPrincipalTags';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, messageOf, NotificationFailedError } from './errors';
 import type { AdaptedEvent } from './events/AdaptedEvent';
-import type { CredentialIncident } from './events/CredentialIncident';
+import { iamPrincipalOf, type CredentialIncident } from './events/CredentialIncident';
 import type { IncidentResponse } from './IncidentResponse';
 import { formatAlert } from './notify/formatAlert';
 import { planResponse, type ResponsePlan } from './policies/planResponse';
@@ -30,7 +31,7 @@ export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<Incide
 }
 
 async function respondToIncident(incident: CredentialIncident, deps: Deps): Promise<IncidentResponse> {
-  const plan = planResponse(deps.policies, incident, deps.guardrails);
+  const plan = await planWithExemptionTag(incident, deps);
   const actions = await containmentSteps(incident, plan, deps);
   const failed = actions.some((a) => a.status === 'failed');
   const contained = actions.some((a) => a.status === 'done');
@@ -55,27 +56,38 @@ async function respondToIncident(incident: CredentialIncident, deps: Deps): Prom
   return final;
 }
 
-/** Runs (or, when the plan holds them back, only reports) each step that applies to this credential. */
+/**
+ * Plans; and when the plan would touch a user or role, reads the exemption tag live from IAM first and plans again
+ * with it. An unreadable tag does not hold containment back: the alert says the tag could not be read.
+ */
+async function planWithExemptionTag(incident: CredentialIncident, deps: Deps): Promise<ResponsePlan> {
+  const plan = planResponse(deps.policies, incident, deps.guardrails);
+  const principal = iamPrincipalOf(incident.credential);
+  const wouldAct = plan.reason === 'matched' || plan.reason === 'dry-run';
+  if (deps.guardrails.exemptTag === undefined || principal === undefined || !wouldAct) return plan;
+  try {
+    return planResponse(deps.policies, incident, deps.guardrails, await readPrincipalTags(deps.clients.iam, principal));
+  } catch (error) {
+    deps.logger.warn('could not read the exemption tag; containing anyway', { incidentId: incident.id, error });
+    return { ...plan, explanation: `${plan.explanation} (the exemption tag could not be read: ${messageOf(error)})` };
+  }
+}
+
+/**
+ * Runs (or, when the plan holds them back, only reports) each step that applies to this credential. Steps that
+ * cannot apply are reported only when nothing else could be done, to say why nothing was.
+ */
 async function containmentSteps(incident: CredentialIncident, plan: ResponsePlan, deps: Deps): Promise<ActionResult[]> {
+  if (plan.steps.length === 0) {
+    const reason = `cannot act on a ${incident.credential.kind}`;
+    return plan.inapplicable.map((step) => ({ type: step.type, status: 'skipped', target: 'none', reason }));
+  }
   const results: ActionResult[] = [];
   for (const step of plan.steps) {
     const action = containmentActions[step.type];
-    if (!action.appliesTo.includes(incident.credential.kind)) {
-      results.push({
-        type: step.type,
-        status: 'skipped',
-        target: 'none',
-        reason: `not applicable to a ${incident.credential.kind}`,
-      });
-      continue;
-    }
     if (!plan.execute) {
-      results.push({
-        type: step.type,
-        status: 'skipped',
-        target: action.targetOf(incident),
-        reason: `${plan.reason}: would ${action.describe(incident)}`,
-      });
+      const reason = `${plan.reason}: would ${action.describe(incident)}`;
+      results.push({ type: step.type, status: 'skipped', target: action.targetOf(incident), reason });
       continue;
     }
     try {

@@ -20,6 +20,8 @@ export const Config = z.object({
   KEYSTOP_ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'must be the ARN of the SNS topic alerts go to'),
   KEYSTOP_DRY_RUN: flag,
   KEYSTOP_EXEMPT_PRINCIPALS: list,
+  /** `key=value`; empty turns tag exemption off. */
+  KEYSTOP_EXEMPT_TAG: z.string().default('keystop:exempt=true'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Set only to point the SDK at a local emulator; unset in AWS. */
   AWS_ENDPOINT_URL: z.url().optional(),

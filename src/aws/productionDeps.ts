@@ -1,4 +1,5 @@
 import { loadConfig } from './Config';
+import { parseExemptTag } from '../policies/Guardrails';
 import { createDeps } from './createDeps';
 
 const config = loadConfig(process.env);
@@ -8,5 +9,9 @@ export const productionDeps = createDeps({
   region: config.AWS_REGION,
   endpoint: config.AWS_ENDPOINT_URL,
   topicArn: config.KEYSTOP_ALERT_TOPIC_ARN,
-  guardrails: { dryRun: config.KEYSTOP_DRY_RUN, exemptPrincipals: config.KEYSTOP_EXEMPT_PRINCIPALS },
+  guardrails: {
+    dryRun: config.KEYSTOP_DRY_RUN,
+    exemptPrincipals: config.KEYSTOP_EXEMPT_PRINCIPALS,
+    exemptTag: parseExemptTag(config.KEYSTOP_EXEMPT_TAG),
+  },
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { defaultGuardrails } from '../policies/Guardrails';
 import { formatSandboxReport } from './formatSandboxReport';
 import { runSandbox, type SandboxEvent } from './runSandbox';
 
@@ -37,7 +38,7 @@ export function buildProgram(): Command {
       const reports = await runSandbox(await readEvents(files), {
         endpoint: options.endpoint,
         verbose: options.verbose,
-        guardrails: { dryRun: options.dryRun ?? false, exemptPrincipals: [] },
+        guardrails: { ...defaultGuardrails, dryRun: options.dryRun ?? false },
       });
       for (const report of reports) {
         process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatSandboxReport(report)}\n\n`);

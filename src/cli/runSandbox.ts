@@ -12,7 +12,7 @@ import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../local/localClients';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
-import type { Guardrails } from '../policies/Guardrails';
+import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
 
 export interface SandboxEvent {
   name: string;
@@ -60,7 +60,7 @@ export async function runSandbox(events: SandboxEvent[], options: SandboxOptions
       endpoint,
       credentials: LOCAL_CREDENTIALS,
       topicArn: sink.topicArn,
-      guardrails: options.guardrails ?? { dryRun: false, exemptPrincipals: [] },
+      guardrails: options.guardrails ?? defaultGuardrails,
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
     });
     const reports: SandboxReport[] = [];

@@ -103,3 +103,19 @@ export function principalNameOf(credential: Credential): string | undefined {
 export function isTemporaryKey(accessKeyId: string): boolean {
   return accessKeyId.startsWith('ASIA');
 }
+
+/** The IAM user or role that holds the credential, when it is known and is one (not root, not a federated user). */
+export function iamPrincipalOf(credential: Credential): { kind: 'user' | 'role'; name: string } | undefined {
+  switch (credential.kind) {
+    case 'role-session':
+      return { kind: 'role', name: credential.roleName };
+    case 'user-session':
+    case 'iam-user':
+      return { kind: 'user', name: credential.userName };
+    case 'long-term-key':
+      return credential.userName ? { kind: 'user', name: credential.userName } : undefined;
+    case 'federated-session':
+    case 'root':
+      return undefined;
+  }
+}

@@ -38,12 +38,18 @@ export const PolicyMatch = z
   .strict();
 export type PolicyMatch = z.infer<typeof PolicyMatch>;
 
-export const actionTypes = ['deactivate-access-key'] as const;
+export const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
 export type ActionType = (typeof actionTypes)[number];
 
+/** Each action is its own strict object, so an option that an action does not take is an error too. */
 export const ActionSpec = z.discriminatedUnion(
   'type',
-  [z.object({ type: z.literal('deactivate-access-key') }).strict()],
+  [
+    z.object({ type: z.literal('deactivate-access-key') }).strict(),
+    z.object({ type: z.literal('revoke-sessions') }).strict(),
+    z.object({ type: z.literal('tag-principal') }).strict(),
+    z.object({ type: z.literal('deactivate-user-keys') }).strict(),
+  ],
   { error: (issue) => `unknown action type ${JSON.stringify((issue.input as { type?: unknown })?.type)}; valid types: ${actionTypes.join(', ')}` },
 );
 export type ActionSpec = z.infer<typeof ActionSpec>;

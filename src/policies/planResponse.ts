@@ -1,3 +1,4 @@
+import { containmentActions } from '../actions/containmentActions';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import type { Guardrails } from './Guardrails';
@@ -11,7 +12,8 @@ export type PlanReason =
   | 'exempt-principal'
   | 'dry-run'
   | 'notify-only-policy'
-  | 'no-matching-policy';
+  | 'no-matching-policy'
+  | 'no-applicable-action';
 
 export interface ResponsePlan {
   /** The policy that decided, if one matched. */
@@ -21,8 +23,10 @@ export interface ResponsePlan {
   explanation: string;
   /** Whether the steps are carried out (contain) or only reported (everything else). */
   execute: boolean;
-  /** The containment steps the policy asks for, in order; the alert is always sent after them. */
+  /** The policy's steps that apply to this kind of credential, in order; the alert is always sent after them. */
   steps: ActionSpec[];
+  /** The policy's steps that cannot act on this kind of credential. */
+  inapplicable: ActionSpec[];
 }
 
 /** Pure: which policy decides this incident, and which guardrail (if any) holds its actions back. */
@@ -30,6 +34,8 @@ export function planResponse(
   policies: readonly ResponsePolicy[],
   incident: CredentialIncident,
   guardrails: Guardrails,
+  /** The principal's IAM tags when they were read (only when the plan would act); undefined when not. */
+  principalTags?: Readonly<Record<string, string>>,
 ): ResponsePlan {
   const policy = policies.find((candidate) => matchesPolicy(candidate.match, incident));
   if (policy === undefined) {
@@ -39,15 +45,30 @@ export function planResponse(
       explanation: 'no response policy matches this incident; responders are alerted, nothing is changed',
       execute: false,
       steps: [],
+      inapplicable: [],
     };
   }
+  const kind = incident.credential.kind;
+  const applies = (step: ActionSpec) => containmentActions[step.type].appliesTo.includes(kind);
+  const steps = policy.actions.filter(applies);
+  const inapplicable = policy.actions.filter((step) => !applies(step));
   const held = (reason: PlanReason, explanation: string): ResponsePlan => ({
     policy: policy.name,
     reason,
     explanation,
     execute: false,
-    steps: policy.actions,
+    steps,
+    inapplicable,
   });
+  if (policy.mode === 'notify-only') {
+    return held('notify-only-policy', `policy "${policy.name}" only alerts: ${policy.description}`);
+  }
+  if (steps.length === 0) {
+    return held(
+      'no-applicable-action',
+      `policy "${policy.name}" has no action that can contain a ${kind}: responders must act (see NEXT STEPS)`,
+    );
+  }
   if (incident.sample) {
     return held('sample-finding', 'this is a generated sample finding: Keystop never contains on samples');
   }
@@ -55,12 +76,13 @@ export function planResponse(
   if (exemption !== undefined) {
     return held('exempt-principal', `the principal is exempt from automatic containment (matches "${exemption}")`);
   }
-  if (policy.mode === 'notify-only') {
-    return held('notify-only-policy', `policy "${policy.name}" only alerts: ${policy.description}`);
+  const tag = guardrails.exemptTag;
+  if (tag !== undefined && principalTags?.[tag.key] === tag.value) {
+    return held('exempt-principal', `the principal is exempt from automatic containment (tag ${tag.key}=${tag.value})`);
   }
   if (guardrails.dryRun || policy.mode === 'dry-run') {
     const where = guardrails.dryRun ? 'Keystop runs in dry-run mode' : `policy "${policy.name}" is in dry-run mode`;
     return held('dry-run', `${where}: nothing was changed; the actions below are what would have been done`);
   }
-  return { policy: policy.name, reason: 'matched', explanation: policy.description, execute: true, steps: policy.actions };
+  return { policy: policy.name, reason: 'matched', explanation: policy.description, execute: true, steps, inapplicable };
 }

@@ -6,7 +6,7 @@ import { createDeps } from '../../src/aws/createDeps';
 import type { Deps } from '../../src/Deps';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
-import type { Guardrails } from '../../src/policies/Guardrails';
+import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 
 /** The emulator started by globalSetup. */
@@ -45,7 +45,7 @@ export async function localResponder(
     endpoint,
     credentials: LOCAL_CREDENTIALS,
     topicArn: sink.topicArn,
-    guardrails: { dryRun: false, exemptPrincipals: [], ...options.guardrails },
+    guardrails: { ...defaultGuardrails, ...options.guardrails },
     policies: options.policies,
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });

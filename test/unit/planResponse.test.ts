@@ -42,12 +42,12 @@ describe('Planner', () => {
   });
 
   it('holds back exempt principals, by name pattern and by ARN pattern, and says which exemption matched', () => {
-    const byName = planResponse(defaultPolicies, incident(), { dryRun: false, exemptPrincipals: ['build-*'] });
+    const byName = planResponse(defaultPolicies, incident(), { ...noGuardrails, exemptPrincipals: ['build-*'] });
     const byArn = planResponse(defaultPolicies, incident(), {
-      dryRun: false,
+      ...noGuardrails,
       exemptPrincipals: ['arn:aws:iam::111122223333:user/build-bot'],
     });
-    const other = planResponse(defaultPolicies, incident(), { dryRun: false, exemptPrincipals: ['deploy-*'] });
+    const other = planResponse(defaultPolicies, incident(), { ...noGuardrails, exemptPrincipals: ['deploy-*'] });
 
     expect(byName).toMatchObject({ reason: 'exempt-principal', execute: false });
     expect(byName.explanation).toContain('"build-*"');
@@ -56,7 +56,7 @@ describe('Planner', () => {
   });
 
   it('only reports in dry-run', () => {
-    expect(planResponse(defaultPolicies, incident(), { dryRun: true, exemptPrincipals: [] })).toMatchObject({
+    expect(planResponse(defaultPolicies, incident(), { ...noGuardrails, dryRun: true })).toMatchObject({
       reason: 'dry-run',
       execute: false,
       steps: [{ type: 'deactivate-access-key' }],

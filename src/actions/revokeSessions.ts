@@ -1,0 +1,56 @@
+import { PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { iamPrincipalOf } from '../events/CredentialIncident';
+import type { ContainmentAction } from './ContainmentAction';
+
+/** One fixed name, so that a repeat replaces the policy (with a later cut-off) instead of piling up policies. */
+export const REVOKE_POLICY_NAME = 'keystop-revoke-older-sessions';
+
+/**
+ * Temporary credentials (ASIA…) cannot be deactivated. Denying every action to tokens issued before *now* cuts off
+ * the stolen session and every other one issued before it, while the workload's next credentials (issued after now)
+ * keep working. The cut-off is the response time, not the finding time: a session issued between the two may be the
+ * attacker's too. Long-term keys carry no aws:TokenIssueTime, so the user's own keys are not affected.
+ */
+export function revocationPolicy(cutoff: Date): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'KeystopRevokeOlderSessions',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff.toISOString() } },
+      },
+    ],
+  });
+}
+
+
+export const revokeSessions: ContainmentAction<'revoke-sessions'> = {
+  type: 'revoke-sessions',
+  permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
+  appliesTo: ['role-session', 'user-session'],
+  targetOf: (incident) => {
+    const principal = iamPrincipalOf(incident.credential);
+    return principal ? `${principal.kind}/${principal.name}` : 'none';
+  },
+  describe: (incident) => `deny sessions of ${revokeSessions.targetOf(incident)} issued before now`,
+  async run({ incident, now }, { iam }) {
+    const principal = iamPrincipalOf(incident.credential);
+    if (principal === undefined) {
+      return { status: 'skipped', target: 'none', reason: `a ${incident.credential.kind} has no sessions to revoke` };
+    }
+    const PolicyDocument = revocationPolicy(now);
+    if (principal.kind === 'role') {
+      await iam.send(new PutRolePolicyCommand({ RoleName: principal.name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
+    } else {
+      await iam.send(new PutUserPolicyCommand({ UserName: principal.name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
+    }
+    return {
+      status: 'done',
+      target: `${principal.kind}/${principal.name}`,
+      reason: `denied every session of ${principal.kind} ${principal.name} issued before ${now.toISOString()} (inline policy ${REVOKE_POLICY_NAME}); new sessions work`,
+    };
+  },
+};

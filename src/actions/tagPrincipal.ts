@@ -1,0 +1,32 @@
+import { TagRoleCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { iamPrincipalOf } from '../events/CredentialIncident';
+import type { ContainmentAction } from './ContainmentAction';
+
+
+/** IAM tag values allow letters, digits, spaces and _.:/=+-@ only, up to 256 characters. */
+const tagValue = (text: string) => text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+
+/** Marks the principal with the incident, so whoever looks at it in the console sees why its key stopped working. */
+export const tagPrincipal: ContainmentAction<'tag-principal'> = {
+  type: 'tag-principal',
+  permissions: ['iam:TagUser', 'iam:TagRole'],
+  appliesTo: ['long-term-key', 'user-session', 'role-session', 'iam-user'],
+  targetOf: (incident) => {
+    const principal = iamPrincipalOf(incident.credential);
+    return principal ? `${principal.kind}/${principal.name}` : 'none';
+  },
+  describe: (incident) => `tag ${tagPrincipal.targetOf(incident)} with the incident id`,
+  async run({ incident, now }, { iam }) {
+    const principal = iamPrincipalOf(incident.credential);
+    if (principal === undefined) {
+      return { status: 'skipped', target: 'none', reason: 'the owner of the key is not known, so there is nothing to tag' };
+    }
+    const Tags = [
+      { Key: 'keystop:incident', Value: tagValue(incident.id) },
+      { Key: 'keystop:contained-at', Value: now.toISOString() },
+    ];
+    if (principal.kind === 'role') await iam.send(new TagRoleCommand({ RoleName: principal.name, Tags }));
+    else await iam.send(new TagUserCommand({ UserName: principal.name, Tags }));
+    return { status: 'done', target: `${principal.kind}/${principal.name}`, reason: `tagged keystop:incident=${tagValue(incident.id)}` };
+  },
+};
