@@ -1,5 +1,7 @@
 import { ListRoleTagsCommand, ListUserTagsCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
 
+export const READ_TAGS_PERMISSIONS = ['iam:ListUserTags', 'iam:ListRoleTags'] as const;
+
 /** The principal's tags, read live from IAM. A principal that does not exist has none. */
 export async function readPrincipalTags(
   iam: IAMClient,

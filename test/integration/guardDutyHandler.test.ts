@@ -50,12 +50,21 @@ describe('GuardDuty handler against the local AWS emulator', () => {
   });
 
   it('makes the containment call before any other AWS call', async () => {
+    const { clients, deps, calls } = await localResponder({ guardrails: { exemptTag: undefined } });
+    const { userName, leaked } = await userWithTwoKeys(clients.iam);
+
+    await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
+
+    expect(calls).toEqual(['IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish']);
+  });
+
+  it('reads only the exemption tag before containing, when tag exemption is on (the default)', async () => {
     const { clients, deps, calls } = await localResponder();
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 
     await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
 
-    expect(calls).toEqual(['IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(calls).toEqual(['IAM:ListUserTags', 'IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish']);
   });
 
   it('alerts that containment failed, and throws so Lambda retries, when the named key does not exist', async () => {

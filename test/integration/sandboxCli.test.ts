@@ -31,6 +31,7 @@ describe('keystop sandbox --json', () => {
     expect(seededKey).not.toBe('AKIAFIXTURELEAKED001');
     expect(report.actions).toEqual([
       { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot` },
+      { type: 'tag-principal', status: 'done', target: 'user/build-bot', reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90' },
       expect.objectContaining({ type: 'notify', status: 'done' }),
     ]);
     const [user] = report.principals;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { containmentActions } from '../../src/actions/containmentActions';
+import { requiredPermissions } from '../../src/actions/requiredPermissions';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
 
 let template: CfnTemplate;
@@ -44,15 +45,21 @@ describe('Packaged CloudFormation (osls package)', () => {
     expect(publish).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: 'AlertTopic' } })]);
   });
 
-  it('grants exactly the IAM permissions its containment actions declare, on users only', () => {
-    const declared = new Set(Object.values(containmentActions).flatMap((a) => a.permissions));
-    const statements = statementsOf(template, 'GuardDutyResponderRole');
-    const granted = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
+  it.each([['guardduty', 'GuardDutyResponderRole']] as const)(
+    'grants the %s function exactly the IAM permissions its policies\' actions declare, scoped to users and roles',
+    (source, roleId) => {
+      const statements = statementsOf(template, roleId);
+      const granted = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
 
-    expect(new Set(granted)).toEqual(declared);
-    const iamStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('iam:')));
-    for (const s of iamStatements) {
-      expect(s.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' });
-    }
-  });
+      expect(granted.sort()).toEqual(requiredPermissions(defaultPolicies, source));
+      for (const statement of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('iam:')))) {
+        const onRoles = actionsOf(statement).every((a) => /Role/.test(a));
+        const onUsers = actionsOf(statement).every((a) => !/Role/.test(a));
+        expect(onRoles || onUsers).toBe(true);
+        expect(statement.Resource).toEqual({
+          'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:${onRoles ? 'role' : 'user'}/*`,
+        });
+      }
+    },
+  );
 });

@@ -22,7 +22,7 @@ describe('Response policies', () => {
 
     expect(result.success).toBe(false);
     expect(result.error!.issues[0]!.message).toBe(
-      'unknown action type "deactivate-acess-key"; valid types: deactivate-access-key',
+      'unknown action type "deactivate-acess-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys',
     );
   });
 

@@ -30,7 +30,8 @@ describe('Planner', () => {
       policy: 'guardduty-key-used-by-attacker',
       reason: 'matched',
       execute: true,
-      steps: [{ type: 'deactivate-access-key' }],
+      steps: [{ type: 'deactivate-access-key' }, { type: 'tag-principal' }],
+      inapplicable: [{ type: 'revoke-sessions' }],
     });
   });
 
@@ -59,7 +60,7 @@ describe('Planner', () => {
     expect(planResponse(defaultPolicies, incident(), { ...noGuardrails, dryRun: true })).toMatchObject({
       reason: 'dry-run',
       execute: false,
-      steps: [{ type: 'deactivate-access-key' }],
+      steps: [{ type: 'deactivate-access-key' }, { type: 'tag-principal' }],
     });
   });
 

@@ -1,0 +1,22 @@
+import type { IncidentSource } from '../events/CredentialIncident';
+import { matchesPattern } from '../policies/matchesPolicy';
+import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { containmentActions } from './containmentActions';
+import { READ_TAGS_PERMISSIONS } from './readPrincipalTags';
+
+/**
+ * The IAM permissions a function needs to carry out every policy that can match incidents from its source: the
+ * union of what those policies' actions declare, plus reading the exemption tag. serverless.yml grants exactly
+ * these (a packaging test holds it to that).
+ */
+export function requiredPermissions(policies: readonly ResponsePolicy[], source: IncidentSource): string[] {
+  const reachable = policies.filter(
+    (policy) =>
+      policy.mode !== 'notify-only' &&
+      (policy.match.source === undefined || policy.match.source.some((pattern) => matchesPattern(pattern, source))),
+  );
+  const actions = reachable.flatMap((policy) => policy.actions.map((step) => containmentActions[step.type]));
+  const permissions = new Set(actions.flatMap((action) => action.permissions));
+  if (actions.length > 0) for (const permission of READ_TAGS_PERMISSIONS) permissions.add(permission);
+  return [...permissions].sort();
+}
