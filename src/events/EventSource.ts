@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AdaptedEvent } from './AdaptedEvent';
 
 /** A kind of event Keystop consumes: its schema at the edge and its pure adapter to incidents. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The fields of GuardDuty's accessKeyDetails we read. userType: IAMUser | AssumedRole | Root | FederatedUser. */
 const AccessKeyDetails = z.object({

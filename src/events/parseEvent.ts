@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedEventError } from '../errors';
 
 /** Parses an event at the edge; a bad one becomes a MalformedEventError that names each bad field. */
