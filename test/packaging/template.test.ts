@@ -1,12 +1,22 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requiredPermissions } from '../../src/actions/requiredPermissions';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
 
 let template: CfnTemplate;
+let functions: PackagedFunction[];
 
 beforeAll(async () => {
-  ({ template } = await packageTemplate());
+  let dir: string;
+  ({ template, dir } = await packageTemplate());
+  functions = await packagedFunctions(template, dir);
 }, 120_000);
 
 describe('Packaged CloudFormation (osls package)', () => {
@@ -62,4 +72,32 @@ describe('Packaged CloudFormation (osls package)', () => {
       }
     },
   );
+});
+
+describe('Packaged function bundles', () => {
+  // Cold start grows with the code Node has to parse; the issue's budget is 600 KB (1 KB = 1,000 bytes) per function.
+  // A plain `import { z } from 'zod'` alone adds ~260 KB of zod's locales: import it as `import * as z from 'zod'`.
+  it('keeps every function within 600 KB of minified code', () => {
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.bundle.size, `${fn.name} bundle`).toBeLessThanOrEqual(600_000);
+    }
+  });
+
+  it('ships each bundle with its source map, for readable stack traces', () => {
+    for (const fn of functions) {
+      expect(fn.files.map((f) => f.name)).toContain(`${fn.bundle.name}.map`);
+    }
+  });
+
+  it('loads each bundle in a fresh Node process with the environment Lambda gives it', async () => {
+    for (const fn of functions) {
+      const file = await unpack(fn, await mkdtemp(join(tmpdir(), `keystop-${fn.name}-`)));
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.${fn.exportName});`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, ...lambdaEnvironment(template, fn) },
+      });
+      expect(stdout.trim(), `${fn.name} exports ${fn.exportName}`).toBe('function');
+    }
+  });
 });
