@@ -1,5 +1,6 @@
 import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import { severityLabelOf, type CredentialIncident } from './CredentialIncident';
+import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
 import { compact } from './compact';
 
@@ -21,7 +22,7 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
       detail: `${finding.type} is about a resource of type ${finding.resource.resourceType}, not a credential`,
     };
   }
-  const credential = credentialFrom(details);
+  const credential = credentialOfPrincipal(details);
   if (credential === undefined) {
     return {
       ignored: 'unknown-credential',
@@ -57,33 +58,4 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
     }),
     origin: { findingId: finding.id, findingArn: finding.arn, eventId },
   };
-}
-
-type AccessKeyDetails = NonNullable<GuardDutyFinding['resource']['accessKeyDetails']>;
-
-function credentialFrom(details: AccessKeyDetails): Credential | undefined {
-  const { accessKeyId, userName, userType, principalId } = details;
-  switch (userType) {
-    case 'Root':
-      return accessKeyId ? { kind: 'root', accessKeyId } : { kind: 'root' };
-    case 'IAMUser':
-      if (!userName) return undefined;
-      if (accessKeyId === undefined) return { kind: 'user-session', userName };
-      return isTemporaryKey(accessKeyId)
-        ? { kind: 'user-session', accessKeyId, userName }
-        : { kind: 'long-term-key', accessKeyId, userName };
-    case 'AssumedRole': {
-      // For a role session GuardDuty's userName is the role name; principalId is AROA…:<session name>.
-      if (!userName || !accessKeyId) return undefined;
-      const sessionName = principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined;
-      return sessionName
-        ? { kind: 'role-session', accessKeyId, roleName: userName, sessionName }
-        : { kind: 'role-session', accessKeyId, roleName: userName };
-    }
-    case 'FederatedUser':
-      if (!userName || !accessKeyId) return undefined;
-      return { kind: 'federated-session', accessKeyId, principalName: userName };
-    default:
-      return undefined;
-  }
 }

@@ -1,0 +1,47 @@
+import * as z from 'zod';
+
+const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+/** Health's timestamps are RFC 1123 strings ("Wed, 12 Feb 2025 00:37:54 GMT"), not ISO 8601. */
+const HealthTime = z.string().min(1);
+
+/** The fields of an AWS Health event we read. Only RISK events name credentials. */
+export const HealthEventDetail = z.object({
+  eventArn: z.string().min(1),
+  service: z.string().min(1),
+  eventTypeCode: z.string().min(1),
+  eventTypeCategory: z.string().optional(),
+  communicationId: z.string().optional(),
+  startTime: HealthTime.optional(),
+  lastUpdatedTime: HealthTime.optional(),
+  /** "global" for the credential events, which arrive in us-east-1 and, marked as backup, in us-west-2. */
+  eventRegion: z.string().optional(),
+  eventDescription: z.array(z.object({ latestDescription: z.string().optional() })).optional(),
+  /** The current shape: the key and its user by name. The minimal shape has none of it. */
+  eventMetadata: z
+    .object({
+      publicKey: z.string().min(1).optional(),
+      userName: z.string().min(1).optional(),
+      accountId: AccountId.optional(),
+      exposedUrl: z.string().optional(),
+    })
+    .optional(),
+  affectedEntities: z.array(z.object({ entityValue: z.string().optional() })).optional(),
+  /** In an organization view, the member account the event is about. */
+  affectedAccount: AccountId.optional(),
+  backupEvent: z.boolean().optional(),
+});
+export type HealthEventDetail = z.infer<typeof HealthEventDetail>;
+
+/** The EventBridge envelope of an AWS Health event. */
+export const HealthEvent = z.object({
+  id: z.string().min(1),
+  'detail-type': z.literal('AWS Health Event'),
+  source: z.literal('aws.health'),
+  account: AccountId,
+  region: z.string(),
+  time: z.string(),
+  resources: z.array(z.string()).optional(),
+  detail: HealthEventDetail,
+});
+export type HealthEvent = z.infer<typeof HealthEvent>;

@@ -1,0 +1,99 @@
+import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
+import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import type { HealthEvent } from './HealthEvent';
+import { compact } from './compact';
+
+/**
+ * The RISK event codes by which AWS tells an account that one of its credentials leaked, with a severity on
+ * GuardDuty's scale: AWS found the key (exposed, compromised) or only suspects it; quarantine means AWS has already
+ * attached its AWSCompromisedKeyQuarantine policy to the key's user.
+ */
+export const healthCompromiseCodes: Readonly<Record<string, { severity: number; title: string }>> = {
+  AWS_RISK_CREDENTIALS_EXPOSED: { severity: 8, title: 'AWS found this access key exposed publicly' },
+  AWS_RISK_CREDENTIALS_COMPROMISED: { severity: 9, title: 'AWS found this access key compromised' },
+  AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED: { severity: 5, title: 'AWS suspects this access key was exposed' },
+  AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED: { severity: 5, title: 'AWS suspects this access key is compromised' },
+  AWS_RISK_IAM_QUARANTINE: { severity: 8, title: 'AWS quarantined this IAM user because its key leaked' },
+};
+
+/** An access key id as IAM issues them: AKIA (long-term) or ASIA (temporary) and upper-case letters and digits. */
+const ACCESS_KEY_ID = /^A[KS]IA[A-Z0-9]{12,124}$/;
+
+/** Turns an AWS Health RISK event into the incident(s) for the key(s) it names, or says why it is not ours. */
+export function fromHealth(event: HealthEvent): AdaptedEvent {
+  const { detail } = event;
+  const code = healthCompromiseCodes[detail.eventTypeCode];
+  if (detail.service !== 'RISK' || code === undefined) {
+    return ignored(
+      'not-a-compromise-signal',
+      `Health event ${detail.service}/${detail.eventTypeCode} does not report a compromised credential`,
+    );
+  }
+  const credentials = credentialsOf(event);
+  if (credentials.length === 0) {
+    return ignored('unknown-credential', `${detail.eventTypeCode} names neither an access key nor a user`);
+  }
+  // The owner is the account the notice is about: metadata, then the organization view's member, then the receiver.
+  const accountId = detail.eventMetadata?.accountId ?? detail.affectedAccount ?? event.account;
+  const notice = detail.communicationId ?? detail.eventArn;
+  return incidents(
+    credentials.map(
+      (credential): CredentialIncident => ({
+        // The same for the primary and the backup delivery of one notice, so that they are recognised as one.
+        id: `health:${accountId}:${notice}${credentials.length > 1 ? `:${keyOf(credential)}` : ''}`,
+        source: 'health',
+        type: detail.eventTypeCode,
+        severity: code.severity,
+        severityLabel: severityLabelOf(code.severity),
+        accountId,
+        region: detail.eventRegion ?? event.region,
+        observedAt: isoTime(detail.startTime) ?? isoTime(detail.lastUpdatedTime) ?? isoTime(event.time) ?? event.time,
+        credential,
+        sample: false,
+        backupDelivery: detail.backupEvent === true,
+        title: code.title,
+        evidence: compact({
+          exposedUrl: detail.eventMetadata?.exposedUrl,
+          description: detail.eventDescription?.[0]?.latestDescription,
+        }),
+        origin: { findingId: notice, findingArn: detail.eventArn, eventId: event.id },
+      }),
+    ),
+  );
+}
+
+/**
+ * Every credential the event names. The current shape names the key and its user in eventMetadata; the minimal one
+ * names the key only in affectedEntities or the envelope's resources, and its owner is found when it is contained.
+ */
+function credentialsOf(event: HealthEvent): Credential[] {
+  const { eventMetadata, affectedEntities = [] } = event.detail;
+  const userName = eventMetadata?.userName;
+  const keys = [
+    ...new Set(
+      [eventMetadata?.publicKey, ...affectedEntities.map((e) => e.entityValue), ...(event.resources ?? [])].filter(
+        (value): value is string => value !== undefined && ACCESS_KEY_ID.test(value),
+      ),
+    ),
+  ];
+  if (keys.length === 0) return userName ? [{ kind: 'iam-user', userName }] : [];
+  // The user named in the metadata owns the metadata's key (or the only key named); other keys' owners are looked up.
+  const ownerOf = (key: string) => (key === eventMetadata?.publicKey || keys.length === 1 ? userName : undefined);
+  return keys.flatMap((accessKeyId): Credential[] => {
+    const owner = ownerOf(accessKeyId);
+    if (isTemporaryKey(accessKeyId)) return owner ? [{ kind: 'user-session', accessKeyId, userName: owner }] : [];
+    return [owner ? { kind: 'long-term-key', accessKeyId, userName: owner } : { kind: 'long-term-key', accessKeyId }];
+  });
+}
+
+/** Several keys in one notice: each incident's id names its key. */
+function keyOf(credential: Credential): string {
+  return 'accessKeyId' in credential && credential.accessKeyId ? credential.accessKeyId : credential.kind;
+}
+
+/** Health writes RFC 1123 times; the incident carries ISO 8601 like every other source. */
+function isoTime(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const millis = Date.parse(value);
+  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
+}

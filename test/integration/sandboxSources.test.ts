@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../support/loadFixture';
+import { awsEndpoint } from '../support/localAws';
+
+const run = promisify(execFile);
+
+/**
+ * One fixture per source and variant, with the outcome the README's "What Keystop does, by default" documents for it,
+ * run through the real CLI in one sandbox.
+ */
+const cases = [
+  { fixture: 'guardduty/tor-ip-caller-long-term-key.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
+  { fixture: 'health/exposed-current-shape.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
+  { fixture: 'health/compromised-minimal-affected-entities.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
+  { fixture: 'health/iam-quarantine-global-user-only.json', outcome: 'notified', policy: 'health-other-credential-notices', keyAfter: 'Active' },
+  { fixture: 'health/ec2-scheduled-maintenance.json', outcome: 'ignored', policy: null, keyAfter: undefined },
+] as const;
+
+let reports: any[];
+
+beforeAll(async () => {
+  const { stdout } = await run('node', [
+    'bin/keystop.mjs',
+    'sandbox',
+    ...cases.map((c) => fixturePath(c.fixture)),
+    '--json',
+    '--endpoint',
+    awsEndpoint(),
+  ]);
+  reports = stdout.trim().split('\n').map((line) => JSON.parse(line));
+}, 60_000);
+
+describe('keystop sandbox on one fixture of each source', () => {
+  it.each(cases.map((c, index) => ({ ...c, index })))(
+    '$fixture ends $outcome under policy $policy',
+    ({ index, outcome, policy, keyAfter }) => {
+      const report = reports[index];
+
+      expect(report).toMatchObject({ outcome, policy });
+      if (keyAfter === undefined) {
+        expect(report.incident).toBeNull();
+        expect(report.notifications).toEqual([]);
+        return;
+      }
+      expect(report.notifications).toHaveLength(1);
+      const credential = report.incident.credential;
+      // The principal the event is about: the owner of the named key, or the user it names.
+      const [principal, ...more] = report.principals.filter(
+        (p: any) => p.name === credential.userName || p.keys.some((k: any) => k.accessKeyId === credential.accessKeyId),
+      );
+      expect(more).toEqual([]);
+      for (const key of principal.keys) {
+        expect(key.status).toBe(key.accessKeyId === credential.accessKeyId ? keyAfter : 'Active');
+      }
+    },
+  );
+});

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { MalformedEventError } from '../../src/errors';
+import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
+import { fromHealth } from '../../src/events/fromHealth';
+import { HealthEvent } from '../../src/events/HealthEvent';
+import { parseEvent } from '../../src/events/parseEvent';
+import { loadFixture } from '../support/loadFixture';
+
+const adapt = (event: unknown) => fromHealth(parseEvent('AWS Health', HealthEvent, event));
+const incidentsOf = (adapted: AdaptedEvent) => (adapted.kind === 'incidents' ? adapted.incidents : []);
+
+describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
+  it('turns the current shape (key and user in eventMetadata) into one long-term-key incident', () => {
+    const adapted = adapt(loadFixture('health/exposed-current-shape.json'));
+
+    expect(adapted).toEqual({
+      kind: 'incidents',
+      incidents: [
+        {
+          id: 'health:111122223333:3b9e0f61c2d84a7f95e1b6c0d2a4f8e71c3b5d9a0e2f',
+          source: 'health',
+          type: 'AWS_RISK_CREDENTIALS_EXPOSED',
+          severity: 8,
+          severityLabel: 'HIGH',
+          accountId: '111122223333',
+          region: 'global',
+          observedAt: '2026-11-20T09:40:12.000Z',
+          credential: { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHEXPOSED001', userName: 'ci-deployer' },
+          sample: false,
+          backupDelivery: false,
+          title: 'AWS found this access key exposed publicly',
+          evidence: {
+            exposedUrl: 'https://example.com/acme/infra/blob/main/deploy.env',
+            description: 'An access key of your account was found publicly available. AWS opened a Support case with the details.',
+          },
+          origin: {
+            findingId: '3b9e0f61c2d84a7f95e1b6c0d2a4f8e71c3b5d9a0e2f',
+            findingArn:
+              'arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/AWS_RISK_CREDENTIALS_EXPOSED-Kx7QpR2mZa',
+            eventId: '7d3f1c2e-5a4b-4e6f-8a9b-0c1d2e3f4a5b',
+          },
+        },
+      ],
+    });
+  });
+
+  it('marks the backup-region delivery, and gives it the same incident id as the primary one', () => {
+    const [primary] = incidentsOf(adapt(loadFixture('health/exposed-current-shape.json')));
+    const [backup] = incidentsOf(adapt(loadFixture('health/exposed-backup-delivery.json')));
+
+    expect(primary!.backupDelivery).toBe(false);
+    expect(backup!.backupDelivery).toBe(true);
+    expect(backup!.id).toBe(primary!.id);
+    expect(backup!.origin.eventId).not.toBe(primary!.origin.eventId);
+  });
+
+  it('takes the key from affectedEntities in the minimal shape and leaves its owner to be looked up', () => {
+    const [incident, ...others] = incidentsOf(adapt(loadFixture('health/compromised-minimal-affected-entities.json')));
+
+    expect(others).toEqual([]);
+    expect(incident).toMatchObject({
+      id: 'health:111122223333:arn:aws:health:us-east-1::event/AWS_RISK_CREDENTIALS_COMPROMISED_2c4e6a8b0d',
+      type: 'AWS_RISK_CREDENTIALS_COMPROMISED',
+      severity: 9,
+      severityLabel: 'CRITICAL',
+      accountId: '111122223333',
+      region: 'us-east-1',
+      observedAt: '2026-11-21T14:01:30.000Z',
+      backupDelivery: false,
+    });
+    expect(incident!.credential).toEqual({ kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001' });
+  });
+
+  it("takes the key from the envelope's resources when the detail names none", () => {
+    const [incident] = incidentsOf(adapt(loadFixture('health/exposure-suspected-minimal-resources.json')));
+
+    expect(incident).toMatchObject({ type: 'AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED', severity: 5, severityLabel: 'MEDIUM' });
+    expect(incident!.credential).toEqual({ kind: 'long-term-key', accessKeyId: 'AKIAHEALTHRESOURCE01' });
+  });
+
+  it('turns a quarantine notice in region "global" that names only the user into an iam-user incident', () => {
+    const [incident] = incidentsOf(adapt(loadFixture('health/iam-quarantine-global-user-only.json')));
+
+    expect(incident).toMatchObject({
+      type: 'AWS_RISK_IAM_QUARANTINE',
+      region: 'global',
+      severityLabel: 'HIGH',
+      credential: { kind: 'iam-user', userName: 'legacy-uploader' },
+    });
+  });
+
+  it.each([
+    ['AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED', 5],
+    ['AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED', 5],
+    ['AWS_RISK_CREDENTIALS_EXPOSED', 8],
+    ['AWS_RISK_CREDENTIALS_COMPROMISED', 9],
+    ['AWS_RISK_IAM_QUARANTINE', 8],
+  ])('recognises %s (severity %d)', (code, severity) => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    event.detail.eventTypeCode = code;
+
+    expect(incidentsOf(adapt(event))).toEqual([expect.objectContaining({ type: code, severity })]);
+  });
+
+  it('makes one incident per key when a notice names several, the user owning only the metadata key', () => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    event.detail.affectedEntities.push({ entityValue: 'AKIAHEALTHSECOND0001' });
+
+    const found = incidentsOf(adapt(event));
+
+    expect(found.map((i) => i.credential)).toEqual([
+      { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHEXPOSED001', userName: 'ci-deployer' },
+      { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHSECOND0001' },
+    ]);
+    expect(new Set(found.map((i) => i.id)).size).toBe(2);
+  });
+
+  it('classifies a temporary (ASIA) key with its user as a session of that user', () => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    event.detail.eventMetadata.publicKey = 'ASIAHEALTHSESSION001';
+    event.detail.affectedEntities = [];
+    event.resources = [];
+
+    expect(incidentsOf(adapt(event))[0]!.credential).toEqual({
+      kind: 'user-session',
+      accessKeyId: 'ASIAHEALTHSESSION001',
+      userName: 'ci-deployer',
+    });
+  });
+
+  it('uses the organization view member account as the owner, not the receiving account', () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.account = '999988887777';
+    event.detail.affectedAccount = '444455556666';
+
+    expect(incidentsOf(adapt(event))[0]!.accountId).toBe('444455556666');
+  });
+
+  it('ignores Health events of other services, with the reason', () => {
+    expect(adapt(loadFixture('health/ec2-scheduled-maintenance.json'))).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'Health event EC2/AWS_EC2_INSTANCE_REBOOT_MAINTENANCE_SCHEDULED does not report a compromised credential',
+    });
+  });
+
+  it('ignores other RISK codes', () => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    event.detail.eventTypeCode = 'AWS_RISK_ABUSE_REPORT';
+
+    expect(adapt(event)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+  });
+
+  it('ignores a credential notice that names neither a key nor a user', () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.detail.affectedEntities = [{ entityValue: 'not-a-key' }];
+
+    expect(adapt(event)).toEqual({
+      kind: 'ignored',
+      reason: 'unknown-credential',
+      detail: 'AWS_RISK_CREDENTIALS_COMPROMISED names neither an access key nor a user',
+    });
+  });
+
+  it('rejects a notice whose owning account is not an account id, naming the field', () => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    event.detail.eventMetadata.accountId = 'AKIAHEALTHEXPOSED001';
+
+    expect(() => adapt(event)).toThrow(MalformedEventError);
+    expect(() => adapt(event)).toThrow(/detail\.eventMetadata\.accountId: must be a 12-digit AWS account id/);
+  });
+
+  it('rejects an event without its event type code, naming the field', () => {
+    const event = loadFixture('health/exposed-current-shape.json');
+    delete event.detail.eventTypeCode;
+
+    expect(() => adapt(event)).toThrow(/detail\.eventTypeCode/);
+  });
+});
