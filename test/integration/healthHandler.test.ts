@@ -32,7 +32,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    expect(calls).toEqual(['IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(calls).toEqual(['IAM:ListUserTags', 'IAM:UpdateAccessKey', 'SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'contained', credentialKind: 'long-term-key' });
     expect(alert!.text).toContain('https://example.com/acme/infra/blob/main/deploy.env');
