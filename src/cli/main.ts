@@ -1,25 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { defaultGuardrails } from '../policies/Guardrails';
 import { formatSandboxReport } from './formatSandboxReport';
-import { runSandbox, type SandboxEvent } from './runSandbox';
+import { policiesCommand } from './policiesCommand';
+import { readEvents } from './readEvents';
+import { containCommand, replayCommand } from './respondCommands';
+import { runSandbox } from './runSandbox';
 
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 export const demoExamples = ['guardduty-tor-ip-caller.json', 'guardduty-sample-finding.json', 'guardduty-ec2-finding.json'];
-
-async function readEvents(files: string[]): Promise<SandboxEvent[]> {
-  return Promise.all(
-    files.map(async (file) => {
-      try {
-        return { name: basename(file), event: JSON.parse(await readFile(file, 'utf8')) as unknown };
-      } catch (error) {
-        throw new Error(`cannot read event file ${file}: ${(error as Error).message}`);
-      }
-    }),
-  );
-}
 
 export function buildProgram(): Command {
   const program = new Command('keystop')
@@ -58,6 +48,10 @@ export function buildProgram(): Command {
       const reports = await runSandbox(events);
       for (const report of reports) process.stdout.write(`${formatSandboxReport(report)}\n\n`);
     });
+
+  program.addCommand(containCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(policiesCommand());
 
   return program;
 }

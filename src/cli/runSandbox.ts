@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import type { ActionResult } from '../actions/ContainmentAction';
 import { createDeps } from '../aws/createDeps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
-import { eventSources } from '../events/eventSources';
+import { eventSourceFor } from '../events/eventSources';
+import { lambdaContext } from './lambdaContext';
+import { unrecognizedEvent, type NamedEvent } from './readEvents';
 import { parseEvent } from '../events/parseEvent';
 import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse, Outcome } from '../IncidentResponse';
@@ -14,10 +15,6 @@ import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder
 import { startLocalAws } from '../local/startLocalAws';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
 
-export interface SandboxEvent {
-  name: string;
-  event: unknown;
-}
 
 /** What Keystop did with one event in the sandbox. The JSON contract of `keystop sandbox --json`. */
 export interface SandboxReport {
@@ -48,7 +45,7 @@ export interface SandboxOptions {
  * "What would Keystop do with this event?" — without a real account: on a local emulator, seed what the event names,
  * run the event through the Lambda handler's code path, and read back the state and the alerts.
  */
-export async function runSandbox(events: SandboxEvent[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
+export async function runSandbox(events: NamedEvent[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
   const emulator = options.endpoint ? undefined : await startLocalAws();
   const endpoint = options.endpoint ?? emulator!.endpoint;
   try {
@@ -98,10 +95,9 @@ async function runOne(
   seeder: CredentialSeeder,
   deps: ReturnType<typeof createDeps>,
 ): Promise<{ responses: IncidentResponse[]; before: PrincipalState[] }> {
-  const raw = (typeof event === 'object' && event !== null ? event : {}) as { source?: unknown; 'detail-type'?: unknown };
-  const source = eventSources.find((candidate) => candidate.recognizes(raw));
+  const source = eventSourceFor(event);
   if (source === undefined) {
-    const detail = `no Keystop handler subscribes to source ${String(raw.source)} / ${String(raw['detail-type'])}`;
+    const detail = unrecognizedEvent(event);
     return { responses: [failure('ignored', 'not-a-credential-finding', detail)], before: await seeder.state() };
   }
   let before: PrincipalState[] = [];
@@ -111,7 +107,7 @@ async function runOne(
     if (adapted.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
     before = await seeder.state();
     const handler = makeHandler(source, deps);
-    return { responses: await handler(seeder.rewrite(event), lambdaContext()), before };
+    return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before };
   } catch (error) {
     const responses =
       error instanceof ContainmentFailedError || error instanceof NotificationFailedError
@@ -125,21 +121,4 @@ async function runOne(
 
 function failure(outcome: Outcome, reason: string, explanation: string): IncidentResponse {
   return { outcome, reason, explanation, incident: null, policy: undefined, actions: [] };
-}
-
-function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'keystop-sandbox',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:keystop-sandbox`,
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: '/aws/lambda/keystop-sandbox',
-    logStreamName: 'sandbox',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -32,7 +32,8 @@ export type Credential =
   | { kind: 'iam-user'; userName: string }
   | { kind: 'root'; accessKeyId?: string };
 
-export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail'] as const;
+/** `manual`: a responder reported the credential with `keystop contain`. */
+export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail', 'manual'] as const;
 export type IncidentSource = (typeof incidentSources)[number];
 
 export type SeverityLabel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';

@@ -27,6 +27,7 @@ const sourceNames: Record<CredentialIncident['source'], string> = {
   'security-hub': 'AWS Security Hub',
   health: 'AWS Health',
   cloudtrail: 'CloudTrail',
+  manual: 'a responder (keystop contain)',
 };
 
 /** Pure: the alert for a response to an incident. */

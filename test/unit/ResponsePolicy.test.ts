@@ -31,7 +31,12 @@ describe('Response policies', () => {
 
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^0: Unrecognized key: "modes"/), expect.stringMatching(/^0\.match: Unrecognized key: "sauce"/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        '0: unknown key "modes"; valid keys: name, description, match, mode, actions',
+        '0.match: unknown key "sauce"; valid keys: source, type, severity, credentialKind, accountId, principalName',
+      ]),
+    );
   });
 
   it('rejects duplicate policy names', () => {

@@ -1,0 +1,42 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createDeps } from '../aws/createDeps';
+import type { Deps } from '../Deps';
+import type { Notifier } from '../notify/Alert';
+import { defaultGuardrails, parseExemptTag } from '../policies/Guardrails';
+
+export interface CliAwsOptions {
+  region?: string;
+  topicArn?: string;
+  dryRun?: boolean;
+  verbose?: boolean;
+}
+
+/** Without a topic the alert is printed: a responder at a terminal still sees exactly what would be sent. */
+const printingNotifier: Notifier = {
+  destination: 'stdout',
+  async publish(alert) {
+    process.stdout.write(`── alert (no --topic-arn or KEYSTOP_ALERT_TOPIC_ARN: printed, not sent)\nSubject: ${alert.subject}\n${alert.text}\n`);
+  },
+};
+
+/**
+ * Deps for commands that act on a real account with the caller's own AWS credentials (the SDK's default chain:
+ * environment, profile, SSO…), so every call is the responder's, in CloudTrail under their name.
+ */
+export async function cliDeps(options: CliAwsOptions): Promise<{ deps: Deps; accountId: string; region: string }> {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const topicArn = options.topicArn ?? process.env.KEYSTOP_ALERT_TOPIC_ARN;
+  const { Account } = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const deps = createDeps({
+    region,
+    topicArn: topicArn ?? 'stdout',
+    guardrails: {
+      ...defaultGuardrails,
+      dryRun: options.dryRun ?? false,
+      exemptTag: parseExemptTag(process.env.KEYSTOP_EXEMPT_TAG ?? 'keystop:exempt=true'),
+    },
+    logger: new Logger({ serviceName: 'keystop-cli', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
+  });
+  return { deps: topicArn ? deps : { ...deps, notifier: printingNotifier }, accountId: Account ?? 'unknown', region };
+}

@@ -1,0 +1,84 @@
+import { Command, Option } from 'commander';
+import { ContainmentFailedError, NotificationFailedError } from '../errors';
+import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from '../events/CredentialIncident';
+import { eventSourceFor } from '../events/eventSources';
+import { makeHandler } from '../handlers/makeHandler';
+import type { IncidentResponse } from '../IncidentResponse';
+import { respond } from '../respond';
+import { cliDeps } from './cliDeps';
+import { formatResponses } from './formatResponses';
+import { lambdaContext } from './lambdaContext';
+import { readEvents, unrecognizedEvent } from './readEvents';
+
+const awsOptions = (command: Command) =>
+  command
+    .option('--topic-arn <arn>', 'alert topic (default: $KEYSTOP_ALERT_TOPIC_ARN; without one the alert is printed)')
+    .option('--region <region>', 'AWS region for SNS (default: $AWS_REGION or us-east-1)')
+    .option('--dry-run', 'report what would be done, change nothing')
+    .addOption(new Option('--verbose', 'print log lines').default(false));
+
+/** Prints the responses; a failed containment sets the exit code, so scripts notice. */
+async function report(run: () => Promise<IncidentResponse[]>): Promise<void> {
+  try {
+    process.stdout.write(`${formatResponses(await run())}\n`);
+  } catch (error) {
+    if (!(error instanceof ContainmentFailedError || error instanceof NotificationFailedError)) throw error;
+    process.stdout.write(`${formatResponses([error.response])}\n`);
+    throw new Error(error.message);
+  }
+}
+
+/** A credential a responder names on the command line. */
+export function reportedCredential(options: { accessKey: string; user?: string; role?: string }): Credential {
+  const { accessKey: accessKeyId, user, role } = options;
+  if (!isTemporaryKey(accessKeyId)) return user ? { kind: 'long-term-key', accessKeyId, userName: user } : { kind: 'long-term-key', accessKeyId };
+  if (role) return { kind: 'role-session', accessKeyId, roleName: role };
+  if (user) return { kind: 'user-session', accessKeyId, userName: user };
+  throw new Error(`${accessKeyId} is a temporary (ASIA…) key: name its --role or --user, whose older sessions will be denied`);
+}
+
+export function containCommand(): Command {
+  return awsOptions(
+    new Command('contain')
+      .description('Contain a key a human reported: the same actions and alert as an automatic response, with your AWS credentials.')
+      .requiredOption('--access-key <id>', 'the access key id (AKIA… long-term, ASIA… temporary)')
+      .option('--user <name>', "the key's IAM user (looked up in IAM when omitted for an AKIA key)")
+      .option('--role <name>', 'for an ASIA key of a role session: the role')
+      .option('--reason <text>', 'why, for the alert and the audit trail', 'reported by a responder'),
+  ).action(async (options: { accessKey: string; user?: string; role?: string; reason: string; topicArn?: string; region?: string; dryRun?: boolean; verbose: boolean }) => {
+    const credential = reportedCredential(options);
+    const { deps, accountId, region } = await cliDeps(options);
+    const now = new Date().toISOString();
+    const incident: CredentialIncident = {
+      id: `manual:${accountId}:${options.accessKey}:${now}`,
+      source: 'manual',
+      type: 'Manual:CredentialReportedCompromised',
+      severity: 8,
+      severityLabel: severityLabelOf(8),
+      accountId,
+      region,
+      observedAt: now,
+      credential,
+      sample: false,
+      backupDelivery: false,
+      title: options.reason,
+      evidence: { description: options.reason },
+      origin: { findingId: `manual-${now}`, eventId: `manual-${now}` },
+    };
+    await report(() => respond({ kind: 'incidents', incidents: [incident] }, deps));
+  });
+}
+
+export function replayCommand(): Command {
+  return awsOptions(
+    new Command('replay')
+      .description('Run an event through the real pipeline against the AWS account of your credentials.')
+      .argument('<event.json>', 'an EventBridge event, e.g. one taken from the failure queue'),
+  ).action(async (file: string, options: { topicArn?: string; region?: string; dryRun?: boolean; verbose: boolean }) => {
+    const [named] = await readEvents([file]);
+    const source = eventSourceFor(named?.event);
+    if (source === undefined) throw new Error(`cannot replay ${file}: ${unrecognizedEvent(named?.event)}`);
+    const { deps } = await cliDeps(options);
+    await report(() => makeHandler(source, deps)(named!.event, lambdaContext('keystop-replay')));
+  });
+}

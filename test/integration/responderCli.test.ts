@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { fixturePath, loadFixture } from '../support/loadFixture';
+import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { runCli } from '../support/runCli';
+
+async function tempJson(name: string, value: unknown) {
+  const file = join(tmpdir(), `${crypto.randomUUID()}-${name}`);
+  await writeFile(file, JSON.stringify(value));
+  return file;
+}
+
+describe('keystop policies', () => {
+  it('validates the built-in policy set', async () => {
+    const { stdout } = await runCli(['policies', 'validate']);
+
+    expect(stdout).toMatch(/policies\.json: \d+ policies, valid/);
+  });
+
+  it('rejects a policy file with a typo and names the valid choices', async () => {
+    const file = await tempJson('typo.json', [
+      { name: 'x', description: 'd', match: { sorce: ['guardduty'] }, mode: 'contian', actions: [{ type: 'deactivate-key' }] },
+    ]);
+
+    const failure = await runCli(['policies', 'validate', file]).catch((e: { code: number; stderr: string }) => e);
+
+    expect(failure).toMatchObject({ code: 1 });
+    const { stderr } = failure as { stderr: string };
+    expect(stderr).toContain('[0].match: unknown key "sorce"; valid keys: source, type, severity, credentialKind, accountId, principalName');
+    expect(stderr).toContain('[0].mode: Invalid option: expected one of "contain"|"notify-only"|"dry-run"');
+    expect(stderr).toContain('[0].actions[0].type: unknown action type "deactivate-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys');
+  });
+
+  it('explains which policy matches an event and what it would do, without any AWS call', async () => {
+    // No endpoint and no credentials: any AWS call would fail the command.
+    const { stdout } = await runCli(['policies', 'explain', fixturePath('guardduty/role-session-exfiltration.json')]);
+
+    expect(stdout).toContain('policy: guardduty-key-used-by-attacker; reason: matched; would act');
+    expect(stdout).toContain('would deny sessions of role/web-tier issued before now');
+    expect(stdout).toContain('not applicable to a role-session: deactivate-access-key');
+  });
+});
+
+describe('keystop contain and replay, with the caller\'s credentials (here: the emulator)', () => {
+  it('contains a key a human reports, alerts, and leaves the other key alone', async () => {
+    const { endpoint, clients, sink } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+
+    const { stdout } = await runCli(
+      ['contain', '--access-key', leaked, '--reason', 'key pasted in a public gist', '--topic-arn', sink.topicArn],
+      endpoint,
+    );
+
+    expect(stdout).toContain('Outcome: CONTAINED (matched) — policy manual-report');
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    const [alert, ...more] = await sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toContain('key pasted in a public gist');
+    expect(alert!.text).toContain(`deactivated access key ${leaked} of user ${userName}`);
+  });
+
+  it('refuses an ASIA key without the role or user whose sessions to deny', async () => {
+    const failure = await runCli(['contain', '--access-key', 'ASIAEXAMPLESESSION01']).catch((e: { stderr: string }) => e);
+
+    expect((failure as { stderr: string }).stderr).toContain('is a temporary (ASIA…) key: name its --role or --user');
+  });
+
+  it('replays an event through the real pipeline, and --dry-run changes nothing', async () => {
+    const { endpoint, clients, sink } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+    event.detail.accountId = LOCAL_ACCOUNT_ID;
+    Object.assign(event.detail.resource.accessKeyDetails, { userName, accessKeyId: leaked });
+    const file = await tempJson('replay.json', event);
+
+    const dry = await runCli(['replay', file, '--dry-run', '--topic-arn', sink.topicArn], endpoint);
+    const statusAfterDryRun = await keyStatuses(clients.iam, userName);
+    const real = await runCli(['replay', file, '--topic-arn', sink.topicArn], endpoint);
+
+    expect(dry.stdout).toContain('Outcome: NOTIFIED (dry-run)');
+    expect(statusAfterDryRun).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+    expect(real.stdout).toContain('Outcome: CONTAINED (matched)');
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    expect(await sink.drain()).toHaveLength(2);
+  });
+});
