@@ -65,7 +65,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     const [response] = await makeHandler(healthSource, deps)(event, lambdaContext());
 
-    expect(response).toMatchObject({ outcome: 'notified', reason: 'notify-only-policy', policy: 'health-other-credential-notices' });
+    expect(response).toMatchObject({ outcome: 'notified', reason: 'notify-only-policy', policy: 'user-named-without-key-alert-only' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     expect(calls).toEqual(['SNS:Publish']);
     const [alert] = await sink.drain();

@@ -12,9 +12,12 @@ const run = promisify(execFile);
  */
 const cases = [
   { fixture: 'guardduty/tor-ip-caller-long-term-key.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
+  { fixture: 'security-hub/two-new-guardduty-key-findings.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
+  { fixture: 'security-hub/key-unknown-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  { fixture: 'security-hub/notified-update.json', outcome: 'ignored', policy: null, keyAfter: undefined },
   { fixture: 'health/exposed-current-shape.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
   { fixture: 'health/compromised-minimal-affected-entities.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
-  { fixture: 'health/iam-quarantine-global-user-only.json', outcome: 'notified', policy: 'health-other-credential-notices', keyAfter: 'Active' },
+  { fixture: 'health/iam-quarantine-global-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
   { fixture: 'health/ec2-scheduled-maintenance.json', outcome: 'ignored', policy: null, keyAfter: undefined },
 ] as const;
 
@@ -35,7 +38,7 @@ beforeAll(async () => {
 describe('keystop sandbox on one fixture of each source', () => {
   it.each(cases.map((c, index) => ({ ...c, index })))(
     '$fixture ends $outcome under policy $policy',
-    ({ index, outcome, policy, keyAfter }) => {
+    ({ index, fixture, outcome, policy, keyAfter }) => {
       const report = reports[index];
 
       expect(report).toMatchObject({ outcome, policy });
@@ -44,7 +47,7 @@ describe('keystop sandbox on one fixture of each source', () => {
         expect(report.notifications).toEqual([]);
         return;
       }
-      expect(report.notifications).toHaveLength(1);
+      expect(report.notifications).toHaveLength(fixture.startsWith('security-hub/two-') ? 2 : 1);
       const credential = report.incident.credential;
       // The principal the event is about: the owner of the named key, or the user it names.
       const [principal, ...more] = report.principals.filter(
@@ -56,4 +59,19 @@ describe('keystop sandbox on one fixture of each source', () => {
       }
     },
   );
+
+  it('reports the second finding of a Security Hub batch under more: its role session is contained', () => {
+    const report = reports[cases.findIndex((c) => c.fixture === 'security-hub/two-new-guardduty-key-findings.json')];
+
+    expect(report.more).toEqual([
+      expect.objectContaining({
+        outcome: 'contained',
+        incident: expect.objectContaining({ credential: expect.objectContaining({ kind: 'role-session', roleName: 'web-tier' }) }),
+      }),
+    ]);
+    expect(report.notifications).toHaveLength(2);
+    expect(report.principals).toContainEqual(
+      expect.objectContaining({ kind: 'role', name: 'web-tier', inlinePolicies: ['keystop-revoke-older-sessions'] }),
+    );
+  });
 });

@@ -35,6 +35,26 @@ const responders = [
     ],
   },
   {
+    name: 'securityhub',
+    source: 'security-hub',
+    fn: 'SecurityhubLambdaFunction',
+    role: 'SecurityHubResponderRole',
+    patterns: [
+      {
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            ProductName: ['GuardDuty'],
+            Resources: { Type: ['AwsIamAccessKey'] },
+            Workflow: { Status: ['NEW'] },
+            RecordState: ['ACTIVE'],
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'health',
     source: 'health',
     fn: 'HealthLambdaFunction',

@@ -1,0 +1,67 @@
+import * as z from 'zod';
+
+/** The key and its principal as Security Hub records them; UserName is deprecated in favour of PrincipalName. */
+const AwsIamAccessKey = z.object({
+  AccessKeyId: z.string().min(1).optional(),
+  PrincipalId: z.string().optional(),
+  PrincipalName: z.string().min(1).optional(),
+  PrincipalType: z.string().optional(),
+  UserName: z.string().min(1).optional(),
+});
+
+const Resource = z.object({
+  Type: z.string().min(1),
+  /** `AWS::IAM::AccessKey:<key id>`; a trailing `:null` means Security Hub does not know the key. */
+  Id: z.string().min(1),
+  Region: z.string().optional(),
+  Details: z.object({ AwsIamAccessKey: AwsIamAccessKey.optional() }).optional(),
+});
+
+/** One finding in the AWS Security Finding Format (ASFF): only the fields we read. */
+export const AsffFinding = z.object({
+  Id: z.string().min(1),
+  ProductArn: z.string().min(1),
+  ProductName: z.string().optional(),
+  AwsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  Region: z.string().optional(),
+  Types: z.array(z.string()).optional(),
+  FirstObservedAt: z.string().optional(),
+  LastObservedAt: z.string().optional(),
+  CreatedAt: z.string().optional(),
+  UpdatedAt: z.string().optional(),
+  Severity: z
+    .object({
+      Label: z.string().optional(),
+      Normalized: z.number().optional(),
+      Product: z.number().optional(),
+      Original: z.string().optional(),
+    })
+    .optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  ProductFields: z.record(z.string(), z.string()).optional(),
+  Resources: z.array(Resource).min(1),
+  /** NEW is a finding nobody has looked at yet; every later update re-fires the event with another status. */
+  Workflow: z.object({ Status: z.string().min(1) }).optional(),
+  /** Deprecated predecessor of Workflow.Status, still sent. */
+  WorkflowState: z.string().optional(),
+  RecordState: z.string().optional(),
+}).superRefine((finding, ctx) => {
+  // Whether a finding is new decides whether Keystop may act on it: a finding that does not say is malformed.
+  if (finding.Workflow === undefined && finding.WorkflowState === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['Workflow', 'Status'], message: 'a finding must carry its workflow status' });
+  }
+});
+export type AsffFinding = z.infer<typeof AsffFinding>;
+
+/** Security Hub's EventBridge envelope: one event carries a batch of findings. */
+export const SecurityHubFindingsEvent = z.object({
+  id: z.string().min(1),
+  'detail-type': z.literal('Security Hub Findings - Imported'),
+  source: z.literal('aws.securityhub'),
+  account: z.string(),
+  region: z.string(),
+  time: z.string(),
+  detail: z.object({ findings: z.array(AsffFinding).min(1) }),
+});
+export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEvent>;

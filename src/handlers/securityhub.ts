@@ -1,0 +1,6 @@
+import { productionDeps } from '../aws/productionDeps';
+import { securityHubSource } from '../events/securityHubSource';
+import { makeHandler } from './makeHandler';
+
+/** Lambda entry point for GuardDuty's credential findings as Security Hub imports them (rule: new AwsIamAccessKey findings). */
+export const handler = makeHandler(securityHubSource, productionDeps);
