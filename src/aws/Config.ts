@@ -22,6 +22,8 @@ export const Config = z.object({
   KEYSTOP_EXEMPT_PRINCIPALS: list,
   /** `key=value`; empty turns tag exemption off. */
   KEYSTOP_EXEMPT_TAG: z.string().default('keystop:exempt=true'),
+  /** Comma-separated access key ids created only as bait: any API call made with one is a compromise. */
+  KEYSTOP_HONEY_KEYS: list,
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Set only to point the SDK at a local emulator; unset in AWS. */
   AWS_ENDPOINT_URL: z.url().optional(),

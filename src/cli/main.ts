@@ -7,6 +7,7 @@ import { policiesCommand } from './policiesCommand';
 import { readEvents } from './readEvents';
 import { containCommand, replayCommand } from './respondCommands';
 import { runSandbox } from './runSandbox';
+import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
 export const demoExamples = ['guardduty-tor-ip-caller.json', 'guardduty-sample-finding.json', 'guardduty-ec2-finding.json'];
@@ -24,10 +25,14 @@ export function buildProgram(): Command {
     .option('--endpoint <url>', 'use an emulator already running at this URL instead of starting one')
     .option('--dry-run', 'run with the global dry-run switch on')
     .addOption(new Option('--verbose', "print the responder's log lines").default(false))
-    .action(async (files: string[], options: { json?: boolean; endpoint?: string; dryRun?: boolean; verbose: boolean }) => {
+    .addOption(
+      new Option('--honey-keys <ids>', 'comma-separated honey key ids, as the events name them').env('KEYSTOP_HONEY_KEYS'),
+    )
+    .action(async (files: string[], options: { json?: boolean; endpoint?: string; dryRun?: boolean; verbose: boolean; honeyKeys?: string }) => {
       const reports = await runSandbox(await readEvents(files), {
         endpoint: options.endpoint,
         verbose: options.verbose,
+        sourceSettings: sourceSettingsFromEnv({ KEYSTOP_HONEY_KEYS: options.honeyKeys }),
         guardrails: { ...defaultGuardrails, dryRun: options.dryRun ?? false },
       });
       for (const report of reports) {

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { containmentActions } from '../actions/containmentActions';
-import { eventSourceFor } from '../events/eventSources';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import { parseEvent } from '../events/parseEvent';
 import { defaultGuardrails } from '../policies/Guardrails';
 import { planResponse } from '../policies/planResponse';
 import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
 import { readEvents, unrecognizedEvent } from './readEvents';
+import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const BUILT_IN = join(import.meta.dirname, '..', 'policies', 'policies.json');
 
@@ -52,15 +53,19 @@ export function policiesCommand(): Command {
       const policies = await loadPolicyFile(options.policies ?? BUILT_IN);
       const [named] = await readEvents([eventFile]);
       const event = named?.event;
-      process.stdout.write(`${explain(event, policies).join('\n')}\n`);
+      process.stdout.write(`${explain(event, policies, sourceSettingsFromEnv()).join('\n')}\n`);
     });
 
   return command;
 }
 
 /** Pure: the lines `policies explain` prints. Exemption tags are read live when responding, so not shown here. */
-export function explain(event: unknown, policies: readonly ResponsePolicy[]): string[] {
-  const source = eventSourceFor(event);
+export function explain(
+  event: unknown,
+  policies: readonly ResponsePolicy[],
+  settings: SourceSettings = noSourceSettings,
+): string[] {
+  const source = eventSourceFor(event, settings);
   if (source === undefined) return [`ignored: ${unrecognizedEvent(event)}`];
   const adapted = source.adapt(parseEvent(source.name, source.schema, event));
   if (adapted.kind === 'ignored') return [`ignored (${adapted.reason}): ${adapted.detail}`];

@@ -9,6 +9,7 @@ import { cliDeps } from './cliDeps';
 import { formatResponses } from './formatResponses';
 import { lambdaContext } from './lambdaContext';
 import { readEvents, unrecognizedEvent } from './readEvents';
+import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const awsOptions = (command: Command) =>
   command
@@ -76,7 +77,7 @@ export function replayCommand(): Command {
       .argument('<event.json>', 'an EventBridge event, e.g. one taken from the failure queue'),
   ).action(async (file: string, options: { topicArn?: string; region?: string; dryRun?: boolean; verbose: boolean }) => {
     const [named] = await readEvents([file]);
-    const source = eventSourceFor(named?.event);
+    const source = eventSourceFor(named?.event, sourceSettingsFromEnv());
     if (source === undefined) throw new Error(`cannot replay ${file}: ${unrecognizedEvent(named?.event)}`);
     const { deps } = await cliDeps(options);
     await report(() => makeHandler(source, deps)(named!.event, lambdaContext('keystop-replay')));

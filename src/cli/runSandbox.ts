@@ -3,7 +3,7 @@ import type { ActionResult } from '../actions/ContainmentAction';
 import { createDeps } from '../aws/createDeps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
-import { eventSourceFor } from '../events/eventSources';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import { lambdaContext } from './lambdaContext';
 import { unrecognizedEvent, type NamedEvent } from './readEvents';
 import { parseEvent } from '../events/parseEvent';
@@ -39,6 +39,8 @@ export interface SandboxOptions {
   guardrails?: Guardrails;
   /** Log lines from the responder, as Lambda would write them. */
   verbose?: boolean;
+  /** The deployment's source settings (honey keys), as the events name them; none by default. */
+  sourceSettings?: SourceSettings;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     });
     const reports: SandboxReport[] = [];
     for (const { name, event } of events) {
-      const { responses, before } = await runOne(event, seeder, deps);
+      const { responses, before } = await runOne(event, seeder, deps, options.sourceSettings ?? noSourceSettings);
       const [first, ...rest] = responses;
       reports.push({
         event: name,
@@ -94,8 +96,9 @@ async function runOne(
   event: unknown,
   seeder: CredentialSeeder,
   deps: ReturnType<typeof createDeps>,
+  settings: SourceSettings,
 ): Promise<{ responses: IncidentResponse[]; before: PrincipalState[] }> {
-  const source = eventSourceFor(event);
+  const source = eventSourceFor(event, settings);
   if (source === undefined) {
     const detail = unrecognizedEvent(event);
     return { responses: [failure('ignored', 'not-a-credential-finding', detail)], before: await seeder.state() };
@@ -106,7 +109,9 @@ async function runOne(
     const adapted = source.adapt(parseEvent(source.name, source.schema, event));
     if (adapted.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
     before = await seeder.state();
-    const handler = makeHandler(source, deps);
+    // The event runs with its keys replaced by the seeded ones, so the honey keys it is judged by are replaced too.
+    const seeded = { honeyKeys: settings.honeyKeys.map((key) => seeder.keyIds.get(key) ?? key) };
+    const handler = makeHandler(eventSourceFor(event, seeded)!, deps);
     return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before };
   } catch (error) {
     const responses =

@@ -1,13 +1,23 @@
+import { cloudTrailSource } from './cloudTrailSource';
 import type { EventSource } from './EventSource';
 import { guardDutySource } from './guardDutySource';
 import { healthSource } from './healthSource';
 import { securityHubSource } from './securityHubSource';
 
+/** What a deployment configures about its sources: the honey keys whose every use is a compromise. */
+export interface SourceSettings {
+  honeyKeys: readonly string[];
+}
+
+export const noSourceSettings: SourceSettings = { honeyKeys: [] };
+
 /** Every source Keystop consumes, for routing raw events outside Lambda (CLI, sandbox). */
-export const eventSources: EventSource[] = [guardDutySource, securityHubSource, healthSource];
+export function eventSources(settings: SourceSettings = noSourceSettings): EventSource[] {
+  return [guardDutySource, securityHubSource, healthSource, cloudTrailSource(settings.honeyKeys)];
+}
 
 /** The source whose events look like this one (EventBridge source and detail-type), if Keystop consumes it. */
-export function eventSourceFor(event: unknown): EventSource | undefined {
+export function eventSourceFor(event: unknown, settings: SourceSettings = noSourceSettings): EventSource | undefined {
   const raw = (typeof event === 'object' && event !== null ? event : {}) as { source?: unknown; 'detail-type'?: unknown };
-  return eventSources.find((source) => source.recognizes(raw));
+  return eventSources(settings).find((source) => source.recognizes(raw));
 }

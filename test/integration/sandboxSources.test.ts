@@ -18,6 +18,9 @@ const cases = [
   { fixture: 'health/exposed-current-shape.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
   { fixture: 'health/compromised-minimal-affected-entities.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
   { fixture: 'health/iam-quarantine-global-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  { fixture: 'cloudtrail/honey-key-used.json', outcome: 'contained', policy: 'cloudtrail-honey-key-used', keyAfter: 'Inactive' },
+  { fixture: 'cloudtrail/quarantine-policy-attached.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  { fixture: 'cloudtrail/ordinary-api-call.json', outcome: 'ignored', policy: null, keyAfter: undefined },
   { fixture: 'health/ec2-scheduled-maintenance.json', outcome: 'ignored', policy: null, keyAfter: undefined },
 ] as const;
 
@@ -29,6 +32,9 @@ beforeAll(async () => {
     'sandbox',
     ...cases.map((c) => fixturePath(c.fixture)),
     '--json',
+    // The honey key as the fixture names it: the sandbox judges the run with its seeded stand-in.
+    '--honey-keys',
+    'AKIAHONEYBAITKEY0001',
     '--endpoint',
     awsEndpoint(),
   ]);

@@ -67,6 +67,28 @@ const responders = [
       },
     ],
   },
+  {
+    name: 'cloudtrail',
+    source: 'cloudtrail',
+    fn: 'CloudtrailLambdaFunction',
+    role: 'CloudTrailResponderRole',
+    patterns: [
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: ['AttachUserPolicy'],
+          requestParameters: { policyArn: [{ prefix: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine' }] },
+        },
+      },
+      // The honey keys, split from the deployment's honeyKeys parameter (empty by default: see the test below).
+      {
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { userIdentity: { accessKeyId: { 'Fn::Split': [',', ''] } } },
+      },
+    ],
+  },
 ] as const;
 
 const rulesTargeting = (fn: string) =>
@@ -83,11 +105,28 @@ describe('Packaged CloudFormation (osls package)', () => {
     expect(new Set(targets)).toEqual(new Set(responders.map((r) => r.fn)));
   });
 
+  it('creates the honey-key rule, and its permission to invoke, only when honey keys are configured', () => {
+    const rule = template.Resources.HoneyKeyUseRule!;
+    const permission = template.Resources.HoneyKeyUseRulePermission!;
+
+    expect((template as any).Conditions.HasHoneyKeys).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect((rule as any).Condition).toBe('HasHoneyKeys');
+    expect((permission as any).Condition).toBe('HasHoneyKeys');
+    expect(permission.Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': ['CloudtrailLambdaFunction', 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['HoneyKeyUseRule', 'Arn'] },
+    });
+    // The adapter checks the same list again: a rule that delivered another key's calls would change nothing.
+    expect(template.Resources.CloudtrailLambdaFunction!.Properties.Environment.Variables.KEYSTOP_HONEY_KEYS).toBe('');
+  });
+
   describe.each(responders)('function $name', ({ name, source, fn, role, patterns }) => {
     it('is subscribed only to its narrow patterns, with failed deliveries kept in the failure queue', () => {
       const rules = rulesTargeting(fn);
 
-      expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual(patterns);
+      expect(rules.map((rule) => rule.Properties.EventPattern)).toHaveLength(patterns.length);
+      expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual(expect.arrayContaining([...patterns]));
       for (const rule of rules) {
         expect(rule.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] });
       }

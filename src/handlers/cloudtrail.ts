@@ -1,0 +1,10 @@
+import { loadConfig } from '../aws/Config';
+import { productionDeps } from '../aws/productionDeps';
+import { cloudTrailSource } from '../events/cloudTrailSource';
+import { makeHandler } from './makeHandler';
+
+/**
+ * Lambda entry point for CloudTrail API calls: AWS attaching its quarantine policy to a user, and any call made with a
+ * honey key (rules: aws.iam AttachUserPolicy of AWSCompromisedKeyQuarantine*, userIdentity.accessKeyId in the list).
+ */
+export const handler = makeHandler(cloudTrailSource(loadConfig().KEYSTOP_HONEY_KEYS), productionDeps);

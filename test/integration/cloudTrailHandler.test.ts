@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { cloudTrailSource } from '../../src/events/cloudTrailSource';
+import { makeHandler } from '../../src/handlers/makeHandler';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { lambdaContext } from '../support/lambdaContext';
+import { loadFixture } from '../support/loadFixture';
+import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+
+/** A CloudTrail fixture recorded in the emulator's account, with the fixture's user and key replaced. */
+function apiCall(fixture: string, replacements: Record<string, string>) {
+  let text = JSON.stringify(loadFixture(`cloudtrail/${fixture}`)).split('111122223333').join(LOCAL_ACCOUNT_ID);
+  for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
+  return JSON.parse(text);
+}
+
+describe('CloudTrail handler against the local AWS emulator', () => {
+  it('deactivates a honey key on its first use, and nothing else', async () => {
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked: honeyKey, decoy } = await userWithTwoKeys(clients.iam);
+    const event = apiCall('honey-key-used.json', { AKIAHONEYBAITKEY0001: honeyKey, 'billing-backup-svc': userName });
+
+    const [response] = await makeHandler(cloudTrailSource([honeyKey]), deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', policy: 'cloudtrail-honey-key-used' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [honeyKey]: 'Inactive', [decoy]: 'Active' });
+    const [alert] = await sink.drain();
+    expect(alert!.attributes).toMatchObject({ source: 'cloudtrail', severity: 'CRITICAL', outcome: 'contained' });
+    expect(alert!.text).toContain('203.0.113.66');
+  });
+
+  it('finds the owner of a honey key the record does not name, through IAM', async () => {
+    const { clients, deps, calls } = await localResponder();
+    const { userName, leaked: honeyKey, decoy } = await userWithTwoKeys(clients.iam);
+    const event = apiCall('honey-key-used.json', { AKIAHONEYBAITKEY0001: honeyKey });
+    delete event.detail.userIdentity.userName;
+
+    await makeHandler(cloudTrailSource([honeyKey]), deps)(event, lambdaContext());
+
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [honeyKey]: 'Inactive', [decoy]: 'Active' });
+    expect(calls).toEqual(['IAM:GetAccessKeyLastUsed', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+  });
+
+  it('ignores a call with the same key when it is not a configured honey key, without any AWS call', async () => {
+    const { clients, deps, calls } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = apiCall('honey-key-used.json', { AKIAHONEYBAITKEY0001: leaked, 'billing-backup-svc': userName });
+
+    const [response] = await makeHandler(cloudTrailSource(['AKIAOTHERBAITKEY0001']), deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'ignored', reason: 'not-a-compromise-signal' });
+    expect(calls).toEqual([]);
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+  });
+
+  it('only alerts when AWS attaches its quarantine policy to a user, leaving every key of the user active', async () => {
+    const { clients, sink, deps, calls } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = apiCall('quarantine-policy-attached.json', { 'legacy-uploader': userName });
+
+    const [response] = await makeHandler(cloudTrailSource([]), deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', policy: 'user-named-without-key-alert-only' });
+    expect(calls).toEqual(['SNS:Publish']);
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+    const [alert] = await sink.drain();
+    expect(alert!.text).toContain('AWSCompromisedKeyQuarantineV3');
+    expect(alert!.attributes).toMatchObject({ source: 'cloudtrail', credentialKind: 'iam-user' });
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { MalformedEventError } from '../../src/errors';
+import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
+import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
+import { fromCloudTrail } from '../../src/events/fromCloudTrail';
+import { parseEvent } from '../../src/events/parseEvent';
+import { loadFixture } from '../support/loadFixture';
+
+const HONEY = ['AKIAHONEYBAITKEY0001', 'AKIAHONEYBAITKEY0002'];
+const adapt = (event: unknown, honeyKeys: readonly string[] = HONEY) =>
+  fromCloudTrail(parseEvent('CloudTrail', CloudTrailApiCallEvent, event), honeyKeys);
+const incidentsOf = (adapted: AdaptedEvent) => (adapted.kind === 'incidents' ? adapted.incidents : []);
+
+describe('Adapter: CloudTrail API call → CredentialIncident', () => {
+  it('turns any call made with a configured honey key, even a denied one, into a long-term-key incident', () => {
+    expect(adapt(loadFixture('cloudtrail/honey-key-used.json'))).toEqual({
+      kind: 'incidents',
+      incidents: [
+        {
+          id: 'cloudtrail:111122223333:d2e3f4a5-b6c7-4d8e-9f0a-1b2c3d4e5f6a',
+          source: 'cloudtrail',
+          type: 'HoneyKeyUsed',
+          severity: 9,
+          severityLabel: 'CRITICAL',
+          accountId: '111122223333',
+          region: 'us-east-1',
+          observedAt: '2026-11-26T22:03:12Z',
+          credential: { kind: 'long-term-key', accessKeyId: 'AKIAHONEYBAITKEY0001', userName: 'billing-backup-svc' },
+          sample: false,
+          backupDelivery: false,
+          title: 'Honey key AKIAHONEYBAITKEY0001 was used: iam.amazonaws.com CreateUser (AccessDenied)',
+          evidence: {
+            sourceIp: '203.0.113.66',
+            api: 'CreateUser',
+            serviceName: 'iam.amazonaws.com',
+            userAgent: 'aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8.0 md/arch#x86_64',
+          },
+          origin: { findingId: 'd2e3f4a5-b6c7-4d8e-9f0a-1b2c3d4e5f6a', eventId: '9c0d1e2f-3a4b-4c5d-8e6f-8a9b0c1d2e3f' },
+        },
+      ],
+    });
+  });
+
+  it('ignores a call with a key that is not a configured honey key', () => {
+    expect(adapt(loadFixture('cloudtrail/honey-key-used.json'), ['AKIASOMEOTHERBAIT001'])).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'iam.amazonaws.com CreateUser is neither a call with a configured honey key nor AWS quarantining a user',
+    });
+  });
+
+  it('leaves the owner of a honey key to be looked up when the record does not name it', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    delete event.detail.userIdentity.userName;
+
+    expect(incidentsOf(adapt(event))[0]!.credential).toEqual({ kind: 'long-term-key', accessKeyId: 'AKIAHONEYBAITKEY0001' });
+  });
+
+  it('names the role of a honey key used as a role session', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    event.detail.userIdentity = {
+      type: 'AssumedRole',
+      principalId: 'AROAHONEYROLE0000001:bait',
+      accountId: '111122223333',
+      accessKeyId: 'AKIAHONEYBAITKEY0002',
+      sessionContext: { sessionIssuer: { type: 'Role', userName: 'bait-role' } },
+    };
+
+    expect(incidentsOf(adapt(event))[0]!.credential).toEqual({
+      kind: 'role-session',
+      accessKeyId: 'AKIAHONEYBAITKEY0002',
+      roleName: 'bait-role',
+      sessionName: 'bait',
+    });
+  });
+
+  it('turns AWS attaching its quarantine policy into an iam-user incident for the user it names', () => {
+    const [incident, ...others] = incidentsOf(adapt(loadFixture('cloudtrail/quarantine-policy-attached.json')));
+
+    expect(others).toEqual([]);
+    expect(incident).toEqual(
+      expect.objectContaining({
+        id: 'cloudtrail:111122223333:c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+        type: 'QuarantinePolicyAttached:AWSCompromisedKeyQuarantineV3',
+        severity: 8,
+        severityLabel: 'HIGH',
+        accountId: '111122223333',
+        region: 'us-east-1',
+        observedAt: '2026-11-22T06:14:29Z',
+        credential: { kind: 'iam-user', userName: 'legacy-uploader' },
+        title: 'AWSCompromisedKeyQuarantineV3 was attached to IAM user legacy-uploader: AWS found one of its keys exposed',
+      }),
+    );
+  });
+
+  it.each(['AWSCompromisedKeyQuarantine', 'AWSCompromisedKeyQuarantineV2', 'AWSCompromisedKeyQuarantineV4'])(
+    'recognises every version of the quarantine policy: %s',
+    (policyName) => {
+      const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+      event.detail.requestParameters.policyArn = `arn:aws:iam::aws:policy/${policyName}`;
+
+      expect(incidentsOf(adapt(event))[0]!.type).toBe(`QuarantinePolicyAttached:${policyName}`);
+    },
+  );
+
+  it('ignores attaching any other policy, and a quarantine attachment that failed', () => {
+    const other = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    other.detail.requestParameters.policyArn = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const failed = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    failed.detail.errorCode = 'AccessDenied';
+
+    expect(adapt(other)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+    expect(adapt(failed)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'attaching the quarantine policy failed (AccessDenied): nothing changed',
+    });
+  });
+
+  it('ignores ordinary API calls, with the reason', () => {
+    expect(adapt(loadFixture('cloudtrail/ordinary-api-call.json'))).toMatchObject({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'ec2.amazonaws.com RunInstances is neither a call with a configured honey key nor AWS quarantining a user',
+    });
+  });
+
+  it('rejects a quarantine event that does not name the user, naming the field', () => {
+    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    delete event.detail.requestParameters.userName;
+
+    expect(() => adapt(event)).toThrow(MalformedEventError);
+    expect(() => adapt(event)).toThrow(/detail\.requestParameters\.userName: AWS attaching its quarantine policy must name the user/);
+  });
+
+  it('rejects a record without its caller, naming the field', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    delete event.detail.userIdentity;
+
+    expect(() => adapt(event)).toThrow(/detail\.userIdentity/);
+  });
+});
