@@ -1,12 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ActionClients } from './actions/ContainmentAction';
+import type { ClientsFor } from './aws/clientsForAccounts';
 import type { Notifier } from './notify/Alert';
 import type { Guardrails } from './policies/Guardrails';
 import type { ResponsePolicy } from './policies/ResponsePolicy';
 
 /** Every side effect and setting respond() uses, in one object. Only src/aws/createDeps.ts builds the real one. */
 export interface Deps {
-  clients: ActionClients;
+  /** The clients for the account that owns an incident's credential (its own, or a member account's role). */
+  clientsFor: ClientsFor;
   notifier: Notifier;
   policies: readonly ResponsePolicy[];
   guardrails: Guardrails;

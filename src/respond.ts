@@ -66,7 +66,7 @@ async function planWithExemptionTag(incident: CredentialIncident, deps: Deps): P
   const wouldAct = plan.reason === 'matched' || plan.reason === 'dry-run';
   if (deps.guardrails.exemptTag === undefined || principal === undefined || !wouldAct) return plan;
   try {
-    return planResponse(deps.policies, incident, deps.guardrails, await readPrincipalTags(deps.clients.iam, principal));
+    return planResponse(deps.policies, incident, deps.guardrails, await readPrincipalTags(deps.clientsFor(incident).iam, principal));
   } catch (error) {
     deps.logger.warn('could not read the exemption tag; containing anyway', { incidentId: incident.id, error });
     return { ...plan, explanation: `${plan.explanation} (the exemption tag could not be read: ${messageOf(error)})` };
@@ -91,7 +91,7 @@ async function containmentSteps(incident: CredentialIncident, plan: ResponsePlan
       continue;
     }
     try {
-      results.push({ type: step.type, ...(await action.run({ incident, now: deps.now() }, deps.clients)) });
+      results.push({ type: step.type, ...(await action.run({ incident, now: deps.now() }, deps.clientsFor(incident))) });
     } catch (error) {
       deps.logger.error('containment step failed', { incidentId: incident.id, action: step.type, error });
       results.push({ type: step.type, status: 'failed', target: action.targetOf(incident), reason: messageOf(error) });

@@ -15,19 +15,36 @@ const list = z
       .filter(Boolean),
   );
 
+const ACCOUNT_ID = /^\d{12}$/;
+
 /** The deployment's settings, read from the Lambda environment (serverless.yml) once, at cold start. */
-export const Config = z.object({
-  KEYSTOP_ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'must be the ARN of the SNS topic alerts go to'),
-  KEYSTOP_DRY_RUN: flag,
-  KEYSTOP_EXEMPT_PRINCIPALS: list,
-  /** `key=value`; empty turns tag exemption off. */
-  KEYSTOP_EXEMPT_TAG: z.string().default('keystop:exempt=true'),
-  /** Comma-separated access key ids created only as bait: any API call made with one is a compromise. */
-  KEYSTOP_HONEY_KEYS: list,
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  /** Set only to point the SDK at a local emulator; unset in AWS. */
-  AWS_ENDPOINT_URL: z.url().optional(),
-});
+export const Config = z
+  .object({
+    KEYSTOP_ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'must be the ARN of the SNS topic alerts go to'),
+    KEYSTOP_DRY_RUN: flag,
+    KEYSTOP_EXEMPT_PRINCIPALS: list,
+    /** `key=value`; empty turns tag exemption off. */
+    KEYSTOP_EXEMPT_TAG: z.string().default('keystop:exempt=true'),
+    /** Comma-separated access key ids created only as bait: any API call made with one is a compromise. */
+    KEYSTOP_HONEY_KEYS: list,
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    /** Set only to point the SDK at a local emulator; unset in AWS. */
+    AWS_ENDPOINT_URL: z.url().optional(),
+    /** The account the function runs in (serverless.yml: AWS::AccountId), known without an STS call at cold start. */
+    KEYSTOP_ACCOUNT_ID: z.string().regex(ACCOUNT_ID, 'must be the 12-digit id of the account Keystop runs in'),
+    /** The role Keystop assumes in member accounts; empty: a single-account deployment. */
+    KEYSTOP_MEMBER_ROLE_NAME: z.string().regex(/^[\w+=,.@-]{0,64}$/, 'must be an IAM role name').default(''),
+    /** Required by the member role's trust policy (sts:ExternalId). */
+    KEYSTOP_EXTERNAL_ID: z.string().regex(/^[\w+=,.@:/-]{0,1224}$/, 'may use only the characters STS allows').default(''),
+    /** Member account ids Keystop may act in, comma-separated; `*`: any account whose member role trusts Keystop. */
+    KEYSTOP_MEMBER_ACCOUNTS: list.pipe(
+      z.array(z.string().regex(/^(\d{12}|\*)$/, 'each member account must be a 12-digit account id, or *')),
+    ),
+  })
+  .refine((c) => c.KEYSTOP_MEMBER_ACCOUNTS.length === 0 || (c.KEYSTOP_MEMBER_ROLE_NAME !== '' && c.KEYSTOP_EXTERNAL_ID.length >= 2), {
+    message: 'member accounts need KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID (2 characters or more)',
+    path: ['KEYSTOP_MEMBER_ACCOUNTS'],
+  });
 export type Config = z.infer<typeof Config>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

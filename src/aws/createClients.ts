@@ -1,12 +1,13 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
 
 export interface ClientOptions {
   region: string;
   /** A local emulator's URL; absent in AWS. */
   endpoint?: string;
   /** Explicit credentials (the sandbox's dummy ones); absent in AWS, where the function's role is used. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: IAMClientConfig['credentials'];
 }
 
 /**
@@ -22,6 +23,7 @@ export function createClients({ region, endpoint, credentials }: ClientOptions) 
     ...(credentials ? { credentials } : {}),
   };
   // IAM is a global service whose API lives in us-east-1 (aws partition).
-  return { iam: new IAMClient({ ...common, region: 'us-east-1' }), sns: new SNSClient(common) };
+  // STS in the function's own region (regional endpoint), for assuming member roles.
+  return { iam: new IAMClient({ ...common, region: 'us-east-1' }), sns: new SNSClient(common), sts: new STSClient(common) };
 }
 export type Clients = ReturnType<typeof createClients>;

@@ -4,11 +4,17 @@ import { snsNotifier } from '../notify/snsNotifier';
 import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
 import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
+import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { createClients, type ClientOptions, type Clients } from './createClients';
+import { partitionOf } from './partitionOf';
 
 export interface DepsSettings extends ClientOptions {
   topicArn: string;
   guardrails: Guardrails;
+  /** The account the clients act in; incidents in other accounts are reached through the member role. */
+  accountId: string;
+  /** The role to assume in member accounts; undefined in a single-account deployment. */
+  memberRole?: MemberRole;
   policies?: readonly ResponsePolicy[];
   logger?: Logger;
   /** Clients already built (tests record their calls); by default they are made from the client options. */
@@ -16,10 +22,26 @@ export interface DepsSettings extends ClientOptions {
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the validated policies. */
-export function createDeps({ topicArn, guardrails, policies = defaultPolicies, logger, clients: given, ...clientOptions }: DepsSettings): Deps {
+export function createDeps({
+  topicArn,
+  guardrails,
+  accountId,
+  memberRole,
+  policies = defaultPolicies,
+  logger,
+  clients: given,
+  ...clientOptions
+}: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
   return {
-    clients: { iam: clients.iam },
+    clientsFor: clientsForAccounts({
+      ownAccountId: accountId,
+      own: { iam: clients.iam },
+      memberRole,
+      sts: clients.sts,
+      iamWith: (credentials) => createClients({ ...clientOptions, credentials }).iam,
+      partition: partitionOf(clientOptions.region),
+    }),
     notifier: snsNotifier(clients.sns, topicArn),
     // Parsed when deps are built (at cold start in Lambda): a policy set that does not validate stops the
     // function before it can act wrongly.

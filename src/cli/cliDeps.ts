@@ -27,16 +27,20 @@ const printingNotifier: Notifier = {
 export async function cliDeps(options: CliAwsOptions): Promise<{ deps: Deps; accountId: string; region: string }> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const topicArn = options.topicArn ?? process.env.KEYSTOP_ALERT_TOPIC_ARN;
-  const { Account } = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  const { Account = 'unknown' } = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
   const deps = createDeps({
     region,
     topicArn: topicArn ?? 'stdout',
+    accountId: Account,
     guardrails: {
+      // Your credentials act in your account only: a finding of another account is alerted on, never acted on in
+      // the wrong one. Sign in to the owning account to act there.
+      accounts: { own: Account, members: [] },
       ...defaultGuardrails,
       dryRun: options.dryRun ?? false,
       exemptTag: parseExemptTag(process.env.KEYSTOP_EXEMPT_TAG ?? 'keystop:exempt=true'),
     },
     logger: new Logger({ serviceName: 'keystop-cli', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
   });
-  return { deps: topicArn ? deps : { ...deps, notifier: printingNotifier }, accountId: Account ?? 'unknown', region };
+  return { deps: topicArn ? deps : { ...deps, notifier: printingNotifier }, accountId: Account, region };
 }

@@ -15,12 +15,12 @@ export function formatSandboxReport(report: SandboxReport): string {
   for (const action of report.actions) lines.push(`  - [${action.status}] ${action.type} ${action.target}: ${action.reason}`);
   // Only the principals this event is about: the one its incident names.
   const named = incident ? principalNameOf(incident.credential) : undefined;
-  const relevant = report.principals.filter((p) => p.name === named);
+  const relevant = report.principals.filter((p) => p.name === named && p.accountId === incident?.accountId);
   if (relevant.length > 0) {
     lines.push('Keys (before → after):');
     for (const principal of relevant) {
       for (const key of principal.keys) {
-        const was = report.principalsBefore.find((p) => p.name === principal.name)?.keys.find((k) => k.accessKeyId === key.accessKeyId);
+        const was = report.principalsBefore.find((p) => p.name === principal.name && p.accountId === principal.accountId)?.keys.find((k) => k.accessKeyId === key.accessKeyId);
         const change = `${was?.status ?? '(new)'} → ${key.status}`;
         lines.push(`  ${principal.name} ${key.accessKeyId} ${change}${key.named ? '  ← named in the event' : '  (other key of the user)'}`);
       }

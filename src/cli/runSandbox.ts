@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ActionResult } from '../actions/ContainmentAction';
+import { clientsForAccounts } from '../aws/clientsForAccounts';
+import { createClients } from '../aws/createClients';
 import { createDeps } from '../aws/createDeps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
@@ -33,9 +35,18 @@ export interface SandboxReport {
   more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'more'>[];
 }
 
+/**
+ * The sandbox plays an organisation: Keystop runs in moto's default account and reaches every other account an event
+ * names through this member role, as a deployment with `memberAccounts: '*'` would. Each principal is seeded in the
+ * account its incident names (moto keeps accounts apart by the credentials of the call), so containment in another
+ * account goes through AssumeRole as in AWS.
+ */
+export const SANDBOX_MEMBER_ROLE = { name: 'KeystopMember', externalId: 'keystop-sandbox' };
+
 export interface SandboxOptions {
   /** An emulator already running; otherwise one is started and stopped. */
   endpoint?: string;
+  /** Without `accounts`, every account is a member account (see SANDBOX_MEMBER_ROLE). */
   guardrails?: Guardrails;
   /** Log lines from the responder, as Lambda would write them. */
   verbose?: boolean;
@@ -53,13 +64,23 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
   try {
     const clients = localClients(endpoint);
     const sink = await createAlertSink(clients);
-    const seeder = new CredentialSeeder(clients.iam, LOCAL_ACCOUNT_ID);
+    const seedClients = clientsForAccounts({
+      ownAccountId: LOCAL_ACCOUNT_ID,
+      own: { iam: clients.iam },
+      memberRole: SANDBOX_MEMBER_ROLE,
+      sts: clients.sts,
+      iamWith: (credentials) => createClients({ region: LOCAL_REGION, endpoint, credentials }).iam,
+    });
+    const seeder = new CredentialSeeder((accountId) => seedClients({ id: 'keystop-sandbox-seed', accountId }).iam);
+    const guardrails = options.guardrails ?? defaultGuardrails;
     const deps = createDeps({
       region: LOCAL_REGION,
       endpoint,
       credentials: LOCAL_CREDENTIALS,
       topicArn: sink.topicArn,
-      guardrails: options.guardrails ?? defaultGuardrails,
+      accountId: LOCAL_ACCOUNT_ID,
+      memberRole: SANDBOX_MEMBER_ROLE,
+      guardrails: { ...guardrails, accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] } },
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
     });
     const reports: SandboxReport[] = [];

@@ -14,12 +14,15 @@ import type { CredentialIncident } from '../events/CredentialIncident';
 
 /** A principal the sandbox created, and which of its keys stand in for keys that events named. */
 interface SeededPrincipal {
+  accountId: string;
   kind: 'user' | 'role';
   name: string;
   namedKeys: Set<string>;
 }
 
 export interface PrincipalState {
+  /** The account the principal lives in: the incident's (moto keeps each account's IAM apart). */
+  accountId: string;
   kind: 'user' | 'role';
   name: string;
   keys: { accessKeyId: string; status: string; named: boolean }[];
@@ -36,10 +39,8 @@ export class CredentialSeeder {
   private readonly principals = new Map<string, SeededPrincipal>();
   private generatedOwners = 0;
 
-  constructor(
-    private readonly iam: IAMClient,
-    private readonly accountId: string,
-  ) {}
+  /** `iamFor` gives IAM clients acting in an account, so each principal is seeded where its incident says it lives. */
+  constructor(private readonly iamFor: (accountId: string) => IAMClient) {}
 
   /** Reported key id → seeded key id, for rewriting events. */
   get keyIds(): ReadonlyMap<string, string> {
@@ -47,14 +48,14 @@ export class CredentialSeeder {
   }
 
   async seed(incident: CredentialIncident): Promise<void> {
-    const { credential } = incident;
+    const { credential, accountId } = incident;
     switch (credential.kind) {
       case 'long-term-key': {
         if (this.standIns.has(credential.accessKeyId)) return;
         // When the event names only the key, its owner gets a generated name: the responder must find it itself.
         const userName = credential.userName ?? `sandbox-key-owner-${++this.generatedOwners}`;
-        const user = await this.ensurePrincipal('user', userName);
-        const standIn = await this.createKey(userName, user);
+        const user = await this.ensurePrincipal(accountId, 'user', userName);
+        const standIn = await this.createKey(user);
         this.standIns.set(credential.accessKeyId, standIn);
         user.namedKeys.add(standIn);
         return;
@@ -63,12 +64,12 @@ export class CredentialSeeder {
       case 'iam-user': {
         // The user, with long-term keys: session containment must leave them alone, and what a policy does to a
         // user named without a key can be seen on them.
-        const user = await this.ensurePrincipal('user', credential.userName);
-        if ((await this.keysOf(credential.userName)).length === 0) await this.createKey(credential.userName, user);
+        const user = await this.ensurePrincipal(accountId, 'user', credential.userName);
+        if ((await this.keysOf(user)).length === 0) await this.createKey(user);
         return;
       }
       case 'role-session':
-        await this.ensurePrincipal('role', credential.roleName);
+        await this.ensurePrincipal(accountId, 'role', credential.roleName);
         return;
       case 'federated-session':
       case 'root':
@@ -87,10 +88,12 @@ export class CredentialSeeder {
   async state(): Promise<PrincipalState[]> {
     const states: PrincipalState[] = [];
     for (const principal of this.principals.values()) {
+      const iam = this.iamFor(principal.accountId);
       if (principal.kind === 'user') {
-        const keys = await this.keysOf(principal.name);
-        const { PolicyNames = [] } = await this.iam.send(new ListUserPoliciesCommand({ UserName: principal.name }));
+        const keys = await this.keysOf(principal);
+        const { PolicyNames = [] } = await iam.send(new ListUserPoliciesCommand({ UserName: principal.name }));
         states.push({
+          accountId: principal.accountId,
           kind: 'user',
           name: principal.name,
           keys: keys.map((k) => ({
@@ -101,30 +104,31 @@ export class CredentialSeeder {
           inlinePolicies: PolicyNames,
         });
       } else {
-        const { PolicyNames = [] } = await this.iam.send(new ListRolePoliciesCommand({ RoleName: principal.name }));
-        states.push({ kind: 'role', name: principal.name, keys: [], inlinePolicies: PolicyNames });
+        const { PolicyNames = [] } = await iam.send(new ListRolePoliciesCommand({ RoleName: principal.name }));
+        states.push({ accountId: principal.accountId, kind: 'role', name: principal.name, keys: [], inlinePolicies: PolicyNames });
       }
     }
     return states;
   }
 
-  private async ensurePrincipal(kind: 'user' | 'role', name: string): Promise<SeededPrincipal> {
-    const id = `${kind}/${name}`;
+  private async ensurePrincipal(accountId: string, kind: 'user' | 'role', name: string): Promise<SeededPrincipal> {
+    const id = `${accountId}/${kind}/${name}`;
     const known = this.principals.get(id);
     if (known) return known;
-    if (!(await this.exists(kind, name))) {
-      if (kind === 'user') await this.iam.send(new CreateUserCommand({ UserName: name }));
-      else await this.iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: this.trustPolicy() }));
+    const iam = this.iamFor(accountId);
+    if (!(await this.exists(iam, kind, name))) {
+      if (kind === 'user') await iam.send(new CreateUserCommand({ UserName: name }));
+      else await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trustPolicy(accountId) }));
     }
-    const principal: SeededPrincipal = { kind, name, namedKeys: new Set() };
+    const principal: SeededPrincipal = { accountId, kind, name, namedKeys: new Set() };
     this.principals.set(id, principal);
     return principal;
   }
 
-  private async exists(kind: 'user' | 'role', name: string): Promise<boolean> {
+  private async exists(iam: IAMClient, kind: 'user' | 'role', name: string): Promise<boolean> {
     try {
-      if (kind === 'user') await this.iam.send(new GetUserCommand({ UserName: name }));
-      else await this.iam.send(new GetRoleCommand({ RoleName: name }));
+      if (kind === 'user') await iam.send(new GetUserCommand({ UserName: name }));
+      else await iam.send(new GetRoleCommand({ RoleName: name }));
       return true;
     } catch (error) {
       if (error instanceof NoSuchEntityException) return false;
@@ -136,24 +140,26 @@ export class CredentialSeeder {
    * A key standing in for a reported one. A fresh user also gets a decoy key; IAM allows two keys per user, so a
    * user named by two reported keys has its decoy become the second stand-in.
    */
-  private async createKey(userName: string, user: SeededPrincipal): Promise<string> {
-    const existing = await this.keysOf(userName);
+  private async createKey(user: SeededPrincipal): Promise<string> {
+    const existing = await this.keysOf(user);
     const spare = existing.find((k) => !user.namedKeys.has(k.AccessKeyId!));
     if (existing.length >= 2 && spare) return spare.AccessKeyId!;
-    const { AccessKey } = await this.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-    if (existing.length === 0) await this.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    const iam = this.iamFor(user.accountId);
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: user.name }));
+    if (existing.length === 0) await iam.send(new CreateAccessKeyCommand({ UserName: user.name }));
     return AccessKey!.AccessKeyId!;
   }
 
-  private async keysOf(userName: string) {
-    const { AccessKeyMetadata = [] } = await this.iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  private async keysOf(user: SeededPrincipal) {
+    const iam = this.iamFor(user.accountId);
+    const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: user.name }));
     return AccessKeyMetadata;
   }
+}
 
-  private trustPolicy(): string {
-    return JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${this.accountId}:root` }, Action: 'sts:AssumeRole' }],
-    });
-  }
+function trustPolicy(accountId: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+  });
 }

@@ -6,6 +6,23 @@ export interface Guardrails {
   exemptPrincipals: string[];
   /** A tag that, on the user or role (read live from IAM), exempts it from containment; undefined turns it off. */
   exemptTag: { key: string; value: string } | undefined;
+  /**
+   * The accounts Keystop may change. An incident in any other account is only alerted on. Undefined only where
+   * nothing is carried out (`keystop policies explain`); every deployment and command that acts sets it.
+   */
+  accounts?: AccountScope;
+}
+
+/** The account Keystop runs in, and the member accounts it may reach through its member role. */
+export interface AccountScope {
+  own: string;
+  /** Member account ids; `*` stands for any account whose member role trusts Keystop (an organisation's StackSet). */
+  members: readonly string[];
+}
+
+/** Whether an incident in this account may be acted on. */
+export function mayActIn(scope: AccountScope, accountId: string): boolean {
+  return accountId === scope.own || scope.members.includes(accountId) || scope.members.includes('*');
 }
 
 export const DEFAULT_EXEMPT_TAG = { key: 'keystop:exempt', value: 'true' };

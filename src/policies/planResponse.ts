@@ -1,7 +1,7 @@
 import { containmentActions } from '../actions/containmentActions';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
-import type { Guardrails } from './Guardrails';
+import { mayActIn, type Guardrails } from './Guardrails';
 import { matchesPolicy } from './matchesPolicy';
 import type { ActionSpec, ResponsePolicy } from './ResponsePolicy';
 
@@ -13,7 +13,8 @@ export type PlanReason =
   | 'dry-run'
   | 'notify-only-policy'
   | 'no-matching-policy'
-  | 'no-applicable-action';
+  | 'no-applicable-action'
+  | 'account-not-allowed';
 
 export interface ResponsePlan {
   /** The policy that decided, if one matched. */
@@ -71,6 +72,14 @@ export function planResponse(
   }
   if (incident.sample) {
     return held('sample-finding', 'this is a generated sample finding: Keystop never contains on samples');
+  }
+  const scope = guardrails.accounts;
+  if (scope !== undefined && !mayActIn(scope, incident.accountId)) {
+    const members = scope.members.length === 0 ? 'no member accounts are configured' : `member accounts: ${scope.members.join(', ')}`;
+    return held(
+      'account-not-allowed',
+      `account ${incident.accountId} is not one Keystop may act in (it runs in ${scope.own}; ${members}): responders must act there`,
+    );
   }
   const exemption = exemptionFor(incident, guardrails.exemptPrincipals);
   if (exemption !== undefined) {

@@ -5,7 +5,8 @@ import { inject } from 'vitest';
 import { createDeps } from '../../src/aws/createDeps';
 import type { Deps } from '../../src/Deps';
 import { createAlertSink } from '../../src/local/createAlertSink';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import type { MemberRole } from '../../src/aws/clientsForAccounts';
 import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 
@@ -14,13 +15,21 @@ export const awsEndpoint = () => inject('awsEndpoint');
 
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey". */
-export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>): string[] {
+/** A call a client sent, with its input. */
+export interface RecordedRequest {
+  call: string;
+  input: Record<string, unknown>;
+}
+
+/** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey"; `requests` also gets the inputs. */
+export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>, requests: RecordedRequest[] = []): string[] {
   const calls: string[] = [];
   for (const [service, client] of Object.entries(clients)) {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
-        calls.push(`${service}:${String(context.commandName).replace(/Command$/, '')}`);
+        const call = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+        calls.push(call);
+        requests.push({ call, input: { ...args.input } });
         return next(args);
       },
       { step: 'initialize', name: `record-${service}` },
@@ -31,25 +40,28 @@ export function recordCalls(clients: Record<string, { middlewareStack: any; conf
 
 /** Real SDK clients over HTTP to the emulator, an alert topic with a subscribed queue, and deps wired to them. */
 export async function localResponder(
-  options: { guardrails?: Partial<Guardrails>; policies?: readonly ResponsePolicy[] } = {},
+  options: { guardrails?: Partial<Guardrails>; policies?: readonly ResponsePolicy[]; memberRole?: MemberRole } = {},
 ) {
   const endpoint = awsEndpoint();
   const clients = localClients(endpoint);
   const sink = await createAlertSink(clients);
   // The responder gets clients of its own, so that what it sends can be recorded apart from the test's set-up.
-  const { iam, sns } = localClients(endpoint);
-  const calls = recordCalls({ IAM: iam, SNS: sns });
+  const { iam, sns, sts } = localClients(endpoint);
+  const requests: RecordedRequest[] = [];
+  const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts }, requests);
   const deps: Deps = createDeps({
-    clients: { iam, sns },
+    clients: { iam, sns, sts },
+    accountId: LOCAL_ACCOUNT_ID,
+    memberRole: options.memberRole,
     region: LOCAL_REGION,
     endpoint,
     credentials: LOCAL_CREDENTIALS,
     topicArn: sink.topicArn,
-    guardrails: { ...defaultGuardrails, ...options.guardrails },
+    guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] }, ...options.guardrails },
     policies: options.policies,
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
-  return { endpoint, clients, sink, deps, calls };
+  return { endpoint, clients, sink, deps, calls, requests };
 }
 
 /** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */

@@ -66,6 +66,7 @@ export function lambdaEnvironment(template: CfnTemplate, fn: PackagedFunction, r
     if (typeof value === 'string') return value;
     const ref = (value as { Ref?: string }).Ref;
     if (ref && template.Resources[ref]?.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${region}:123456789012:${ref}`;
+    if (ref === 'AWS::AccountId') return '123456789012';
     throw new Error(`cannot stand in for ${name}=${JSON.stringify(value)} outside CloudFormation`);
   };
   return {

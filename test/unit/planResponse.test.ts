@@ -80,4 +80,29 @@ describe('Planner', () => {
       steps: [],
     });
   });
+
+  describe('account guardrail', () => {
+    const scope = (members: string[]) => ({ ...noGuardrails, accounts: { own: '999900001111', members } });
+
+    it('acts in its own account and in allowed member accounts', () => {
+      expect(planResponse(defaultPolicies, incident({ accountId: '999900001111' }), scope([]))).toMatchObject({ reason: 'matched' });
+      expect(planResponse(defaultPolicies, incident(), scope(['111122223333']))).toMatchObject({ reason: 'matched', execute: true });
+      expect(planResponse(defaultPolicies, incident(), scope(['*']))).toMatchObject({ reason: 'matched', execute: true });
+    });
+
+    it('only alerts on an account outside the allow-list, and says which account and why', () => {
+      const refused = planResponse(defaultPolicies, incident(), scope(['444455556666']));
+      const single = planResponse(defaultPolicies, incident(), scope([]));
+
+      expect(refused).toMatchObject({ reason: 'account-not-allowed', execute: false });
+      expect(refused.explanation).toContain('account 111122223333 is not one Keystop may act in');
+      expect(refused.explanation).toContain('member accounts: 444455556666');
+      expect(single).toMatchObject({ reason: 'account-not-allowed', execute: false });
+      expect(single.explanation).toContain('no member accounts are configured');
+    });
+
+    it('refuses the account before dry-run, so a dry run does not claim it would have acted', () => {
+      expect(planResponse(defaultPolicies, incident(), { ...scope([]), dryRun: true })).toMatchObject({ reason: 'account-not-allowed' });
+    });
+  });
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/aws/Config';
+
+const base = { KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:keystop-alerts-prod', KEYSTOP_ACCOUNT_ID: '123456789012' };
+
+describe('Configuration from the Lambda environment', () => {
+  it('is a single-account deployment unless a member role is configured', () => {
+    const config = loadConfig(base);
+
+    expect(config).toMatchObject({ KEYSTOP_ACCOUNT_ID: '123456789012', KEYSTOP_MEMBER_ROLE_NAME: '', KEYSTOP_MEMBER_ACCOUNTS: [] });
+  });
+
+  it('reads the organisation settings: member role, ExternalId, member accounts', () => {
+    const config = loadConfig({
+      ...base,
+      KEYSTOP_MEMBER_ROLE_NAME: 'KeystopMember',
+      KEYSTOP_EXTERNAL_ID: 'keystop-o-a1b2c3d4e5',
+      KEYSTOP_MEMBER_ACCOUNTS: '222222222222, 333333333333',
+    });
+
+    expect(config.KEYSTOP_MEMBER_ACCOUNTS).toEqual(['222222222222', '333333333333']);
+  });
+
+  it('stops at cold start when member accounts are allowed without a role and ExternalId to reach them', () => {
+    expect(() => loadConfig({ ...base, KEYSTOP_MEMBER_ACCOUNTS: '222222222222' })).toThrow(
+      'member accounts need KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID',
+    );
+  });
+
+  it('names the setting that is wrong: its own account id, a member account id', () => {
+    expect(() => loadConfig({ ...base, KEYSTOP_ACCOUNT_ID: '' })).toThrow('KEYSTOP_ACCOUNT_ID');
+    expect(() =>
+      loadConfig({ ...base, KEYSTOP_MEMBER_ROLE_NAME: 'KeystopMember', KEYSTOP_EXTERNAL_ID: 'ext', KEYSTOP_MEMBER_ACCOUNTS: '2222' }),
+    ).toThrow('each member account must be a 12-digit account id');
+  });
+});
