@@ -1,5 +1,6 @@
+import { resolveConditions } from './resolveConditions';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,10 +12,14 @@ export interface CfnTemplate {
 /** Runs `osls package` (offline, no AWS credentials) into a fresh folder and returns the CloudFormation it wrote. */
 export async function packageTemplate(...args: string[]): Promise<{ template: CfnTemplate; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'keystop-package-'));
-  await promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
-    timeout: 120_000,
-  });
+  // serverless-esbuild builds in the service's own .esbuild folder: test files packaging at once would overwrite each
+  // other's bundles, so one packaging at a time.
+  await withPackagingLock(() =>
+    promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
+      timeout: 120_000,
+    }),
+  );
   const template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
   return { template, dir };
 }
@@ -23,12 +28,36 @@ export function resourcesOfType(template: CfnTemplate, type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
-/** Every statement of every inline policy of a role. */
-export function statementsOf(template: CfnTemplate, roleId: string): { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown }[] {
-  const role = template.Resources[roleId];
+/** Every statement of every inline policy of a role, as deployed (conditions resolved). */
+export function statementsOf(
+  template: CfnTemplate,
+  roleId: string,
+): { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const role = resolveConditions(template).Resources[roleId];
   if (!role) throw new Error(`no resource ${roleId} in the template`);
   return (role.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
 }
 
 export const actionsOf = (statement: { Action: string | string[] }) =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** A lock across vitest's worker processes: a directory only one of them can create. Stale after five minutes. */
+async function withPackagingLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = join(process.cwd(), '.serverless-package.lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 300_000) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
