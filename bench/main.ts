@@ -1,0 +1,129 @@
+/**
+ * `npm run bench`: measures what decides how fast Keystop contains a leaked credential, and writes bench/RESULTS.md
+ * (and the figures block of README.md). Not a test: it reports, it does not pass or fail on timings.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { startLocalAws } from '../src/local/startLocalAws';
+import { LOCAL_CREDENTIALS } from '../src/local/localClients';
+import { lambdaEnvironment, packagedFunctions, unpack } from '../test/support/packagedFunctions';
+import { packageTemplate, resourcesOfType } from '../test/support/packageTemplate';
+import { measureColdStarts, realPython, type ColdStartCommand } from './coldStart';
+import { formatReadmeBlock, formatResults, type BenchFigures } from './formatResults';
+import { runWorker } from './runWorker';
+import { profileStartup, type StartupBreakdown } from './startupProfile';
+import type { BurstResult, LatencyResult } from './worker';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const COLD_RUNS = setting('BENCH_COLD_RUNS', 20);
+const INSTANT_EVENTS = setting('BENCH_INSTANT_EVENTS', 10_000);
+const EMULATOR_EVENTS = setting('BENCH_EMULATOR_EVENTS', 200);
+const BURST_CREDENTIALS = setting('BENCH_BURST_CREDENTIALS', 200);
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const started = new Date();
+const loadAtStart = loadavg();
+
+log('packaging with osls package (serverless-esbuild, the production build)…');
+const { template, dir } = await packageTemplate();
+const functions = await packagedFunctions(template, dir);
+const sizes = functions.map((fn) => ({
+  name: fn.name,
+  minified: fn.bundle.size,
+  zippedCode: deflateRawSync(fn.bundle.content, { level: 9 }).length,
+  zipShipped: fn.zipSize,
+  sourceMap: fn.files.find((f) => f.name === `${fn.bundle.name}.map`)?.size ?? 0,
+}));
+
+log(`cold starts: ${COLD_RUNS} runs of each command, interleaved…`);
+const python = realPython();
+if (!python) throw new Error('python3 with boto3 is needed for the baseline (pip install boto3)');
+const bare = { PATH: process.env.PATH ?? '' };
+const commands: ColdStartCommand[] = [];
+const startupProfiles: { name: string; breakdown: StartupBreakdown }[] = [];
+for (const fn of functions) {
+  const file = await unpack(fn, await mkdtemp(join(tmpdir(), `keystop-bench-${fn.name}-`)));
+  const env: Record<string, string> = { ...bare, ...lambdaEnvironment(template, fn) };
+  startupProfiles.push({ name: fn.name, breakdown: await profileStartup(file, env) });
+  commands.push({ label: fn.name, command: process.execPath, args: [file], env });
+  if (env.NODE_OPTIONS?.includes('--enable-source-maps')) {
+    const { NODE_OPTIONS: _, ...withoutMaps } = env;
+    commands.push({ label: `${fn.name} without --enable-source-maps`, command: process.execPath, args: [file], env: withoutMaps });
+  }
+}
+const awsEnv = { ...bare, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', ...credentialsEnv() };
+commands.push(
+  { label: 'boto3', command: python.executable, args: ['-c', "import boto3; boto3.client('iam'); boto3.client('sns')"], env: awsEnv },
+  { label: 'node (empty)', command: process.execPath, args: ['-e', '0'], env: bare },
+  { label: 'python (empty)', command: python.executable, args: ['-c', 'pass'], env: bare },
+);
+const coldStarts = measureColdStarts(commands, COLD_RUNS);
+
+const [first] = functions;
+if (!first) throw new Error('osls package produced no function');
+const functionEnv = lambdaEnvironment(template, first);
+log(`time to containment, in-process transport: ${INSTANT_EVENTS} events…`);
+const instant = (await runWorker(functionEnv, 'instant', INSTANT_EVENTS)) as LatencyResult;
+// Lambda runs at most the function's reserved concurrency at once, and retries a failed event MaximumRetryAttempts times.
+const firstFunction = resourcesOfType(template, 'AWS::Lambda::Function')[0]?.[1];
+const concurrency = Number(firstFunction?.Properties.ReservedConcurrentExecutions ?? 10);
+const retries = String(resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')[0]?.[1].Properties.MaximumRetryAttempts ?? 2);
+log(`burst with the in-process transport: ${BURST_CREDENTIALS} credentials, ${concurrency} at a time…`);
+const burstInProcess = (await runWorker({ ...functionEnv, BENCH_MAX_RETRIES: retries }, 'burst-instant', BURST_CREDENTIALS, concurrency)) as BurstResult;
+
+log('starting the local AWS emulator (moto server)…');
+const aws = await startLocalAws();
+let emulator: LatencyResult;
+let burst: BurstResult;
+try {
+  const emulatorEnv = { ...functionEnv, AWS_ENDPOINT_URL: aws.endpoint, ...credentialsEnv() };
+  log(`time to containment over HTTP against the emulator: ${EMULATOR_EVENTS} events…`);
+  emulator = (await runWorker(emulatorEnv, 'emulator', EMULATOR_EVENTS)) as LatencyResult;
+  log(`burst against the emulator: ${BURST_CREDENTIALS} credentials, several reports each, ${concurrency} at a time…`);
+  burst = (await runWorker({ ...emulatorEnv, BENCH_MAX_RETRIES: retries }, 'burst', BURST_CREDENTIALS, concurrency)) as BurstResult;
+} finally {
+  await aws.stop();
+}
+
+const figures: BenchFigures = {
+  date: started.toISOString(),
+  seconds: (Date.now() - started.getTime()) / 1000,
+  machine: {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    python: python.version,
+    boto3: python.boto3,
+    loadAverage: [loadAtStart[0]!, loadavg()[0]!],
+  },
+  sizes,
+  coldStarts,
+  startupProfiles,
+  instant,
+  emulator,
+  burst,
+  burstInProcess,
+};
+await writeFile(join(root, 'bench', 'RESULTS.md'), formatResults(figures));
+await updateReadme(formatReadmeBlock(figures));
+log(`wrote bench/RESULTS.md in ${figures.seconds.toFixed(0)} s`);
+process.stdout.write(formatReadmeBlock(figures));
+
+function credentialsEnv() {
+  return { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey };
+}
+
+/** Replaces the figures between the README's bench markers, if it has them. */
+async function updateReadme(block: string) {
+  const path = join(root, 'README.md');
+  const readme = await readFile(path, 'utf8');
+  const pattern = /(<!-- bench:start[^>]*-->\n)[\s\S]*?(<!-- bench:end -->)/;
+  if (!pattern.test(readme)) return log('README.md has no bench markers; left as it is');
+  await writeFile(path, readme.replace(pattern, `$1${block}$2`));
+}

@@ -1,0 +1,271 @@
+/**
+ * Runs one bench scenario in a process of its own, with the Lambda function's environment, so that the responder's
+ * log lines go where Lambda's go (stdout, here discarded) and its memory is measured apart from the bench's.
+ * Reports one JSON result over IPC. Scenarios: `instant` (in-process transport), `emulator`, `burst` (against the
+ * emulator) and `burst-instant` (the same burst with the in-process transport: what Keystop's own code can do).
+ */
+import { performance } from 'node:perf_hooks';
+import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import type { Context } from 'aws-lambda';
+import { depsFromEnvironment } from '../src/aws/productionDeps';
+import type { EventSource } from '../src/events/EventSource';
+import { eventSources } from '../src/events/eventSources';
+import { makeHandler } from '../src/handlers/makeHandler';
+import { createAlertSink } from '../src/local/createAlertSink';
+import { LOCAL_ACCOUNT_ID, localClients } from '../src/local/localClients';
+import { httpTransport, instantTransport, recording, type SentRequest } from './recordingTransport';
+import { benchKeyId, reportsBySource, type LeakedKey, type Report } from './reports';
+import { seededRandom, shuffle, summarize, type Summary } from './stats';
+
+export interface LatencyResult {
+  scenario: 'instant' | 'emulator';
+  events: number;
+  /** Handler entry → the first IAM write (the containment request) handed to the transport, in ms. */
+  toContainment: Summary;
+  /** The very first event of the process (first use of the SDK clients), in ms. */
+  firstEvent: number;
+  /** Whole invocation (containment, alert, log), in ms. */
+  invocation: Summary;
+  /** The requests each event sends before its containment request (the first event's, e.g. `IAM:ListUserTags`). */
+  before: string[];
+  sources: string[];
+}
+
+export interface BurstResult {
+  scenario: 'burst' | 'burst-instant';
+  events: number;
+  credentials: number;
+  concurrency: number;
+  reportKinds: Record<string, number>;
+  seconds: number;
+  eventsPerSecond: number;
+  /** Every request the responder sent, by operation. */
+  requests: Record<string, number>;
+  iamWrites: number;
+  containmentWrites: number;
+  alertsPublished: number;
+  alertsDelivered: number;
+  outcomes: Record<string, number>;
+  failedInvocations: number;
+  retriedInvocations: number;
+  /** Read back from the emulator; absent for the in-process run, where nothing holds state. */
+  namedKeysInactive?: number;
+  decoysActive?: number;
+  rssBeforeMiB: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+  sources: string[];
+}
+
+export type WorkerResult = LatencyResult | BurstResult;
+
+/** An IAM write is any IAM call that is not a read; the first one of an event is its containment request. */
+export const isIamWrite = (operation: string) => operation.startsWith('IAM:') && !/^IAM:(Get|List|Simulate|Generate)/.test(operation);
+const isContainment = (operation: string) =>
+  /^IAM:(UpdateAccessKey|PutUserPolicy|PutRolePolicy|AttachUserPolicy|AttachRolePolicy|DeleteLoginProfile)$/.test(operation);
+
+const [scenario = '', countArg, concurrencyArg] = process.argv.slice(2);
+const count = Number(countArg);
+
+// Lambda runs nodejs22.x; on the local Node 20 the SDK only warns that it will need Node 22 in 2027.
+process.removeAllListeners('warning');
+
+// Against the emulator, alerts go to a real topic with a subscribed queue, so deliveries can be counted.
+const inProcess = scenario === 'instant' || scenario === 'burst-instant';
+const local = inProcess ? undefined : localClients(process.env.AWS_ENDPOINT_URL!);
+const sink = local ? await createAlertSink(local) : undefined;
+if (sink) process.env.KEYSTOP_ALERT_TOPIC_ARN = sink.topicArn;
+
+const sent: SentRequest[] = [];
+const transport = recording(inProcess ? instantTransport : httpTransport(), (request) => sent.push(request));
+const deps = depsFromEnvironment(process.env, { requestHandler: transport });
+const handlers = new Map<EventSource, ReturnType<typeof makeHandler>>();
+const handlerFor = (event: unknown) => {
+  const raw = event as { source?: unknown; 'detail-type'?: unknown };
+  const source = eventSources.find((s) => s.recognizes(raw));
+  if (!source) throw new Error(`no source recognizes ${String(raw.source)}`);
+  if (!handlers.has(source)) handlers.set(source, makeHandler(source, deps));
+  return handlers.get(source)!;
+};
+const sources = eventSources.filter((s) => reportsBySource[s.name]).map((s) => s.name);
+
+const result: WorkerResult = scenario.startsWith('burst') ? await burst(count, Number(concurrencyArg)) : await latency(count);
+process.send!(result, () => process.exit(0));
+
+/** Events one at a time, each naming a credential of its own, timed from handler entry to the containment request. */
+async function latency(events: number): Promise<LatencyResult> {
+  const keys = scenario === 'instant' ? madeUpKeys(events) : await seededKeys(events);
+  const firstReports = keys.map((key, i) => {
+    const source = sources[i % sources.length]!;
+    return reportsBySource[source]!(key)[0]!;
+  });
+  const toContainment: number[] = [];
+  const invocation: number[] = [];
+  let before: string[] = [];
+  for (const [i, report] of firstReports.entries()) {
+    const handler = handlerFor(report.event);
+    sent.length = 0;
+    const entry = performance.now();
+    await handler(report.event, lambdaContext());
+    const end = performance.now();
+    const containment = sent.find((r) => isIamWrite(r.operation));
+    if (!containment) throw new Error(`event ${i} sent no IAM write: ${sent.map((r) => r.operation).join(', ')}`);
+    toContainment.push(containment.at - entry);
+    invocation.push(end - entry);
+    if (i === 0) before = sent.slice(0, sent.indexOf(containment)).map((r) => r.operation);
+  }
+  return {
+    scenario: scenario as 'instant' | 'emulator',
+    events,
+    toContainment: summarize(toContainment),
+    firstEvent: toContainment[0]!,
+    invocation: summarize(invocation),
+    before,
+    sources,
+  };
+}
+
+/** Many reports of fewer credentials, several invocations at a time, against the emulator; then AWS's state. */
+async function burst(credentials: number, concurrency: number): Promise<BurstResult> {
+  // Each user has the leaked key and a decoy key that must stay Active.
+  const users = local ? await seedUsers(credentials, 'burst') : madeUpUsers(credentials);
+  const leaked = users.map((u, i): LeakedKey => ({ accountId: LOCAL_ACCOUNT_ID, userName: u.userName, accessKeyId: u.keys[i % 2]! }));
+  const reports: Report[] = leaked.flatMap((key, i) => reportsBySource[sources[i % sources.length]!]!(key));
+  const queue = shuffle(reports, seededRandom(8));
+  const reportKinds: Record<string, number> = {};
+  for (const r of queue) reportKinds[r.kind] = (reportKinds[r.kind] ?? 0) + 1;
+
+  sent.length = 0;
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 10);
+
+  // Lambda's async invocation: a failed event is retried (up to the function's MaximumRetryAttempts), later.
+  const maxRetries = Number(process.env.BENCH_MAX_RETRIES ?? 2);
+  const outcomes: Record<string, number> = {};
+  let failedInvocations = 0;
+  let retriedInvocations = 0;
+  let pending = queue.map((report) => ({ report, attempt: 0 }));
+  const start = performance.now();
+  while (pending.length > 0) {
+    const retry: typeof pending = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < pending.length) {
+        const item = pending[next++]!;
+        try {
+          const responses = await handlerFor(item.report.event)(item.report.event, lambdaContext());
+          for (const r of responses) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+        } catch {
+          failedInvocations++;
+          if (item.attempt < maxRetries) retry.push({ report: item.report, attempt: item.attempt + 1 });
+          else outcomes['failed (after retries)'] = (outcomes['failed (after retries)'] ?? 0) + 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    retriedInvocations += retry.length;
+    pending = retry;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  const { maxRSS } = process.resourceUsage();
+
+  const requests: Record<string, number> = {};
+  for (const r of sent) requests[r.operation] = (requests[r.operation] ?? 0) + 1;
+  const delivered = sink ? await sink.drain() : [];
+  const states = local
+    ? await Promise.all(
+        users.map(async (u) => {
+          const { AccessKeyMetadata = [] } = await local.iam.send(new ListAccessKeysCommand({ UserName: u.userName }));
+          return AccessKeyMetadata;
+        }),
+      )
+    : undefined;
+  const status = (userIndex: number, keyId: string) => states?.[userIndex]!.find((k) => k.AccessKeyId === keyId)?.Status;
+  return {
+    scenario: scenario as BurstResult['scenario'],
+    events: queue.length,
+    credentials,
+    concurrency,
+    reportKinds,
+    seconds,
+    eventsPerSecond: queue.length / seconds,
+    requests,
+    iamWrites: sent.filter((r) => isIamWrite(r.operation)).length,
+    containmentWrites: sent.filter((r) => isContainment(r.operation)).length,
+    alertsPublished: requests['SNS:Publish'] ?? 0,
+    alertsDelivered: delivered.length,
+    outcomes,
+    failedInvocations,
+    retriedInvocations,
+    ...(states && {
+      namedKeysInactive: leaked.filter((k, i) => status(i, k.accessKeyId) === 'Inactive').length,
+      decoysActive: users.filter((u, i) => status(i, u.keys[(i + 1) % 2]!) === 'Active').length,
+    }),
+    rssBeforeMiB: rssBefore / 2 ** 20,
+    peakRssMiB: Math.max(peakRss, maxRSS * 1024) / 2 ** 20,
+    peakHeapMiB: peakHeap / 2 ** 20,
+    sources,
+  };
+}
+
+function madeUpKeys(n: number): LeakedKey[] {
+  return Array.from({ length: n }, (_, i) => ({ accountId: LOCAL_ACCOUNT_ID, userName: `bench-user-${i}`, accessKeyId: benchKeyId(i) }));
+}
+
+function madeUpUsers(n: number): { userName: string; keys: string[] }[] {
+  return Array.from({ length: n }, (_, i) => ({ userName: `bench-user-${i}`, keys: [benchKeyId(2 * i), benchKeyId(2 * i + 1)] }));
+}
+
+/** Real keys on the emulator, two per user, each named by one event. */
+async function seededKeys(n: number): Promise<LeakedKey[]> {
+  const users = await seedUsers(Math.ceil(n / 2), 'latency');
+  return users
+    .flatMap((u) => u.keys.map((accessKeyId) => ({ accountId: LOCAL_ACCOUNT_ID, userName: u.userName, accessKeyId })))
+    .slice(0, n);
+}
+
+/** Users with two active keys each, created a few at a time. */
+async function seedUsers(n: number, prefix: string): Promise<{ userName: string; keys: string[] }[]> {
+  const { iam } = local!;
+  const run = Date.now().toString(36);
+  const users: { userName: string; keys: string[] }[] = new Array(n);
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      const i = next++;
+      const userName = `bench-${prefix}-${run}-${i}`;
+      await iam.send(new CreateUserCommand({ UserName: userName }));
+      const keys: string[] = [];
+      for (let k = 0; k < 2; k++) {
+        keys.push((await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!);
+      }
+      users[i] = { userName, keys };
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return users;
+}
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'keystop-bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${LOCAL_ACCOUNT_ID}:function:keystop-bench`,
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/keystop-bench',
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
