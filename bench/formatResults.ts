@@ -210,7 +210,7 @@ const NOTES = `## Notes
   idempotency (issue 5) is in place: until then the burst shows more containment writes and alerts than credentials.
   The bench goes through \`depsFromEnvironment\` and \`makeHandler\`, so whatever de-duplication the handler gains is
   measured by the next run without changing the bench.
-- **Sources.** The burst and the latency runs use every source in \`src/events/eventSources.ts\` that has a report
-  generator in \`bench/reports.ts\`; a new source needs one there to be exercised.
+- **Sources.** The latency runs and the burst use every source in \`src/events/eventSources.ts\` that has a report
+  generator in \`bench/reports.ts\` (\`firstReports\`, \`burstReports\`); a new source needs one there to be exercised.
 - Peak memory is that of one process running ${'`'}concurrency${'`'} invocations at once; a Lambda container runs one at a time.
 `;

@@ -14,7 +14,7 @@ import { makeHandler } from '../src/handlers/makeHandler';
 import { createAlertSink } from '../src/local/createAlertSink';
 import { LOCAL_ACCOUNT_ID, localClients } from '../src/local/localClients';
 import { httpTransport, instantTransport, recording, type SentRequest } from './recordingTransport';
-import { benchKeyId, reportsBySource, type LeakedKey, type Report } from './reports';
+import { benchKeyId, burstReports, firstReports, type LeakedKey, type Report } from './reports';
 import { seededRandom, shuffle, summarize, type Summary } from './stats';
 
 export interface LatencyResult {
@@ -87,7 +87,7 @@ const handlerFor = (event: unknown) => {
   if (!handlers.has(source)) handlers.set(source, makeHandler(source, deps));
   return handlers.get(source)!;
 };
-const sources = eventSources.filter((s) => reportsBySource[s.name]).map((s) => s.name);
+const sources = eventSources.filter((s) => firstReports[s.name]).map((s) => s.name);
 
 const result: WorkerResult = scenario.startsWith('burst') ? await burst(count, Number(concurrencyArg)) : await latency(count);
 process.send!(result, () => process.exit(0));
@@ -95,14 +95,12 @@ process.send!(result, () => process.exit(0));
 /** Events one at a time, each naming a credential of its own, timed from handler entry to the containment request. */
 async function latency(events: number): Promise<LatencyResult> {
   const keys = scenario === 'instant' ? madeUpKeys(events) : await seededKeys(events);
-  const firstReports = keys.map((key, i) => {
-    const source = sources[i % sources.length]!;
-    return reportsBySource[source]!(key)[0]!;
-  });
+  // Round-robin over the sources: each event is a fresh report about a key of its own.
+  const reports = keys.map((key, i) => firstReports[sources[i % sources.length]!]!(key));
   const toContainment: number[] = [];
   const invocation: number[] = [];
   let before: string[] = [];
-  for (const [i, report] of firstReports.entries()) {
+  for (const [i, report] of reports.entries()) {
     const handler = handlerFor(report.event);
     sent.length = 0;
     const entry = performance.now();
@@ -130,7 +128,7 @@ async function burst(credentials: number, concurrency: number): Promise<BurstRes
   // Each user has the leaked key and a decoy key that must stay Active.
   const users = local ? await seedUsers(credentials, 'burst') : madeUpUsers(credentials);
   const leaked = users.map((u, i): LeakedKey => ({ accountId: LOCAL_ACCOUNT_ID, userName: u.userName, accessKeyId: u.keys[i % 2]! }));
-  const reports: Report[] = leaked.flatMap((key, i) => reportsBySource[sources[i % sources.length]!]!(key));
+  const reports: Report[] = leaked.flatMap((key) => burstReports(key, new Set(sources)));
   const queue = shuffle(reports, seededRandom(8));
   const reportKinds: Record<string, number> = {};
   for (const r of queue) reportKinds[r.kind] = (reportKinds[r.kind] ?? 0) + 1;
