@@ -7,6 +7,7 @@ import { policiesCommand } from './policiesCommand';
 import { readEvents } from './readEvents';
 import { containCommand, replayCommand } from './respondCommands';
 import { runSandbox } from './runSandbox';
+import { selftestCommand } from './selftestCommand';
 import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   program.addCommand(containCommand());
   program.addCommand(replayCommand());
   program.addCommand(policiesCommand());
+  program.addCommand(selftestCommand());
 
   return program;
 }
