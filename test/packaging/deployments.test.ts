@@ -21,11 +21,15 @@ const configurations = [
 ] as const;
 
 const templates = new Map<string, CfnTemplate>();
+/** As packaged, conditions unresolved: every resource any configuration can have. */
+const packaged = new Map<string, CfnTemplate>();
 
 beforeAll(async () => {
   // One after the other: packaging is serialised anyway (see packageTemplate).
   for (const configuration of configurations) {
-    templates.set(configuration.name, resolveConditions((await packageTemplate(...configuration.args)).template));
+    const { template } = await packageTemplate(...configuration.args);
+    packaged.set(configuration.name, template);
+    templates.set(configuration.name, resolveConditions(template));
   }
 }, 300_000);
 
@@ -186,5 +190,37 @@ describe('Member role template (deploy/member-role.yml, for StackSets)', () => {
       expect(onRoles || actionsOf(statement).every((a) => !/Role/.test(a))).toBe(true);
       expect(statement).toMatchObject({ Effect: 'Allow', Resource: arnPattern(onRoles ? 'role' : 'user') });
     }
+  });
+});
+
+describe('Event forwarder template (deploy/forward-events.yml, one stack per region but home)', () => {
+  let forwarder: any;
+  beforeAll(async () => {
+    forwarder = parse(await readFile(join(import.meta.dirname, '..', '..', 'deploy', 'forward-events.yml'), 'utf8'));
+  });
+  const homeBus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${AWS::AccountId}:event-bus/default' };
+  const rules = () => Object.values(forwarder.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Events::Rule');
+
+  it("forwards exactly what Keystop's functions listen to, so that the home region's rules match it again", () => {
+    const home = packaged.get(configurations[0].name)!;
+    const listened = resourcesOfType(home, 'AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
+    // The honey-key pattern takes its keys from a parameter in both templates.
+    const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
+
+    expect(new Set(rules().map((r) => withoutKeys(r.Properties.EventPattern)))).toEqual(new Set(listened.map(withoutKeys)));
+  });
+
+  it("sends only to the home region's default bus, with a role that can do nothing else", () => {
+    for (const rule of rules()) {
+      expect(rule.Properties.Targets).toEqual([{ Id: 'keystop-home-region', Arn: homeBus, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }]);
+    }
+    const statements = forwarder.Resources.ForwarderRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }]);
+  });
+
+  it('refuses to be deployed in the home region itself', () => {
+    expect(forwarder.Rules.NotTheHomeRegion.Assertions[0].Assert).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'HomeRegion' }, { Ref: 'AWS::Region' }] }],
+    });
   });
 });
