@@ -1,17 +1,18 @@
 import * as z from 'zod';
+import { optionalText } from './optionalText';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
 /** The caller as CloudTrail records it: type IAMUser | AssumedRole | Root | FederatedUser | AWSService | … */
 const UserIdentity = z.object({
-  type: z.string().optional(),
-  principalId: z.string().optional(),
-  arn: z.string().optional(),
+  type: optionalText,
+  principalId: optionalText,
+  arn: optionalText,
   accountId: AccountId.optional(),
-  accessKeyId: z.string().optional(),
-  userName: z.string().optional(),
+  accessKeyId: optionalText,
+  userName: optionalText,
   sessionContext: z
-    .object({ sessionIssuer: z.object({ type: z.string().optional(), userName: z.string().optional() }).optional() })
+    .object({ sessionIssuer: z.object({ type: optionalText, userName: optionalText }).optional() })
     .optional(),
 });
 
@@ -25,9 +26,9 @@ export const CloudTrailRecord = z
     eventSource: z.string().min(1),
     eventName: z.string().min(1),
     awsRegion: z.string().min(1),
-    sourceIPAddress: z.string().optional(),
-    userAgent: z.string().optional(),
-    errorCode: z.string().optional(),
+    sourceIPAddress: optionalText,
+    userAgent: optionalText,
+    errorCode: optionalText,
     requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
     eventID: z.string().min(1),
     recipientAccountId: AccountId.optional(),
@@ -56,8 +57,8 @@ export const CloudTrailApiCallEvent = z.object({
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   source: z.string().startsWith('aws.', 'must be an AWS service source (aws.…)'),
   account: AccountId,
-  region: z.string(),
-  time: z.string(),
+  region: z.string().min(1),
+  time: z.string().min(1),
   detail: CloudTrailRecord,
 });
 export type CloudTrailApiCallEvent = z.infer<typeof CloudTrailApiCallEvent>;

@@ -1,10 +1,11 @@
 import * as z from 'zod';
+import { optionalText } from './optionalText';
 
 /** The fields of GuardDuty's accessKeyDetails we read. userType: IAMUser | AssumedRole | Root | FederatedUser. */
 const AccessKeyDetails = z.object({
   accessKeyId: z.string().min(1).optional(),
-  principalId: z.string().optional(),
-  userName: z.string().optional(),
+  principalId: optionalText,
+  userName: optionalText,
   userType: z.string().min(1),
 });
 
@@ -24,7 +25,7 @@ const Service = z
   .object({
     count: z.number().optional(),
     eventFirstSeen: z.string().optional(),
-    eventLastSeen: z.string().optional(),
+    eventLastSeen: optionalText,
     additionalInfo: z
       .object({ sample: z.union([z.boolean(), z.literal('true'), z.literal('false')]).optional() })
       .optional(),
@@ -46,15 +47,15 @@ const Service = z
 export const GuardDutyFinding = z
   .object({
     id: z.string().min(1),
-    arn: z.string().optional(),
+    arn: optionalText,
     type: z.string().min(1),
     severity: z.number().min(0).max(10),
     accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
     region: z.string().min(1),
-    title: z.string().optional(),
-    description: z.string().optional(),
-    createdAt: z.string().optional(),
-    updatedAt: z.string().optional(),
+    title: optionalText,
+    description: optionalText,
+    createdAt: optionalText,
+    updatedAt: optionalText,
     resource: z.object({
       resourceType: z.string().min(1),
       accessKeyDetails: AccessKeyDetails.optional(),

@@ -1,32 +1,31 @@
 import * as z from 'zod';
+import { optionalText } from './optionalText';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-
-/** Health's timestamps are RFC 1123 strings ("Wed, 12 Feb 2025 00:37:54 GMT"), not ISO 8601. */
-const HealthTime = z.string().min(1);
 
 /** The fields of an AWS Health event we read. Only RISK events name credentials. */
 export const HealthEventDetail = z.object({
   eventArn: z.string().min(1),
   service: z.string().min(1),
   eventTypeCode: z.string().min(1),
-  eventTypeCategory: z.string().optional(),
-  communicationId: z.string().optional(),
-  startTime: HealthTime.optional(),
-  lastUpdatedTime: HealthTime.optional(),
+  eventTypeCategory: optionalText,
+  communicationId: optionalText,
+  /** RFC 1123 ("Wed, 12 Feb 2025 00:37:54 GMT"), not ISO 8601, like lastUpdatedTime. */
+  startTime: optionalText,
+  lastUpdatedTime: optionalText,
   /** "global" for the credential events, which arrive in us-east-1 and, marked as backup, in us-west-2. */
-  eventRegion: z.string().optional(),
-  eventDescription: z.array(z.object({ latestDescription: z.string().optional() })).optional(),
+  eventRegion: optionalText,
+  eventDescription: z.array(z.object({ latestDescription: optionalText })).optional(),
   /** The current shape: the key and its user by name. The minimal shape has none of it. */
   eventMetadata: z
     .object({
-      publicKey: z.string().min(1).optional(),
-      userName: z.string().min(1).optional(),
+      publicKey: optionalText,
+      userName: optionalText,
       accountId: AccountId.optional(),
-      exposedUrl: z.string().optional(),
+      exposedUrl: optionalText,
     })
     .optional(),
-  affectedEntities: z.array(z.object({ entityValue: z.string().optional() })).optional(),
+  affectedEntities: z.array(z.object({ entityValue: optionalText })).optional(),
   /** In an organization view, the member account the event is about. */
   affectedAccount: AccountId.optional(),
   backupEvent: z.boolean().optional(),
@@ -39,8 +38,8 @@ export const HealthEvent = z.object({
   'detail-type': z.literal('AWS Health Event'),
   source: z.literal('aws.health'),
   account: AccountId,
-  region: z.string(),
-  time: z.string(),
+  region: z.string().min(1),
+  time: z.string().min(1),
   resources: z.array(z.string()).optional(),
   detail: HealthEventDetail,
 });

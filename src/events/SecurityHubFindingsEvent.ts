@@ -1,19 +1,20 @@
 import * as z from 'zod';
+import { optionalText } from './optionalText';
 
 /** The key and its principal as Security Hub records them; UserName is deprecated in favour of PrincipalName. */
 const AwsIamAccessKey = z.object({
-  AccessKeyId: z.string().min(1).optional(),
-  PrincipalId: z.string().optional(),
-  PrincipalName: z.string().min(1).optional(),
-  PrincipalType: z.string().optional(),
-  UserName: z.string().min(1).optional(),
+  AccessKeyId: optionalText,
+  PrincipalId: optionalText,
+  PrincipalName: optionalText,
+  PrincipalType: optionalText,
+  UserName: optionalText,
 });
 
 const Resource = z.object({
   Type: z.string().min(1),
   /** `AWS::IAM::AccessKey:<key id>`; a trailing `:null` means Security Hub does not know the key. */
   Id: z.string().min(1),
-  Region: z.string().optional(),
+  Region: optionalText,
   Details: z.object({ AwsIamAccessKey: AwsIamAccessKey.optional() }).optional(),
 });
 
@@ -21,31 +22,31 @@ const Resource = z.object({
 export const AsffFinding = z.object({
   Id: z.string().min(1),
   ProductArn: z.string().min(1),
-  ProductName: z.string().optional(),
+  ProductName: optionalText,
   AwsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-  Region: z.string().optional(),
+  Region: optionalText,
   Types: z.array(z.string()).optional(),
-  FirstObservedAt: z.string().optional(),
-  LastObservedAt: z.string().optional(),
-  CreatedAt: z.string().optional(),
-  UpdatedAt: z.string().optional(),
+  FirstObservedAt: optionalText,
+  LastObservedAt: optionalText,
+  CreatedAt: optionalText,
+  UpdatedAt: optionalText,
   Severity: z
     .object({
-      Label: z.string().optional(),
+      Label: optionalText,
       Normalized: z.number().optional(),
       Product: z.number().optional(),
-      Original: z.string().optional(),
+      Original: optionalText,
     })
     .optional(),
-  Title: z.string().optional(),
-  Description: z.string().optional(),
+  Title: optionalText,
+  Description: optionalText,
   ProductFields: z.record(z.string(), z.string()).optional(),
   Resources: z.array(Resource).min(1),
   /** NEW is a finding nobody has looked at yet; every later update re-fires the event with another status. */
   Workflow: z.object({ Status: z.string().min(1) }).optional(),
   /** Deprecated predecessor of Workflow.Status, still sent. */
-  WorkflowState: z.string().optional(),
-  RecordState: z.string().optional(),
+  WorkflowState: optionalText,
+  RecordState: optionalText,
 }).superRefine((finding, ctx) => {
   // Whether a finding is new decides whether Keystop may act on it: a finding that does not say is malformed.
   if (finding.Workflow === undefined && finding.WorkflowState === undefined) {
@@ -60,8 +61,8 @@ export const SecurityHubFindingsEvent = z.object({
   'detail-type': z.literal('Security Hub Findings - Imported'),
   source: z.literal('aws.securityhub'),
   account: z.string(),
-  region: z.string(),
-  time: z.string(),
+  region: z.string().min(1),
+  time: z.string().min(1),
   detail: z.object({ findings: z.array(AsffFinding).min(1) }),
 });
 export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEvent>;

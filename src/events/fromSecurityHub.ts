@@ -104,14 +104,15 @@ function credentialOf(resource: AccessKeyResource): Credential | undefined {
  * "TTPs/UnauthorizedAccess:IAMUser/TorIPCaller" or "Unusual Behaviors/User/UnauthorizedAccess:IAMUser-TorIPCaller".
  */
 export function guardDutyTypeOf(finding: Pick<AsffFinding, 'Types' | 'Title'>): string {
-  for (const path of finding.Types ?? []) {
+  const types = (finding.Types ?? []).filter((path) => path !== '');
+  for (const path of types) {
     const parts = path.split('/');
     const at = parts.findIndex((part) => part.includes(':'));
     if (at === -1) continue;
     const type = parts.slice(at).join('/');
     return type.includes('/') ? type : type.replace(/^([A-Za-z0-9]+:[A-Za-z0-9]+)-/, '$1/');
   }
-  return finding.Types?.[0] ?? finding.Title ?? 'unknown';
+  return types[0] ?? finding.Title ?? 'unknown';
 }
 
 const labelSeverity: Record<string, number> = { INFORMATIONAL: 0, LOW: 2, MEDIUM: 5, HIGH: 8, CRITICAL: 9 };

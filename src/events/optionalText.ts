@@ -1,0 +1,4 @@
+import * as z from 'zod';
+
+/** An optional string field where AWS sometimes sends "" for "not known": read as absent, never as a value. */
+export const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
