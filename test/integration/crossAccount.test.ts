@@ -1,4 +1,4 @@
-import { ListUserTagsCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { ListUserTagsCommand, TagUserCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/createClients';
@@ -105,6 +105,21 @@ describe('Cross-account containment through the member role, against the emulato
       `guardduty-${MEMBER}-ffffeeeeddddccccbbbbaaaa99998888`,
     ]);
     expect(await keyStatuses(memberIam, second.userName)).toEqual({ [second.leaked]: 'Inactive', [second.decoy]: 'Active' });
+  });
+
+  it("reads the exemption tag in the member account, where the principal lives", async () => {
+    // Prepare: the member account's user is exempt by tag; its namesake in the security account is not
+    const { endpoint, clients, handler } = await securityAccountResponder();
+    const memberIam = await iamOf(MEMBER, endpoint, clients.sts);
+    const userName = uniqueName('break-glass');
+    const member = await userWithTwoKeys(memberIam, userName);
+    await userWithTwoKeys(clients.iam, userName);
+    await memberIam.send(new TagUserCommand({ UserName: userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
+
+    const [response] = await handler(memberFinding(MEMBER, userName, member.leaked), lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', reason: 'exempt-principal' });
+    expect(await keyStatuses(memberIam, userName)).toEqual({ [member.leaked]: 'Active', [member.decoy]: 'Active' });
   });
 
   it('alerts on a finding for an account that is not allowed, and makes no call but the alert', async () => {
