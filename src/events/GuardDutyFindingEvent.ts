@@ -21,11 +21,28 @@ const RemoteIpDetails = z
   })
   .optional();
 
+/**
+ * Extended Threat Detection's attack sequences name no accessKeyDetails: the credentials used are those of the
+ * sequence's actors (user.credentialUid is the access key id, user.type the principal type, user.name its name).
+ */
+const SequenceActor = z.object({
+  user: z
+    .object({
+      name: optionalText,
+      uid: optionalText,
+      type: optionalText,
+      credentialUid: optionalText,
+      account: z.object({ uid: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional() }).optional(),
+    })
+    .optional(),
+});
+
 const Service = z
   .object({
     count: z.number().optional(),
     eventFirstSeen: z.string().optional(),
     eventLastSeen: optionalText,
+    detection: z.object({ sequence: z.object({ actors: z.array(SequenceActor).optional() }).optional() }).optional(),
     additionalInfo: z
       .object({ sample: z.union([z.boolean(), z.literal('true'), z.literal('false')]).optional() })
       .optional(),

@@ -1,11 +1,14 @@
 import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { severityLabelOf, type CredentialIncident } from './CredentialIncident';
+import { severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
 import { compact } from './compact';
 
 /** Turns a GuardDuty finding into the incident it reports, or says why it is not ours. */
 export function fromGuardDuty(event: GuardDutyFindingEvent): AdaptedEvent {
+  if (event.detail.type.startsWith('AttackSequence:') && event.detail.resource.accessKeyDetails === undefined) {
+    return fromAttackSequence(event.detail, event.id);
+  }
   const incident = incidentFromFinding(event.detail, event.id);
   if ('ignored' in incident) return ignored(incident.ignored, incident.detail);
   return incidents([incident]);
@@ -29,6 +32,11 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
       detail: `${finding.type} names principal type ${details.userType} without a key or principal name`,
     };
   }
+  return incidentWith(finding, eventId, credential);
+}
+
+/** The incident a finding reports about one credential. */
+function incidentWith(finding: GuardDutyFinding, eventId: string, credential: Credential): CredentialIncident {
   const api = finding.service?.action?.awsApiCallAction;
   const remote = api?.remoteIpDetails;
   const sample = finding.service?.additionalInfo?.sample;
@@ -58,4 +66,30 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
     }),
     origin: { findingId: finding.id, findingArn: finding.arn, eventId },
   };
+}
+
+/**
+ * An attack sequence about credentials (AttackSequence:IAM/…) reports every credential its actors used: one incident
+ * each, sharing the finding's evidence. Sequences about other resources (S3 data, EKS/ECS clusters, EC2) are not ours.
+ */
+function fromAttackSequence(finding: GuardDutyFinding, eventId: string): AdaptedEvent {
+  if (!finding.type.startsWith('AttackSequence:IAM/')) {
+    return ignored('not-a-credential-finding', `${finding.type} is an attack sequence about resources, not a credential`);
+  }
+  const actors = finding.service?.detection?.sequence?.actors ?? [];
+  const seen = new Set<string>();
+  const named = actors.flatMap(({ user }) => {
+    if (!user?.credentialUid || seen.has(user.credentialUid)) return [];
+    seen.add(user.credentialUid);
+    const credential = credentialOfPrincipal({ accessKeyId: user.credentialUid, userName: user.name, userType: user.type });
+    return credential ? [{ credential, accountId: user.account?.uid ?? finding.accountId }] : [];
+  });
+  if (named.length === 0) return ignored('unknown-credential', `${finding.type} names no credential among its actors`);
+  return incidents(
+    named.map(({ credential, accountId }) => {
+      const incident = incidentWith(finding, eventId, credential);
+      const key = 'accessKeyId' in credential ? credential.accessKeyId : undefined;
+      return { ...incident, id: named.length > 1 && key ? `${incident.id}:${key}` : incident.id, accountId };
+    }),
+  );
 }

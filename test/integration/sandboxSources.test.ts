@@ -12,6 +12,7 @@ const run = promisify(execFile);
  */
 const cases = [
   { fixture: 'guardduty/tor-ip-caller-long-term-key.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
+  { fixture: 'guardduty/attack-sequence-compromised-credentials.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
   { fixture: 'security-hub/two-new-guardduty-key-findings.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
   { fixture: 'security-hub/key-unknown-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
   { fixture: 'security-hub/notified-update.json', outcome: 'ignored', policy: null, keyAfter: undefined },
@@ -53,7 +54,8 @@ describe('keystop sandbox on one fixture of each source', () => {
         expect(report.notifications).toEqual([]);
         return;
       }
-      expect(report.notifications).toHaveLength(fixture.startsWith('security-hub/two-') ? 2 : 1);
+      // Events that carry two incidents (a batch, an attack sequence with two actors) send two alerts.
+      expect(report.notifications).toHaveLength(/two-new|attack-sequence/.test(fixture) ? 2 : 1);
       const credential = report.incident.credential;
       // The principal the event is about: the owner of the named key, or the user it names.
       const [principal, ...more] = report.principals.filter(

@@ -73,6 +73,7 @@ const fixtures: Record<string, string[]> = {
     'guardduty/role-session-exfiltration.json',
     'guardduty/root-credential-usage.json',
     'guardduty/user-session-tor.json',
+    'guardduty/attack-sequence-compromised-credentials.json',
   ],
   'Security Hub': [
     'security-hub/two-new-guardduty-key-findings.json',

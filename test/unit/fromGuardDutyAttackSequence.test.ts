@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
+import { fromGuardDuty } from '../../src/events/fromGuardDuty';
+import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
+import { parseEvent } from '../../src/events/parseEvent';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { noGuardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
+import { loadFixture } from '../support/loadFixture';
+
+const adapt = (event: unknown) => fromGuardDuty(parseEvent('GuardDuty', GuardDutyFindingEvent, event));
+const incidentsOf = (adapted: AdaptedEvent) => (adapted.kind === 'incidents' ? adapted.incidents : []);
+const FIXTURE = 'guardduty/attack-sequence-compromised-credentials.json';
+
+describe('Adapter: GuardDuty attack sequence about credentials', () => {
+  it("makes one incident per distinct credential among the sequence's actors, with the finding's evidence", () => {
+    const found = incidentsOf(adapt(loadFixture(FIXTURE)));
+
+    expect(found.map((i) => [i.id, i.credential])).toEqual([
+      [
+        'guardduty:111122223333:3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b:AKIASEQUENCEKEY00001',
+        { kind: 'long-term-key', accessKeyId: 'AKIASEQUENCEKEY00001', userName: 'data-sync' },
+      ],
+      [
+        'guardduty:111122223333:3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b:ASIASEQUENCESESS0001',
+        { kind: 'role-session', accessKeyId: 'ASIASEQUENCESESS0001', roleName: 'batch-runner' },
+      ],
+    ]);
+    expect(found[0]).toMatchObject({
+      type: 'AttackSequence:IAM/CompromisedCredentials',
+      severity: 9.2,
+      severityLabel: 'CRITICAL',
+      accountId: '111122223333',
+      observedAt: '2026-11-25T17:40:55Z',
+      sample: false,
+    });
+  });
+
+  it('is contained by default: a sequence is GuardDuty correlating several signals of one compromise', () => {
+    const [incident] = incidentsOf(adapt(loadFixture(FIXTURE)));
+
+    expect(planResponse(defaultPolicies, incident!, noGuardrails)).toMatchObject({
+      policy: 'guardduty-key-used-by-attacker',
+      execute: true,
+    });
+  });
+
+  it('ignores a sequence whose actors name no credential', () => {
+    const event = loadFixture(FIXTURE);
+    for (const actor of event.detail.service.detection.sequence.actors) delete actor.user.credentialUid;
+
+    expect(adapt(event)).toEqual({
+      kind: 'ignored',
+      reason: 'unknown-credential',
+      detail: 'AttackSequence:IAM/CompromisedCredentials names no credential among its actors',
+    });
+  });
+
+  it('ignores attack sequences about other resources', () => {
+    const event = loadFixture(FIXTURE);
+    event.detail.type = 'AttackSequence:S3/CompromisedData';
+
+    expect(adapt(event)).toMatchObject({ kind: 'ignored', reason: 'not-a-credential-finding' });
+  });
+});
