@@ -11,7 +11,16 @@ import { selftestCommand } from './selftestCommand';
 import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
-export const demoExamples = ['guardduty-tor-ip-caller.json', 'guardduty-sample-finding.json', 'guardduty-ec2-finding.json'];
+export const demoExamples = [
+  'guardduty-tor-ip-caller.json',
+  'guardduty-sample-finding.json',
+  'guardduty-ec2-finding.json',
+  // Not securityhub-guardduty-tor-ip-caller.json: the same finding as the first one, seen through Security Hub.
+  'health-credentials-exposed.json',
+  'cloudtrail-honey-key-used.json',
+];
+/** The bait key cloudtrail-honey-key-used.json was made with: the demo configures it as a honey key. */
+export const demoHoneyKeys = ['AKIAHONEYBAITKEY0001'];
 
 export function buildProgram(): Command {
   const program = new Command('keystop')
@@ -47,11 +56,12 @@ export function buildProgram(): Command {
     .action(async () => {
       const events = await readEvents(demoExamples.map((file) => join(examplesDir, file)));
       process.stdout.write(
-        'Keystop demo: three GuardDuty findings on a local AWS emulator (moto server). For each finding the sandbox\n' +
-          'creates the IAM user it names with two active keys: one stands in for the leaked key, the other is a decoy\n' +
-          'that Keystop must leave alone. Alerts are read back from an SQS queue subscribed to the alert topic.\n\n',
+        'Keystop demo: three GuardDuty findings, an AWS Health exposure notice and a honey key used (CloudTrail), on a\n' +
+          'local AWS emulator (moto server). For each event the sandbox creates the IAM user it names with two active\n' +
+          'keys: one stands in for the leaked key, the other is a decoy that Keystop must leave alone. Alerts are read\n' +
+          'back from an SQS queue subscribed to the alert topic.\n\n',
       );
-      const reports = await runSandbox(events);
+      const reports = await runSandbox(events, { sourceSettings: { honeyKeys: demoHoneyKeys } });
       for (const report of reports) process.stdout.write(`${formatSandboxReport(report)}\n\n`);
     });
 
