@@ -48,7 +48,7 @@ const RISK_CODES = [
 
 /** Written apart from the adapters: does this (schema-valid) event report a compromised credential at all? */
 const isCredentialSignal: Record<string, (event: any) => boolean> = {
-  GuardDuty: (e) => e.detail.resource.resourceType === 'AccessKey',
+  GuardDuty: (e) => e.detail.resource.resourceType === 'AccessKey' || e.detail.type.startsWith('AttackSequence:IAM/'),
   'Security Hub': (e) =>
     e.detail.findings.some(
       (f: any) =>
