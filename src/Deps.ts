@@ -3,6 +3,7 @@ import type { ClientsFor } from './aws/clientsForAccounts';
 import type { Notifier } from './notify/Alert';
 import type { Guardrails } from './policies/Guardrails';
 import type { ResponsePolicy } from './policies/ResponsePolicy';
+import type { StateStore } from './state/StateStore';
 
 /** Every side effect and setting respond() uses, in one object. Only src/aws/createDeps.ts builds the real one. */
 export interface Deps {
@@ -13,4 +14,9 @@ export interface Deps {
   guardrails: Guardrails;
   logger: Logger;
   now: () => Date;
+  /**
+   * De-duplication and the blast-radius breaker (DynamoDB). Undefined only where every call is a person's explicit
+   * request (`keystop contain`): then nothing is de-duplicated or counted.
+   */
+  state: StateStore | undefined;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { StateSettings } from '../state/dynamoStateStore';
 
 const flag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -27,6 +28,11 @@ export const Config = z
     KEYSTOP_EXEMPT_TAG: z.string().default('keystop:exempt=true'),
     /** Comma-separated access key ids created only as bait: any API call made with one is a compromise. */
     KEYSTOP_HONEY_KEYS: list,
+    /** The DynamoDB table for de-duplication and the blast-radius breaker. */
+    KEYSTOP_STATE_TABLE: z.string().min(1, 'must name the DynamoDB state table'),
+    KEYSTOP_DEDUP_WINDOW_MINUTES: z.coerce.number().int().positive().default(24 * 60),
+    KEYSTOP_BREAKER_LIMIT: z.coerce.number().int().positive().default(10),
+    KEYSTOP_BREAKER_WINDOW_MINUTES: z.coerce.number().int().positive().default(60),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Set only to point the SDK at a local emulator; unset in AWS. */
     AWS_ENDPOINT_URL: z.url().optional(),
@@ -53,4 +59,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Keystop is misconfigured: ${z.prettifyError(parsed.error)}`);
   }
   return parsed.data;
+}
+
+const MINUTE = 60_000;
+
+export function stateSettings(config: Config): StateSettings {
+  return {
+    tableName: config.KEYSTOP_STATE_TABLE,
+    dedupWindowMs: config.KEYSTOP_DEDUP_WINDOW_MINUTES * MINUTE,
+    breakerLimit: config.KEYSTOP_BREAKER_LIMIT,
+    breakerWindowMs: config.KEYSTOP_BREAKER_WINDOW_MINUTES * MINUTE,
+  };
 }

@@ -1,4 +1,5 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -27,6 +28,11 @@ export function createClients({ region, endpoint, credentials, requestHandler }:
   };
   // IAM is a global service whose API lives in us-east-1 (aws partition).
   // STS in the function's own region (regional endpoint), for assuming member roles.
-  return { iam: new IAMClient({ ...common, region: 'us-east-1' }), sns: new SNSClient(common), sts: new STSClient(common) };
+  return {
+    iam: new IAMClient({ ...common, region: 'us-east-1' }),
+    sns: new SNSClient(common),
+    sts: new STSClient(common),
+    dynamodb: new DynamoDBClient(common),
+  };
 }
 export type Clients = ReturnType<typeof createClients>;

@@ -5,6 +5,7 @@ import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
 import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
+import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
 import { createClients, type ClientOptions, type Clients } from './createClients';
 import { partitionOf } from './partitionOf';
 
@@ -19,6 +20,8 @@ export interface DepsSettings extends ClientOptions {
   logger?: Logger;
   /** Clients already built (tests record their calls); by default they are made from the client options. */
   clients?: Clients;
+  /** The DynamoDB table for de-duplication and the breaker; without it nothing is de-duplicated or counted. */
+  state?: StateSettings;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the validated policies. */
@@ -30,6 +33,7 @@ export function createDeps({
   policies = defaultPolicies,
   logger,
   clients: given,
+  state,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
@@ -49,5 +53,6 @@ export function createDeps({
     guardrails,
     logger: logger ?? new Logger({ serviceName: 'keystop' }),
     now: () => new Date(),
+    state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
   };
 }

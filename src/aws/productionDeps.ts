@@ -1,6 +1,6 @@
 import type { Deps } from '../Deps';
 import { parseExemptTag } from '../policies/Guardrails';
-import { loadConfig } from './Config';
+import { loadConfig, stateSettings } from './Config';
 import type { ClientOptions } from './createClients';
 import { createDeps } from './createDeps';
 
@@ -25,6 +25,7 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
       exemptTag: parseExemptTag(config.KEYSTOP_EXEMPT_TAG),
       accounts: { own: config.KEYSTOP_ACCOUNT_ID, members: config.KEYSTOP_MEMBER_ACCOUNTS },
     },
+    state: stateSettings(config),
   });
 }
 

@@ -66,6 +66,8 @@ export const ResponsePolicy = strict({
   match: PolicyMatch,
   mode: z.enum(policyModes),
   actions: z.array(ActionSpec),
+  /** Contain even when the blast-radius breaker is open: for signals that are proof, not suspicion (a honey key). */
+  bypassBreaker: z.boolean().optional(),
 });
 export type ResponsePolicy = z.infer<typeof ResponsePolicy>;
 

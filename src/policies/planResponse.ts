@@ -14,7 +14,8 @@ export type PlanReason =
   | 'notify-only-policy'
   | 'no-matching-policy'
   | 'no-applicable-action'
-  | 'account-not-allowed';
+  | 'account-not-allowed'
+  | 'breaker-open';
 
 export interface ResponsePlan {
   /** The policy that decided, if one matched. */
@@ -28,6 +29,8 @@ export interface ResponsePlan {
   steps: ActionSpec[];
   /** The policy's steps that cannot act on this kind of credential. */
   inapplicable: ActionSpec[];
+  /** Whether containment goes ahead when the blast-radius breaker is open. */
+  bypassBreaker: boolean;
 }
 
 /** Pure: which policy decides this incident, and which guardrail (if any) holds its actions back. */
@@ -47,6 +50,7 @@ export function planResponse(
       execute: false,
       steps: [],
       inapplicable: [],
+      bypassBreaker: false,
     };
   }
   const kind = incident.credential.kind;
@@ -60,6 +64,7 @@ export function planResponse(
     execute: false,
     steps,
     inapplicable,
+    bypassBreaker: policy.bypassBreaker ?? false,
   });
   if (policy.mode === 'notify-only') {
     return held('notify-only-policy', `policy "${policy.name}" only alerts: ${policy.description}`);
@@ -93,5 +98,17 @@ export function planResponse(
     const where = guardrails.dryRun ? 'Keystop runs in dry-run mode' : `policy "${policy.name}" is in dry-run mode`;
     return held('dry-run', `${where}: nothing was changed; the actions below are what would have been done`);
   }
-  return { policy: policy.name, reason: 'matched', explanation: policy.description, execute: true, steps, inapplicable };
+  return { ...held('matched', policy.description), execute: true };
+}
+
+/** Pure: the plan held back because the account's blast-radius breaker is open. */
+export function holdForBreaker(plan: ResponsePlan, count: number): ResponsePlan {
+  return {
+    ...plan,
+    reason: 'breaker-open',
+    execute: false,
+    explanation:
+      `the blast-radius breaker is open: ${count} automatic containments in this account within the window, so ` +
+      'Keystop only alerts until an operator checks and runs `keystop breaker reset` (or the window passes)',
+  };
 }

@@ -20,7 +20,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/loc
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 
 /** A fixture finding, moved into the emulator's account and naming the given principal. */
 function finding(fixture: string, details: Record<string, string>) {
@@ -188,7 +188,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const [response] = await handler(finding('unauthorized-access-root.json', {}), lambdaContext());
 
     expect(response).toMatchObject({ outcome: 'notified', reason: 'no-applicable-action' });
-    expect(calls).toEqual(['SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.text).toContain('rotate the root password');
   });

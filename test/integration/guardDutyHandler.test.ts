@@ -49,8 +49,8 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     });
   });
 
-  it('makes the containment call before any other AWS call', async () => {
-    const { clients, deps, calls } = await localResponder({ guardrails: { exemptTag: undefined } });
+  it('makes the containment call before any other AWS call, with the tag exemption and de-duplication off', async () => {
+    const { clients, deps, calls } = await localResponder({ guardrails: { exemptTag: undefined }, state: false });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 
     await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
@@ -58,13 +58,27 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     expect(calls).toEqual(['IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish']);
   });
 
-  it('reads only the exemption tag before containing, when tag exemption is on (the default)', async () => {
+  it('makes only guardrail reads and the de-duplication claim before containing, by default', async () => {
     const { clients, deps, calls } = await localResponder();
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 
     await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
 
-    expect(calls).toEqual(['IAM:ListUserTags', 'IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish']);
+    const containment = calls.indexOf('IAM:UpdateAccessKey');
+    expect(calls.slice(0, containment)).toEqual([
+      'DynamoDB:PutItem', // claim the credential (conditional write)
+      'IAM:ListUserTags', // the exemption tag, read at the same time
+      'IAM:ListAccessKeys', // the key's status: an already inactive key is not written again
+      'DynamoDB:GetItem', // the account's breaker…
+      'DynamoDB:PutItem', // …counts this containment
+    ]);
+    expect(calls.slice(containment)).toEqual([
+      'IAM:UpdateAccessKey',
+      'IAM:TagUser',
+      'DynamoDB:UpdateItem', // record the response
+      'SNS:Publish',
+      'DynamoDB:UpdateItem', // mark the alert sent
+    ]);
   });
 
   it('alerts that containment failed, and throws so Lambda retries, when the named key does not exist', async () => {

@@ -4,7 +4,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { iamAndSns, keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 
 /** A Health fixture about the emulator's account, naming the given key wherever the fixture names its key. */
 function healthNotice(fixture: string, accessKeyId: string, userName?: string) {
@@ -32,7 +32,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    expect(calls).toEqual(['IAM:ListUserTags', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['IAM:ListUserTags', 'IAM:ListAccessKeys', 'IAM:UpdateAccessKey', 'SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'contained', credentialKind: 'long-term-key' });
     expect(alert!.text).toContain('https://example.com/acme/infra/blob/main/deploy.env');
@@ -47,7 +47,8 @@ describe('AWS Health handler against the local AWS emulator', () => {
       lambdaContext(),
     );
 
-    expect(response!.incident!.credential).toEqual({ kind: 'long-term-key', accessKeyId: leaked });
+    // The notice named only the key; the response (and so the alert) names the owner IAM gave.
+    expect(response!.incident!.credential).toEqual({ kind: 'long-term-key', accessKeyId: leaked, userName });
     expect(response!.actions[0]).toEqual({
       type: 'deactivate-access-key',
       status: 'done',
@@ -55,7 +56,14 @@ describe('AWS Health handler against the local AWS emulator', () => {
       reason: `deactivated access key ${leaked} of user ${userName}`,
     });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    expect(calls).toEqual(['IAM:GetAccessKeyLastUsed', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+    // The owner is asked once; then its tags and the key's status, then the key is deactivated.
+    expect(iamAndSns(calls)).toEqual([
+      'IAM:GetAccessKeyLastUsed',
+      'IAM:ListUserTags',
+      'IAM:ListAccessKeys',
+      'IAM:UpdateAccessKey',
+      'SNS:Publish',
+    ]);
   });
 
   it('only alerts on a quarantine notice that names a user, leaving every key of the user active', async () => {
@@ -67,7 +75,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     expect(response).toMatchObject({ outcome: 'notified', reason: 'notify-only-policy', policy: 'user-named-without-key-alert-only' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
-    expect(calls).toEqual(['SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'notified', credentialKind: 'iam-user' });
   });

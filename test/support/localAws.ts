@@ -9,6 +9,11 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from 
 import type { MemberRole } from '../../src/aws/clientsForAccounts';
 import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { createStateTable } from '../../src/local/createStateTable';
+import type { StateSettings } from '../../src/state/dynamoStateStore';
+
+/** The production defaults: a day's de-duplication window, at most 10 containments an hour per account. */
+const DEFAULT_STATE = { dedupWindowMs: 24 * 3600_000, breakerLimit: 10, breakerWindowMs: 3600_000 };
 
 /** The emulator started by globalSetup. */
 export const awsEndpoint = () => inject('awsEndpoint');
@@ -20,6 +25,9 @@ export interface RecordedRequest {
   call: string;
   input: Record<string, unknown>;
 }
+
+/** The IAM and SNS calls among recorded ones: what the responder does to the account and who it tells. */
+export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:') && !call.startsWith('STS:'));
 
 /** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey"; `requests` also gets the inputs. */
 export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>, requests: RecordedRequest[] = []): string[] {
@@ -40,19 +48,28 @@ export function recordCalls(clients: Record<string, { middlewareStack: any; conf
 
 /** Real SDK clients over HTTP to the emulator, an alert topic with a subscribed queue, and deps wired to them. */
 export async function localResponder(
-  options: { guardrails?: Partial<Guardrails>; policies?: readonly ResponsePolicy[]; memberRole?: MemberRole } = {},
+  options: {
+    guardrails?: Partial<Guardrails>;
+    policies?: readonly ResponsePolicy[];
+    memberRole?: MemberRole;
+    state?: Partial<StateSettings> | false;
+  } = {},
 ) {
   const endpoint = awsEndpoint();
   const clients = localClients(endpoint);
   const sink = await createAlertSink(clients);
   // The responder gets clients of its own, so that what it sends can be recorded apart from the test's set-up.
-  const { iam, sns, sts } = localClients(endpoint);
+  const { iam, sns, sts, dynamodb } = localClients(endpoint);
   const requests: RecordedRequest[] = [];
-  const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts }, requests);
+  const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb }, requests);
+  const tableName = uniqueName('keystop-state');
+  await createStateTable(clients.dynamodb, tableName);
+  const state = options.state === false ? undefined : { ...DEFAULT_STATE, tableName, ...options.state };
   const deps: Deps = createDeps({
-    clients: { iam, sns, sts },
+    clients: { iam, sns, sts, dynamodb },
     accountId: LOCAL_ACCOUNT_ID,
     memberRole: options.memberRole,
+    state,
     region: LOCAL_REGION,
     endpoint,
     credentials: LOCAL_CREDENTIALS,
@@ -61,7 +78,7 @@ export async function localResponder(
     policies: options.policies,
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
-  return { endpoint, clients, sink, deps, calls, requests };
+  return { endpoint, clients, sink, deps, calls, requests, tableName };
 }
 
 /** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */

@@ -59,7 +59,7 @@ export async function unpack(fn: PackagedFunction, dir: string): Promise<string>
 
 /**
  * The environment Lambda would give the function: the template's variables, each `Ref` to an SNS topic standing in
- * as a topic ARN in a made-up account, plus what the Lambda runtime itself sets (region, function name, credentials).
+ * as a topic ARN in a made-up account (to a DynamoDB table, its name), plus what the Lambda runtime itself sets (region, function name, credentials).
  */
 export function lambdaEnvironment(template: CfnTemplate, fn: PackagedFunction, region = 'us-east-1'): Record<string, string> {
   const resolve = (name: string, value: unknown): string => {
@@ -67,6 +67,7 @@ export function lambdaEnvironment(template: CfnTemplate, fn: PackagedFunction, r
     const ref = (value as { Ref?: string }).Ref;
     if (ref && template.Resources[ref]?.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${region}:123456789012:${ref}`;
     if (ref === 'AWS::AccountId') return '123456789012';
+    if (ref && template.Resources[ref]?.Type === 'AWS::DynamoDB::Table') return String(template.Resources[ref].Properties.TableName);
     throw new Error(`cannot stand in for ${name}=${JSON.stringify(value)} outside CloudFormation`);
   };
   return {

@@ -33,7 +33,7 @@ describe('Response policies', () => {
     const messages = result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
-        '0: unknown key "modes"; valid keys: name, description, match, mode, actions',
+        '0: unknown key "modes"; valid keys: name, description, match, mode, actions, bypassBreaker',
         '0.match: unknown key "sauce"; valid keys: source, type, severity, credentialKind, accountId, principalName',
       ]),
     );
