@@ -4,7 +4,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { iamAndSns, keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 
 /** A CloudTrail fixture recorded in the emulator's account, with the fixture's user and key replaced. */
 function apiCall(fixture: string, replacements: Record<string, string>) {
@@ -37,7 +37,13 @@ describe('CloudTrail handler against the local AWS emulator', () => {
     await makeHandler(cloudTrailSource([honeyKey]), deps)(event, lambdaContext());
 
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [honeyKey]: 'Inactive', [decoy]: 'Active' });
-    expect(calls).toEqual(['IAM:GetAccessKeyLastUsed', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual([
+      'IAM:GetAccessKeyLastUsed', // the owner, asked once
+      'IAM:ListUserTags',
+      'IAM:ListAccessKeys',
+      'IAM:UpdateAccessKey',
+      'SNS:Publish',
+    ]);
   });
 
   it('ignores a call with the same key when it is not a configured honey key, without any AWS call', async () => {
@@ -60,7 +66,7 @@ describe('CloudTrail handler against the local AWS emulator', () => {
     const [response] = await makeHandler(cloudTrailSource([]), deps)(event, lambdaContext());
 
     expect(response).toMatchObject({ outcome: 'notified', policy: 'user-named-without-key-alert-only' });
-    expect(calls).toEqual(['SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     const [alert] = await sink.drain();
     expect(alert!.text).toContain('AWSCompromisedKeyQuarantineV3');
