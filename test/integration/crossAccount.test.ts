@@ -7,7 +7,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 
 const MEMBER = '222222222222';
 const OUTSIDER = '333333333333';
@@ -131,7 +131,7 @@ describe('Cross-account containment through the member role, against the emulato
     const [response] = await handler(memberFinding(OUTSIDER, userName, leaked), lambdaContext());
 
     expect(response).toMatchObject({ outcome: 'notified', reason: 'account-not-allowed' });
-    expect(calls).toEqual(['SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     expect(await keyStatuses(outsiderIam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     const [alert] = await sink.drain();
     expect(alert!.text).toContain('reason: account-not-allowed');

@@ -26,8 +26,8 @@ export interface RecordedRequest {
   input: Record<string, unknown>;
 }
 
-/** The IAM and SNS calls among recorded ones: what the responder does to the account and who it tells. */
-export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:') && !call.startsWith('STS:'));
+/** The recorded calls but the state table's: what the responder does to accounts and whom it tells. */
+export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:'));
 
 /** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey"; `requests` also gets the inputs. */
 export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>, requests: RecordedRequest[] = []): string[] {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/aws/Config';
 
-const base = { KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:keystop-alerts-prod', KEYSTOP_ACCOUNT_ID: '123456789012' };
+const base = {
+  KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:keystop-alerts-prod',
+  KEYSTOP_ACCOUNT_ID: '123456789012',
+  KEYSTOP_STATE_TABLE: 'keystop-state-prod',
+};
 
 describe('Configuration from the Lambda environment', () => {
   it('is a single-account deployment unless a member role is configured', () => {
