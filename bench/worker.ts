@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';
 import { depsFromEnvironment } from '../src/aws/productionDeps';
+import { createStateTable } from '../src/local/createStateTable';
 import type { EventSource } from '../src/events/EventSource';
 import { eventSources } from '../src/events/eventSources';
 import { makeHandler } from '../src/handlers/makeHandler';
@@ -75,6 +76,12 @@ const inProcess = scenario === 'instant' || scenario === 'burst-instant';
 const local = inProcess ? undefined : localClients(process.env.AWS_ENDPOINT_URL!);
 const sink = local ? await createAlertSink(local) : undefined;
 if (sink) process.env.KEYSTOP_ALERT_TOPIC_ARN = sink.topicArn;
+// The state table the function's environment names (de-duplication, breaker), as the stack would create it.
+if (local) {
+  await createStateTable(local.dynamodb, process.env.KEYSTOP_STATE_TABLE!).catch((error: Error) => {
+    if (error.name !== 'ResourceInUseException') throw error;
+  });
+}
 
 const sent: SentRequest[] = [];
 const transport = recording(inProcess ? instantTransport : httpTransport(), (request) => sent.push(request));
