@@ -7,7 +7,7 @@ import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
-import { localResponder } from '../support/localAws';
+import { iamAndSns, localResponder } from '../support/localAws';
 
 const answer = (StatusCode: number, payload: unknown, FunctionError?: string) => ({
   StatusCode,
@@ -49,7 +49,7 @@ describe('keystop selftest', () => {
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(invoked).toHaveLength(1);
-    expect(calls).toEqual(['SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     const alerts = await sink.drain();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain('sample-finding');
