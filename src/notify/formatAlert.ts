@@ -150,6 +150,14 @@ function nextSteps(response: IncidentResponse & { incident: CredentialIncident }
       'Find where the key leaked (code, CI logs, images), remove it there, and issue the owner a new key.',
       'Delete the inactive key only after the investigation is closed; it is evidence until then.',
     );
+  } else if (credential.kind === 'iam-user') {
+    // The report named the user but not the key: which key leaked is for a person to establish, not to guess.
+    const user = sanitize(credential.userName);
+    steps.push(
+      `Find which key of ${user} leaked (the AWS Support case or Health notice names it): aws iam list-access-keys --user-name ${user}`,
+      `Deactivate that key: aws iam update-access-key --user-name ${user} --access-key-id <key> --status Inactive`,
+      `Keep any AWSCompromisedKeyQuarantine policy AWS attached to ${user} until the key is replaced; review the user's CloudTrail activity (account ${accountId}).`,
+    );
   } else if (credential.kind === 'root') {
     steps.push(
       'Sign in as root with MFA and rotate the root password; delete any root access keys.',

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
+import { fromCloudTrail } from '../../src/events/fromCloudTrail';
+import { parseEvent } from '../../src/events/parseEvent';
+import { formatAlert } from '../../src/notify/formatAlert';
+import { loadFixture } from '../support/loadFixture';
+
+describe('Alert for a user named without its key (iam-user)', () => {
+  it('tells the responder to find and deactivate the leaked key, not to revoke sessions', () => {
+    // Prepare: AWS attached its quarantine policy to a user
+    const adapted = fromCloudTrail(
+      parseEvent('CloudTrail', CloudTrailApiCallEvent, loadFixture('cloudtrail/quarantine-policy-attached.json')),
+      [],
+    );
+    const incident = adapted.kind === 'incidents' ? adapted.incidents[0]! : undefined;
+
+    // Act
+    const alert = formatAlert({
+      outcome: 'notified',
+      reason: 'notify-only-policy',
+      explanation: 'alert only',
+      incident: incident!,
+      policy: 'user-named-without-key-alert-only',
+      actions: [],
+    });
+
+    // Assess
+    expect(alert.subject).toMatch(/^Keystop ALERT: user legacy-uploader in 111122223333 - QuarantinePolicyAttached:/);
+    expect(alert.text).toContain('aws iam list-access-keys --user-name legacy-uploader');
+    expect(alert.text).toContain('aws iam update-access-key --user-name legacy-uploader --access-key-id <key> --status Inactive');
+    expect(alert.text).not.toContain('TokenIssueTime');
+    expect(alert.attributes).toMatchObject({ credentialKind: 'iam-user', source: 'cloudtrail', severity: 'HIGH' });
+  });
+});
