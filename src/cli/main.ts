@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { defaultGuardrails } from '../policies/Guardrails';
 import { formatSandboxReport } from './formatSandboxReport';
+import { breakerCommand } from './breakerCommand';
 import { policiesCommand } from './policiesCommand';
 import { readEvents } from './readEvents';
 import { containCommand, replayCommand } from './respondCommands';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   program.addCommand(containCommand());
   program.addCommand(replayCommand());
   program.addCommand(policiesCommand());
+  program.addCommand(breakerCommand());
   program.addCommand(selftestCommand());
 
   return program;

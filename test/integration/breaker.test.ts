@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { guardDutySource } from '../../src/events/guardDutySource';
+import { makeHandler } from '../../src/handlers/makeHandler';
+import type { IncidentResponse } from '../../src/IncidentResponse';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { lambdaContext } from '../support/lambdaContext';
+import { loadFixture } from '../support/loadFixture';
+import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { runCli } from '../support/runCli';
+
+function torFinding(userName: string, accessKeyId: string, id: string) {
+  const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+  event.id = id;
+  event.detail.id = id;
+  event.detail.accountId = LOCAL_ACCOUNT_ID;
+  Object.assign(event.detail.resource.accessKeyDetails, { userName, accessKeyId });
+  return event;
+}
+
+describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
+  it('opens at the configured count: later incidents only alert, one breaker alert is sent, and reset closes it', async () => {
+    // Prepare: at most 3 automatic containments per hour; 5 leaked keys of 5 users, then a 6th after the reset.
+    const { clients, deps, sink, endpoint, tableName } = await localResponder({ state: { breakerLimit: 3 } });
+    const users = [];
+    for (let i = 0; i < 6; i++) users.push(await userWithTwoKeys(clients.iam));
+    const handler = makeHandler(guardDutySource, deps);
+
+    // Act
+    const responses: IncidentResponse[] = [];
+    for (const [i, user] of users.slice(0, 5).entries()) {
+      responses.push(...(await handler(torFinding(user.userName, user.leaked, `flood-${i}`), lambdaContext())));
+    }
+    const alerts = await sink.drain();
+    const cli = ['--table', tableName, '--account', LOCAL_ACCOUNT_ID, '--limit', '3'];
+    const statusWhileOpen = await runCli(['breaker', 'status', ...cli], endpoint);
+    await runCli(['breaker', 'reset', ...cli], endpoint);
+    const statusAfterReset = await runCli(['breaker', 'status', ...cli], endpoint);
+    const sixth = users[5]!;
+    const [afterReset] = await handler(torFinding(sixth.userName, sixth.leaked, 'after-reset'), lambdaContext());
+
+    // Assess
+    expect(responses.map((r) => `${r.outcome}/${r.reason}`)).toEqual([
+      'contained/matched',
+      'contained/matched',
+      'contained/matched',
+      'notified/breaker-open',
+      'notified/breaker-open',
+    ]);
+    for (const [i, user] of users.slice(0, 5).entries()) {
+      expect(await keyStatuses(clients.iam, user.userName)).toEqual({ [user.leaked]: i < 3 ? 'Inactive' : 'Active', [user.decoy]: 'Active' });
+    }
+    const breakerAlerts = alerts.filter((a) => a.attributes.outcome === 'breaker-open');
+    expect(breakerAlerts).toHaveLength(1);
+    expect(breakerAlerts[0]!.subject).toBe(`Keystop breaker OPEN in ${LOCAL_ACCOUNT_ID}: automatic containment paused`);
+    expect(breakerAlerts[0]!.text).toContain('keystop breaker reset');
+    const held = alerts.filter((a) => a.attributes.outcome === 'notified');
+    expect(held).toHaveLength(2);
+    expect(held[0]!.text).toContain('reason: breaker-open');
+    expect(held[0]!.text).toContain(`aws iam update-access-key --user-name ${users[3]!.userName} --access-key-id ${users[3]!.leaked} --status Inactive`);
+    expect(statusWhileOpen.stdout).toMatch(/breaker of account 123456789012: OPEN since .*; 3 of 3 automatic containments/);
+    expect(statusAfterReset.stdout).toContain('breaker of account 123456789012: closed; 0 of 3 automatic containments');
+    expect(afterReset).toMatchObject({ outcome: 'contained', reason: 'matched' });
+  });
+
+  it('lets a policy that bypasses the breaker contain while it is open (a honey key is proof, not suspicion)', async () => {
+    const policies: ResponsePolicy[] = [
+      { name: 'proof', description: 'bypasses', match: { principalName: [{ prefix: 'alice' }] }, mode: 'contain', actions: [{ type: 'deactivate-access-key' }], bypassBreaker: true },
+    ];
+    const { clients, deps } = await localResponder({ state: { breakerLimit: 1 }, policies });
+    const first = await userWithTwoKeys(clients.iam);
+    const second = await userWithTwoKeys(clients.iam);
+    const handler = makeHandler(guardDutySource, deps);
+
+    await handler(torFinding(first.userName, first.leaked, 'one'), lambdaContext());
+    const [response] = await handler(torFinding(second.userName, second.leaked, 'two'), lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', reason: 'matched' });
+    expect((await keyStatuses(clients.iam, second.userName))[second.leaked]).toBe('Inactive');
+  });
+});
