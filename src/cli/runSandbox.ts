@@ -11,7 +11,9 @@ import { unrecognizedEvent, type NamedEvent } from './readEvents';
 import { parseEvent } from '../events/parseEvent';
 import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse, Outcome } from '../IncidentResponse';
+import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
+import { createStateTable } from '../local/createStateTable';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../local/localClients';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
@@ -58,12 +60,18 @@ export interface SandboxOptions {
  * "What would Keystop do with this event?" — without a real account: on a local emulator, seed what the event names,
  * run the event through the Lambda handler's code path, and read back the state and the alerts.
  */
+/** The stack's defaults: a day's de-duplication window, at most 10 automatic containments per account an hour. */
+const SANDBOX_STATE = { dedupWindowMs: 24 * 60 * 60_000, breakerLimit: 10, breakerWindowMs: 60 * 60_000 };
+
 export async function runSandbox(events: NamedEvent[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
   const emulator = options.endpoint ? undefined : await startLocalAws();
   const endpoint = options.endpoint ?? emulator!.endpoint;
   try {
     const clients = localClients(endpoint);
     const sink = await createAlertSink(clients);
+    // A state table of its own, as the stack has one: repeats of a credential show as duplicates.
+    const tableName = `keystop-state-sandbox-${randomUUID().slice(0, 8)}`;
+    await createStateTable(clients.dynamodb, tableName);
     const seedClients = clientsForAccounts({
       ownAccountId: LOCAL_ACCOUNT_ID,
       own: { iam: clients.iam },
@@ -82,6 +90,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       memberRole: SANDBOX_MEMBER_ROLE,
       guardrails: { ...guardrails, accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] } },
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
+      state: { tableName, ...SANDBOX_STATE },
     });
     const reports: SandboxReport[] = [];
     for (const { name, event } of events) {

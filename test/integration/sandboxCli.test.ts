@@ -59,6 +59,7 @@ describe('keystop sandbox --json', () => {
     const [first, second] = await sandboxJson(file, file);
 
     expect(second.incident.credential.accessKeyId).toBe(first.incident.credential.accessKeyId);
+    expect([first.outcome, second.outcome]).toEqual(['contained', 'duplicate']);
     expect(second.principals[0].keys).toHaveLength(2);
   });
 
