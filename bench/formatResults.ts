@@ -183,6 +183,7 @@ Lambda's asynchronous invocation does. Reports per credential: ${bySize(b.report
 
 ${table(['Figure', 'Against the emulator (HTTP)', 'In-process transport'], [
   ['Events per second', ...bursts.map((x) => `${x.eventsPerSecond.toFixed(0)} (${x.events} events in ${x.seconds.toFixed(1)} s)`)],
+  ['CPU time of the responder process per event', ...bursts.map((x) => ms(x.cpuMsPerEvent))],
   [`Containment writes (target ${b.credentials})`, ...bursts.map((x) => x.containmentWrites)],
   ['All IAM writes', ...bursts.map((x) => x.iamWrites)],
   [`Alerts published (target ${b.credentials})`, ...bursts.map((x) => x.alertsPublished)],
@@ -248,15 +249,20 @@ function gaps(f: BenchFigures): string {
   const b = f.burst;
   if (b.eventsPerSecond < BURST_EVENTS_PER_SECOND) {
     const requests = Object.values(b.requests).reduce((x, y) => x + y, 0);
+    const perEvent = requests / b.events;
+    const perSecond = requests / b.seconds;
     out.push(
       `- **Burst against the emulator**: ${b.eventsPerSecond.toFixed(0)} events/s, ${(BURST_EVENTS_PER_SECOND - b.eventsPerSecond).toFixed(0)} short. ` +
-        `Each event costs ${(requests / b.events).toFixed(1)} AWS requests and moto (one Python process) served ` +
-        `${(requests / b.seconds).toFixed(0)} requests/s, so the emulator caps the burst at about that divided by ` +
-        `${(requests / b.events).toFixed(1)}; the same burst with the in-process transport ran at ` +
-        `${f.burstInProcess.eventsPerSecond.toFixed(0)} events/s, which is Keystop's own ceiling on this machine. ` +
-        `De-duplication (below) removes the repeated reports' IAM and SNS calls; in AWS the bound is the function's ` +
-        `reserved concurrency (${b.concurrency}) divided by the time of one invocation (${ms(f.emulator.invocation.median)} against ` +
-        `the emulator here).`,
+        `Each event costs ${perEvent.toFixed(1)} AWS requests and moto (one Python process) served ${perSecond.toFixed(0)} requests/s, ` +
+        `which caps the burst at about ${(perSecond / perEvent).toFixed(0)} events/s whatever the responder does. ` +
+        `Keystop's own code needs ${ms(f.burstInProcess.cpuMsPerEvent)} of CPU per event (the in-process burst), about ` +
+        `${(1000 / f.burstInProcess.cpuMsPerEvent).toFixed(0)} events/s per core, and ran at ${f.burstInProcess.eventsPerSecond.toFixed(0)} events/s ` +
+        `on this machine's share of its ${f.machine.cores} cores. What would close it: de-duplication (below) removes the repeated ` +
+        `reports' IAM and SNS calls, so ${b.events - b.credentials} of the ${b.events} events would cost about one de-duplication write instead ` +
+        `of ${perEvent.toFixed(1)} calls. In AWS the bound is the function's reserved concurrency divided by the time of one ` +
+        `invocation: ${b.concurrency} / ${ms(f.emulator.invocation.median)} (the median against the emulator here) ≈ ` +
+        `${(b.concurrency / (f.emulator.invocation.median / 1000)).toFixed(0)} events/s; 200 events/s needs invocations under ` +
+        `${ms((b.concurrency / BURST_EVENTS_PER_SECOND) * 1000)} or a higher reserved concurrency.`,
     );
   }
   if (b.containmentWrites !== b.credentials || b.alertsPublished !== b.credentials) {

@@ -52,6 +52,8 @@ export interface BurstResult {
   /** Read back from the emulator; absent for the in-process run, where nothing holds state. */
   namedKeysInactive?: number;
   decoysActive?: number;
+  /** CPU time (user + system) of the process per event during the burst, in ms: the cost of Keystop's code. */
+  cpuMsPerEvent: number;
   rssBeforeMiB: number;
   peakRssMiB: number;
   peakHeapMiB: number;
@@ -158,6 +160,7 @@ async function burst(credentials: number, concurrency: number): Promise<BurstRes
   let failedInvocations = 0;
   let retriedInvocations = 0;
   let pending = queue.map((report) => ({ report, attempt: 0 }));
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   while (pending.length > 0) {
     const retry: typeof pending = [];
@@ -180,6 +183,7 @@ async function burst(credentials: number, concurrency: number): Promise<BurstRes
     pending = retry;
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   const { maxRSS } = process.resourceUsage();
 
@@ -215,6 +219,7 @@ async function burst(credentials: number, concurrency: number): Promise<BurstRes
       namedKeysInactive: leaked.filter((k, i) => status(i, k.accessKeyId) === 'Inactive').length,
       decoysActive: users.filter((u, i) => status(i, u.keys[(i + 1) % 2]!) === 'Active').length,
     }),
+    cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / queue.length,
     rssBeforeMiB: rssBefore / 2 ** 20,
     peakRssMiB: Math.max(peakRss, maxRSS * 1024) / 2 ** 20,
     peakHeapMiB: peakHeap / 2 ** 20,
