@@ -164,7 +164,10 @@ async function finish(response: Response, key: string, deps: Deps): Promise<Inci
     actions: final.actions,
   });
   if (failed) throw new ContainmentFailedError(final);
-  if (notified.status === 'failed') throw new NotificationFailedError(final);
+  if (notified.status === 'failed') {
+    await deps.state?.markAlertFailed(key).catch((error: unknown) => deps.logger.warn('could not mark the alert failed', { key, error }));
+    throw new NotificationFailedError(final);
+  }
   await deps.state?.markAlertSent(key).catch((error: unknown) => deps.logger.warn('could not mark the alert sent', { key, error }));
   return final;
 }
@@ -176,7 +179,7 @@ async function finish(response: Response, key: string, deps: Deps): Promise<Inci
  */
 async function respondToRepeat(incident: CredentialIncident, record: CredentialRecord, deps: Deps): Promise<IncidentResponse> {
   const key = record.key;
-  if (record.response && !record.alertSent) {
+  if (record.response && record.resendAlert) {
     const stored = { ...record.response, incident: record.response.incident ?? incident } as Response;
     return finish({ ...stored, actions: stored.actions.filter((a) => a.type !== 'notify') }, key, deps);
   }
@@ -191,7 +194,7 @@ async function respondToRepeat(incident: CredentialIncident, record: CredentialR
     }
   }
   const explanation =
-    record.state === 'in-progress'
+    record.state === 'in-progress' || !record.alertSent
       ? `another invocation is responding to this credential right now (incident ${record.incidentId})`
       : `already handled as incident ${record.incidentId} (outcome ${record.response?.outcome ?? 'unknown'}); ` +
         'no second containment and no second alert';

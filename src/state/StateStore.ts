@@ -9,6 +9,11 @@ export interface CredentialRecord {
   /** The response, once recorded: a retry after a failed alert re-sends it without containing again. */
   response?: IncidentResponse;
   alertSent: boolean;
+  /**
+   * The alert must be sent by whoever sees this record: it failed, or the invocation that was sending it is gone
+   * (its lease ran out). While another invocation is still sending it, this is false: one alert, not two.
+   */
+  resendAlert: boolean;
 }
 
 export type Claim = { kind: 'fresh' } | { kind: 'repeat'; record: CredentialRecord };
@@ -38,6 +43,8 @@ export interface StateStore {
   /** Records the response (outcome and actions), keeping the claim for the rest of the window. */
   recordResponse(key: string, response: IncidentResponse, now: Date): Promise<void>;
   markAlertSent(key: string): Promise<void>;
+  /** The alert could not be published: the retry (or any later report) sends it. */
+  markAlertFailed(key: string): Promise<void>;
   /** Drops the claim after a failed containment, so the retry starts over. */
   release(key: string): Promise<void>;
   /** Counts one automatic containment in the account's rolling window, unless the breaker is open. */

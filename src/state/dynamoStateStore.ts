@@ -70,11 +70,14 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const item = error.Item ?? {};
+        const alertSent = item.alertSent?.BOOL ?? false;
+        const leaseOver = Number(item.leaseUntil?.N ?? 0) < at;
         const record: CredentialRecord = {
           key,
           incidentId: item.incidentId?.S ?? 'unknown',
           state: item.state?.S === 'responded' ? 'responded' : 'in-progress',
-          alertSent: item.alertSent?.BOOL ?? false,
+          alertSent,
+          resendAlert: !alertSent && (item.alertFailed?.BOOL === true || leaseOver),
           ...(item.response?.S ? { response: JSON.parse(item.response.S) as IncidentResponse } : {}),
         };
         return { kind: 'repeat', record } satisfies Claim;
@@ -87,10 +90,13 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
         new UpdateItemCommand({
           TableName,
           Key: { pk: S(key) },
-          UpdateExpression: 'SET #state = :responded, #response = :response, alertSent = :false, expiresAt = :expires, #ttl = :ttl',
+          UpdateExpression:
+            'SET #state = :responded, #response = :response, alertSent = :false, alertFailed = :false, ' +
+            'leaseUntil = :lease, expiresAt = :expires, #ttl = :ttl',
           ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':responded': S('responded'),
+            ':lease': N(at + CLAIM_LEASE_MS),
             ':response': S(JSON.stringify(response)),
             ':false': { BOOL: false },
             ':expires': N(at + settings.dedupWindowMs),
@@ -106,6 +112,17 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
           TableName,
           Key: { pk: S(key) },
           UpdateExpression: 'SET alertSent = :true',
+          ExpressionAttributeValues: { ':true': { BOOL: true } },
+        }),
+      );
+    },
+
+    async markAlertFailed(key) {
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: { pk: S(key) },
+          UpdateExpression: 'SET alertFailed = :true',
           ExpressionAttributeValues: { ':true': { BOOL: true } },
         }),
       );

@@ -54,6 +54,34 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     expect(alerts[0]!.attributes.outcome).toBe('contained');
   });
 
+  it('does not send a second alert for a report that arrives while the first invocation is still publishing', async () => {
+    const { clients, deps, calls, sink } = await localResponder();
+    const { userName, leaked } = await userWithTwoKeys(clients.iam);
+    const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
+    let publishing!: () => void;
+    const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
+    const slow: Deps = {
+      ...deps,
+      notifier: {
+        destination: deps.notifier.destination,
+        async publish(alert) {
+          publishing();
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await deps.notifier.publish(alert);
+        },
+      },
+    };
+
+    const first = deliver(slow, finding);
+    await publishStarted;
+    const second = await deliver(deps, { ...finding, id: 'redelivery-while-publishing' });
+
+    expect((await first) as IncidentResponse[]).toEqual([expect.objectContaining({ outcome: 'contained' })]);
+    expect(second).toEqual([expect.objectContaining({ outcome: 'duplicate' })]);
+    expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(1);
+    expect(await sink.drain()).toHaveLength(1);
+  });
+
   it('contains a key again when a later report finds it re-enabled, and the alert says so', async () => {
     const { clients, deps, calls, sink } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
