@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClientsFor } from './aws/clientsForAccounts';
 import type { Notifier } from './notify/Alert';
+import type { Reporter } from './notify/createReporter';
 import type { Guardrails } from './policies/Guardrails';
 import type { ResponsePolicy } from './policies/ResponsePolicy';
 import type { StateStore } from './state/StateStore';
@@ -9,7 +10,10 @@ import type { StateStore } from './state/StateStore';
 export interface Deps {
   /** The clients for the account that owns an incident's credential (its own, or a member account's role). */
   clientsFor: ClientsFor;
+  /** For failures before any outcome is known (alertOnFailure). */
   notifier: Notifier;
+  /** Everything after containment: alert, what the key did, Security Hub note, audit event. */
+  reporter: Reporter;
   policies: readonly ResponsePolicy[];
   guardrails: Guardrails;
   logger: Logger;

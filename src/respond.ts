@@ -154,8 +154,10 @@ async function carryOut(
 
 /** Alerts, logs, marks the alert sent, and fails the invocation when containment or the alert failed. */
 async function finish(response: Response, key: string, deps: Deps): Promise<IncidentResponse> {
-  const notified = await notify(response, deps);
-  const final = { ...response, actions: [...response.actions, notified] };
+  // The alert, what the key did, the finding note and the audit event: all after containment, never before.
+  const reported = await deps.reporter.report(response);
+  const notified = reported.find((a) => a.type === 'notify')!;
+  const final = { ...response, actions: [...response.actions, ...reported] };
   const failed = response.outcome === 'failed';
   deps.logger[failed ? 'error' : 'info']('incident handled', {
     incidentId: response.incident.id,
@@ -237,15 +239,4 @@ async function containmentSteps(
     }
   }
   return results;
-}
-
-async function notify(response: Response, deps: Deps): Promise<ActionResult> {
-  const target = deps.notifier.destination;
-  try {
-    await deps.notifier.publish(formatAlert(response));
-    return { type: 'notify', status: 'done', target, reason: 'alert published' };
-  } catch (error) {
-    deps.logger.error('could not publish the alert', { incidentId: response.incident.id, error });
-    return { type: 'notify', status: 'failed', target, reason: messageOf(error) };
-  }
 }

@@ -15,8 +15,14 @@ export interface ActionContext {
 
 export type ActionStatus = 'done' | 'skipped' | 'failed';
 
+/** Steps that tell people and systems what happened; they change nothing about the credential. */
+export const reportingSteps = ['notify', 'notify-activity', 'audit', 'update-finding'] as const;
+export type ReportingStep = (typeof reportingSteps)[number];
+
 export interface ActionResult {
-  type: ActionType | 'notify';
+  /** Containment steps, then the reporting steps: the alert, the follow-up with the key's activity, the audit
+   * event and the Security Hub finding update. */
+  type: ActionType | ReportingStep;
   status: ActionStatus;
   /** What the action touched or would touch: a key id, a user or role name, a topic. */
   target: string;

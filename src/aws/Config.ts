@@ -1,10 +1,15 @@
 import * as z from 'zod';
 import type { StateSettings } from '../state/dynamoStateStore';
 
-const flag = z
-  .enum(['true', 'false', '1', '0', ''])
-  .default('false')
-  .transform((v) => v === 'true' || v === '1');
+const flagOf = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', ''])
+    .default(fallback)
+    .transform((v) => (v === '' ? fallback === 'true' : v === 'true' || v === '1'));
+const flag = flagOf('false');
+
+const number = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 const list = z
   .string()
@@ -33,6 +38,19 @@ export const Config = z
     KEYSTOP_DEDUP_WINDOW_MINUTES: z.coerce.number().int().positive().default(24 * 60),
     KEYSTOP_BREAKER_LIMIT: z.coerce.number().int().positive().default(10),
     KEYSTOP_BREAKER_WINDOW_MINUTES: z.coerce.number().int().positive().default(60),
+    /** https subscribers (AWS Chatbot) get Chatbot's custom-notification format instead of the JSON document. */
+    KEYSTOP_CHATBOT_FORMAT: flag,
+    /** The EventBridge bus audit events go to. */
+    KEYSTOP_AUDIT_BUS: z.string().min(1).default('default'),
+    /** Look up what the key did in CloudTrail after containment. */
+    KEYSTOP_ACTIVITY_LOOKUP: flagOf('true'),
+    KEYSTOP_ACTIVITY_WINDOW_HOURS: number(24, 1, 2160),
+    /** Empty: the incident's region and us-east-1 (where IAM and STS calls are recorded). */
+    KEYSTOP_ACTIVITY_REGIONS: list,
+    KEYSTOP_ACTIVITY_MAX_PAGES: number(10, 1, 100),
+    KEYSTOP_ACTIVITY_TIME_LIMIT_MS: number(10_000, 100, 600_000),
+    /** How long the first alert waits for the lookup before going out without it (the activity then follows). */
+    KEYSTOP_ACTIVITY_INLINE_WAIT_MS: number(3_000, 0, 600_000),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     /** Set only to point the SDK at a local emulator; unset in AWS. */
     AWS_ENDPOINT_URL: z.url().optional(),

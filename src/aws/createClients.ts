@@ -1,4 +1,7 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -33,6 +36,27 @@ export function createClients({ region, endpoint, credentials, requestHandler }:
     sns: new SNSClient(common),
     sts: new STSClient(common),
     dynamodb: new DynamoDBClient(common),
+    events: new EventBridgeClient(common),
+    // CloudTrail and Security Hub are regional and an incident names its region: one client per region, on first use.
+    cloudTrailIn: perRegion((r) => new CloudTrailClient({ ...common, region: r })),
+    // Loaded on first use, and left out of the bundles (serverless.yml esbuild.exclude: the Lambda Node.js runtime
+    // ships the AWS SDK): its schema alone is ~177 KB minified, for a call only Security Hub incidents make.
+    securityHubIn: perRegion(
+      async (r): Promise<SecurityHubClient> =>
+        new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({ ...common, region: r }),
+    ),
   };
 }
 export type Clients = ReturnType<typeof createClients>;
+
+function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const made = new Map<string, C>();
+  return (region) => {
+    let client = made.get(region);
+    if (client === undefined) {
+      client = make(region);
+      made.set(region, client);
+    }
+    return client;
+  };
+}

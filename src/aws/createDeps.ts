@@ -1,5 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { cloudTrailEnricher, ownAccountOnly, type Enricher } from '../activity/Enricher';
+import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
+import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
+import { securityHubFindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
+import { createReporter } from '../notify/createReporter';
 import { snsNotifier } from '../notify/snsNotifier';
 import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
@@ -8,6 +13,19 @@ import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
 import { createClients, type ClientOptions, type Clients } from './createClients';
 import { partitionOf } from './partitionOf';
+
+export interface ActivitySettings extends ActivityLookupSettings {
+  /** How long the first alert waits for the lookup before going out without it. */
+  inlineWaitMs: number;
+}
+
+export const defaultActivitySettings: ActivitySettings = {
+  windowHours: 24,
+  regions: [],
+  maxPagesPerRegion: 10,
+  timeLimitMs: 10_000,
+  inlineWaitMs: 3_000,
+};
 
 export interface DepsSettings extends ClientOptions {
   topicArn: string;
@@ -22,21 +40,36 @@ export interface DepsSettings extends ClientOptions {
   clients?: Clients;
   /** The DynamoDB table for de-duplication and the breaker; without it nothing is de-duplicated or counted. */
   state?: StateSettings;
+  /** https subscribers get AWS Chatbot's custom-notification format. */
+  chatbot?: boolean;
+  /** The EventBridge bus for audit events. */
+  auditBus?: string;
+  activity?: Partial<ActivitySettings>;
+  /** Replaces the CloudTrail lookup (the sandbox's "unavailable", tests' recorded responses). */
+  enricher?: Enricher;
 }
 
-/** The composition root: real SDK clients, the SNS notifier, the validated policies. */
+/** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
 export function createDeps({
   topicArn,
   guardrails,
   accountId,
   memberRole,
   policies = defaultPolicies,
-  logger,
+  logger: givenLogger,
   clients: given,
   state,
+  chatbot = false,
+  auditBus = 'default',
+  activity: activityOverrides,
+  enricher,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
+  const logger = givenLogger ?? new Logger({ serviceName: 'keystop' });
+  const now = () => new Date();
+  const notifier = snsNotifier(clients.sns, topicArn, { chatbot });
+  const activity = { ...defaultActivitySettings, ...activityOverrides };
   return {
     clientsFor: clientsForAccounts({
       ownAccountId: accountId,
@@ -46,13 +79,22 @@ export function createDeps({
       iamWith: (credentials) => createClients({ ...clientOptions, credentials }).iam,
       partition: partitionOf(clientOptions.region),
     }),
-    notifier: snsNotifier(clients.sns, topicArn),
+    notifier,
+    reporter: createReporter({
+      notifier,
+      enricher: enricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now)),
+      auditor: eventBridgeAuditor(clients.events, auditBus),
+      findingUpdater: securityHubFindingUpdater(clients.securityHubIn),
+      inlineWaitMs: activity.inlineWaitMs,
+      logger,
+      now,
+    }),
     // Parsed when deps are built (at cold start in Lambda): a policy set that does not validate stops the
     // function before it can act wrongly.
     policies: ResponsePolicySet.parse(policies),
     guardrails,
-    logger: logger ?? new Logger({ serviceName: 'keystop' }),
-    now: () => new Date(),
+    logger,
+    now,
     state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
   };
 }

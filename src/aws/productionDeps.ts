@@ -1,3 +1,4 @@
+import { unavailableEnricher } from '../activity/Enricher';
 import type { Deps } from '../Deps';
 import { parseExemptTag } from '../policies/Guardrails';
 import { loadConfig, stateSettings } from './Config';
@@ -26,6 +27,18 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
       accounts: { own: config.KEYSTOP_ACCOUNT_ID, members: config.KEYSTOP_MEMBER_ACCOUNTS },
     },
     state: stateSettings(config),
+    chatbot: config.KEYSTOP_CHATBOT_FORMAT,
+    auditBus: config.KEYSTOP_AUDIT_BUS,
+    activity: {
+      windowHours: config.KEYSTOP_ACTIVITY_WINDOW_HOURS,
+      regions: config.KEYSTOP_ACTIVITY_REGIONS,
+      maxPagesPerRegion: config.KEYSTOP_ACTIVITY_MAX_PAGES,
+      timeLimitMs: config.KEYSTOP_ACTIVITY_TIME_LIMIT_MS,
+      inlineWaitMs: config.KEYSTOP_ACTIVITY_INLINE_WAIT_MS,
+    },
+    ...(config.KEYSTOP_ACTIVITY_LOOKUP
+      ? {}
+      : { enricher: unavailableEnricher('the CloudTrail lookup is switched off (KEYSTOP_ACTIVITY_LOOKUP=false)') }),
   });
 }
 

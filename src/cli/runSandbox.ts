@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { ActionResult } from '../actions/ContainmentAction';
 import { clientsForAccounts } from '../aws/clientsForAccounts';
 import { createClients } from '../aws/createClients';
+import { unavailableEnricher } from '../activity/Enricher';
 import { createDeps } from '../aws/createDeps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
@@ -14,7 +15,7 @@ import type { IncidentResponse, Outcome } from '../IncidentResponse';
 import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { createStateTable } from '../local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../local/localClients';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
@@ -89,6 +90,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       accountId: LOCAL_ACCOUNT_ID,
       memberRole: SANDBOX_MEMBER_ROLE,
       guardrails: { ...guardrails, accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] } },
+      enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
       state: { tableName, ...SANDBOX_STATE },
     });

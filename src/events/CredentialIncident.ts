@@ -74,7 +74,13 @@ export interface CredentialIncident {
   title: string;
   evidence: Evidence;
   /** Identifiers of the report itself, for links and audit. */
-  origin: { findingId: string; findingArn?: string; eventId: string };
+  origin: {
+    findingId: string;
+    findingArn?: string;
+    eventId: string;
+    /** Security Hub's ProductArn of the finding, which BatchUpdateFindings needs with its Id. */
+    productArn?: string;
+  };
 }
 
 export function severityLabelOf(severity: number): SeverityLabel {

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Deps } from '../Deps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
+import { formatFailureAlert } from '../notify/formatFailureAlert';
 
 /**
  * Every failure gets a clear log line; failures nobody has been told about yet get an alert. The error is always
@@ -23,20 +24,7 @@ export function alertOnFailure(deps: Pick<Deps, 'notifier' | 'logger'>): Middlew
       }
       deps.logger.error('unexpected failure while responding to an event', { error });
       try {
-        await deps.notifier.publish({
-          subject: 'Keystop FAILED to handle an event: check its logs now',
-          text: [
-            'Keystop failed while responding to a security event, before it could report an outcome.',
-            'A compromised credential may not have been contained.',
-            '',
-            `Error: ${messageOf(error)}`,
-            `Request: ${request.context?.awsRequestId ?? 'unknown'}`,
-            '',
-            'The event will be retried, then kept in the failure queue. Read the function logs for this request and',
-            'contain the credential by hand if the event names one.',
-          ].join('\n'),
-          attributes: { outcome: 'failed', severity: 'HIGH' },
-        });
+        await deps.notifier.publish(formatFailureAlert(messageOf(error), request.context?.awsRequestId ?? 'unknown'));
       } catch (publishError) {
         deps.logger.error('could not publish the failure alert either', { error: messageOf(publishError) });
       }

@@ -7,11 +7,15 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { AlertDocument } from '../notify/AlertDocument';
+import { renderAlertText } from '../notify/renderAlertText';
 
-/** An alert as a subscriber received it. */
+/** An alert as a queue subscriber received it: the JSON document, and the text an email subscriber read. */
 export interface DeliveredAlert {
   subject: string;
+  /** The email body, rendered from the delivered document by the same pure function the publisher uses. */
   text: string;
+  document: AlertDocument;
   attributes: Record<string, string>;
 }
 
@@ -35,9 +39,13 @@ interface SnsEnvelope {
  */
 export async function createAlertSink(
   { sns, sqs }: { sns: SNSClient; sqs: SQSClient },
-  { name = `keystop-alerts-${randomUUID().slice(0, 8)}`, filterPolicy }: { name?: string; filterPolicy?: object } = {},
+  {
+    name = `keystop-alerts-${randomUUID().slice(0, 8)}`,
+    filterPolicy,
+    topicArn,
+  }: { name?: string; filterPolicy?: object; /** Subscribe to this topic instead of creating one. */ topicArn?: string } = {},
 ): Promise<AlertSink> {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  const TopicArn = topicArn ?? (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn;
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-subscriber` }));
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
@@ -62,9 +70,12 @@ export async function createAlertSink(
         if (Messages.length === 0) return alerts;
         for (const message of Messages) {
           const envelope = JSON.parse(message.Body ?? '{}') as SnsEnvelope;
+          // The sqs body of a MessageStructure json publish: the versioned alert document, checked against its schema.
+          const document = AlertDocument.parse(JSON.parse(envelope.Message));
           alerts.push({
             subject: envelope.Subject ?? '',
-            text: envelope.Message,
+            text: renderAlertText(document),
+            document,
             attributes: Object.fromEntries(
               Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
             ),

@@ -7,6 +7,9 @@ export const LOCAL_REGION = 'us-east-1';
 /** moto's default account. */
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
+/** Why the sandbox reports no key activity: moto answers CloudTrail LookupEvents with 500 NotImplemented. */
+export const LOCAL_LOOKUP_UNAVAILABLE = 'the local AWS emulator (moto) does not implement CloudTrail LookupEvents';
+
 /** SDK clients pointed at the local emulator, plus SQS for reading deliveries back. */
 export function localClients(endpoint: string) {
   const options = { region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS };

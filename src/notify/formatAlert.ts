@@ -1,20 +1,18 @@
+import { isSummary, type ActivityReport } from '../activity/ActivityReport';
 import type { Credential, CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
+import { principalArnOf } from '../policies/exemptionFor';
 import type { Alert } from './Alert';
-import { sanitize } from './sanitize';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
+import { consoleLinks } from './consoleLinks';
+import { renderAlertText } from './renderAlertText';
+import { runbookFor } from './runbookFor';
+import { sanitize, sanitizeAscii } from './sanitize';
 
 const SUBJECT_LIMIT = 100;
 
-const headline: Record<IncidentResponse['outcome'], string> = {
-  contained: 'CONTAINED',
-  notified: 'ALERT',
-  ignored: 'IGNORED',
-  duplicate: 'DUPLICATE',
-  failed: 'containment FAILED',
-};
-
-const kindNames: Record<Credential['kind'], string> = {
-  'long-term-key': 'long-term access key',
+export const kindDescriptions: Record<Credential['kind'], string> = {
+  'long-term-key': 'long-term access key of an IAM user',
   'user-session': 'temporary session of an IAM user',
   'role-session': 'temporary session of an IAM role',
   'federated-session': 'federated user session',
@@ -22,152 +20,222 @@ const kindNames: Record<Credential['kind'], string> = {
   root: 'root user credentials',
 };
 
-const sourceNames: Record<CredentialIncident['source'], string> = {
-  guardduty: 'Amazon GuardDuty',
-  'security-hub': 'AWS Security Hub',
-  health: 'AWS Health',
-  cloudtrail: 'CloudTrail',
-  manual: 'a responder (keystop contain)',
-};
+type Answered = IncidentResponse & { incident: CredentialIncident };
 
-/** Pure: the alert for a response to an incident. */
-export function formatAlert(response: IncidentResponse & { incident: CredentialIncident }): Alert {
+/**
+ * Pure: the alert for a response to an incident. The JSON document is the single source: the email text is rendered
+ * from it, so both always say the same. `activity` is what the key did, when it is known as the alert goes out.
+ */
+export function formatAlert(response: Answered, activity: ActivityReport | null = null): Alert {
+  const document = alertDocumentOf(response, activity);
+  return { subject: document.subject, text: renderAlertText(document), document, attributes: attributesOf(response, 'response') };
+}
+
+/**
+ * Pure: the follow-up alert with what the key did, for when the CloudTrail lookup took longer than the first alert
+ * could wait. It repeats who and where, so it stands on its own in a mailbox.
+ */
+export function formatActivityAlert(response: Answered, activity: ActivityReport): Alert {
+  const base = alertDocumentOf(response, activity);
+  const who = credentialName(response.incident.credential);
+  const what = isSummary(activity)
+    ? `${activity.eventCount} CloudTrail events${activity.notable.length > 0 ? `, ${activity.notable.length} that matter` : ''}${activity.status === 'partial' ? ' (partial)' : ''}`
+    : `lookup ${activity.status}`;
+  const brief = isSummary(activity)
+    ? `${activity.eventCount} events, ${activity.notable.length} notable${activity.status === 'partial' ? ' (partial)' : ''}`
+    : `lookup ${activity.status}`;
+  const document: AlertDocument = {
+    ...base,
+    alertType: 'activity',
+    subject: sanitizeAscii(`Keystop ACTIVITY: ${who} in ${response.incident.accountId} - ${brief}`, SUBJECT_LIMIT),
+    headline: `Keystop ACTIVITY: what ${who} did, follow-up to the alert about ${sanitize(response.incident.type, 120)} (${response.outcome}): ${what}.`,
+  };
+  return { subject: document.subject, text: renderAlertText(document), document, attributes: attributesOf(response, 'activity') };
+}
+
+/** The SNS message attributes subscription filter policies match on. */
+export function attributesOf(response: Answered, alertType: AlertDocument['alertType']): Record<string, string> {
   const { incident } = response;
-  const lines = [
-    `Keystop ${headline[response.outcome]}: ${outcomeSentence(response)}`,
-    '',
-    'WHAT HAPPENED',
-    `  ${sanitize(incident.type)} (severity ${incident.severity}, ${incident.severityLabel}), reported by ${sourceNames[incident.source]}${incident.sample ? ' (SAMPLE finding)' : ''}`,
-    `  ${sanitize(incident.title, 300)}`,
-    `  Observed: ${sanitize(incident.observedAt)}`,
-    '',
-    'CREDENTIAL',
-    ...credentialLines(incident),
-    ...evidenceLines(incident),
-    '',
-    `WHAT KEYSTOP DID (${response.policy ? `policy ${response.policy}` : 'no policy'}; reason: ${response.reason})`,
-    `  ${sanitize(response.explanation, 400)}`,
-    ...response.actions.map((a) => `  [${a.status}] ${a.type} ${sanitize(a.target)}: ${sanitize(a.reason, 400)}`),
-    '',
-    'NEXT STEPS',
-    ...nextSteps(response).map((step, i) => `  ${i + 1}. ${step}`),
-    '',
-    `Incident: ${sanitize(incident.id)}`,
-  ];
   return {
-    subject: subjectOf(response),
-    text: lines.join('\n'),
-    attributes: {
-      outcome: response.outcome,
-      severity: incident.severityLabel,
-      account: incident.accountId,
-      source: incident.source,
-      credentialKind: incident.credential.kind,
-    },
+    outcome: response.outcome,
+    severity: incident.severityLabel,
+    account: incident.accountId,
+    source: incident.source,
+    credentialKind: incident.credential.kind,
+    alertType,
   };
 }
 
+export function alertDocumentOf(response: Answered, activity: ActivityReport | null): AlertDocument {
+  const { incident } = response;
+  const { credential, evidence: e } = incident;
+  const text = (value: string | undefined, max = 200) => (value === undefined ? undefined : sanitize(value, max));
+  return {
+    schema: ALERT_SCHEMA,
+    version: ALERT_SCHEMA_VERSION,
+    alertType: 'response',
+    subject: sanitizeAscii(`Keystop ${headlineOf(response)}: ${credentialName(credential)} in ${incident.accountId} - ${shortType(incident.type)}`, SUBJECT_LIMIT),
+    headline: `Keystop ${headlineOf(response)}: ${outcomeSentence(response)}`,
+    incident: compactObject({
+      id: sanitize(incident.id, 300),
+      source: incident.source,
+      type: sanitize(incident.type, 120),
+      title: sanitize(incident.title, 300),
+      severity: incident.severity,
+      severityLabel: incident.severityLabel,
+      accountId: sanitize(incident.accountId, 20),
+      region: sanitize(incident.region, 30),
+      observedAt: sanitize(incident.observedAt, 40),
+      sample: incident.sample,
+      findingId: sanitize(incident.origin.findingId, 300),
+      findingArn: text(incident.origin.findingArn, 400),
+    }),
+    credential: compactObject({
+      kind: credential.kind,
+      description: kindDescriptions[credential.kind],
+      accessKeyId: 'accessKeyId' in credential ? text(credential.accessKeyId, 32) : undefined,
+      userName: 'userName' in credential ? text(credential.userName, 128) : undefined,
+      roleName: credential.kind === 'role-session' ? text(credential.roleName, 128) : undefined,
+      sessionName: credential.kind === 'role-session' ? text(credential.sessionName, 128) : undefined,
+      principalName: credential.kind === 'federated-session' ? text(credential.principalName, 128) : undefined,
+      principalArn: sanitize(principalArnOf(incident), 300),
+    }),
+    attacker: compactObject({
+      sourceIp: text(e.sourceIp, 60),
+      country: text(e.country, 80),
+      city: text(e.city, 80),
+      asnOrg: text(e.asnOrg, 120),
+      isp: text(e.isp, 120),
+      api: e.api ? sanitize(`${e.serviceName ? `${e.serviceName} ` : ''}${e.api}`, 160) : undefined,
+      userAgent: text(e.userAgent, 300),
+      exposedUrl: text(e.exposedUrl, 400),
+    }),
+    response: {
+      outcome: response.outcome,
+      reason: sanitize(response.reason, 80),
+      explanation: sanitize(response.explanation, 500),
+      policy: response.policy === undefined ? null : sanitize(response.policy, 80),
+      actions: response.actions.slice(0, 20).map((a) => ({
+        type: sanitize(a.type, 60),
+        status: a.status,
+        target: sanitize(a.target, 200),
+        reason: sanitize(a.reason, 400),
+      })),
+    },
+    nextSteps: runbookFor(response),
+    links: consoleLinks(incident),
+    activity: activity === null ? null : sanitizeActivity(activity),
+  };
+}
+
+/** CloudTrail's records are written by whoever held the key: every string in them is bounded and neutralised. */
+function sanitizeActivity(activity: ActivityReport): ActivityReport {
+  if (!('calls' in activity)) return { status: activity.status, reason: sanitize(activity.reason, 400) };
+  return {
+    ...activity,
+    accessKeyId: sanitize(activity.accessKeyId, 32),
+    regions: activity.regions.slice(0, 20).map((r) => sanitize(r, 30)),
+    regionErrors: activity.regionErrors.slice(0, 20).map((r) => ({ region: sanitize(r.region, 30), error: sanitize(r.error, 300) })),
+    calls: activity.calls.slice(0, 20).map((c) => ({ name: sanitize(c.name, 100), count: c.count })),
+    sourceIps: activity.sourceIps.slice(0, 10).map((s) => ({ ip: sanitize(s.ip, 100), count: s.count })),
+    notable: activity.notable.slice(0, 20).map((n) =>
+      compactObject({
+        time: sanitize(n.time, 40),
+        name: sanitize(n.name, 100),
+        region: sanitize(n.region, 30),
+        sourceIp: n.sourceIp === undefined ? undefined : sanitize(n.sourceIp, 100),
+        errorCode: n.errorCode === undefined ? undefined : sanitize(n.errorCode, 100),
+        target: n.target === undefined ? undefined : sanitize(n.target, 200),
+      }),
+    ),
+  };
+}
+
+function headlineOf(response: Answered): string {
+  const acted = response.actions.some((a) => a.status === 'done');
+  switch (response.outcome) {
+    case 'contained':
+      return 'CONTAINED';
+    case 'failed':
+      return 'containment FAILED';
+    case 'duplicate':
+      return acted ? 'RE-CONTAINED' : 'DUPLICATE';
+    case 'ignored':
+      return 'IGNORED';
+    case 'notified':
+      switch (response.reason) {
+        case 'dry-run':
+          return 'DRY RUN';
+        case 'sample-finding':
+          return 'SAMPLE';
+        case 'exempt-principal':
+          return 'EXEMPT';
+        default:
+          return 'ACTION NEEDED';
+      }
+  }
+}
+
 function credentialName(credential: Credential): string {
+  const s = (value: string | undefined) => sanitize(value, 64);
   switch (credential.kind) {
     case 'long-term-key':
-      return `${credential.accessKeyId} (${credential.userName ?? 'owner unknown'})`;
+      return `${s(credential.accessKeyId)} (${credential.userName ? s(credential.userName) : 'owner unknown'})`;
     case 'user-session':
-      return `${credential.accessKeyId ?? 'session'} (${credential.userName})`;
+      return `${credential.accessKeyId ? s(credential.accessKeyId) : 'session'} (${s(credential.userName)})`;
     case 'role-session':
-      return `${credential.accessKeyId} (role ${credential.roleName})`;
+      return `${s(credential.accessKeyId)} (role ${s(credential.roleName)})`;
     case 'federated-session':
-      return `${credential.accessKeyId} (${credential.principalName})`;
+      return `${s(credential.accessKeyId)} (${s(credential.principalName)})`;
     case 'iam-user':
-      return `user ${credential.userName}`;
+      return `user ${s(credential.userName)}`;
     case 'root':
       return 'ROOT';
   }
 }
 
-function subjectOf(response: IncidentResponse & { incident: CredentialIncident }): string {
-  const { incident } = response;
-  const subject = sanitize(
-    `Keystop ${headline[response.outcome]}: ${credentialName(incident.credential)} in ${incident.accountId} - ${incident.type}`,
-    SUBJECT_LIMIT,
-  );
-  return subject;
-}
-
-function outcomeSentence(response: IncidentResponse & { incident: CredentialIncident }): string {
-  const who = sanitize(credentialName(response.incident.credential));
+function outcomeSentence(response: Answered): string {
+  const who = credentialName(response.incident.credential);
+  const done = response.actions.filter((a) => a.status === 'done').map((a) => sanitize(a.reason, 200));
   switch (response.outcome) {
     case 'contained':
-      return `${who} was contained.`;
+      return `${who}: ${done.join('; ')}.`;
     case 'failed':
       return `${who} could NOT be contained. Act by hand now (see NEXT STEPS).`;
     case 'duplicate':
-      return `${who} was already handled for this incident.`;
-    default:
-      return `${who} was reported; nothing was changed (${response.reason}).`;
+      return done.length > 0
+        ? `${who} was reported again and had been re-enabled since Keystop's first response: contained again (${done.join('; ')}).`
+        : `${who} was reported again; Keystop had already responded to this incident and changed nothing now.`;
+    case 'ignored':
+      return `${who} was not acted on (${sanitize(response.reason, 80)}).`;
+    case 'notified':
+      switch (response.reason) {
+        case 'dry-run':
+          return `${who} was NOT contained because Keystop runs in dry-run; the actions below are what it would have done.`;
+        case 'sample-finding':
+          return `${who} appears in a generated sample finding; nothing is at risk and nothing was changed.`;
+        case 'exempt-principal':
+          return `${who} belongs to a principal exempt from automatic containment; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        case 'matched':
+          return `${who} was reported, but no containment action of policy ${sanitize(response.policy, 80)} applies to a ${response.incident.credential.kind}; nothing was changed. Act by hand (see NEXT STEPS).`;
+        case 'no-applicable-action':
+          return `${who} was reported, but no containment action applies to a ${response.incident.credential.kind}; nothing was changed. Act by hand (see NEXT STEPS).`;
+        case 'account-not-allowed':
+          return `${who} is in account ${sanitize(response.incident.accountId, 20)}, where Keystop is not allowed to act; nothing was changed. Act by hand in that account (see NEXT STEPS).`;
+        case 'no-matching-policy':
+          return `${who} was reported, but no response policy matches it; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        case 'notify-only-policy':
+          return `${who} was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        default:
+          return `${who} was reported; Keystop changed nothing (${sanitize(response.reason, 80)}). Act by hand (see NEXT STEPS).`;
+      }
   }
 }
 
-function credentialLines(incident: CredentialIncident): string[] {
-  const { credential } = incident;
-  const rows: [string, string | undefined][] = [
-    ['Kind', kindNames[credential.kind]],
-    ['Access key', 'accessKeyId' in credential ? credential.accessKeyId : undefined],
-    ['User', 'userName' in credential ? credential.userName : undefined],
-    ['Role', credential.kind === 'role-session' ? credential.roleName : undefined],
-    ['Principal', credential.kind === 'federated-session' ? credential.principalName : undefined],
-    ['Account', incident.accountId],
-    ['Region', incident.region],
-  ];
-  return rows.filter(([, v]) => v !== undefined).map(([k, v]) => `  ${`${k}:`.padEnd(12)}${sanitize(v)}`);
-}
+/** The finding type's last part (`TorIPCaller` of `UnauthorizedAccess:IAMUser/TorIPCaller`): it fits a subject. */
+const shortType = (type: string) => type.split('/').at(-1) ?? type;
 
-function evidenceLines(incident: CredentialIncident): string[] {
-  const e = incident.evidence;
-  const where = [e.country, e.city, e.asnOrg ?? e.isp].filter(Boolean).map((v) => sanitize(v, 80)).join(', ');
-  const rows: [string, string | undefined][] = [
-    ['Source IP', e.sourceIp ? `${sanitize(e.sourceIp, 60)}${where ? ` (${where})` : ''}` : undefined],
-    ['API call', e.api ? sanitize(`${e.serviceName ? `${e.serviceName} ` : ''}${e.api}`) : undefined],
-    ['User agent', e.userAgent ? sanitize(e.userAgent) : undefined],
-    ['Exposed at', e.exposedUrl ? sanitize(e.exposedUrl, 300) : undefined],
-  ];
-  const present = rows.filter(([, v]) => v !== undefined);
-  return present.length === 0 ? [] : ['', 'ATTACKER', ...present.map(([k, v]) => `  ${`${k}:`.padEnd(12)}${v}`)];
-}
-
-function nextSteps(response: IncidentResponse & { incident: CredentialIncident }): string[] {
-  const { credential, accountId, sample } = response.incident;
-  if (sample) return ['None: GuardDuty generated this sample finding (CreateSampleFindings); no credential is at risk.'];
-  const steps: string[] = [];
-  if (credential.kind === 'long-term-key') {
-    const user = credential.userName ?? '<owner>';
-    if (response.outcome !== 'contained') {
-      steps.push(
-        `Deactivate the key now: aws iam update-access-key --user-name ${sanitize(user)} --access-key-id ${credential.accessKeyId} --status Inactive`,
-      );
-    }
-    steps.push(
-      `Review what the key did: CloudTrail event history filtered by access key ${credential.accessKeyId} (account ${accountId}).`,
-      'Find where the key leaked (code, CI logs, images), remove it there, and issue the owner a new key.',
-      'Delete the inactive key only after the investigation is closed; it is evidence until then.',
-    );
-  } else if (credential.kind === 'iam-user') {
-    // The report named the user but not the key: which key leaked is for a person to establish, not to guess.
-    const user = sanitize(credential.userName);
-    steps.push(
-      `Find which key of ${user} leaked (the AWS Support case or Health notice names it): aws iam list-access-keys --user-name ${user}`,
-      `Deactivate that key: aws iam update-access-key --user-name ${user} --access-key-id <key> --status Inactive`,
-      `Keep any AWSCompromisedKeyQuarantine policy AWS attached to ${user} until the key is replaced; review the user's CloudTrail activity (account ${accountId}).`,
-    );
-  } else if (credential.kind === 'root') {
-    steps.push(
-      'Sign in as root with MFA and rotate the root password; delete any root access keys.',
-      'Review root activity in CloudTrail; check for new IAM users, keys, roles and policies.',
-    );
-  } else {
-    steps.push(
-      'Deny the sessions issued before now: an inline policy on the principal with aws:TokenIssueTime.',
-      'Review what the session did in CloudTrail, and how its credentials left their workload.',
-    );
-  }
-  return steps;
+/** Drops undefined fields so the JSON holds only what is known. */
+function compactObject<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,21 +1,13 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Notifier } from './Alert';
+import { snsMessageOf, type SnsFormat } from './snsMessageOf';
 
-/** A Notifier that publishes to one SNS topic, with attributes for subscription filter policies. */
-export function snsNotifier(sns: SNSClient, topicArn: string): Notifier {
+/** A Notifier that publishes to one SNS topic: per-protocol bodies, attributes for subscription filter policies. */
+export function snsNotifier(sns: SNSClient, topicArn: string, format: SnsFormat = { chatbot: false }): Notifier {
   return {
     destination: topicArn,
     async publish(alert: Alert) {
-      await sns.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: alert.subject,
-          Message: alert.text,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(alert.attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-          ),
-        }),
-      );
+      await sns.send(new PublishCommand({ TopicArn: topicArn, ...snsMessageOf(alert, format) }));
     },
   };
 }

@@ -177,6 +177,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
       { type: 'deactivate-access-key', status: 'skipped', target: leaked, reason: `dry-run: would deactivate access key ${leaked}` },
       { type: 'tag-principal', status: 'skipped', target: `user/${userName}`, reason: `dry-run: would tag user/${userName} with the incident id` },
       expect.objectContaining({ type: 'notify', status: 'done' }),
+      expect.objectContaining({ type: 'audit', status: 'done' }),
     ]);
     const [alert] = await sink.drain();
     expect(alert!.text).toContain('Keystop runs in dry-run mode: nothing was changed');
@@ -190,7 +191,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     expect(response).toMatchObject({ outcome: 'notified', reason: 'no-applicable-action' });
     expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     const [alert] = await sink.drain();
-    expect(alert!.text).toContain('rotate the root password');
+    expect(alert!.text).toContain('change the root password');
   });
 
   it('deactivates every active key of a user only when a policy explicitly asks for it', async () => {

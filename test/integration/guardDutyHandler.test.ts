@@ -46,6 +46,17 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       account: LOCAL_ACCOUNT_ID,
       source: 'guardduty',
       credentialKind: 'long-term-key',
+      alertType: 'response',
+    });
+    // Assess: the queue received the versioned JSON document (the sqs body), which says the same in fields
+    expect(alert!.document).toMatchObject({
+      schema: 'keystop.alert',
+      version: '1.0',
+      alertType: 'response',
+      incident: { accountId: LOCAL_ACCOUNT_ID, type: 'UnauthorizedAccess:IAMUser/TorIPCaller' },
+      credential: { kind: 'long-term-key', accessKeyId: leaked, userName },
+      attacker: { sourceIp: '192.0.2.77' },
+      response: { outcome: 'contained', actions: expect.arrayContaining([expect.objectContaining({ type: 'deactivate-access-key', status: 'done', target: leaked })]) },
     });
   });
 
@@ -55,7 +66,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
 
     await makeHandler(guardDutySource, deps)(torFinding(userName, leaked), lambdaContext());
 
-    expect(calls).toEqual(['IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish']);
+    expect(calls).toEqual(['IAM:UpdateAccessKey', 'IAM:TagUser', 'SNS:Publish', 'EventBridge:PutEvents']);
   });
 
   it('makes only guardrail reads and the de-duplication claim before containing, by default', async () => {
@@ -77,6 +88,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       'IAM:TagUser',
       'DynamoDB:UpdateItem', // record the response
       'SNS:Publish',
+      'EventBridge:PutEvents', // the audit event
       'DynamoDB:UpdateItem', // mark the alert sent
     ]);
   });

@@ -33,6 +33,7 @@ describe('keystop sandbox --json', () => {
       { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot` },
       { type: 'tag-principal', status: 'done', target: 'user/build-bot', reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90' },
       expect.objectContaining({ type: 'notify', status: 'done' }),
+      expect.objectContaining({ type: 'audit', status: 'done', target: 'default' }),
     ]);
     const [user] = report.principals;
     expect(user).toMatchObject({ kind: 'user', name: 'build-bot', inlinePolicies: [] });
@@ -42,6 +43,12 @@ describe('keystop sandbox --json', () => {
     expect(report.notifications).toHaveLength(1);
     expect(report.notifications[0].subject).toContain(seededKey);
     expect(report.notifications[0].attributes).toMatchObject({ outcome: 'contained', credentialKind: 'long-term-key' });
+    // The emulator has no CloudTrail LookupEvents: the alert says so rather than pretending the key did nothing.
+    expect(report.notifications[0].document.activity).toEqual({
+      status: 'unavailable',
+      reason: 'the local AWS emulator (moto) does not implement CloudTrail LookupEvents',
+    });
+    expect(report.notifications[0].text).toContain('WHAT THE KEY DID (CloudTrail)\n  unavailable: the local AWS emulator (moto) does not implement CloudTrail LookupEvents');
   });
 
   it('reports a sample finding as notified, with the key still active, and an EC2 finding as ignored', async () => {

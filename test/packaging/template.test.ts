@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requiredPermissions } from '../../src/actions/requiredPermissions';
+import { loadConfig } from '../../src/aws/Config';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
@@ -160,6 +161,42 @@ describe('Packaged CloudFormation (osls package)', () => {
       expect(logs.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringContaining(`/aws/lambda/keystop-prod-${name}:*`)]);
       const publish = statements.filter((s) => actionsOf(s).includes('sns:Publish'));
       expect(publish).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: 'AlertTopic' } })]);
+    });
+
+    it('may look up key activity, publish audit events only as source keystop on the audit bus, and note Security Hub findings', () => {
+      const statements = statementsOf(template, role);
+      const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+
+      expect(bySid.KeyActivity).toMatchObject({ Action: 'cloudtrail:LookupEvents', Resource: '*' });
+      expect(bySid.AuditEvents).toMatchObject({
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' },
+        Condition: { StringEquals: { 'events:source': 'keystop' } },
+      });
+      expect(bySid.FindingNotes).toMatchObject({
+        Action: 'securityhub:BatchUpdateFindings',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default' },
+      });
+      // "*" only where AWS allows nothing narrower.
+      for (const s of statements) if (s.Resource === '*') expect(actionsOf(s)).toEqual(['cloudtrail:LookupEvents']);
+    });
+
+    it('configures alerts, the audit bus and the activity lookup through the environment, as a valid configuration', () => {
+      const env = template.Resources[fn]!.Properties.Environment.Variables;
+
+      expect(env).toMatchObject({
+        KEYSTOP_AUDIT_BUS: 'default',
+        KEYSTOP_CHATBOT_FORMAT: 'false',
+        KEYSTOP_ACTIVITY_LOOKUP: 'true',
+        KEYSTOP_ACTIVITY_WINDOW_HOURS: '24',
+        KEYSTOP_ACTIVITY_REGIONS: '',
+        KEYSTOP_ACTIVITY_MAX_PAGES: '10',
+        KEYSTOP_ACTIVITY_TIME_LIMIT_MS: '10000',
+        KEYSTOP_ACTIVITY_INLINE_WAIT_MS: '3000',
+      });
+      expect(
+        loadConfig({ ...env, KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:keystop-alerts-prod', KEYSTOP_ACCOUNT_ID: '111122223333' }),
+      ).toMatchObject({ KEYSTOP_ACTIVITY_LOOKUP: true, KEYSTOP_ACTIVITY_WINDOW_HOURS: 24, KEYSTOP_AUDIT_BUS: 'default' });
     });
 
     it("grants exactly the IAM permissions its policies' actions declare, scoped to users and roles", () => {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { inject } from 'vitest';
-import { createDeps } from '../../src/aws/createDeps';
+import { unavailableEnricher, type Enricher } from '../../src/activity/Enricher';
+import { createDeps, type ActivitySettings } from '../../src/aws/createDeps';
 import type { Deps } from '../../src/Deps';
 import { createAlertSink } from '../../src/local/createAlertSink';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
 import type { MemberRole } from '../../src/aws/clientsForAccounts';
 import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
@@ -27,11 +28,16 @@ export interface RecordedRequest {
 }
 
 /** The recorded calls but the state table's: what the responder does to accounts and whom it tells. */
-export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:'));
+// The state table's calls and the audit event (after every alert; see alertsAndAudit.test.ts) set aside.
+export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:') && !call.startsWith('EventBridge:'));
 
 /** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey"; `requests` also gets the inputs. */
-export function recordCalls(clients: Record<string, { middlewareStack: any; config: any }>, requests: RecordedRequest[] = []): string[] {
-  const calls: string[] = [];
+export function recordCalls(
+  clients: Record<string, { middlewareStack: any; config: any }>,
+  requests: RecordedRequest[] = [],
+  /** Shared with a mocked client's recorder, to see the order across both. */
+  calls: string[] = [],
+): string[] {
   for (const [service, client] of Object.entries(clients)) {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
@@ -53,20 +59,30 @@ export async function localResponder(
     policies?: readonly ResponsePolicy[];
     memberRole?: MemberRole;
     state?: Partial<StateSettings> | false;
+    auditBus?: string;
+    /** By default the emulator's answer: LookupEvents is not implemented there. */
+    enricher?: Enricher;
+    activity?: Partial<ActivitySettings>;
+    /** Where the responder's AWS calls are noted (to interleave them with a mocked client's). */
+    calls?: string[];
   } = {},
 ) {
   const endpoint = awsEndpoint();
   const clients = localClients(endpoint);
   const sink = await createAlertSink(clients);
   // The responder gets clients of its own, so that what it sends can be recorded apart from the test's set-up.
-  const { iam, sns, sts, dynamodb } = localClients(endpoint);
+  const responderClients = localClients(endpoint);
+  const { iam, sns, sts, dynamodb, events } = responderClients;
   const requests: RecordedRequest[] = [];
-  const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb }, requests);
+  const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb, EventBridge: events }, requests, options.calls);
   const tableName = uniqueName('keystop-state');
   await createStateTable(clients.dynamodb, tableName);
   const state = options.state === false ? undefined : { ...DEFAULT_STATE, tableName, ...options.state };
   const deps: Deps = createDeps({
-    clients: { iam, sns, sts, dynamodb },
+    clients: responderClients,
+    enricher: options.enricher ?? unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
+    auditBus: options.auditBus,
+    activity: options.activity,
     accountId: LOCAL_ACCOUNT_ID,
     memberRole: options.memberRole,
     state,

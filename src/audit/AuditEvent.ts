@@ -1,0 +1,33 @@
+import * as z from 'zod';
+import { ActivityReport } from '../activity/ActivityReport';
+import { AlertDocument } from '../notify/AlertDocument';
+
+/** EventBridge `source` and `detail-type` of Keystop's audit events (docs/audit-event.md). */
+export const AUDIT_SOURCE = 'keystop';
+export const AUDIT_DETAIL_TYPE = 'Keystop Incident Response';
+export const AUDIT_SCHEMA = 'keystop.audit';
+export const AUDIT_SCHEMA_VERSION = '1.0';
+
+/**
+ * The `detail` of an audit event: one per response to an incident, after every step (containment, alert, finding
+ * note, activity lookup), for SIEM and ticketing. The incident, credential and attacker parts are the alert
+ * document's, sanitized the same way. Within a major version fields are only added.
+ */
+export const AuditDetail = z.object({
+  schema: z.literal(AUDIT_SCHEMA),
+  version: z.literal(AUDIT_SCHEMA_VERSION),
+  /** When Keystop finished responding (ISO 8601). */
+  respondedAt: z.string(),
+  incidentId: z.string(),
+  outcome: AlertDocument.shape.response.shape.outcome,
+  reason: z.string(),
+  explanation: z.string(),
+  policy: z.string().nullable(),
+  incident: AlertDocument.shape.incident.unwrap(),
+  credential: AlertDocument.shape.credential.unwrap(),
+  attacker: AlertDocument.shape.attacker,
+  /** Containment steps, then the alert, the follow-up alert and the finding update, each with its status. */
+  actions: AlertDocument.shape.response.shape.actions,
+  activity: ActivityReport,
+});
+export type AuditDetail = z.infer<typeof AuditDetail>;

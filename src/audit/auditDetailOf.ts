@@ -1,0 +1,31 @@
+import type { ActionResult } from '../actions/ContainmentAction';
+import type { ActivityReport } from '../activity/ActivityReport';
+import type { CredentialIncident } from '../events/CredentialIncident';
+import type { IncidentResponse } from '../IncidentResponse';
+import { alertDocumentOf } from '../notify/formatAlert';
+import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, type AuditDetail } from './AuditEvent';
+
+/** Pure: the audit record of a response, with every step taken (`actions`) and what the key did. */
+export function auditDetailOf(
+  response: IncidentResponse & { incident: CredentialIncident },
+  actions: ActionResult[],
+  activity: ActivityReport,
+  respondedAt: Date,
+): AuditDetail {
+  const document = alertDocumentOf({ ...response, actions }, activity);
+  return {
+    schema: AUDIT_SCHEMA,
+    version: AUDIT_SCHEMA_VERSION,
+    respondedAt: respondedAt.toISOString(),
+    incidentId: document.incident!.id,
+    outcome: document.response.outcome,
+    reason: document.response.reason,
+    explanation: document.response.explanation,
+    policy: document.response.policy,
+    incident: document.incident!,
+    credential: document.credential!,
+    attacker: document.attacker,
+    actions: document.response.actions,
+    activity: document.activity!,
+  };
+}

@@ -1,0 +1,28 @@
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { AUDIT_DETAIL_TYPE, AUDIT_SOURCE, type AuditDetail } from './AuditEvent';
+
+/** Records responses somewhere durable for SIEM and ticketing. */
+export interface Auditor {
+  /** Where audit events go, as shown in reports (an event bus name or ARN). */
+  destination: string;
+  record(detail: AuditDetail): Promise<void>;
+}
+
+/** Publishes each response to an EventBridge bus (source `keystop`, detail-type `Keystop Incident Response`). */
+export function eventBridgeAuditor(events: EventBridgeClient, busName: string): Auditor {
+  return {
+    destination: busName,
+    async record(detail) {
+      const { FailedEntryCount, Entries } = await events.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: busName, Source: AUDIT_SOURCE, DetailType: AUDIT_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
+        }),
+      );
+      // PutEvents answers 200 even when it refused the entry: the failure is in the entry.
+      if (FailedEntryCount) {
+        const [entry] = Entries ?? [];
+        throw new Error(`EventBridge refused the audit event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+      }
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import * as z from 'zod';
+import { ActivityReport } from '../activity/ActivityReport';
+import { credentialKinds, incidentSources } from '../events/CredentialIncident';
+
+/**
+ * The JSON document that SNS subscribers other than email receive (sqs, lambda, http/https, firehose): one per
+ * alert, versioned. docs/alert-schema.md documents it and docs/alert-schema.json is generated from this schema
+ * (a test keeps them equal). Within a major version fields are only added, never renamed or removed.
+ */
+export const ALERT_SCHEMA = 'keystop.alert';
+export const ALERT_SCHEMA_VERSION = '1.0';
+
+export const alertTypes = ['response', 'activity', 'failure', 'breaker'] as const;
+
+export const AlertDocument = z.object({
+  schema: z.literal(ALERT_SCHEMA),
+  version: z.literal(ALERT_SCHEMA_VERSION),
+  /**
+   * `response`: what Keystop did; `activity`: the follow-up with what the key did; `failure`: Keystop itself failed;
+   * `breaker`: an account's blast-radius breaker opened (reason `breaker-open`; no incident).
+   */
+  alertType: z.enum(alertTypes),
+  /** The SNS subject: one line, printable ASCII, at most 100 characters. */
+  subject: z.string().max(100),
+  /** One sentence: what happened and what Keystop did. */
+  headline: z.string(),
+  incident: z
+    .object({
+      id: z.string(),
+      source: z.enum(incidentSources),
+      type: z.string(),
+      title: z.string(),
+      severity: z.number(),
+      severityLabel: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+      accountId: z.string(),
+      region: z.string(),
+      observedAt: z.string(),
+      sample: z.boolean(),
+      findingId: z.string(),
+      findingArn: z.string().optional(),
+    })
+    .nullable(),
+  credential: z
+    .object({
+      kind: z.enum(credentialKinds),
+      /** What the kind means, for people. */
+      description: z.string(),
+      accessKeyId: z.string().optional(),
+      userName: z.string().optional(),
+      roleName: z.string().optional(),
+      sessionName: z.string().optional(),
+      principalName: z.string().optional(),
+      principalArn: z.string().optional(),
+    })
+    .nullable(),
+  /** Where the credential was used from, as far as the report says. */
+  attacker: z.object({
+    sourceIp: z.string().optional(),
+    country: z.string().optional(),
+    city: z.string().optional(),
+    asnOrg: z.string().optional(),
+    isp: z.string().optional(),
+    api: z.string().optional(),
+    userAgent: z.string().optional(),
+    exposedUrl: z.string().optional(),
+  }),
+  response: z.object({
+    outcome: z.enum(['contained', 'notified', 'ignored', 'duplicate', 'failed']),
+    /** The planner's reason: matched, sample-finding, exempt-principal, dry-run, notify-only-policy, … */
+    reason: z.string(),
+    explanation: z.string(),
+    policy: z.string().nullable(),
+    actions: z.array(
+      z.object({ type: z.string(), status: z.enum(['done', 'skipped', 'failed']), target: z.string(), reason: z.string() }),
+    ),
+  }),
+  /** The runbook for this kind of credential and outcome, in order. */
+  nextSteps: z.array(z.string()),
+  /** Console links; they open in whichever account the reader is signed in to (the account is in `incident`). */
+  links: z.object({
+    principal: z.url().optional(),
+    finding: z.url().optional(),
+    cloudTrail: z.url().optional(),
+  }),
+  /** What the key did, from CloudTrail; null where the alert type has none. */
+  activity: ActivityReport.nullable(),
+});
+export type AlertDocument = z.infer<typeof AlertDocument>;

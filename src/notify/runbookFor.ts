@@ -1,0 +1,71 @@
+import type { CredentialIncident } from '../events/CredentialIncident';
+import type { IncidentResponse } from '../IncidentResponse';
+import { sanitize } from './sanitize';
+
+/**
+ * Pure: the next steps for a responder, as a short runbook for the kind of credential, adjusted to what Keystop
+ * already did. Commands are complete so they can be pasted; names in them are sanitized like any other value.
+ */
+export function runbookFor(response: IncidentResponse & { incident: CredentialIncident }): string[] {
+  const { incident } = response;
+  const { credential } = incident;
+  if (incident.sample) {
+    return ['Nothing to do: GuardDuty generated this sample finding (CreateSampleFindings); no credential is at risk.'];
+  }
+  // Tagging the principal is done even when containment failed: only the step that cuts the credential off counts.
+  const did = (type: string) => response.actions.some((a) => a.type === type && a.status === 'done');
+  const review = 'Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.';
+  switch (credential.kind) {
+    case 'long-term-key': {
+      const user = sanitize(credential.userName ?? '<owner: see the key in IAM>', 64);
+      const key = sanitize(credential.accessKeyId, 32);
+      return [
+        did('deactivate-access-key') || did('deactivate-user-keys')
+          ? `The key is Inactive, not deleted. If this was a false positive, re-enable it: aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Active`
+          : `Deactivate the key now: aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Inactive`,
+        review,
+        'Find where the key leaked (code, CI logs, container images, tickets), remove it there, and give the owner a new key.',
+        'Delete the inactive key only after the investigation is closed: it is evidence until then.',
+      ];
+    }
+    case 'user-session': {
+      const user = sanitize(credential.userName, 64);
+      return [
+        ...(did('revoke-sessions')
+          ? []
+          : [`Cut off the session: attach to user ${user} an inline policy that denies "*" when aws:TokenIssueTime is earlier than now (sessions issued later keep working).`]),
+        `If the session came from a console sign-in, reset ${user}'s password and MFA; check the user's access keys, which the session may have created.`,
+        review,
+      ];
+    }
+    case 'role-session': {
+      const role = sanitize(credential.roleName, 64);
+      return [
+        ...(did('revoke-sessions')
+          ? []
+          : [`Revoke the role's sessions: IAM console, role ${role}, "Revoke active sessions" (an inline deny on aws:TokenIssueTime; the workload gets fresh credentials and keeps running).`]),
+        'Find how the credentials left their workload (instance metadata without IMDSv2, SSRF, logs, environment dumps) and close that path.',
+        review,
+      ];
+    }
+    case 'federated-session':
+      return [
+        `A federated session cannot be revoked by itself: find the IAM user whose key called GetFederationToken for ${sanitize(credential.principalName, 64)} (CloudTrail), then deactivate that key or deny its sessions by aws:TokenIssueTime.`,
+        review,
+      ];
+    case 'iam-user': {
+      const user = sanitize(credential.userName, 64);
+      return [
+        `The report names the user, not a key: list its keys and their last use (aws iam list-access-keys --user-name ${user}; aws iam get-access-key-last-used --access-key-id <key>) and deactivate every key the attacker used.`,
+        'If AWS attached AWSCompromisedKeyQuarantineV2 to the user, leave it until the investigation is closed.',
+        review,
+      ];
+    }
+    case 'root':
+      return [
+        'Sign in as root with MFA now, change the root password, and delete any root access keys (root should have none).',
+        'Check for new IAM users, access keys, roles and policies, and for changes to the account contact and billing details.',
+        'If you cannot sign in as root, open an AWS Support case for account recovery at once.',
+      ];
+  }
+}
