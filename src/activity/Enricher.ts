@@ -11,7 +11,7 @@ export interface Enricher {
 
 /** CloudTrail LookupEvents by the incident's access key id, in the configured regions (or the incident's own). */
 export function cloudTrailEnricher(
-  cloudTrailIn: (region: string) => CloudTrailClient,
+  cloudTrailIn: (region: string) => CloudTrailClient | Promise<CloudTrailClient>,
   settings: Omit<ActivityLookupSettings, 'regions'> & { regions: readonly string[] },
   now: () => Date,
 ): Enricher {

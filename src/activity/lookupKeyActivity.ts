@@ -1,4 +1,4 @@
-import { CloudTrailClient, paginateLookupEvents } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { messageOf } from '../errors';
 import type { ActivityReport } from './ActivityReport';
 import { summariseActivity, type RegionEvents } from './summariseActivity';
@@ -20,7 +20,7 @@ export interface ActivityLookupSettings {
  * when every region fails the report says `failed` (or `unavailable` when CloudTrail refuses or lacks the API).
  */
 export async function lookupKeyActivity(
-  cloudTrailIn: (region: string) => CloudTrailClient,
+  cloudTrailIn: (region: string) => CloudTrailClient | Promise<CloudTrailClient>,
   accessKeyId: string,
   settings: ActivityLookupSettings,
   now: Date,
@@ -41,8 +41,10 @@ export async function lookupKeyActivity(
       settings.regions.map(async (region): Promise<RegionEvents & { error?: unknown }> => {
         const events: RegionEvents['events'] = [];
         try {
+          // Imported after containment, never bundled (serverless.yml esbuild.exclude): cold start stays small.
+          const { paginateLookupEvents } = await import('@aws-sdk/client-cloudtrail');
           const pages = paginateLookupEvents(
-            { client: cloudTrailIn(region), pageSize: 50 },
+            { client: await cloudTrailIn(region), pageSize: 50 },
             { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: accessKeyId }], StartTime: from, EndTime: now },
             { abortSignal: abort.signal },
           );

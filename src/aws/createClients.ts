@@ -1,4 +1,4 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -38,7 +38,11 @@ export function createClients({ region, endpoint, credentials, requestHandler }:
     dynamodb: new DynamoDBClient(common),
     events: new EventBridgeClient(common),
     // CloudTrail and Security Hub are regional and an incident names its region: one client per region, on first use.
-    cloudTrailIn: perRegion((r) => new CloudTrailClient({ ...common, region: r })),
+    // Like Security Hub below: loaded after containment, from the Lambda runtime's SDK, to keep cold start small.
+    cloudTrailIn: perRegion(
+      async (r): Promise<CloudTrailClient> =>
+        new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common, region: r }),
+    ),
     // Loaded on first use, and left out of the bundles (serverless.yml esbuild.exclude: the Lambda Node.js runtime
     // ships the AWS SDK): its schema alone is ~177 KB minified, for a call only Security Hub incidents make.
     securityHubIn: perRegion(
