@@ -25,9 +25,9 @@ describe('Alert for a user named without its key (iam-user)', () => {
     });
 
     // Assess
-    expect(alert.subject).toMatch(/^Keystop ALERT: user legacy-uploader in 111122223333 - QuarantinePolicyAttached:/);
+    expect(alert.subject).toMatch(/^Keystop ACTION NEEDED: user legacy-uploader in 111122223333 - /);
     expect(alert.text).toContain('aws iam list-access-keys --user-name legacy-uploader');
-    expect(alert.text).toContain('aws iam update-access-key --user-name legacy-uploader --access-key-id <key> --status Inactive');
+    expect(alert.text).toContain('deactivate every key the attacker used');
     expect(alert.text).not.toContain('TokenIssueTime');
     expect(alert.attributes).toMatchObject({ credentialKind: 'iam-user', source: 'cloudtrail', severity: 'HIGH' });
   });
