@@ -1,5 +1,6 @@
 import {
   CreateAccessKeyCommand,
+  UpdateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   ListAccessKeysCommand,
@@ -142,9 +143,15 @@ export class CredentialSeeder {
    */
   private async createKey(user: SeededPrincipal): Promise<string> {
     const existing = await this.keysOf(user);
-    const spare = existing.find((k) => !user.namedKeys.has(k.AccessKeyId!));
-    if (existing.length >= 2 && spare) return spare.AccessKeyId!;
     const iam = this.iamFor(user.accountId);
+    const spare = existing.find((k) => !user.namedKeys.has(k.AccessKeyId!));
+    if (existing.length >= 2 && spare) {
+      // A user left in a shared emulator by an earlier run: its spare key stands in for a leaked, so active, key.
+      if (spare.Status !== 'Active') {
+        await iam.send(new UpdateAccessKeyCommand({ UserName: user.name, AccessKeyId: spare.AccessKeyId!, Status: 'Active' }));
+      }
+      return spare.AccessKeyId!;
+    }
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: user.name }));
     if (existing.length === 0) await iam.send(new CreateAccessKeyCommand({ UserName: user.name }));
     return AccessKey!.AccessKeyId!;

@@ -41,10 +41,7 @@ export function formatBreakerAlert(accountId: string, count: number, openedAt: D
       'breaker-open and the command to contain by hand.',
       '',
       'WHAT TO DO',
-      '  1. Look at the alerts of the last hour: a real attack (many keys leaked at once) or a false positive?',
-      '  2. If real: contain what the alerts name by hand (keystop contain --access-key …), then reset the breaker.',
-      '  3. If false positives: fix the policy or exemption, re-enable wrongly deactivated keys, then reset.',
-      `  4. keystop breaker status --account ${accountId}; keystop breaker reset --account ${accountId}`,
+      ...steps.map((step, i) => `  ${i + 1}. ${step}`),
     ].join('\n'),
     attributes: { outcome: 'breaker-open', severity: 'CRITICAL', account: accountId, source: 'keystop' },
   };

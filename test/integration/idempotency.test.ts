@@ -55,24 +55,26 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
   });
 
   it('does not send a second alert for a report that arrives while the first invocation is still publishing', async () => {
-    const { clients, deps, calls, sink } = await localResponder();
+    const { clients, responderClients, deps, calls, sink } = await localResponder();
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
     const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
+    // The responder's first SNS publish takes a second; the repeat arrives during it.
     let publishing!: () => void;
     const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
-    const slow: Deps = {
-      ...deps,
-      notifier: {
-        destination: deps.notifier.destination,
-        async publish(alert) {
+    let slowOnce = true;
+    responderClients.sns.middlewareStack.add(
+      (next) => async (args) => {
+        if (slowOnce) {
+          slowOnce = false;
           publishing();
           await new Promise((resolve) => setTimeout(resolve, 1000));
-          await deps.notifier.publish(alert);
-        },
+        }
+        return next(args);
       },
-    };
+      { step: 'initialize', name: 'slow-first-publish' },
+    );
 
-    const first = deliver(slow, finding);
+    const first = deliver(deps, finding);
     await publishStarted;
     const second = await deliver(deps, { ...finding, id: 'redelivery-while-publishing' });
 
@@ -120,19 +122,32 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
   });
 
   it('re-sends the alert on the retry after a failed notification, without containing again', async () => {
-    const { clients, deps, calls, sink } = await localResponder();
+    const { clients, responderClients, deps, calls, sink } = await localResponder();
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
     const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
-    const failing: Deps = { ...deps, notifier: { destination: 'down', publish: () => Promise.reject(new Error('SNS is down')) } };
+    let snsDown = true;
+    responderClients.sns.middlewareStack.add(
+      (next) => async (args) => {
+        if (snsDown) throw new Error('SNS is down');
+        return next(args);
+      },
+      { step: 'initialize', name: 'sns-down' },
+    );
 
-    const first = await deliver(failing, finding);
+    const first = await deliver(deps, finding);
+    snsDown = false;
     const retry = (await deliver(deps, finding)) as IncidentResponse[];
     const third = (await deliver(deps, finding)) as IncidentResponse[];
 
     expect(first).toBeInstanceOf(NotificationFailedError);
     expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(1);
     expect(retry[0]).toMatchObject({ outcome: 'contained' });
-    expect(retry[0]!.actions.map((a) => `${a.type}:${a.status}`)).toEqual(['deactivate-access-key:done', 'tag-principal:done', 'notify:done']);
+    expect(retry[0]!.actions.map((a) => `${a.type}:${a.status}`)).toEqual([
+      'deactivate-access-key:done',
+      'tag-principal:done',
+      'notify:done',
+      'audit:done',
+    ]);
     expect(third[0]).toMatchObject({ outcome: 'duplicate' });
     expect(await sink.drain()).toHaveLength(1);
   });

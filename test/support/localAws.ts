@@ -94,7 +94,7 @@ export async function localResponder(
     policies: options.policies,
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
-  return { endpoint, clients, sink, deps, calls, requests, tableName };
+  return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName };
 }
 
 /** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */
