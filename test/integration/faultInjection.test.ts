@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Clients } from '../../src/aws/createClients';
+import { createClients, type Clients } from '../../src/aws/createClients';
 import { createDeps } from '../../src/aws/createDeps';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { createAlertSink, type DeliveredAlert } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { unavailableEnricher } from '../../src/activity/Enricher';
 import { startLocalAws, type LocalAws } from '../../src/local/startLocalAws';
 import { defaultGuardrails } from '../../src/policies/Guardrails';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from '../support/faultProxy';
@@ -48,10 +50,12 @@ function responderClients(endpoint: string): Clients {
     }),
   });
   return {
+    ...createClients({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS }),
     iam: new IAMClient({ ...common(), region: 'us-east-1' }),
     sns: new SNSClient(common()),
     sts: new STSClient(common()),
     dynamodb: new DynamoDBClient(common()),
+    events: new EventBridgeClient(common()),
   };
 }
 
@@ -157,6 +161,8 @@ async function responderBehindProxy(upstream: string, plan?: FaultPlan, batch = 
   const logger = new Logger({ serviceName: 'keystop-fault-test', logLevel: 'SILENT' });
   const deps = createDeps({
     clients: responderClients(proxy.endpoint),
+    // LookupEvents is not implemented by the emulator: the alert says the activity is unavailable, as in localResponder.
+    enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
     accountId: LOCAL_ACCOUNT_ID,
     state: { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: 10 * BATCH, breakerWindowMs: 3600_000 },
     region: LOCAL_REGION,
