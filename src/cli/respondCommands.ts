@@ -77,9 +77,19 @@ export function replayCommand(): Command {
       .argument('<event.json>', 'an EventBridge event, e.g. one taken from the failure queue'),
   ).action(async (file: string, options: { topicArn?: string; region?: string; dryRun?: boolean; verbose: boolean }) => {
     const [named] = await readEvents([file]);
-    const source = eventSourceFor(named?.event, sourceSettingsFromEnv());
-    if (source === undefined) throw new Error(`cannot replay ${file}: ${unrecognizedEvent(named?.event)}`);
+    const event = originalEvent(named?.event);
+    const source = eventSourceFor(event, sourceSettingsFromEnv());
+    if (source === undefined) throw new Error(`cannot replay ${file}: ${unrecognizedEvent(event)}`);
     const { deps } = await cliDeps(options);
-    await report(() => makeHandler(source, deps)(named!.event, lambdaContext('keystop-replay')));
+    await report(() => makeHandler(source, deps)(event, lambdaContext('keystop-replay')));
   });
+}
+
+/**
+ * The event itself, whichever way it reached the failure queue: Lambda's on-failure destination wraps it in a record
+ * (`requestPayload`), the rule's dead-letter queue keeps it bare.
+ */
+export function originalEvent(message: unknown): unknown {
+  const record = message as { requestContext?: unknown; requestPayload?: unknown } | undefined;
+  return record?.requestContext !== undefined && record.requestPayload !== undefined ? record.requestPayload : message;
 }

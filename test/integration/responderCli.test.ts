@@ -76,7 +76,15 @@ describe('keystop contain and replay, with the caller\'s credentials (here: the 
     Object.assign(event.detail.resource.accessKeyDetails, { userName, accessKeyId: leaked });
     const file = await tempJson('replay.json', event);
 
-    const dry = await runCli(['replay', file, '--dry-run', '--topic-arn', sink.topicArn], endpoint);
+    // As Lambda's on-failure destination keeps it: the event inside a record.
+    const failureRecord = await tempJson('failure-record.json', {
+      version: '1.0',
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestPayload: event,
+      responsePayload: { errorType: 'ContainmentFailedError' },
+    });
+
+    const dry = await runCli(['replay', failureRecord, '--dry-run', '--topic-arn', sink.topicArn], endpoint);
     const statusAfterDryRun = await keyStatuses(clients.iam, userName);
     const real = await runCli(['replay', file, '--topic-arn', sink.topicArn], endpoint);
 
