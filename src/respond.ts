@@ -232,7 +232,8 @@ async function containmentSteps(
       continue;
     }
     try {
-      results.push({ type: step.type, ...(await action.run({ incident, now: deps.now() }, deps.clientsFor(incident))) });
+      const result = await action.run({ incident, now: deps.now() }, deps.clientsFor(incident));
+      results.push({ type: step.type, ...result, at: deps.now().toISOString() });
     } catch (error) {
       deps.logger.error('containment step failed', { incidentId: incident.id, action: step.type, error });
       results.push({ type: step.type, status: 'failed', target, reason: messageOf(error) });

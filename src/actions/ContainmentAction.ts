@@ -28,6 +28,8 @@ export interface ActionResult {
   target: string;
   /** For people: what happened, or why not. */
   reason: string;
+  /** When the step finished (ISO 8601), for steps that ran: containment latency is measured to this moment. */
+  at?: string;
 }
 
 /**
