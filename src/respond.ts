@@ -1,7 +1,7 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
 import { readAccessKeyStatus, readKeyOwner } from './actions/readAccessKeyStatus';
-import { readPrincipalTags } from './actions/readPrincipalTags';
+import { readPrincipal } from './actions/readPrincipal';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, messageOf, NotificationFailedError } from './errors';
 import type { AdaptedEvent } from './events/AdaptedEvent';
@@ -9,6 +9,7 @@ import { iamPrincipalOf, type CredentialIncident } from './events/CredentialInci
 import type { IncidentResponse } from './IncidentResponse';
 import { formatAlert } from './notify/formatAlert';
 import { formatBreakerAlert } from './notify/formatBreakerAlert';
+import { needsPrincipalFacts } from './policies/Guardrails';
 import { holdForBreaker, planResponse, type ResponsePlan } from './policies/planResponse';
 import { credentialKey } from './state/credentialKey';
 import type { Claim, CredentialRecord } from './state/StateStore';
@@ -88,14 +89,16 @@ async function readLiveFacts(reported: CredentialIncident, plan: ResponsePlan, d
   }
   const principal = iamPrincipalOf(incident.credential);
   const key = incident.credential;
-  const [tags, keyStatus] = await Promise.all([
-    deps.guardrails.exemptTag && principal
-      ? readPrincipalTags(iam, principal).catch(unavailable('the exemption tag'))
+  const [principalFacts, keyStatus] = await Promise.all([
+    needsPrincipalFacts(deps.guardrails) && principal
+      ? readPrincipal(iam, principal).catch(unavailable('the principal (exemption tag, path)'))
       : undefined,
     key.kind === 'long-term-key' && key.userName && deps.state !== undefined
       ? readAccessKeyStatus(iam, key.accessKeyId, key.userName).catch(unavailable('the key status'))
       : undefined,
   ]);
+  if (principalFacts?.path !== undefined) incident = { ...incident, principalPath: principalFacts.path };
+  const tags = principalFacts?.tags;
   return { incident, ...(tags ? { tags } : {}), ...(keyStatus ? { keyStatus } : {}) };
 }
 

@@ -2,11 +2,11 @@ import type { IncidentSource } from '../events/CredentialIncident';
 import { matchesPattern } from '../policies/matchesPolicy';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
 import { containmentActions } from './containmentActions';
-import { READ_TAGS_PERMISSIONS } from './readPrincipalTags';
+import { READ_PRINCIPAL_PERMISSIONS } from './readPrincipal';
 
 /**
  * The IAM permissions a function needs to carry out every policy that can match incidents from its source: the
- * union of what those policies' actions declare, plus reading the exemption tag and a key's status. serverless.yml grants exactly
+ * union of what those policies' actions declare, plus reading the principal (exemption tag, path) and a key's status. serverless.yml grants exactly
  * these (a packaging test holds it to that).
  */
 export function requiredPermissions(policies: readonly ResponsePolicy[], source: IncidentSource): string[] {
@@ -17,7 +17,7 @@ export function requiredPermissions(policies: readonly ResponsePolicy[], source:
   );
   const actions = reachable.flatMap((policy) => policy.actions.map((step) => containmentActions[step.type]));
   const permissions = new Set(actions.flatMap((action) => action.permissions));
-  if (actions.length > 0) for (const permission of READ_TAGS_PERMISSIONS) permissions.add(permission);
+  if (actions.length > 0) for (const permission of READ_PRINCIPAL_PERMISSIONS) permissions.add(permission);
   // Before deactivating, respond() reads the key's status, so an already inactive key is not written again.
   if (actions.includes(containmentActions['deactivate-access-key'])) permissions.add('iam:ListAccessKeys');
   return [...permissions].sort();

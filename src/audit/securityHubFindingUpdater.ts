@@ -2,6 +2,7 @@ import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ActionResult } from '../actions/ContainmentAction';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
+import { partitionOf } from '../aws/partitionOf';
 import { sanitize } from '../notify/sanitize';
 
 /** Tells the SOC's console what was done: a note on the Security Hub finding, and its workflow status. */
@@ -25,7 +26,7 @@ export function securityHubFindingUpdater(securityHubIn: (region: string) => Pro
       if (incident.source !== 'security-hub') return undefined;
       const id = incident.origin.findingArn ?? incident.origin.findingId;
       const region = incident.origin.productArn?.split(':')[3] || incident.region;
-      const productArn = incident.origin.productArn ?? `arn:aws:securityhub:${region}::product/aws/guardduty`;
+      const productArn = incident.origin.productArn ?? `arn:${partitionOf(region)}:securityhub:${region}::product/aws/guardduty`;
       const failed = response.outcome === 'failed';
       // Imported here, not at the top: the module stays out of the bundle and out of cold start (see createClients).
       const { BatchUpdateFindingsCommand } = await import('@aws-sdk/client-securityhub');

@@ -64,6 +64,18 @@ export const Config = z
     KEYSTOP_MEMBER_ACCOUNTS: list.pipe(
       z.array(z.string().regex(/^(\d{12}|\*)$/, 'each member account must be a 12-digit account id, or *')),
     ),
+    /**
+     * The organisation (o-…) whose accounts Keystop may reach; the member role trusts only principals of it
+     * (aws:PrincipalOrgID) and the functions assume only roles in it (aws:ResourceOrgID). Required for `*`.
+     */
+    KEYSTOP_ORGANIZATION_ID: z.string().regex(/^(o-[a-z0-9]{10,32})?$/, 'must be an organisation id, o-…').default(''),
+    /** Keystop's own function roles (serverless.yml names them): never contained, whatever a finding says. */
+    KEYSTOP_OWN_ROLE_NAMES: list,
+  })
+  .refine((c) => !c.KEYSTOP_MEMBER_ACCOUNTS.includes('*') || c.KEYSTOP_ORGANIZATION_ID !== '', {
+    message:
+      "'*' (every account whose member role trusts Keystop) needs KEYSTOP_ORGANIZATION_ID: without it an account named in an event could be any account",
+    path: ['KEYSTOP_MEMBER_ACCOUNTS'],
   })
   .refine((c) => c.KEYSTOP_MEMBER_ACCOUNTS.length === 0 || (c.KEYSTOP_MEMBER_ROLE_NAME !== '' && c.KEYSTOP_EXTERNAL_ID.length >= 2), {
     message: 'member accounts need KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID (2 characters or more)',

@@ -25,6 +25,10 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
       exemptPrincipals: config.KEYSTOP_EXEMPT_PRINCIPALS,
       exemptTag: parseExemptTag(config.KEYSTOP_EXEMPT_TAG),
       accounts: { own: config.KEYSTOP_ACCOUNT_ID, members: config.KEYSTOP_MEMBER_ACCOUNTS },
+      ownRoles: {
+        functionRoleNames: config.KEYSTOP_OWN_ROLE_NAMES,
+        memberRoleName: config.KEYSTOP_MEMBER_ROLE_NAME || undefined,
+      },
     },
     state: stateSettings(config),
     chatbot: config.KEYSTOP_CHATBOT_FORMAT,

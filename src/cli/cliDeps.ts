@@ -3,7 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createDeps } from '../aws/createDeps';
 import type { Deps } from '../Deps';
 import type { Notifier } from '../notify/Alert';
-import { defaultGuardrails, parseExemptTag } from '../policies/Guardrails';
+import { defaultGuardrails, parseExemptTag, type OwnRoles } from '../policies/Guardrails';
 
 export interface CliAwsOptions {
   region?: string;
@@ -39,8 +39,15 @@ export async function cliDeps(options: CliAwsOptions): Promise<{ deps: Deps; acc
       ...defaultGuardrails,
       dryRun: options.dryRun ?? false,
       exemptTag: parseExemptTag(process.env.KEYSTOP_EXEMPT_TAG ?? 'keystop:exempt=true'),
+      ownRoles: ownRolesFromEnv(process.env),
     },
     logger: new Logger({ serviceName: 'keystop-cli', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
   });
   return { deps: topicArn ? deps : { ...deps, notifier: printingNotifier }, accountId: Account, region };
+}
+
+/** Keystop's roles as the deployment's environment names them, so a responder's command never contains them either. */
+function ownRolesFromEnv(env: NodeJS.ProcessEnv): OwnRoles {
+  const names = (env.KEYSTOP_OWN_ROLE_NAMES ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  return { functionRoleNames: names, memberRoleName: env.KEYSTOP_MEMBER_ROLE_NAME || undefined };
 }

@@ -89,7 +89,11 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       topicArn: sink.topicArn,
       accountId: LOCAL_ACCOUNT_ID,
       memberRole: SANDBOX_MEMBER_ROLE,
-      guardrails: { ...guardrails, accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] } },
+      guardrails: {
+        ...guardrails,
+        accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] },
+        ownRoles: guardrails.ownRoles ?? { functionRoleNames: [], memberRoleName: SANDBOX_MEMBER_ROLE.name },
+      },
       enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
       state: { tableName, ...SANDBOX_STATE },

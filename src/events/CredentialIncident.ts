@@ -63,6 +63,16 @@ export interface CredentialIncident {
   severityLabel: SeverityLabel;
   /** The account that owns the credential (GuardDuty's detail.accountId, not the envelope's account). */
   accountId: string;
+  /**
+   * The account was named only inside the report's content (an attack sequence's actor in an account other than the
+   * finding's own), not by the report's own account field: Keystop acts there only when the account is listed by id.
+   */
+  accountNamedOnlyInContent?: boolean;
+  /**
+   * The IAM path of the user or role (`/`, `/aws-reserved/sso.amazonaws.com/`, …), read live from IAM before acting;
+   * undefined when it was not read. Exemption ARN patterns and Keystop's self-protection use it.
+   */
+  principalPath?: string;
   region: string;
   /** When the activity was observed (ISO 8601). */
   observedAt: string;

@@ -89,7 +89,9 @@ function fromAttackSequence(finding: GuardDutyFinding, eventId: string): Adapted
     named.map(({ credential, accountId }) => {
       const incident = incidentWith(finding, eventId, credential);
       const key = 'accessKeyId' in credential ? credential.accessKeyId : undefined;
-      return { ...incident, id: named.length > 1 && key ? `${incident.id}:${key}` : incident.id, accountId };
+      const id = named.length > 1 && key ? `${incident.id}:${key}` : incident.id;
+      // An actor's account is text inside the finding, not the account GuardDuty reports for: only acted in when listed.
+      return { ...incident, id, accountId, ...(accountId !== finding.accountId ? { accountNamedOnlyInContent: true } : {}) };
     }),
   );
 }

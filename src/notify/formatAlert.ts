@@ -222,6 +222,10 @@ function outcomeSentence(response: Answered): string {
           return `${who} was reported, but no containment action applies to a ${response.incident.credential.kind}; nothing was changed. Act by hand (see NEXT STEPS).`;
         case 'account-not-allowed':
           return `${who} is in account ${sanitize(response.incident.accountId, 20)}, where Keystop is not allowed to act; nothing was changed. Act by hand in that account (see NEXT STEPS).`;
+        case 'keystop-own-principal':
+          return `${who} belongs to one of Keystop's own roles; Keystop never contains itself, so nothing was changed. Act by hand now: Keystop itself may be compromised (see NEXT STEPS).`;
+        case 'aws-managed-principal':
+          return `${who} belongs to a role AWS manages (Identity Center or service-linked); Keystop does not change it, so nothing was changed. Act by hand (see NEXT STEPS).`;
         case 'no-matching-policy':
           return `${who} was reported, but no response policy matches it; nothing was changed. Decide by hand (see NEXT STEPS).`;
         case 'notify-only-policy':

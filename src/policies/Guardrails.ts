@@ -11,6 +11,19 @@ export interface Guardrails {
    * nothing is carried out (`keystop policies explain`); every deployment and command that acts sets it.
    */
   accounts?: AccountScope;
+  /**
+   * Keystop's own roles, never contained whatever a finding says (a finding about them would have Keystop cut off its
+   * own response). Roles under `/keystop/` and AWS-managed roles are protected whether or not this is set.
+   */
+  ownRoles?: OwnRoles;
+}
+
+/** The roles Keystop itself runs as, by name: its functions' roles (this account) and its member role (every account). */
+export interface OwnRoles {
+  /** The function roles' names (serverless.yml gives them; KEYSTOP_OWN_ROLE_NAMES). */
+  functionRoleNames: readonly string[];
+  /** The member role's name, the same in every member account; undefined in a single-account deployment. */
+  memberRoleName: string | undefined;
 }
 
 /** The account Keystop runs in, and the member accounts it may reach through its member role. */
@@ -20,9 +33,22 @@ export interface AccountScope {
   members: readonly string[];
 }
 
-/** Whether an incident in this account may be acted on. */
-export function mayActIn(scope: AccountScope, accountId: string): boolean {
-  return accountId === scope.own || scope.members.includes(accountId) || scope.members.includes('*');
+/**
+ * Whether an incident in this account may be acted on. An account named only inside the event's content (an attack
+ * sequence's actor in an account other than the finding's) must be Keystop's own or listed by id: `*` stands for the
+ * accounts that report to Keystop, not for any account a finding's text mentions.
+ */
+export function mayActIn(scope: AccountScope, accountId: string, namedOnlyInContent = false): boolean {
+  if (accountId === scope.own || scope.members.includes(accountId)) return true;
+  return scope.members.includes('*') && !namedOnlyInContent;
+}
+
+/**
+ * Whether the planner needs the principal's live facts (tags, IAM path) before it can decide: for the exemption tag,
+ * and for ARN patterns, which may name a path the report does not carry.
+ */
+export function needsPrincipalFacts(guardrails: Guardrails): boolean {
+  return guardrails.exemptTag !== undefined || guardrails.exemptPrincipals.some((pattern) => pattern.startsWith('arn:'));
 }
 
 export const DEFAULT_EXEMPT_TAG = { key: 'keystop:exempt', value: 'true' };

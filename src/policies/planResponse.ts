@@ -3,6 +3,7 @@ import type { CredentialIncident } from '../events/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import { mayActIn, type Guardrails } from './Guardrails';
 import { matchesPolicy } from './matchesPolicy';
+import { protectionFor, type ProtectionReason } from './protectionFor';
 import type { ActionSpec, ResponsePolicy } from './ResponsePolicy';
 
 /** Why the plan is what it is; the alert shows it. */
@@ -15,6 +16,7 @@ export type PlanReason =
   | 'no-matching-policy'
   | 'no-applicable-action'
   | 'account-not-allowed'
+  | ProtectionReason
   | 'breaker-open';
 
 export interface ResponsePlan {
@@ -78,12 +80,15 @@ export function planResponse(
   if (incident.sample) {
     return held('sample-finding', 'this is a generated sample finding: Keystop never contains on samples');
   }
+  const protection = protectionFor(incident, guardrails);
+  if (protection !== undefined) return held(protection.reason, protection.explanation);
   const scope = guardrails.accounts;
-  if (scope !== undefined && !mayActIn(scope, incident.accountId)) {
+  if (scope !== undefined && !mayActIn(scope, incident.accountId, incident.accountNamedOnlyInContent)) {
     const members = scope.members.length === 0 ? 'no member accounts are configured' : `member accounts: ${scope.members.join(', ')}`;
+    const named = incident.accountNamedOnlyInContent ? ', and it is named only inside the report, not as its account' : '';
     return held(
       'account-not-allowed',
-      `account ${incident.accountId} is not one Keystop may act in (it runs in ${scope.own}; ${members}): responders must act there`,
+      `account ${incident.accountId} is not one Keystop may act in (it runs in ${scope.own}; ${members}${named}): responders must act there`,
     );
   }
   const exemption = exemptionFor(incident, guardrails.exemptPrincipals);

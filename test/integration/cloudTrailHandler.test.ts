@@ -39,7 +39,7 @@ describe('CloudTrail handler against the local AWS emulator', () => {
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [honeyKey]: 'Inactive', [decoy]: 'Active' });
     expect(iamAndSns(calls)).toEqual([
       'IAM:GetAccessKeyLastUsed', // the owner, asked once
-      'IAM:ListUserTags',
+      'IAM:GetUser',
       'IAM:ListAccessKeys',
       'IAM:UpdateAccessKey',
       'SNS:Publish',

@@ -78,7 +78,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     const containment = calls.indexOf('IAM:UpdateAccessKey');
     expect(calls.slice(0, containment)).toEqual([
       'DynamoDB:PutItem', // claim the credential (conditional write)
-      'IAM:ListUserTags', // the exemption tag, read at the same time
+      'IAM:GetUser', // the exemption tag (and the path), read at the same time
       'IAM:ListAccessKeys', // the key's status: an already inactive key is not written again
       'DynamoDB:GetItem', // the account's breaker…
       'DynamoDB:PutItem', // …counts this containment

@@ -32,7 +32,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    expect(iamAndSns(calls)).toEqual(['IAM:ListUserTags', 'IAM:ListAccessKeys', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['IAM:GetUser', 'IAM:ListAccessKeys', 'IAM:UpdateAccessKey', 'SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'contained', credentialKind: 'long-term-key' });
     expect(alert!.text).toContain('https://example.com/acme/infra/blob/main/deploy.env');
@@ -59,7 +59,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
     // The owner is asked once; then its tags and the key's status, then the key is deactivated.
     expect(iamAndSns(calls)).toEqual([
       'IAM:GetAccessKeyLastUsed',
-      'IAM:ListUserTags',
+      'IAM:GetUser',
       'IAM:ListAccessKeys',
       'IAM:UpdateAccessKey',
       'SNS:Publish',

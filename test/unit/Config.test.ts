@@ -31,6 +31,21 @@ describe('Configuration from the Lambda environment', () => {
     );
   });
 
+  it("refuses '*' as member accounts without the organisation id that bounds it", () => {
+    const org = { ...base, KEYSTOP_MEMBER_ROLE_NAME: 'KeystopMember', KEYSTOP_EXTERNAL_ID: 'ext', KEYSTOP_MEMBER_ACCOUNTS: '*' };
+
+    expect(() => loadConfig(org)).toThrow('needs KEYSTOP_ORGANIZATION_ID');
+    expect(() => loadConfig({ ...org, KEYSTOP_ORGANIZATION_ID: 'r-abcd' })).toThrow('must be an organisation id');
+    expect(loadConfig({ ...org, KEYSTOP_ORGANIZATION_ID: 'o-a1b2c3d4e5' }).KEYSTOP_MEMBER_ACCOUNTS).toEqual(['*']);
+  });
+
+  it("reads Keystop's own role names, which are never contained", () => {
+    expect(loadConfig({ ...base, KEYSTOP_OWN_ROLE_NAMES: 'keystop-prod-guardduty,keystop-prod-health' }).KEYSTOP_OWN_ROLE_NAMES).toEqual([
+      'keystop-prod-guardduty',
+      'keystop-prod-health',
+    ]);
+  });
+
   it('names the setting that is wrong: its own account id, a member account id', () => {
     expect(() => loadConfig({ ...base, KEYSTOP_ACCOUNT_ID: '' })).toThrow('KEYSTOP_ACCOUNT_ID');
     expect(() =>

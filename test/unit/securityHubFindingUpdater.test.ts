@@ -68,6 +68,18 @@ describe('Security Hub finding update', () => {
     await expect(securityHubFindingUpdater(securityHubIn).update(responseTo(fromSecurityHub))).rejects.toThrow(/FindingNotFound no such finding/);
   });
 
+  it('names GuardDuty\'s product in the finding\'s own partition when the finding did not carry it (GovCloud, China)', async () => {
+    const { mock, securityHubIn } = securityHub();
+    const govArn = 'arn:aws-us-gov:guardduty:us-gov-west-1:111122223333:detector/0f1e/finding/0a1b';
+    const inGovCloud = { ...fromSecurityHub, region: 'us-gov-west-1', origin: { findingId: govArn, findingArn: govArn, eventId: 'e1' } };
+
+    await securityHubFindingUpdater(securityHubIn).update(responseTo(inGovCloud));
+
+    expect(mock.commandCalls(BatchUpdateFindingsCommand)[0]!.args[0].input.FindingIdentifiers).toEqual([
+      { Id: govArn, ProductArn: 'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/guardduty' },
+    ]);
+  });
+
   it('does nothing for incidents that did not come from Security Hub', async () => {
     const { mock, securityHubIn } = securityHub();
 

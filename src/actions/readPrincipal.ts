@@ -1,0 +1,28 @@
+import { GetRoleCommand, GetUserCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
+
+/** One read gives both the tags (the exemption tag) and the IAM path (exemption ARN patterns, self-protection). */
+export const READ_PRINCIPAL_PERMISSIONS = ['iam:GetUser', 'iam:GetRole'] as const;
+
+export interface PrincipalFacts {
+  tags: Record<string, string>;
+  /** Undefined when the principal does not exist (any more). */
+  path: string | undefined;
+}
+
+/** The principal's tags and path, read live from IAM. A principal that does not exist has no tags and no path. */
+export async function readPrincipal(
+  iam: IAMClient,
+  principal: { kind: 'user' | 'role'; name: string },
+): Promise<PrincipalFacts> {
+  try {
+    const found =
+      principal.kind === 'user'
+        ? (await iam.send(new GetUserCommand({ UserName: principal.name }))).User
+        : (await iam.send(new GetRoleCommand({ RoleName: principal.name }))).Role;
+    const tags = Object.fromEntries((found?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+    return { tags, path: found?.Path };
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return { tags: {}, path: undefined };
+    throw error;
+  }
+}

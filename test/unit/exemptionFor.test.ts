@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
+import { exemptionFor, principalArnOf } from '../../src/policies/exemptionFor';
+
+function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
+  return {
+    id: 'i',
+    source: 'guardduty',
+    type: 't',
+    severity: 8,
+    severityLabel: 'HIGH',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    observedAt: '2026-10-02T08:16:45Z',
+    credential,
+    sample: false,
+    backupDelivery: false,
+    title: 't',
+    evidence: {},
+    origin: { findingId: 'f', eventId: 'e' },
+    ...overrides,
+  };
+}
+
+const role = (roleName: string, sessionName?: string): Credential => ({
+  kind: 'role-session',
+  accessKeyId: 'ASIAEXEMPTTEST000001',
+  roleName,
+  ...(sessionName ? { sessionName } : {}),
+});
+const user = (userName: string): Credential => ({ kind: 'long-term-key', accessKeyId: 'AKIAEXEMPTTEST000001', userName });
+const SSO_PATTERN = 'arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*';
+
+describe('Exemptions by ARN pattern', () => {
+  it('match a role by an ARN with its path once the path is known, and not before', () => {
+    const sso = incident(role('PowerUsers_abc'), { principalPath: '/aws-reserved/sso.amazonaws.com/' });
+
+    expect(exemptionFor(sso, [SSO_PATTERN])).toBe(SSO_PATTERN);
+    expect(exemptionFor({ ...sso, principalPath: undefined }, [SSO_PATTERN])).toBeUndefined();
+    expect(exemptionFor({ ...sso, principalPath: '/team/' }, [SSO_PATTERN])).toBeUndefined();
+  });
+
+  it('match a role with a path by the path-less ARN as well (names are unique in an account)', () => {
+    const pattern = 'arn:aws:iam::111122223333:role/deployer';
+    expect(exemptionFor(incident(role('deployer'), { principalPath: '/ci/' }), [pattern])).toBe(pattern);
+  });
+
+  it('match in every partition: aws-us-gov and aws-cn ARNs for incidents in those regions', () => {
+    const gov = 'arn:aws-us-gov:iam::111122223333:user/build-bot';
+    const cn = 'arn:aws-cn:iam::*:user/build-*';
+
+    expect(exemptionFor(incident(user('build-bot'), { region: 'us-gov-west-1' }), [gov])).toBe(gov);
+    expect(exemptionFor(incident(user('build-bot'), { region: 'cn-north-1' }), [cn])).toBe(cn);
+    expect(exemptionFor(incident(user('build-bot'), { region: 'us-east-1' }), [gov, cn])).toBeUndefined();
+    expect(exemptionFor(incident(user('build-bot'), { region: 'us-gov-east-1' }), ['arn:*:iam::*:user/build-bot'])).toBeDefined();
+  });
+
+  it('tell users from roles', () => {
+    const rolePattern = 'arn:aws:iam::*:role/build-bot';
+    expect(exemptionFor(incident(user('build-bot')), [rolePattern])).toBeUndefined();
+    expect(exemptionFor(incident(role('build-bot')), [rolePattern])).toBe(rolePattern);
+  });
+
+  it('match a role session by the assumed-role ARN CloudTrail shows', () => {
+    const pattern = 'arn:aws:sts::111122223333:assumed-role/deployer/*';
+    expect(exemptionFor(incident(role('deployer', 'i-0abc')), [pattern])).toBe(pattern);
+    expect(exemptionFor(incident(role('other', 'i-0abc')), [pattern])).toBeUndefined();
+  });
+
+  it('glob across the whole ARN, and by name without arn:', () => {
+    expect(exemptionFor(incident(role('svc-a'), { principalPath: '/apps/x/' }), ['arn:aws:iam::*:role/apps/*'])).toBeDefined();
+    expect(exemptionFor(incident(user('build-bot')), ['build-*'])).toBe('build-*');
+    expect(exemptionFor(incident(user('deploy')), ['build-*'])).toBeUndefined();
+  });
+
+  it('show the principal ARN in its own partition and with its path', () => {
+    expect(principalArnOf(incident(role('r'), { region: 'us-gov-west-1', principalPath: '/p/' }))).toBe(
+      'arn:aws-us-gov:iam::111122223333:role/p/r',
+    );
+    expect(principalArnOf(incident(user('u'), { region: 'global' }))).toBe('arn:aws:iam::111122223333:user/u');
+  });
+});

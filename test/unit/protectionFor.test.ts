@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { noGuardrails, type Guardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
+
+function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
+  return {
+    id: 'guardduty:111122223333:f1',
+    source: 'guardduty',
+    type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+    severity: 8,
+    severityLabel: 'HIGH',
+    accountId: '111122223333',
+    region: 'us-east-1',
+    observedAt: '2026-10-02T08:16:45Z',
+    credential,
+    sample: false,
+    backupDelivery: false,
+    title: 't',
+    evidence: {},
+    origin: { findingId: 'f1', eventId: 'e1' },
+    ...overrides,
+  };
+}
+
+const session = (roleName: string): Credential => ({ kind: 'role-session', accessKeyId: 'ASIAPROTECTTEST00001', roleName });
+
+const keystop: Guardrails = {
+  ...noGuardrails,
+  ownRoles: { functionRoleNames: ['keystop-prod-guardduty', 'keystop-prod-health'], memberRoleName: 'KeystopMember' },
+};
+
+describe('Planner guardrail: principals Keystop never changes', () => {
+  it('refuses to contain a session of one of its own function roles, by name, before any IAM call', () => {
+    const plan = planResponse(defaultPolicies, incident(session('keystop-prod-guardduty')), keystop);
+
+    expect(plan).toMatchObject({ reason: 'keystop-own-principal', execute: false });
+    expect(plan.explanation).toContain("Keystop's own function roles");
+  });
+
+  it('refuses its member role in any account, even in dry-run and whatever the exemptions say', () => {
+    const plan = planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: '444455556666' }), {
+      ...keystop,
+      dryRun: true,
+    });
+
+    expect(plan).toMatchObject({ reason: 'keystop-own-principal', execute: false });
+    expect(plan.explanation).toContain('member role');
+  });
+
+  it('recognises a Keystop role of any stage by its /keystop/ path once the path is known', () => {
+    const other = incident(session('keystop-dev-guardduty'), { principalPath: '/keystop/dev/' });
+
+    expect(planResponse(defaultPolicies, other, keystop).reason).toBe('keystop-own-principal');
+    expect(planResponse(defaultPolicies, { ...other, principalPath: '/' }, keystop).reason).toBe('matched');
+  });
+
+  it('refuses AWS-managed roles: Identity Center roles and service-linked roles, by name or by path', () => {
+    const sso = planResponse(defaultPolicies, incident(session('AWSReservedSSO_Admin_0123456789abcdef')), noGuardrails);
+    const linked = planResponse(defaultPolicies, incident(session('AWSServiceRoleForSupport')), noGuardrails);
+    const byPath = planResponse(
+      defaultPolicies,
+      incident(session('renamed'), { principalPath: '/aws-reserved/sso.amazonaws.com/eu-west-1/' }),
+      noGuardrails,
+    );
+
+    for (const plan of [sso, linked, byPath]) expect(plan).toMatchObject({ reason: 'aws-managed-principal', execute: false });
+    expect(sso.explanation).toContain('Identity Center');
+    expect(linked.explanation).toContain('service-linked');
+  });
+
+  it('contains an ordinary role and a user named like a Keystop role (only roles are Keystop\'s)', () => {
+    expect(planResponse(defaultPolicies, incident(session('app-server')), keystop).reason).toBe('matched');
+    const user = incident({ kind: 'long-term-key', accessKeyId: 'AKIAPROTECTTEST00001', userName: 'KeystopMember' }, {
+      type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
+    });
+    expect(planResponse(defaultPolicies, user, keystop).reason).toBe('matched');
+  });
+
+  it('still says "sample-finding" for a sample about a Keystop role: samples never contain anyway', () => {
+    expect(planResponse(defaultPolicies, incident(session('KeystopMember'), { sample: true }), keystop).reason).toBe('sample-finding');
+  });
+});
+
+describe('Planner guardrail: accounts named only inside the report', () => {
+  const actor = incident(
+    { kind: 'long-term-key', accessKeyId: 'AKIAPROTECTTEST00002', userName: 'dev' },
+    { type: 'AttackSequence:IAM/CompromisedCredentials', accountId: '999999999999', accountNamedOnlyInContent: true },
+  );
+
+  it('does not act in an account an attack sequence names for an actor when member accounts are "*"', () => {
+    const plan = planResponse(defaultPolicies, actor, { ...noGuardrails, accounts: { own: '123456789012', members: ['*'] } });
+
+    expect(plan).toMatchObject({ reason: 'account-not-allowed', execute: false });
+    expect(plan.explanation).toContain('named only inside the report');
+  });
+
+  it('acts there when that account is listed by id', () => {
+    const plan = planResponse(defaultPolicies, actor, { ...noGuardrails, accounts: { own: '123456789012', members: ['999999999999'] } });
+
+    expect(plan).toMatchObject({ reason: 'matched', execute: true });
+  });
+
+  it('acts under "*" in the account the finding itself reports for', () => {
+    const reported = { ...actor, accountNamedOnlyInContent: undefined };
+    const plan = planResponse(defaultPolicies, reported, { ...noGuardrails, accounts: { own: '123456789012', members: ['*'] } });
+
+    expect(plan.reason).toBe('matched');
+  });
+});
