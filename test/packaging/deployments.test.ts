@@ -6,16 +6,24 @@ import { requiredPermissions } from '../../src/actions/requiredPermissions';
 import { incidentSources } from '../../src/events/CredentialIncident';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
+import { iamWritesAllowed, isAllowed, substitute, type PolicyStatement } from '../support/evaluatePolicy';
 import { resolveConditions } from '../support/resolveConditions';
 
 const MEMBER_ROLE = 'KeystopMember';
+const ORGANIZATION = 'o-a1b2c3d4e5';
 
 /** The two ways Keystop is deployed (docs/deploy.md): on its own account, and for an organisation. */
 const configurations = [
   { name: 'single account (default)', args: [] as string[], memberRole: undefined },
   {
     name: 'organisation',
-    args: [`--param=memberRoleName=${MEMBER_ROLE}`, '--param=externalId=keystop-o-a1b2c3d4e5', '--param=memberAccounts=*'],
+    args: [
+      `--param=memberRoleName=${MEMBER_ROLE}`,
+      '--param=externalId=keystop-o-a1b2c3d4e5',
+      '--param=memberAccounts=*',
+      `--param=organizationId=${ORGANIZATION}`,
+      '--param=honeyKeys=AKIAHONEYBAITKEY0001',
+    ],
     memberRole: MEMBER_ROLE,
   },
 ] as const;
@@ -76,11 +84,20 @@ describe.each(configurations)('Least privilege on the packaged template: $name',
     for (const action of ['iam:UpdateAccessKey', 'iam:PutUserPolicy', 'iam:PutRolePolicy']) expect(granted).toContain(action);
   });
 
-  it(memberRole ? 'may assume only the member role, in any account' : 'may assume no role at all', () => {
+  it(memberRole ? "may assume only the member role, in the organisation's accounts" : 'may assume no role at all', () => {
     for (const [fn, lambda] of functionsOf(template())) {
       const sts = statementsOf(template(), roleOf(lambda)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
       const expected = memberRole
-        ? [{ Sid: 'AssumeMemberRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRole}` } }]
+        ? [
+            {
+              Sid: 'AssumeMemberRole',
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRole}` },
+              // Only in the organisation's accounts, whatever account an event names.
+              Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION } },
+            },
+          ]
         : [];
       expect(sts, fn).toEqual(expected);
     }
@@ -158,6 +175,87 @@ describe.each(configurations)('Least privilege on the packaged template: $name',
   });
 });
 
+/** Roles no IAM write of Keystop may reach, as ARNs in the sample account (test/support/evaluatePolicy.ts). */
+const protectedRoles = (memberRole: string | undefined) => [
+  'arn:aws:iam::123456789012:role/keystop/prod/keystop-prod-GuardDutyResponderRole-1A2B3C4D',
+  'arn:aws:iam::123456789012:role/keystop/dev/keystop-dev-HealthResponderRole-9Z8Y7X',
+  'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef',
+  'arn:aws:iam::123456789012:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport',
+  ...(memberRole ? [`arn:aws:iam::123456789012:role/${memberRole}`] : []),
+];
+const ordinary = ['arn:aws:iam::123456789012:role/app-server', 'arn:aws:iam::123456789012:user/build-bot'];
+
+describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ name, memberRole }) => {
+  const template = () => templates.get(name)!;
+  /** Every statement that applies to the role: its inline policies and the managed policies of the template attached to it. */
+  const effectiveStatements = (roleId: string): PolicyStatement[] => {
+    const managed = resourcesOfType(template(), 'AWS::IAM::ManagedPolicy')
+      .filter(([, p]) => (p.Properties.Roles ?? []).some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    return substitute([...statementsOf(template(), roleId), ...managed]) as PolicyStatement[];
+  };
+
+  it("denies every IAM write each function may make on Keystop's roles, the member role, /aws-reserved/ and /aws-service-role/", () => {
+    for (const [fn, lambda] of functionsOf(template())) {
+      const statements = effectiveStatements(roleOf(lambda));
+      const writes = iamWritesAllowed(statements);
+      // The same writes reach ordinary users and roles (else this test would prove nothing).
+      expect(writes, fn).toContain('iam:UpdateAccessKey');
+      for (const action of writes) {
+        const kind = /Role/.test(action) ? 'role' : 'user';
+        expect(isAllowed(statements, action, ordinary.find((arn) => arn.includes(`:${kind}/`))!), `${fn} ${action}`).toBe(true);
+        for (const arn of protectedRoles(memberRole)) expect(isAllowed(statements, action, arn), `${fn} ${action} ${arn}`).toBe(false);
+        // Writes a later action may add are denied there too: the deny names reads, not writes.
+        for (const later of ['iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy']) {
+          for (const arn of protectedRoles(memberRole)) {
+            expect(isAllowed([...statements, { Effect: 'Allow', Action: later, Resource: arn }], later, arn), `${later} ${arn}`).toBe(false);
+          }
+        }
+      }
+    }
+  });
+
+  it('tells the functions the names of all its roles, so that the planner refuses them before calling IAM', () => {
+    const roles = resourcesOfType(template(), 'AWS::IAM::Role').map(([id]) => ({ Ref: id }));
+    for (const [fn, lambda] of functionsOf(template())) {
+      const names = lambda.Properties.Environment.Variables.KEYSTOP_OWN_ROLE_NAMES;
+      expect(names['Fn::Join'][0], fn).toBe(',');
+      expect(new Set(names['Fn::Join'][1].map(JSON.stringify)), fn).toEqual(new Set(roles.map((r) => JSON.stringify(r))));
+    }
+    expect((template() as any).Outputs.FunctionRoleArns.Value['Fn::Join'][1]).toHaveLength(roles.length);
+  });
+
+  it('lets AWS services send to its queues and topics only for its own rules and alarms, in its own account', () => {
+    const policies = [
+      ...resourcesOfType(template(), 'AWS::SQS::QueuePolicy'),
+      ...resourcesOfType(template(), 'AWS::SNS::TopicPolicy'),
+    ];
+    const services = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.filter((s: any) => s.Principal?.Service));
+    expect(policies.length).toBeGreaterThanOrEqual(2);
+    expect(services.length).toBeGreaterThanOrEqual(2);
+    for (const statement of services) {
+      expect(statement.Effect).toBe('Allow');
+      const conditions = Object.values(statement.Condition ?? {}).flatMap((c: any) => Object.keys(c));
+      expect(conditions, statement.Sid).toEqual(expect.arrayContaining(['aws:SourceArn', 'aws:SourceAccount']));
+      expect(JSON.stringify(statement.Condition), statement.Sid).not.toMatch(/:\*'|"\*"/);
+    }
+    // Every rule that dead-letters into the failure queue is one the queue's SourceArn admits, and no other name is.
+    const queueStatement = resourcesOfType(template(), 'AWS::SQS::QueuePolicy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .find((s: any) => s.Principal?.Service === 'events.amazonaws.com');
+    const admitted = substitute(queueStatement.Condition.ArnLike['aws:SourceArn']) as string;
+    const deadLettering = resourcesOfType(template(), 'AWS::Events::Rule').filter(([, r]) =>
+      r.Properties.Targets.some((t: any) => t.DeadLetterConfig?.Arn?.['Fn::GetAtt']?.[0] === 'FailedEventsQueue'),
+    );
+    expect(deadLettering.length).toBeGreaterThanOrEqual(4);
+    for (const [id, rule] of deadLettering) {
+      const arn = `arn:aws:events:us-east-1:123456789012:rule/${rule.Properties.Name}`;
+      expect(isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', arn), id).toBe(true);
+    }
+    expect(isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', 'arn:aws:events:us-east-1:123456789012:rule/attacker')).toBe(false);
+  });
+});
+
 describe('Member role template (deploy/member-role.yml, for StackSets)', () => {
   let member: any;
   beforeAll(async () => {
@@ -165,25 +263,66 @@ describe('Member role template (deploy/member-role.yml, for StackSets)', () => {
   });
   const role = () => member.Resources.MemberRole.Properties;
 
-  it('trusts only the Keystop function roles of the security account, and only with the ExternalId', () => {
-    expect(role().AssumeRolePolicyDocument.Statement).toEqual([
+  const keystopRoles = ['arn:aws:iam::111111111111:role/keystop/prod/keystop-prod-GuardDutyResponderRole-1A2B'];
+  /** The template as deployed with these parameters (conditions resolved, intrinsic functions substituted). */
+  const deployed = (parameters: Record<string, string>) => {
+    const conditions = substitute(member.Conditions, parameters);
+    const resolved = resolveConditions({ ...member, Conditions: conditions });
+    return substitute(resolved.Resources.MemberRole!.Properties, { ...SAMPLE_MEMBER_VALUES, ...parameters }) as any;
+  };
+  const SAMPLE_MEMBER_VALUES = { 'AWS::Partition': 'aws', 'AWS::AccountId': '222222222222', SecurityAccountId: '111111111111', ExternalId: 'ext-1', RoleName: MEMBER_ROLE };
+
+  it("trusts exactly Keystop's function roles, by ARN, only with the ExternalId; no wildcard", () => {
+    const trust = deployed({ KeystopRoleArns: keystopRoles as any, OrganizationId: '' }).AssumeRolePolicyDocument.Statement;
+
+    expect(trust).toEqual([
       {
         Sid: 'KeystopFunctionsOnly',
         Effect: 'Allow',
-        Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${SecurityAccountId}:root' } },
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
         Action: 'sts:AssumeRole',
-        Condition: {
-          StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
-          ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${SecurityAccountId}:role/keystop/${KeystopStage}/*' } },
-        },
+        Condition: { StringEquals: { 'sts:ExternalId': 'ext-1' }, ArnEquals: { 'aws:PrincipalArn': keystopRoles } },
       },
     ]);
+    expect(JSON.stringify(trust)).not.toContain('*');
     expect(member.Parameters.RoleName.Default).toBe(MEMBER_ROLE);
-    expect(member.Parameters.KeystopStage.Default).toBe('prod');
+    expect(member.Parameters.KeystopRoleArns.Type).toBe('CommaDelimitedList');
+  });
+
+  it('requires the principal to be in the organisation when an organisation id is given', () => {
+    const trust = deployed({ KeystopRoleArns: keystopRoles as any, OrganizationId: ORGANIZATION }).AssumeRolePolicyDocument.Statement;
+
+    expect(trust[0].Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': 'ext-1', 'aws:PrincipalOrgID': ORGANIZATION },
+      ArnEquals: { 'aws:PrincipalArn': keystopRoles },
+    });
+  });
+
+  it('never writes to itself, Keystop\'s roles, /aws-reserved/ or /aws-service-role/ roles', () => {
+    const statements: PolicyStatement[] = deployed({ KeystopRoleArns: keystopRoles as any, OrganizationId: '' }).Policies.flatMap(
+      (p: any) => p.PolicyDocument.Statement,
+    );
+    const inMember = (path: string) => `arn:aws:iam::222222222222:${path}`;
+    const protectedHere = [
+      inMember(`role/${MEMBER_ROLE}`),
+      inMember('role/keystop/prod/keystop-prod-x'),
+      inMember('role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1'),
+      inMember('role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport'),
+    ];
+    const writes = iamWritesAllowed(statements);
+
+    expect(writes).toContain('iam:PutRolePolicy');
+    for (const action of writes) {
+      const ordinaryTarget = inMember(/Role/.test(action) ? 'role/app-server' : 'user/build-bot');
+      expect(isAllowed(statements, action, ordinaryTarget), action).toBe(true);
+      for (const arn of protectedHere) expect(isAllowed(statements, action, arn), `${action} ${arn}`).toBe(false);
+    }
   });
 
   it("grants exactly what Keystop's actions declare for every source, on this account's users and roles", () => {
-    const statements: Statement[] = role().Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    const statements: Statement[] = role()
+      .Policies.flatMap((p: any) => p.PolicyDocument.Statement)
+      .filter((s: Statement) => s.Effect === 'Allow');
     const union = new Set(incidentSources.flatMap((source) => requiredPermissions(defaultPolicies, source)));
 
     expect(statements.flatMap(actionsOf).sort()).toEqual([...union].sort());
