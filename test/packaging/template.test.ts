@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requiredPermissions } from '../../src/actions/requiredPermissions';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { createAlertSink } from '../../src/local/createAlertSink';
+import { localClients } from '../../src/local/localClients';
+import { awsEndpoint } from '../support/localAws';
 import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
 
@@ -237,5 +240,25 @@ describe('Packaged function bundles', () => {
       });
       expect(stdout.trim(), `${fn.name} exports ${fn.exportName}`).toBe('function');
     }
+  });
+
+  it('signs its calls with the credentials Lambda puts in the environment (the only credential source bundled)', async () => {
+    const fn = functions.find((f) => f.name === 'guardduty')!;
+    const sink = await createAlertSink(localClients(awsEndpoint()));
+    const file = await unpack(fn, await mkdtemp(join(tmpdir(), `keystop-${fn.name}-`)));
+    const event = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'examples', 'guardduty-sample-finding.json'), 'utf8'));
+    const script =
+      `const m = await import(${JSON.stringify(pathToFileURL(file).href)});` +
+      `const [r] = await m.${fn.exportName}(${JSON.stringify(event)}, { functionName: 'keystop-guardduty', awsRequestId: 'r1', getRemainingTimeInMillis: () => 30000 });` +
+      'console.log(r.outcome);';
+    const env = { ...lambdaEnvironment(template, fn), AWS_ENDPOINT_URL: awsEndpoint(), KEYSTOP_ALERT_TOPIC_ARN: sink.topicArn };
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, ...env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+
+    // A sample finding is only alerted on: the alert reached the topic, so the publish was signed and accepted.
+    expect(stdout.trim()).toBe('notified');
+    expect((await sink.drain()).map((alert) => alert.document.response.reason)).toEqual(['sample-finding']);
   });
 });

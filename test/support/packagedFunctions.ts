@@ -59,7 +59,7 @@ export async function unpack(fn: PackagedFunction, dir: string): Promise<string>
 
 /**
  * The environment Lambda would give the function: the template's variables, each `Ref` to an SNS topic standing in
- * as a topic ARN in a made-up account (to a DynamoDB table, its name), plus what the Lambda runtime itself sets (region, function name, credentials).
+ * as a topic ARN in a made-up account (to a DynamoDB table, its name; to a role, a generated name; joins joined), plus what the Lambda runtime itself sets (region, function name, credentials).
  */
 export function lambdaEnvironment(template: CfnTemplate, fn: PackagedFunction, region = 'us-east-1'): Record<string, string> {
   const resolve = (name: string, value: unknown): string => {
@@ -68,6 +68,10 @@ export function lambdaEnvironment(template: CfnTemplate, fn: PackagedFunction, r
     if (ref && template.Resources[ref]?.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${region}:123456789012:${ref}`;
     if (ref === 'AWS::AccountId') return '123456789012';
     if (ref && template.Resources[ref]?.Type === 'AWS::DynamoDB::Table') return String(template.Resources[ref].Properties.TableName);
+    // A role's name, as CloudFormation generates it (<stack>-<logical id>-<suffix>).
+    if (ref && template.Resources[ref]?.Type === 'AWS::IAM::Role') return `keystop-prod-${ref}-EXAMPLE0001`;
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map((part) => resolve(name, part)).join(join[0]);
     throw new Error(`cannot stand in for ${name}=${JSON.stringify(value)} outside CloudFormation`);
   };
   return {
