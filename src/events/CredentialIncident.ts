@@ -10,6 +10,7 @@ export const credentialKinds = [
   'federated-session',
   'iam-user',
   'root',
+  'unmapped',
 ] as const;
 export type CredentialKind = (typeof credentialKinds)[number];
 
@@ -30,7 +31,13 @@ export type Credential =
    * Only a policy that explicitly asks for `deactivate-user-keys` acts on it; by default it is alerted on.
    */
   | { kind: 'iam-user'; userName: string }
-  | { kind: 'root'; accessKeyId?: string };
+  | { kind: 'root'; accessKeyId?: string }
+  /**
+   * A compromise signal that names no credential Keystop can identify: a placeholder or redacted key, an attack
+   * sequence whose actors carry no key, an entity of a shape Keystop does not know. `entities` are the report's own
+   * values, quoted as they came, for the responder who has to find the credential by hand. No action applies to it.
+   */
+  | { kind: 'unmapped'; entities: string[] };
 
 /** `manual`: a responder reported the credential with `keystop contain`. */
 export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail', 'manual'] as const;
@@ -112,6 +119,7 @@ export function principalNameOf(credential: Credential): string | undefined {
     case 'federated-session':
       return credential.principalName;
     case 'root':
+    case 'unmapped':
       return undefined;
   }
 }
@@ -133,6 +141,7 @@ export function iamPrincipalOf(credential: Credential): { kind: 'user' | 'role';
       return credential.userName ? { kind: 'user', name: credential.userName } : undefined;
     case 'federated-session':
     case 'root':
+    case 'unmapped':
       return undefined;
   }
 }

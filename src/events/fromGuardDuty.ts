@@ -3,6 +3,7 @@ import { severityLabelOf, type Credential, type CredentialIncident } from './Cre
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
 import { compact } from './compact';
+import { unmappedCredential } from './unmappedCredential';
 
 /** Turns a GuardDuty finding into the incident it reports, or says why it is not ours. */
 export function fromGuardDuty(event: GuardDutyFindingEvent): AdaptedEvent {
@@ -14,7 +15,7 @@ export function fromGuardDuty(event: GuardDutyFindingEvent): AdaptedEvent {
   return incidents([incident]);
 }
 
-type NotOurs = { ignored: 'not-a-credential-finding' | 'unknown-credential'; detail: string };
+type NotOurs = { ignored: 'not-a-credential-finding'; detail: string };
 
 /** Shared with the Security Hub adapter, whose findings wrap the same GuardDuty finding. */
 export function incidentFromFinding(finding: GuardDutyFinding, eventId: string): CredentialIncident | NotOurs {
@@ -25,13 +26,9 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
       detail: `${finding.type} is about a resource of type ${finding.resource.resourceType}, not a credential`,
     };
   }
-  const credential = credentialOfPrincipal(details);
-  if (credential === undefined) {
-    return {
-      ignored: 'unknown-credential',
-      detail: `${finding.type} names principal type ${details.userType} without a key or principal name`,
-    };
-  }
+  // Every AccessKey finding is about a credential: one GuardDuty describes in a way Keystop cannot map is still
+  // reported to people, quoting what the finding names.
+  const credential = credentialOfPrincipal(details) ?? unmappedCredential([details.accessKeyId, details.principalId, details.userName, details.userType]);
   return incidentWith(finding, eventId, credential);
 }
 
@@ -84,7 +81,11 @@ function fromAttackSequence(finding: GuardDutyFinding, eventId: string): Adapted
     const credential = credentialOfPrincipal({ accessKeyId: user.credentialUid, userName: user.name, userType: user.type });
     return credential ? [{ credential, accountId: user.account?.uid ?? finding.accountId }] : [];
   });
-  if (named.length === 0) return ignored('unknown-credential', `${finding.type} names no credential among its actors`);
+  if (named.length === 0) {
+    // A compromise GuardDuty correlated, whose actors name no usable credential: people must find it from the finding.
+    const entities = actors.flatMap(({ user }) => [user?.name, user?.uid, user?.credentialUid, user?.type]);
+    return incidents([incidentWith(finding, eventId, unmappedCredential(entities))]);
+  }
   return incidents(
     named.map(({ credential, accountId }) => {
       const incident = incidentWith(finding, eventId, credential);

@@ -1,7 +1,8 @@
 import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import { isTemporaryKey, principalNameOf, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
 import type { HealthEvent } from './HealthEvent';
 import { compact } from './compact';
+import { unmappedCredential } from './unmappedCredential';
 
 /**
  * The RISK event codes by which AWS tells an account that one of its credentials leaked, with a severity on
@@ -30,9 +31,6 @@ export function fromHealth(event: HealthEvent): AdaptedEvent {
     );
   }
   const credentials = credentialsOf(event);
-  if (credentials.length === 0) {
-    return ignored('unknown-credential', `${detail.eventTypeCode} names neither an access key nor a user`);
-  }
   // The owner is the account the notice is about: metadata, then the organization view's member, then the receiver.
   const accountId = detail.eventMetadata?.accountId ?? detail.affectedAccount ?? event.account;
   const notice = detail.communicationId ?? detail.eventArn;
@@ -62,33 +60,50 @@ export function fromHealth(event: HealthEvent): AdaptedEvent {
   );
 }
 
+/** An IAM user's ARN, as some notices name the user in their entities: arn:aws:iam::<account>:user/<path/>name. */
+const USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:user\/(?:[^/]+\/)*([\w+=,.@-]{1,64})$/;
+
 /**
  * Every credential the event names. The current shape names the key and its user in eventMetadata; the minimal one
- * names the key only in affectedEntities or the envelope's resources, and its owner is found when it is contained.
+ * names the key only in affectedEntities or the envelope's resources, and its owner is found when it is contained;
+ * some name the user by ARN. A key or value Keystop cannot act on is never dropped: it becomes an unmapped
+ * credential, quoted in the alert, because AWS is saying the account may be compromised.
  */
 function credentialsOf(event: HealthEvent): Credential[] {
   const { eventMetadata, affectedEntities = [] } = event.detail;
-  const userName = eventMetadata?.userName;
-  const keys = [
+  const named = [
     ...new Set(
       [eventMetadata?.publicKey, ...affectedEntities.map((e) => e.entityValue), ...(event.resources ?? [])].filter(
-        (value): value is string => value !== undefined && ACCESS_KEY_ID.test(value),
+        (value): value is string => value !== undefined && value.trim() !== '',
       ),
     ),
   ];
-  if (keys.length === 0) return userName ? [{ kind: 'iam-user', userName }] : [];
-  // The user named in the metadata owns the metadata's key (or the only key named); other keys' owners are looked up.
+  const keys = named.filter((value) => ACCESS_KEY_ID.test(value));
+  const users = [...new Set(named.flatMap((value) => USER_ARN.exec(value)?.[1] ?? []))];
+  const userName = eventMetadata?.userName ?? (users.length === 1 ? users[0] : undefined);
+  // The user named in the metadata (or the only user named) owns the metadata's key, or the only key named.
   const ownerOf = (key: string) => (key === eventMetadata?.publicKey || keys.length === 1 ? userName : undefined);
-  return keys.flatMap((accessKeyId): Credential[] => {
+  const forKeys = keys.map((accessKeyId): Credential => {
     const owner = ownerOf(accessKeyId);
-    if (isTemporaryKey(accessKeyId)) return owner ? [{ kind: 'user-session', accessKeyId, userName: owner }] : [];
-    return [owner ? { kind: 'long-term-key', accessKeyId, userName: owner } : { kind: 'long-term-key', accessKeyId }];
+    // A session key's user cannot be looked up in IAM: without an owner it is quoted for people to find.
+    if (isTemporaryKey(accessKeyId)) return owner ? { kind: 'user-session', accessKeyId, userName: owner } : unmappedCredential([accessKeyId]);
+    return owner ? { kind: 'long-term-key', accessKeyId, userName: owner } : { kind: 'long-term-key', accessKeyId };
   });
+  // Users named without a key of theirs in the notice (a key's owner is already covered by its key's incident).
+  const owners = new Set(forKeys.map((c) => principalNameOf(c)).filter((n) => n !== undefined));
+  const forUsers = [...new Set([...(keys.length === 0 && eventMetadata?.userName ? [eventMetadata.userName] : []), ...users])]
+    .filter((user) => !owners.has(user))
+    .map((user): Credential => ({ kind: 'iam-user', userName: user }));
+  const found = [...forKeys, ...forUsers];
+  if (found.length > 0) return found;
+  return [unmappedCredential(named)];
 }
 
 /** Several keys in one notice: each incident's id names its key. */
 function keyOf(credential: Credential): string {
-  return 'accessKeyId' in credential && credential.accessKeyId ? credential.accessKeyId : credential.kind;
+  if ('accessKeyId' in credential && credential.accessKeyId) return credential.accessKeyId;
+  if (credential.kind === 'iam-user') return `user/${credential.userName}`;
+  return credential.kind === 'unmapped' ? `unmapped/${credential.entities.join(',')}` : credential.kind;
 }
 
 /** Health writes RFC 1123 times; the incident carries ISO 8601 like every other source. */

@@ -3,6 +3,7 @@ import { severityLabelOf, type Credential, type CredentialIncident } from './Cre
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';
 import { compact } from './compact';
+import { unmappedCredential } from './unmappedCredential';
 
 type NotOurs = { ignored: IgnoredReason; detail: string };
 
@@ -41,10 +42,11 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     };
   }
   const type = guardDutyTypeOf(finding);
-  const credential = credentialOf(resource);
-  if (credential === undefined) {
-    return { ignored: 'unknown-credential', detail: `finding ${finding.Id} (${type}) does not say which credential it is about` };
-  }
+  // A GuardDuty credential finding that does not say which credential: still reported, quoting what it names.
+  const details = resource.Details?.AwsIamAccessKey;
+  const credential =
+    credentialOf(resource) ??
+    unmappedCredential([resource.Id, details?.AccessKeyId, details?.PrincipalId, details?.PrincipalName, details?.UserName, details?.PrincipalType]);
   // A GuardDuty finding seen through Security Hub is the same incident as the one GuardDuty delivers directly.
   const guardDutyId = GUARDDUTY_FINDING_ARN.exec(finding.Id)?.[1];
   const severity = severityOf(finding.Severity);

@@ -74,6 +74,7 @@ export class CredentialSeeder {
         return;
       case 'federated-session':
       case 'root':
+      case 'unmapped':
         return;
     }
   }

@@ -40,6 +40,9 @@ export function consoleLinks(incident: CredentialIncident): ConsoleLinks {
     links.cloudTrail = `${trail}?Username=${encodeURIComponent(bounded(credential.userName))}`;
   } else if (credential.kind === 'root') {
     links.cloudTrail = `${trail}?Username=root`;
+  } else if (credential.kind === 'unmapped') {
+    // Nothing to filter by: the responder searches event history for the values the alert quotes.
+    links.cloudTrail = trail;
   }
   return links;
 }

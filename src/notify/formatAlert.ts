@@ -18,6 +18,7 @@ export const kindDescriptions: Record<Credential['kind'], string> = {
   'federated-session': 'federated user session',
   'iam-user': 'an IAM user (no specific key named)',
   root: 'root user credentials',
+  unmapped: 'a credential the report does not identify (see the quoted entities)',
 };
 
 type Answered = IncidentResponse & { incident: CredentialIncident };
@@ -191,6 +192,8 @@ function credentialName(credential: Credential): string {
       return `user ${s(credential.userName)}`;
     case 'root':
       return 'ROOT';
+    case 'unmapped':
+      return 'UNIDENTIFIED credential';
   }
 }
 
@@ -228,6 +231,8 @@ function outcomeSentence(response: Answered): string {
           return `${who} belongs to a role AWS manages (Identity Center or service-linked); Keystop does not change it, so nothing was changed. Act by hand (see NEXT STEPS).`;
         case 'no-matching-policy':
           return `${who} was reported, but no response policy matches it; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        case 'unmapped-signal':
+          return `AWS reported a compromise (${sanitize(response.incident.type, 120)}) but Keystop could not tell which credential it is about; nothing was changed. Find it and act by hand now (see NEXT STEPS).`;
         case 'notify-only-policy':
           return `${who} was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).`;
         default:

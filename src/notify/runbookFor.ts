@@ -6,6 +6,13 @@ import { sanitize } from './sanitize';
  * Pure: the next steps for a responder, as a short runbook for the kind of credential, adjusted to what Keystop
  * already did. Commands are complete so they can be pasted; names in them are sanitized like any other value.
  */
+/** The report's own values, sanitized and bounded, so that a responder can search for them. */
+function quoted(entities: readonly string[]): string {
+  if (entities.length === 0) return '(nothing)';
+  const shown = entities.slice(0, 3).map((entity) => `"${sanitize(entity, 100)}"`);
+  return `${shown.join(', ')}${entities.length > shown.length ? ` and ${entities.length - shown.length} more` : ''}`;
+}
+
 export function runbookFor(response: IncidentResponse & { incident: CredentialIncident }): string[] {
   const { incident } = response;
   const { credential } = incident;
@@ -66,6 +73,14 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
         'Sign in as root with MFA now, change the root password, and delete any root access keys (root should have none).',
         'Check for new IAM users, access keys, roles and policies, and for changes to the account contact and billing details.',
         'If you cannot sign in as root, open an AWS Support case for account recovery at once.',
+      ];
+    case 'unmapped':
+      return [
+        `AWS reported a compromise (${sanitize(incident.type, 120)}) but Keystop could not tell which credential it is about. The report names: ${quoted(credential.entities)}.`,
+        incident.source === 'health'
+          ? 'Open the AWS Support case AWS opened with this notice (AWS Support Center) and the AWS Health event: they name the exposed key. Deactivate it: aws iam update-access-key --user-name <user> --access-key-id <key> --status Inactive'
+          : 'Open the finding (LINKS) and read its actors and signals: find each access key and principal it involved, then deactivate the keys and deny the sessions (aws:TokenIssueTime) by hand.',
+        review,
       ];
   }
 }

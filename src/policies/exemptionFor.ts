@@ -17,6 +17,8 @@ export function principalArnOf(incident: CredentialIncident): string {
       return `arn:${partition}:sts::${accountId}:federated-user/${credential.principalName}`;
     case 'root':
       return `arn:${partition}:iam::${accountId}:root`;
+    case 'unmapped':
+      return `arn:${partition}:iam::${accountId}:unknown`;
   }
 }
 

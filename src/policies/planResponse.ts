@@ -17,7 +17,8 @@ export type PlanReason =
   | 'no-applicable-action'
   | 'account-not-allowed'
   | ProtectionReason
-  | 'breaker-open';
+  | 'breaker-open'
+  | 'unmapped-signal';
 
 export interface ResponsePlan {
   /** The policy that decided, if one matched. */
@@ -43,6 +44,7 @@ export function planResponse(
   /** The principal's IAM tags when they were read (only when the plan would act); undefined when not. */
   principalTags?: Readonly<Record<string, string>>,
 ): ResponsePlan {
+  if (incident.credential.kind === 'unmapped') return planUnmapped(incident, incident.credential.entities);
   const policy = policies.find((candidate) => matchesPolicy(candidate.match, incident));
   if (policy === undefined) {
     return {
@@ -104,6 +106,25 @@ export function planResponse(
     return held('dry-run', `${where}: nothing was changed; the actions below are what would have been done`);
   }
   return { ...held('matched', policy.description), execute: true };
+}
+
+/**
+ * A compromise signal that names no credential Keystop can identify: no policy can act on it, and it must not be
+ * dropped either. Responders get the alert with what the report names, quoted.
+ */
+function planUnmapped(incident: CredentialIncident, entities: readonly string[]): ResponsePlan {
+  const named = entities.length > 0 ? entities.slice(0, 5).map((e) => `"${e}"`).join(', ') : 'nothing';
+  return {
+    policy: undefined,
+    reason: incident.sample ? 'sample-finding' : 'unmapped-signal',
+    explanation: incident.sample
+      ? 'this is a generated sample finding: Keystop never contains on samples'
+      : `${incident.type} reports a compromise, but Keystop cannot tell which credential from what it names (${named}): responders must find and contain it by hand`,
+    execute: false,
+    steps: [],
+    inapplicable: [],
+    bypassBreaker: false,
+  };
 }
 
 /** Pure: the plan held back because the account's blast-radius breaker is open. */

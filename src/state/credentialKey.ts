@@ -18,5 +18,8 @@ export function credentialKey(incident: CredentialIncident): string {
       return `credential#${accountId}#user/${credential.userName}`;
     case 'root':
       return `credential#${accountId}#root#${credential.accessKeyId ?? 'console'}`;
+    case 'unmapped':
+      // Nothing identifies the credential: the report does (the backup-region delivery of a notice shares its id).
+      return `credential#${accountId}#unmapped#${incident.id}`;
   }
 }

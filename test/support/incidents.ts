@@ -42,6 +42,7 @@ export const credentials = {
   'federated-session': { kind: 'federated-session', accessKeyId: 'ASIAEXAMPLEFEDERAT01', principalName: 'partner-sso' },
   'iam-user': { kind: 'iam-user', userName: 'legacy-app' },
   root: { kind: 'root' },
+  unmapped: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] },
 } satisfies Record<Credential['kind'], Credential>;
 
 export type Answered = IncidentResponse & { incident: CredentialIncident };

@@ -30,6 +30,7 @@ const WellFormedIncident = z.object({
     z.object({ kind: z.literal('federated-session'), accessKeyId: text, principalName: text }).strict(),
     z.object({ kind: z.literal('iam-user'), userName: text }).strict(),
     z.object({ kind: z.literal('root'), accessKeyId: text.optional() }).strict(),
+    z.object({ kind: z.literal('unmapped'), entities: z.array(text) }).strict(),
   ]),
   sample: z.boolean(),
   backupDelivery: z.boolean(),
@@ -168,6 +169,10 @@ function holdsFor(source: EventSource, event: unknown): void {
     expect(reported).toContain(incident.accountId);
     if ('accessKeyId' in incident.credential && incident.credential.accessKeyId) {
       expect(reported).toContain(incident.credential.accessKeyId);
+    }
+    // A credential Keystop cannot identify is quoted exactly as the event names it.
+    if (incident.credential.kind === 'unmapped') {
+      for (const entity of incident.credential.entities) expect(reported).toContain(JSON.stringify(entity).slice(1, -1));
     }
   }
 }

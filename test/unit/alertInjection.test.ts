@@ -37,6 +37,7 @@ const credentialsWithHostileNames: Record<Credential['kind'], Credential> = {
   'federated-session': { kind: 'federated-session', accessKeyId: hostile, principalName: hostile },
   'iam-user': { kind: 'iam-user', userName: hostile },
   root: { kind: 'root', accessKeyId: hostile },
+  unmapped: { kind: 'unmapped', entities: [hostile, hostile] },
 };
 
 const hostileActivity: ActivitySummary = {

@@ -121,6 +121,7 @@ const firstStepByKind: Record<CredentialKind, { notContained: RegExp; principalL
   'federated-session': { notContained: /^A federated session cannot be revoked by itself: find the IAM user whose key called GetFederationToken for partner-sso/ },
   'iam-user': { notContained: /^The report names the user, not a key: list its keys .*aws iam list-access-keys --user-name legacy-app/, principalLink: 'users/details/legacy-app' },
   root: { notContained: /^Sign in as root with MFA now/ },
+  unmapped: { notContained: /^AWS reported a compromise \(UnauthorizedAccess:IAMUser\/TorIPCaller\) but Keystop could not tell which credential it is about\. The report names: "ACCESS_KEY_ID_HERE"\.$/ },
 };
 
 describe('Alert for every kind of credential', () => {

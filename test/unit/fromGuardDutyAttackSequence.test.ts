@@ -45,15 +45,18 @@ describe('Adapter: GuardDuty attack sequence about credentials', () => {
     });
   });
 
-  it('ignores a sequence whose actors name no credential', () => {
+  it('reports a sequence whose actors name no credential as one unmapped incident, quoting the actors', () => {
     const event = loadFixture(FIXTURE);
     for (const actor of event.detail.service.detection.sequence.actors) delete actor.user.credentialUid;
 
-    expect(adapt(event)).toEqual({
-      kind: 'ignored',
-      reason: 'unknown-credential',
-      detail: 'AttackSequence:IAM/CompromisedCredentials names no credential among its actors',
-    });
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => [i.id, i.credential])).toEqual([
+      [
+        `guardduty:111122223333:${event.detail.id}`,
+        { kind: 'unmapped', entities: ['data-sync', 'AIDASEQUENCEUSER0001', 'IAMUser', 'batch-runner', 'AROASEQUENCEROLE0001:job-42', 'AssumedRole'] },
+      ],
+    ]);
   });
 
   it('ignores attack sequences about other resources', () => {

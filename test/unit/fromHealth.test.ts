@@ -151,15 +151,61 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
     expect(adapt(event)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
   });
 
-  it('ignores a credential notice that names neither a key nor a user', () => {
+  it('reports a compromise notice whose entity is not a key (a placeholder) as one unmapped credential, quoting it', () => {
     const event = loadFixture('health/compromised-minimal-affected-entities.json');
-    event.detail.affectedEntities = [{ entityValue: 'not-a-key' }];
+    event.detail.affectedEntities = [{ entityValue: 'ACCESS_KEY_ID_HERE' }];
 
-    expect(adapt(event)).toEqual({
-      kind: 'ignored',
-      reason: 'unknown-credential',
-      detail: 'AWS_RISK_CREDENTIALS_COMPROMISED names neither an access key nor a user',
+    const adapted = adapt(event);
+
+    expect(adapted).toMatchObject({ kind: 'incidents' });
+    if (adapted.kind !== 'incidents') return;
+    expect(adapted.incidents).toHaveLength(1);
+    expect(adapted.incidents[0]).toMatchObject({
+      id: `health:111122223333:${event.detail.eventArn}`,
+      type: 'AWS_RISK_CREDENTIALS_COMPROMISED',
+      credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] },
     });
+  });
+
+  it('reports a compromise notice that names nothing at all as unmapped, with no entity', () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    delete event.detail.affectedEntities;
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => i.credential)).toEqual([{ kind: 'unmapped', entities: [] }]);
+  });
+
+  it('makes a user ARN among the entities an iam-user incident', () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.detail.affectedEntities = [{ entityValue: 'arn:aws:iam::111122223333:user/ci/deploy-bot' }];
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => i.credential)).toEqual([{ kind: 'iam-user', userName: 'deploy-bot' }]);
+  });
+
+  it("takes the only user ARN as the owner of the only key, and reports no separate user incident", () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.detail.affectedEntities.push({ entityValue: 'arn:aws:iam::111122223333:user/deploy-bot' });
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => i.credential)).toEqual([
+      { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001', userName: 'deploy-bot' },
+    ]);
+  });
+
+  it('does not drop an ASIA key among several keys: without its user it is reported unmapped, beside the AKIA key', () => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.detail.affectedEntities.push({ entityValue: 'ASIAHEALTHSESSION001' });
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => [i.id, i.credential])).toEqual([
+      [`health:111122223333:${event.detail.eventArn}:AKIAHEALTHMINIMAL001`, { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001' }],
+      [`health:111122223333:${event.detail.eventArn}:unmapped/ASIAHEALTHSESSION001`, { kind: 'unmapped', entities: ['ASIAHEALTHSESSION001'] }],
+    ]);
   });
 
   it('rejects a notice whose owning account is not an account id, naming the field', () => {

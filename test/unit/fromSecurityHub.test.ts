@@ -150,11 +150,17 @@ describe('Adapter: Security Hub "Findings - Imported" → CredentialIncident', (
     });
   });
 
-  it('ignores a GuardDuty finding that names neither a key nor a user', () => {
+  it('reports a GuardDuty credential finding that names neither a key nor a user as unmapped, quoting the resource id', () => {
     const event = loadFixture('security-hub/key-unknown-user-only.json');
     event.detail.findings[0].Resources[0].Details.AwsIamAccessKey = {};
 
-    expect(adapt(event)).toMatchObject({ kind: 'ignored', reason: 'unknown-credential' });
+    const adapted = adapt(event);
+
+    expect(adapted.kind).toBe('incidents');
+    if (adapted.kind !== 'incidents') return;
+    expect(adapted.incidents.map((i) => i.credential)).toEqual([
+      { kind: 'unmapped', entities: [event.detail.findings[0].Resources[0].Id] },
+    ]);
   });
 
   it('rejects a finding without a workflow status, naming the field', () => {

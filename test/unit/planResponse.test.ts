@@ -35,6 +35,15 @@ describe('Planner', () => {
     });
   });
 
+  it('plans an unmapped compromise signal as an alert with reason unmapped-signal, quoting what the report names', () => {
+    const unmapped = incident({ source: 'health', type: 'AWS_RISK_CREDENTIALS_EXPOSED', credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] } });
+
+    const plan = planResponse(defaultPolicies, unmapped, noGuardrails);
+
+    expect(plan).toMatchObject({ policy: undefined, reason: 'unmapped-signal', execute: false, steps: [], inapplicable: [] });
+    expect(plan.explanation).toContain('"ACCESS_KEY_ID_HERE"');
+  });
+
   it('never executes on a sample finding, whatever the policy says', () => {
     expect(planResponse(defaultPolicies, incident({ sample: true }), noGuardrails)).toMatchObject({
       reason: 'sample-finding',
