@@ -19,6 +19,22 @@ const UserIdentity = z.object({
 /** AWS attaches one of its AWSCompromisedKeyQuarantine policies (V1 to V4 so far) to a user whose key leaked. */
 export const QUARANTINE_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AWSCompromisedKeyQuarantine/;
 
+/**
+ * The older form: AWS put the quarantine inline on the user (PutUserPolicy) under one of these names, before the
+ * managed policies existed. A customer's own deny-all inline policy has another name and is not a signal.
+ */
+export const INLINE_QUARANTINE_POLICY_NAME = /^(AWSCompromisedKeyQuarantine[A-Za-z0-9]*|AWSExposedCredentialPolicy_DO_NOT_REMOVE)$/;
+
+/** Whether a record is AWS quarantining a user, in either form (whether it succeeded is for the caller to check). */
+export function isQuarantineCall(record: { eventName: string; requestParameters?: Record<string, unknown> | null }): boolean {
+  const parameters = record.requestParameters ?? {};
+  if (record.eventName === 'AttachUserPolicy') return typeof parameters.policyArn === 'string' && QUARANTINE_POLICY_ARN.test(parameters.policyArn);
+  if (record.eventName === 'PutUserPolicy') {
+    return typeof parameters.policyName === 'string' && INLINE_QUARANTINE_POLICY_NAME.test(parameters.policyName);
+  }
+  return false;
+}
+
 export const CloudTrailRecord = z
   .object({
     userIdentity: UserIdentity,
@@ -36,12 +52,7 @@ export const CloudTrailRecord = z
   .superRefine((record, ctx) => {
     // The quarantine event is about the user it names: without that name it says nothing Keystop can use.
     const parameters = record.requestParameters ?? {};
-    if (
-      record.eventName === 'AttachUserPolicy' &&
-      typeof parameters.policyArn === 'string' &&
-      QUARANTINE_POLICY_ARN.test(parameters.policyArn) &&
-      (typeof parameters.userName !== 'string' || parameters.userName === '')
-    ) {
+    if (isQuarantineCall(record) && (typeof parameters.userName !== 'string' || parameters.userName === '')) {
       ctx.addIssue({
         code: 'custom',
         path: ['requestParameters', 'userName'],

@@ -1,7 +1,7 @@
 import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
 import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
-import { QUARANTINE_POLICY_ARN, type CloudTrailApiCallEvent } from './CloudTrailApiCallEvent';
+import { isQuarantineCall, type CloudTrailApiCallEvent } from './CloudTrailApiCallEvent';
 import { compact } from './compact';
 
 /** Incident types of our own making: CloudTrail records calls, not findings. */
@@ -16,8 +16,8 @@ export function fromCloudTrail(event: CloudTrailApiCallEvent, honeyKeys: readonl
   const record = event.detail;
   const found = [honeyKeyUse(event, honeyKeys), quarantine(event)].filter((i): i is CredentialIncident => i !== undefined);
   if (found.length > 0) return incidents(found);
-  if (record.eventName === 'AttachUserPolicy' && QUARANTINE_POLICY_ARN.test(String(record.requestParameters?.policyArn))) {
-    return ignored('not-a-compromise-signal', `attaching the quarantine policy failed (${record.errorCode}): nothing changed`);
+  if (isQuarantineCall(record)) {
+    return ignored('not-a-compromise-signal', `${record.eventName} of AWS's quarantine policy failed (${record.errorCode}): nothing changed`);
   }
   return ignored(
     'not-a-compromise-signal',
@@ -43,21 +43,26 @@ function honeyKeyUse(event: CloudTrailApiCallEvent, honeyKeys: readonly string[]
   };
 }
 
+/**
+ * AWS quarantining a user whose key it found exposed, in either form: the managed AWSCompromisedKeyQuarantine* attached
+ * (AttachUserPolicy), or the older inline policy of that name or AWSExposedCredentialPolicy_DO_NOT_REMOVE
+ * (PutUserPolicy). The policy decides, not the caller: the managed ARN is AWS's own, and the inline names are the
+ * ones AWS reserved for it (CloudTrail shows AWS's calls as "AWS Internal", "aws-internal/3 …" or a support agent).
+ * Only a call that succeeded counts; both forms name the user, not the key.
+ */
 function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefined {
   const record = event.detail;
-  const parameters = record.requestParameters ?? {};
-  const policyArn = parameters.policyArn;
   if (
     record.eventSource !== 'iam.amazonaws.com' ||
-    record.eventName !== 'AttachUserPolicy' ||
-    typeof policyArn !== 'string' ||
-    !QUARANTINE_POLICY_ARN.test(policyArn) ||
+    !isQuarantineCall(record) ||
     record.errorCode !== undefined
   ) {
     return undefined;
   }
+  const parameters = record.requestParameters ?? {};
   const userName = String(parameters.userName);
-  const policyName = policyArn.slice(policyArn.lastIndexOf('/') + 1);
+  const policyName = typeof parameters.policyArn === 'string' ? parameters.policyArn.slice(parameters.policyArn.lastIndexOf('/') + 1) : String(parameters.policyName);
+  const how = record.eventName === 'PutUserPolicy' ? 'put inline on' : 'attached to';
   // The user is in the account where the call was recorded, not necessarily the caller's.
   const accountId = record.recipientAccountId ?? event.account;
   return {
@@ -65,7 +70,7 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
     type: `${QUARANTINE_ATTACHED}:${policyName}`,
     ...severity(8),
     credential: { kind: 'iam-user', userName },
-    title: `${policyName} was attached to IAM user ${userName}: AWS found one of its keys exposed`,
+    title: `${policyName} was ${how} IAM user ${userName}: AWS found one of its keys exposed`,
   };
 }
 

@@ -85,6 +85,15 @@ const responders = [
           requestParameters: { policyArn: [{ prefix: 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine' }] },
         },
       },
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: ['PutUserPolicy'],
+          requestParameters: { policyName: [{ prefix: 'AWSCompromisedKeyQuarantine' }, 'AWSExposedCredentialPolicy_DO_NOT_REMOVE'] },
+        },
+      },
       // The honey keys, split from the deployment's honeyKeys parameter (empty by default: see the test below).
       {
         'detail-type': ['AWS API Call via CloudTrail'],

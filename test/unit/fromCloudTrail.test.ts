@@ -113,7 +113,45 @@ describe('Adapter: CloudTrail API call → CredentialIncident', () => {
     expect(adapt(failed)).toEqual({
       kind: 'ignored',
       reason: 'not-a-compromise-signal',
-      detail: 'attaching the quarantine policy failed (AccessDenied): nothing changed',
+      detail: "AttachUserPolicy of AWS's quarantine policy failed (AccessDenied): nothing changed",
+    });
+  });
+
+  /** The older, inline form of the quarantine, made from the managed-attach fixture. */
+  function inlineQuarantine(policyName: string) {
+    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    event.detail.eventName = 'PutUserPolicy';
+    event.detail.requestParameters = { userName: event.detail.requestParameters.userName, policyName, policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser"],"Resource":["*"]}]}' };
+    return event;
+  }
+
+  it.each(['AWSCompromisedKeyQuarantine', 'AWSCompromisedKeyQuarantineV3', 'AWSExposedCredentialPolicy_DO_NOT_REMOVE'])(
+    'treats AWS putting its quarantine inline (PutUserPolicy %s) like the managed attach: an iam-user incident',
+    (policyName) => {
+      const event = inlineQuarantine(policyName);
+
+      const adapted = adapt(event);
+
+      expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => [i.type, i.credential, i.title])).toEqual([
+        [
+          `QuarantinePolicyAttached:${policyName}`,
+          { kind: 'iam-user', userName: event.detail.requestParameters.userName },
+          `${policyName} was put inline on IAM user ${event.detail.requestParameters.userName}: AWS found one of its keys exposed`,
+        ],
+      ]);
+    },
+  );
+
+  it("ignores a customer's own deny-all inline policy, and an inline quarantine that failed", () => {
+    const own = inlineQuarantine('TestUserDenyAll');
+    const failed = inlineQuarantine('AWSExposedCredentialPolicy_DO_NOT_REMOVE');
+    failed.detail.errorCode = 'NoSuchEntity';
+
+    expect(adapt(own)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+    expect(adapt(failed)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: "PutUserPolicy of AWS's quarantine policy failed (NoSuchEntity): nothing changed",
     });
   });
 
