@@ -5,6 +5,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
+import { ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 
 /** The Tor-caller fixture, naming the given key of the given user in the emulator's account. */
@@ -140,5 +141,69 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       expect.objectContaining({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null }),
     ]);
     expect(calls).toEqual([]);
+  });
+
+  it('only alerts on a retired baseline anomaly (Recon:IAMUser/ResourcePermissions, severity 5): the key stays Active and the user gets no deny', async () => {
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = torFinding(userName, leaked);
+    event.detail.type = 'Recon:IAMUser/ResourcePermissions';
+    event.detail.title = 'Unusual resource permission reconnaissance activity by ' + userName + '.';
+
+    const [response] = await makeHandler(guardDutySource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', reason: 'notify-only-policy', policy: 'guardduty-other-iam-findings' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+    expect((await clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames).toEqual([]);
+    const [alert, ...more] = await sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.document.response.explanation).toContain('anomalies below HIGH');
+    // The finding's own evidence may say anything; Keystop's reason must not claim a Tor or threat-list address.
+    expect(alert!.document.response.explanation).not.toMatch(/Tor|threat list|malicious/i);
+  });
+
+  it('contains the same retired anomaly type when GuardDuty rates it HIGH, under the anomaly policy', async () => {
+    const { clients, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = torFinding(userName, leaked);
+    event.detail.type = 'Recon:IAMUser/ResourcePermissions';
+    event.detail.severity = 8;
+
+    const [response] = await makeHandler(guardDutySource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', policy: 'guardduty-anomalous-behavior-high' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+  });
+
+  it('puts no deny policy on a user whose session (ASIA) a retired anomaly type reports at MEDIUM', async () => {
+    const { clients, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = torFinding(userName, 'ASIASZ4SI7REEEXAMPLE');
+    event.detail.type = 'Recon:IAMUser/UserPermissions';
+
+    const [response] = await makeHandler(guardDutySource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', incident: { credential: { kind: 'user-session' } } });
+    expect((await clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames).toEqual([]);
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+  });
+
+  it('alerts on a critical attack sequence whose actors carry no key (unmapped-signal), quoting the actors, with an audit event', async () => {
+    const { sink, deps, calls } = await localResponder();
+    const event = loadFixture('guardduty/attack-sequence-compromised-credentials.json');
+    for (const actor of event.detail.service.detection.sequence.actors) delete actor.user.credentialUid;
+
+    const responses = await makeHandler(guardDutySource, deps)(event, lambdaContext());
+
+    expect(responses).toHaveLength(1);
+    expect(responses[0]).toMatchObject({ outcome: 'notified', reason: 'unmapped-signal', policy: undefined, incident: { credential: { kind: 'unmapped' } } });
+    expect(responses[0]!.actions.map((a) => `${a.type}:${a.status}`)).toEqual(['notify:done', 'audit:done']);
+    expect(calls.filter((c) => c.startsWith('IAM:'))).toEqual([]);
+    const [alert, ...more] = await sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.attributes).toMatchObject({ outcome: 'notified', credentialKind: 'unmapped', alertType: 'response' });
+    expect(alert!.subject).toMatch(/^Keystop ACTION NEEDED: UNIDENTIFIED credential in /);
+    expect(alert!.text).toContain('"data-sync", "AIDASEQUENCEUSER0001", "IAMUser"');
+    expect(alert!.text).toContain('NEXT STEPS (runbook: unmapped)');
   });
 });

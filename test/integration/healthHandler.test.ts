@@ -49,7 +49,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     // The notice named only the key; the response (and so the alert) names the owner IAM gave.
     expect(response!.incident!.credential).toEqual({ kind: 'long-term-key', accessKeyId: leaked, userName });
-    expect(response!.actions[0]).toEqual({
+    expect(response!.actions[0]).toMatchObject({
       type: 'deactivate-access-key',
       status: 'done',
       target: leaked,
@@ -92,4 +92,65 @@ describe('AWS Health handler against the local AWS emulator', () => {
     expect(response).toMatchObject({ outcome: 'notified', reason: 'notify-only-policy' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
   });
+
+  it("alerts on an exposure notice whose entity is AWS's placeholder (unmapped-signal), quoting it, and changes nothing", async () => {
+    const { clients, sink, deps, calls } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = healthNotice('compromised-minimal-affected-entities.json', 'ACCESS_KEY_ID_HERE');
+    event.detail.eventTypeCode = 'AWS_RISK_CREDENTIALS_EXPOSED';
+
+    const [response] = await makeHandler(healthSource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', reason: 'unmapped-signal', incident: { credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] } } });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+    expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
+    const [alert, ...more] = await sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'notified', credentialKind: 'unmapped' });
+    expect(alert!.text).toContain('The report names: "ACCESS_KEY_ID_HERE"');
+    expect(alert!.text).toContain('AWS Support case');
+  });
+
+  it('deactivates the key a quarantine notice names (the quarantine policy leaves it working)', async () => {
+    const { clients, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = healthNotice('exposed-current-shape.json', leaked, userName);
+    event.detail.eventTypeCode = 'AWS_RISK_IAM_QUARANTINE';
+
+    const [response] = await makeHandler(healthSource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+  });
+
+  it("makes a user ARN among a notice's entities an iam-user incident: alert, every key left Active", async () => {
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = healthNotice('compromised-minimal-affected-entities.json', `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${userName}`);
+
+    const [response] = await makeHandler(healthSource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'notified', incident: { credential: { kind: 'iam-user', userName } } });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+    expect(await sink.drain()).toHaveLength(1);
+  });
+
+  it('contains the AKIA key of a notice naming several keys and alerts on its ownerless ASIA key instead of dropping it', async () => {
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = healthNotice('compromised-minimal-affected-entities.json', leaked);
+    event.detail.affectedEntities.push({ entityValue: 'ASIAHEALTHSESSION001' });
+
+    const responses = await makeHandler(healthSource, deps)(event, lambdaContext());
+
+    expect(responses.map((r) => [r.outcome, r.reason, r.incident?.credential.kind])).toEqual([
+      ['contained', 'matched', 'long-term-key'],
+      ['notified', 'unmapped-signal', 'unmapped'],
+    ]);
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    const alerts = await sink.drain();
+    expect(alerts.map((a) => a.attributes.credentialKind).sort()).toEqual(['long-term-key', 'unmapped']);
+    expect(alerts.find((a) => a.attributes.credentialKind === 'unmapped')!.text).toContain('"ASIAHEALTHSESSION001"');
+  });
 });
+

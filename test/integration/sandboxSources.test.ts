@@ -12,7 +12,7 @@ const run = promisify(execFile);
  */
 const cases = [
   { fixture: 'guardduty/tor-ip-caller-long-term-key.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
-  { fixture: 'guardduty/attack-sequence-compromised-credentials.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
+  { fixture: 'guardduty/attack-sequence-compromised-credentials.json', outcome: 'contained', policy: 'guardduty-attack-sequence', keyAfter: 'Inactive' },
   { fixture: 'security-hub/two-new-guardduty-key-findings.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
   { fixture: 'security-hub/key-unknown-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
   { fixture: 'security-hub/notified-update.json', outcome: 'ignored', policy: null, keyAfter: undefined },

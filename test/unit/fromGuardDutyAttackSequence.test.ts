@@ -40,7 +40,7 @@ describe('Adapter: GuardDuty attack sequence about credentials', () => {
     const [incident] = incidentsOf(adapt(loadFixture(FIXTURE)));
 
     expect(planResponse(defaultPolicies, incident!, noGuardrails)).toMatchObject({
-      policy: 'guardduty-key-used-by-attacker',
+      policy: 'guardduty-attack-sequence',
       execute: true,
     });
   });
