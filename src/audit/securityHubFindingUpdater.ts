@@ -51,6 +51,19 @@ export function securityHubFindingUpdater(securityHubIn: (region: string) => Pro
   };
 }
 
+/**
+ * Where the finding cannot be updated (the local emulator lacks BatchUpdateFindings): a Security Hub incident's step
+ * says why, plainly, instead of failing with whatever the emulator answers.
+ */
+export function unavailableFindingUpdater(reason: string): FindingUpdater {
+  return {
+    async update({ incident }) {
+      if (incident.source !== 'security-hub') return undefined;
+      return { type: 'update-finding', status: 'skipped', target: incident.origin.findingArn ?? incident.origin.findingId, reason };
+    },
+  };
+}
+
 function noteOf(response: IncidentResponse): string {
   const done = response.actions.filter((a) => a.status === 'done').map((a) => a.reason);
   const text = `Keystop ${response.outcome} (${response.reason}${response.policy ? `, policy ${response.policy}` : ''})` +

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { cloudTrailEnricher, ownAccountOnly, type Enricher } from '../activity/Enricher';
 import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
-import { securityHubFindingUpdater } from '../audit/securityHubFindingUpdater';
+import { securityHubFindingUpdater, type FindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
 import { createReporter } from '../notify/createReporter';
 import { snsNotifier } from '../notify/snsNotifier';
@@ -47,6 +47,8 @@ export interface DepsSettings extends ClientOptions {
   activity?: Partial<ActivitySettings>;
   /** Replaces the CloudTrail lookup (the sandbox's "unavailable", tests' recorded responses). */
   enricher?: Enricher;
+  /** Replaces the Security Hub finding note (the sandbox's "unavailable"). */
+  findingUpdater?: FindingUpdater;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -63,6 +65,7 @@ export function createDeps({
   auditBus = 'default',
   activity: activityOverrides,
   enricher,
+  findingUpdater,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
@@ -84,7 +87,7 @@ export function createDeps({
       notifier,
       enricher: enricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now)),
       auditor: eventBridgeAuditor(clients.events, auditBus),
-      findingUpdater: securityHubFindingUpdater(clients.securityHubIn),
+      findingUpdater: findingUpdater ?? securityHubFindingUpdater(clients.securityHubIn),
       inlineWaitMs: activity.inlineWaitMs,
       logger,
       now,

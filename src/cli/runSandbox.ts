@@ -15,7 +15,15 @@ import type { IncidentResponse, Outcome } from '../IncidentResponse';
 import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { createStateTable } from '../local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../local/localClients';
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
+  LOCAL_FINDING_UPDATE_UNAVAILABLE,
+  LOCAL_LOOKUP_UNAVAILABLE,
+  LOCAL_REGION,
+  localClients,
+} from '../local/localClients';
+import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
@@ -95,6 +103,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
         ownRoles: guardrails.ownRoles ?? { functionRoleNames: [], memberRoleName: SANDBOX_MEMBER_ROLE.name },
       },
       enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
+      findingUpdater: unavailableFindingUpdater(LOCAL_FINDING_UPDATE_UNAVAILABLE),
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
       state: { tableName, ...SANDBOX_STATE },
     });

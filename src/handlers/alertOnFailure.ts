@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Deps } from '../Deps';
 import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
-import { formatFailureAlert } from '../notify/formatFailureAlert';
+import type { Alert } from '../notify/Alert';
+import { formatFailureAlert, formatMalformedEventAlert } from '../notify/formatFailureAlert';
 
 /**
  * Every failure gets a clear log line; failures nobody has been told about yet get an alert. The error is always
@@ -12,10 +13,15 @@ export function alertOnFailure(deps: Pick<Deps, 'notifier' | 'logger'>): Middlew
     onError: async (request) => {
       const error = request.error;
       if (error instanceof MalformedEventError) {
-        // No AWS call for a malformed event: it is kept by the failure destination, whose depth alarm tells people.
+        // No AWS call to act on a malformed event: it is kept by the failure destination. One that AWS sent may be a
+        // compromise report in a shape Keystop does not know yet, so people are told now, in the alert channel.
         deps.logger.error('malformed event: no action taken; the event goes to the failure destination', {
           error: messageOf(error),
         });
+        const source = (request.event as { source?: unknown } | null)?.source;
+        if (typeof source === 'string' && source.startsWith('aws.')) {
+          await publish(formatMalformedEventAlert(source, error.problems, request.context?.awsRequestId ?? 'unknown'));
+        }
         return;
       }
       if (error instanceof ContainmentFailedError || error instanceof NotificationFailedError) {
@@ -23,11 +29,15 @@ export function alertOnFailure(deps: Pick<Deps, 'notifier' | 'logger'>): Middlew
         return;
       }
       deps.logger.error('unexpected failure while responding to an event', { error });
-      try {
-        await deps.notifier.publish(formatFailureAlert(messageOf(error), request.context?.awsRequestId ?? 'unknown'));
-      } catch (publishError) {
-        deps.logger.error('could not publish the failure alert either', { error: messageOf(publishError) });
-      }
+      await publish(formatFailureAlert(messageOf(error), request.context?.awsRequestId ?? 'unknown'));
     },
   };
+
+  async function publish(alert: Alert): Promise<void> {
+    try {
+      await deps.notifier.publish(alert);
+    } catch (publishError) {
+      deps.logger.error('could not publish the failure alert either', { error: messageOf(publishError) });
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import type { Alert } from './Alert';
 import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
 import { renderAlertText } from './renderAlertText';
-import { sanitize } from './sanitize';
+import { sanitize, sanitizeAscii } from './sanitize';
 
 /** Pure: the alert for a failure that happened before Keystop could report an outcome (no incident is known). */
 export function formatFailureAlert(error: string, requestId: string): Alert {
@@ -34,5 +34,41 @@ export function formatFailureAlert(error: string, requestId: string): Alert {
     text: renderAlertText(document),
     document,
     attributes: { outcome: 'failed', severity: 'HIGH', alertType: 'failure' },
+  };
+}
+
+/**
+ * Pure: the alert for an event AWS sent (source aws.*) in a shape Keystop does not understand. It may be a compromise
+ * report nobody acted on: a human must read it from the failure queue. The problems name the fields, never values.
+ */
+export function formatMalformedEventAlert(source: string, problems: string, requestId: string): Alert {
+  const document: AlertDocument = {
+    schema: ALERT_SCHEMA,
+    version: ALERT_SCHEMA_VERSION,
+    alertType: 'failure',
+    subject: sanitizeAscii(`Keystop FAILED: an event from ${source} it could not read - check the failure queue`, 100),
+    headline: `Keystop FAILED to read an event from ${sanitize(source, 60)}: it did not act on it. It may report a compromised credential: read it now.`,
+    incident: null,
+    credential: null,
+    attacker: {},
+    response: {
+      outcome: 'failed',
+      reason: 'malformed-event',
+      explanation: `The event does not have the shape Keystop expects: ${sanitize(problems, 400)} (request ${sanitize(requestId, 80)})`,
+      policy: null,
+      actions: [],
+    },
+    nextSteps: [
+      'The event is retried, then kept intact in the failure queue (keystop-failed-events): read it there.',
+      'If it names a credential, contain it by hand (npx keystop contain --access-key <id>), or fix the event and run npx keystop replay on it.',
+    ],
+    links: {},
+    activity: null,
+  };
+  return {
+    subject: document.subject,
+    text: renderAlertText(document),
+    document,
+    attributes: { outcome: 'failed', severity: 'HIGH', source: sanitizeAscii(source, 60), alertType: 'failure' },
   };
 }

@@ -81,7 +81,9 @@ function activityLines(activity: ActivityReport): string[] {
     const what =
       activity.status === 'pending'
         ? 'still being looked up; it follows in a second message'
-        : `${activity.status}: ${activity.reason}`;
+        : activity.reason.startsWith(activity.status)
+          ? activity.reason
+          : `${activity.status}: ${activity.reason}`;
     return ['WHAT THE KEY DID (CloudTrail)', `  ${what}`];
   }
   const lines = [

@@ -117,7 +117,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     expect((await keyStatuses(clients.iam, userName))[decoy]).toBe('Active');
   });
 
-  it('rejects a malformed finding with an error naming the bad field, and calls no AWS API', async () => {
+  it('rejects a malformed finding with an error naming the bad field, acts on nothing, and publishes a FAILED alert', async () => {
     const { sink, deps, calls } = await localResponder();
     const event = torFinding('someone', 'AKIAFIXTURELEAKED001');
     event.detail.accountId = 'not-an-account';
@@ -128,6 +128,22 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     await expect(invocation).rejects.toBeInstanceOf(MalformedEventError);
     await expect(invocation).rejects.toThrow(/detail\.accountId: must be a 12-digit AWS account id/);
     await expect(invocation).rejects.toThrow(/detail\.resource\.accessKeyDetails\.userType/);
+    expect(calls).toEqual(['SNS:Publish']);
+    const [alert, ...more] = await sink.drain();
+    expect(more).toEqual([]);
+    // The same attributes as every other alert: a pager filter {"outcome": ["failed"]} gets it.
+    expect(alert!.attributes).toEqual({ outcome: 'failed', severity: 'HIGH', source: 'aws.guardduty', alertType: 'failure' });
+    expect(alert!.document).toMatchObject({ alertType: 'failure', response: { outcome: 'failed', reason: 'malformed-event' } });
+    expect(alert!.text).toContain('detail.accountId: must be a 12-digit AWS account id');
+    expect(alert!.text).not.toContain('not-an-account');
+  });
+
+  it('sends no alert for a malformed event that does not claim to come from AWS', async () => {
+    const { sink, deps, calls } = await localResponder();
+    const event = torFinding('someone', 'AKIAFIXTURELEAKED001');
+    (event as any).source = 'acme.tests';
+
+    await expect(makeHandler(guardDutySource, deps)(event, lambdaContext())).rejects.toBeInstanceOf(MalformedEventError);
     expect(calls).toEqual([]);
     expect(await sink.drain()).toEqual([]);
   });

@@ -30,8 +30,8 @@ describe('keystop sandbox --json', () => {
     expect(seededKey).toMatch(/^AKIA/);
     expect(seededKey).not.toBe('AKIAFIXTURELEAKED001');
     expect(report.actions).toEqual([
-      { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot` },
-      { type: 'tag-principal', status: 'done', target: 'user/build-bot', reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90' },
+      { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot`, at: expect.any(String) },
+      { type: 'tag-principal', status: 'done', target: 'user/build-bot', reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90', at: expect.any(String) },
       expect.objectContaining({ type: 'notify', status: 'done' }),
       expect.objectContaining({ type: 'audit', status: 'done', target: 'default' }),
     ]);
@@ -46,9 +46,22 @@ describe('keystop sandbox --json', () => {
     // The emulator has no CloudTrail LookupEvents: the alert says so rather than pretending the key did nothing.
     expect(report.notifications[0].document.activity).toEqual({
       status: 'unavailable',
-      reason: 'the local AWS emulator (moto) does not implement CloudTrail LookupEvents',
+      reason: 'unavailable in the local emulator: moto does not implement CloudTrail LookupEvents',
     });
-    expect(report.notifications[0].text).toContain('WHAT THE KEY DID (CloudTrail)\n  unavailable: the local AWS emulator (moto) does not implement CloudTrail LookupEvents');
+    expect(report.notifications[0].text).toContain('WHAT THE KEY DID (CloudTrail)\n  unavailable in the local emulator: moto does not implement CloudTrail LookupEvents');
+  });
+
+  it("says Security Hub's finding note is unavailable in the local emulator, never a raw SDK error", async () => {
+    const [report] = await sandboxJson(fixturePath('security-hub/two-new-guardduty-key-findings.json'));
+
+    expect(report.outcome).toBe('contained');
+    expect(report.actions).toContainEqual({
+      type: 'update-finding',
+      status: 'skipped',
+      target: report.incident.origin.findingArn,
+      reason: 'unavailable in the local emulator: moto does not implement Security Hub BatchUpdateFindings',
+    });
+    expect(JSON.stringify(report)).not.toMatch(/Unexpected token|Deserialization error|SyntaxError/);
   });
 
   it('reports a sample finding as notified, with the key still active, and an EC2 finding as ignored', async () => {
