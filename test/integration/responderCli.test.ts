@@ -38,7 +38,7 @@ describe('keystop policies', () => {
     // No endpoint and no credentials: any AWS call would fail the command.
     const { stdout } = await runCli(['policies', 'explain', fixturePath('guardduty/role-session-exfiltration.json')]);
 
-    expect(stdout).toContain('policy: guardduty-key-used-by-attacker; reason: matched; would act');
+    expect(stdout).toContain('policy: guardduty-credentials-exfiltrated; reason: matched; would act');
     expect(stdout).toContain('would deny sessions of role/web-tier issued before now');
     expect(stdout).toContain('not applicable to a role-session: deactivate-access-key');
   });
