@@ -23,4 +23,9 @@ export interface Deps {
    * request (`keystop contain`): then nothing is de-duplicated or counted.
    */
   state: StateStore | undefined;
+  /**
+   * How long a report waits for another invocation that holds the same credential before failing to be retried
+   * (default 10 s, a third of the function's time-out).
+   */
+  busyWaitMs?: number;
 }

@@ -1,13 +1,42 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import type { CredentialIncident } from './events/CredentialIncident';
+import type { IgnoredReason } from './events/AdaptedEvent';
+import type { PlanReason } from './policies/planResponse';
 
-export type Outcome = 'contained' | 'notified' | 'ignored' | 'duplicate' | 'failed';
+/** The one list of outcomes: alerts, audit events, the sandbox and the state table all use these words. */
+export const outcomes = ['contained', 'notified', 'ignored', 'duplicate', 'failed', 'gone'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+/**
+ * Why a response is what it is, beyond the plan's own reason (see docs/state-machine.md):
+ * - `escalated`: an earlier, weaker report was only alerted on (or held); this one calls for containment, so it acted.
+ * - `key-re-enabled`: the key had been contained and was found Active again: contained again.
+ * - `already-inactive`: the plan called for deactivation and the key was already Inactive: nothing written.
+ * - `credential-gone`: the key or principal no longer exists: nothing left to contain.
+ * - `access-denied`: IAM refused (an SCP, a permission boundary, a service-linked role): a human must act.
+ * - `containment-failed`: a transient failure (throttling, 5xx, time-out): the event is retried.
+ * - `duplicate-report`: the credential was already handled at least as strongly; no action, no alert.
+ * - `still-held`: the breaker still holds this credential's containment; responders were told already.
+ */
+export type StateReason =
+  | 'escalated'
+  | 'key-re-enabled'
+  | 'already-inactive'
+  | 'credential-gone'
+  | 'access-denied'
+  | 'containment-failed'
+  | 'duplicate-report'
+  | 'still-held';
+
+/** Failures before any incident is known (the sandbox and CLI report them in the same shape). */
+export type EventFailureReason = 'malformed-event' | 'error';
+
+export type ResponseReason = PlanReason | StateReason | IgnoredReason | EventFailureReason;
 
 /** What Keystop did about one incident (or one event that carried none): the record alerts and reports are made from. */
 export interface IncidentResponse {
   outcome: Outcome;
-  /** The plan's reason (`matched`, `sample-finding`, …), the ignored reason, or `containment-failed`. */
-  reason: string;
+  reason: ResponseReason;
   /** A sentence for people: why the outcome is what it is. */
   explanation: string;
   incident: CredentialIncident | null;
@@ -16,3 +45,6 @@ export interface IncidentResponse {
   /** Containment steps, then the notification, each with its status. */
   actions: ActionResult[];
 }
+
+/** A response to an incident (not to an event that carried none). */
+export type AnsweredIncident = IncidentResponse & { incident: CredentialIncident };

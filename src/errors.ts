@@ -1,8 +1,8 @@
 import type { IncidentResponse } from './IncidentResponse';
 
 /**
- * Containment was attempted and did not complete. The failure alert has been sent already; the invocation fails so
- * that Lambda retries it and, in the end, the event reaches the on-failure destination intact.
+ * Containment was attempted and did not complete for a reason that may pass (throttling, a 5xx, a time-out). The
+ * failure alert has been sent already; the invocation fails so that Lambda retries it.
  */
 export class ContainmentFailedError extends Error {
   override readonly name = 'ContainmentFailedError';
@@ -27,6 +27,56 @@ export class NotificationFailedError extends Error {
   ) {
     super(`could not send the alert for incident ${response.incident?.id ?? 'unknown'} (outcome ${response.outcome})`, options);
   }
+}
+
+/**
+ * Another invocation holds the credential (its attempt's lease still runs) and did not finish while this one waited.
+ * Never answered as a duplicate: the invocation fails, so that Lambda retries it after the lease, when it either
+ * finds the work done or takes over the attempt of an invocation that died.
+ */
+export class CredentialBusyError extends Error {
+  override readonly name = 'CredentialBusyError';
+  constructor(
+    readonly incidentId: string,
+    readonly heldBy: string,
+  ) {
+    super(`incident ${incidentId}: another invocation (incident ${heldBy}) is responding to this credential; retry later`);
+  }
+}
+
+/**
+ * Some incidents of an event were not completed. Every incident was handled on its own; this carries the responses
+ * to all of them (completed and not) and the errors of the ones that were not, so the retry redoes only those.
+ */
+export class IncompleteResponseError extends Error {
+  override readonly name = 'IncompleteResponseError';
+  constructor(
+    readonly responses: IncidentResponse[],
+    readonly failures: unknown[],
+  ) {
+    super(
+      `${failures.length} of ${responses.length} incident(s) not completed: ${failures.map(messageOf).join(' | ')}`,
+      { cause: failures[0] },
+    );
+  }
+}
+
+/** Whether responders were already told about this failure (an alert went out, or the work is someone else's). */
+export function isAnnounced(error: unknown): boolean {
+  return error instanceof ContainmentFailedError || error instanceof CredentialBusyError;
+}
+
+/**
+ * How a failed IAM call is treated: `gone` (the key or principal does not exist), `denied` (IAM refuses and will
+ * keep refusing: an SCP, a boundary, a service-linked role), or `transient` (throttling, 5xx, time-outs: retried).
+ */
+export function failureKindOf(error: unknown): 'gone' | 'denied' | 'transient' {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') return 'gone';
+  if (/^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnmodifiableEntityException|UnmodifiableEntity)$/.test(name)) {
+    return 'denied';
+  }
+  return 'transient';
 }
 
 /** The message of any thrown value, for logs and alerts. */

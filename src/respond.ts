@@ -1,237 +1,405 @@
+import { readKeyOwner } from './actions/readAccessKeyStatus';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { readAccessKeyStatus, readKeyOwner } from './actions/readAccessKeyStatus';
-import { readPrincipal } from './actions/readPrincipal';
 import type { Deps } from './Deps';
-import { ContainmentFailedError, messageOf, NotificationFailedError } from './errors';
+import {
+  ContainmentFailedError,
+  CredentialBusyError,
+  failureKindOf,
+  IncompleteResponseError,
+  messageOf,
+  NotificationFailedError,
+} from './errors';
 import type { AdaptedEvent } from './events/AdaptedEvent';
 import { iamPrincipalOf, type CredentialIncident } from './events/CredentialIncident';
-import type { IncidentResponse } from './IncidentResponse';
-import { formatAlert } from './notify/formatAlert';
+import { gatherFacts, type LiveFacts } from './facts/gatherFacts';
+import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { formatBreakerAlert } from './notify/formatBreakerAlert';
 import { needsPrincipalFacts } from './policies/Guardrails';
 import { holdForBreaker, planResponse, type ResponsePlan } from './policies/planResponse';
 import { credentialKey } from './state/credentialKey';
-import type { Claim, CredentialRecord } from './state/StateStore';
+import {
+  CREDENTIAL_RECORD_VERSION,
+  storedResponseOf,
+  strongerOf,
+  type CredentialRecord,
+  type ResponseLevel,
+} from './state/CredentialRecord';
+import { holdTransition, nextResponse, type Transition } from './state/nextResponse';
 
-type Response = IncidentResponse & { incident: CredentialIncident };
-
-/** What is read live before acting: the key's owner if the report did not name it, its tags, the key's status. */
-interface LiveFacts {
-  incident: CredentialIncident;
-  tags?: Record<string, string>;
-  keyStatus?: string;
-}
+/** Incidents of one event handled at once: a Security Hub batch of 100 must not become 100 × the IAM rate. */
+const INCIDENT_CONCURRENCY = 5;
+/** How long a report waits for another invocation that holds the same credential before it fails to be retried. */
+const DEFAULT_BUSY_WAIT_MS = 10_000;
 
 /**
- * The response to one event: for each incident, claim the credential and read the guardrail facts (in parallel),
- * plan (pure), contain, then alert. Repeats of a credential already handled end as `duplicate`, unless its key was
- * re-enabled. Throws when containment or the alert failed, after alerting what it could, so the event is retried.
+ * The response to one event. Each incident stands alone (a failing one does not stop the others); when any did not
+ * complete, the invocation fails once, after all were handled, so Lambda retries the event and the retry redoes
+ * only the unfinished ones (the finished ones are recorded and answer as duplicates).
  */
 export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<IncidentResponse[]> {
   if (adapted.kind === 'ignored') {
-    deps.logger.info('event ignored: not a credential compromise Keystop acts on', {
-      reason: adapted.reason,
-      detail: adapted.detail,
-    });
-    return [
-      { outcome: 'ignored', reason: adapted.reason, explanation: adapted.detail, incident: null, policy: undefined, actions: [] },
-    ];
+    deps.logger.info('event ignored: not a credential compromise Keystop acts on', { reason: adapted.reason, detail: adapted.detail });
+    return [{ outcome: 'ignored', reason: adapted.reason, explanation: adapted.detail, incident: null, policy: undefined, actions: [] }];
   }
-  const responses: IncidentResponse[] = [];
-  for (const incident of adapted.incidents) {
-    responses.push(await respondToIncident(incident, deps));
-  }
+  return respondToIncidents(adapted.incidents, deps);
+}
+
+/** Every incident on its own, a few at a time; one error at the end if any did not complete. */
+export async function respondToIncidents(incidents: readonly CredentialIncident[], deps: Deps): Promise<IncidentResponse[]> {
+  const settled: PromiseSettledResult<IncidentResponse>[] = new Array(incidents.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < incidents.length) {
+      const index = next++;
+      settled[index] = await respondToIncident(incidents[index]!, deps).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INCIDENT_CONCURRENCY, incidents.length) }, worker));
+  const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+  const responses = settled.map((result, index) =>
+    result.status === 'fulfilled' ? result.value : responseOfError(result.reason, incidents[index]!),
+  );
+  if (failures.length > 0) throw new IncompleteResponseError(responses, failures);
   return responses;
 }
 
-async function respondToIncident(incident: CredentialIncident, deps: Deps): Promise<IncidentResponse> {
-  const now = deps.now();
-  const key = credentialKey(incident);
-  const initial = planResponse(deps.policies, incident, deps.guardrails);
-  const [claim, facts] = await Promise.all([claimCredential(key, incident, deps, now), readLiveFacts(incident, initial, deps)]);
-  if (claim.kind === 'repeat') return respondToRepeat(facts.incident, claim.record, deps);
-  const plan = facts.tags ? planResponse(deps.policies, facts.incident, deps.guardrails, facts.tags) : initial;
-  return carryOut(facts.incident, await applyBreaker(plan, incident, deps, now), facts, key, deps);
+const noFacts = (incident: CredentialIncident): LiveFacts => ({ incident });
+
+function responseOfError(error: unknown, incident: CredentialIncident): IncidentResponse {
+  if (error instanceof ContainmentFailedError || error instanceof NotificationFailedError) return error.response;
+  return { outcome: 'failed', reason: 'error', explanation: messageOf(error), incident, policy: undefined, actions: [] };
 }
 
 /**
- * A state store that cannot be reached must not stop containment: the cost is a possible duplicate alert, against
- * a leaked key left active.
+ * One report about one credential, in fixed phases (docs/state-machine.md):
+ * claim ∥ facts → plan once → transition → execute → record → report.
  */
-async function claimCredential(key: string, incident: CredentialIncident, deps: Deps, now: Date): Promise<Claim> {
-  if (deps.state === undefined) return { kind: 'fresh' };
-  try {
-    return await deps.state.claim(key, incident.id, now);
-  } catch (error) {
-    deps.logger.error('de-duplication state unavailable; responding without it', { incidentId: incident.id, error });
-    return { kind: 'fresh' };
-  }
-}
-
-/**
- * Reads, when the plan would act: the owner of a key the report did not name (so that the exemption tag is checked
- * and the alert names the user), then at once the exemption tag and, for a long-term key, its current status (an
- * already inactive key is not written again). A failed read never holds containment back; the log says so.
- */
-async function readLiveFacts(reported: CredentialIncident, plan: ResponsePlan, deps: Deps): Promise<LiveFacts> {
-  if (!(plan.reason === 'matched' || plan.reason === 'dry-run')) return { incident: reported };
-  const { iam } = deps.clientsFor(reported);
-  const unavailable = (what: string) => (error: unknown) => {
-    deps.logger.warn(`could not read ${what}; going on without it`, { incidentId: reported.id, error });
-    return undefined;
-  };
-  let incident = reported;
-  const { credential } = reported;
-  if (credential.kind === 'long-term-key' && credential.userName === undefined) {
-    const owner = await readKeyOwner(iam, credential.accessKeyId).catch(unavailable('the owner of the key'));
-    if (owner) incident = { ...reported, credential: { ...credential, userName: owner } };
-  }
-  const principal = iamPrincipalOf(incident.credential);
-  const key = incident.credential;
-  const [principalFacts, keyStatus] = await Promise.all([
-    needsPrincipalFacts(deps.guardrails) && principal
-      ? readPrincipal(iam, principal).catch(unavailable('the principal (exemption tag, path)'))
-      : undefined,
-    key.kind === 'long-term-key' && key.userName && deps.state !== undefined
-      ? readAccessKeyStatus(iam, key.accessKeyId, key.userName).catch(unavailable('the key status'))
-      : undefined,
+export async function respondToIncident(reported: CredentialIncident, deps: Deps): Promise<IncidentResponse> {
+  const key = credentialKey(reported);
+  const initial = planResponse(deps.policies, reported, deps.guardrails);
+  // Facts are read only when the plan would act (or show what it would do): they cannot change an alert-only plan.
+  const wouldAct = initial.reason === 'matched' || initial.reason === 'dry-run';
+  const iam = () => deps.clientsFor(reported).iam;
+  const [claim, facts] = await Promise.all([
+    claimCredential(key, reported, deps),
+    wouldAct
+      ? gatherFacts(reported, {
+          iam: iam(),
+          logger: deps.logger,
+          readPrincipal: needsPrincipalFacts(deps.guardrails),
+          readStatus: deps.state !== undefined,
+        })
+      : noFacts(reported),
   ]);
-  if (principalFacts?.path !== undefined) incident = { ...incident, principalPath: principalFacts.path };
-  const tags = principalFacts?.tags;
-  return { incident, ...(tags ? { tags } : {}), ...(keyStatus ? { keyStatus } : {}) };
+  const attempt = attemptOn(key, claim.token, deps);
+  try {
+    let record = claim.record;
+    let resent: AnsweredIncident | undefined;
+    if (record?.pendingAlert) ({ record, resent } = await resendPendingAlert(record, attempt, deps));
+
+    const incident = facts.incident;
+    let plan = facts.tags || incident !== reported ? planResponse(deps.policies, incident, deps.guardrails, facts.tags) : initial;
+    let transition = nextResponse(record, plan, facts);
+    let admittedAs: string | undefined;
+    if (transition.kind === 'act' && plan.execute && !plan.bypassBreaker && transition.reason !== 'already-inactive') {
+      const admission = await admit(incident, plan, deps);
+      if (admission.held) {
+        plan = admission.plan;
+        transition = holdTransition(record, plan);
+      } else {
+        admittedAs = admission.principal;
+      }
+    }
+
+    if (transition.kind === 'duplicate') {
+      await attempt.release();
+      if (resent) return resent;
+      deps.logger.info('duplicate report of a credential already handled', { incidentId: incident.id, key, explanation: transition.explanation });
+      return { outcome: 'duplicate', reason: transition.reason, explanation: transition.explanation, incident, policy: plan.policy, actions: [] };
+    }
+
+    const executed = await execute(transition, incident, plan, facts, deps);
+    if (executed.outcome === 'failed' && admittedAs !== undefined) await giveBackSlot(incident.accountId, admittedAs, deps);
+    const response: AnsweredIncident = {
+      outcome: executed.outcome,
+      reason: executed.reason,
+      explanation: withOwnerNote(executed.explanation, facts),
+      incident,
+      policy: plan.policy,
+      actions: executed.actions,
+    };
+    const before = record ?? newRecord(key, incident, deps.now());
+    const failed = executed.outcome === 'failed';
+    const achieved = failed ? before.achieved : strongerOf(before.achieved, executed.level);
+    const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
+    const { pendingAlert: _replaced, ...rest } = before;
+    const recorded: CredentialRecord = {
+      ...rest,
+      achieved,
+      held: heldNow || (achieved !== 'contained' && before.held),
+      last: storedResponseOf(response, deps.now()),
+      updatedAt: deps.now().toISOString(),
+    };
+
+    if (failed) {
+      // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
+      await attempt.save(recorded, { release: true });
+      const final = await report(response, deps);
+      if (executed.retry) throw new ContainmentFailedError(final);
+      if (notifyFailed(final)) throw new NotificationFailedError(final);
+      return final;
+    }
+    // Acting is always news; otherwise responders are told only what is stronger than what they know.
+    if (transition.kind !== 'act' && !isNews(executed.level, before)) {
+      await attempt.save(recorded, { release: true });
+      return logged(response, deps);
+    }
+    // Recorded as achieved before the alert, with the alert pending: if this invocation dies now, whoever claims the
+    // credential next sends it. The attempt is kept until the alert is out.
+    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, deps.now()) }, { release: false });
+    const final = await report(response, deps);
+    if (notifyFailed(final)) throw new NotificationFailedError(final);
+    await attempt.save({ ...recorded, alerted: strongerOf(before.alerted, executed.level) }, { release: true });
+    return final;
+  } catch (error) {
+    await attempt.release();
+    throw error;
+  }
 }
 
-/** Counts an automatic containment against the account's breaker; an open breaker turns the plan into an alert. */
-async function applyBreaker(plan: ResponsePlan, incident: CredentialIncident, deps: Deps, now: Date): Promise<ResponsePlan> {
-  if (!plan.execute || plan.bypassBreaker || deps.state === undefined) return plan;
-  let admission;
+const notifyFailed = (response: IncidentResponse) => response.actions.find((a) => a.type === 'notify')?.status === 'failed';
+
+/** A report is news to responders when it is stronger than anything they were told about this credential. */
+function isNews(level: ResponseLevel, record: CredentialRecord): boolean {
+  return strongerOf(level, record.alerted) !== record.alerted;
+}
+
+function newRecord(key: string, incident: CredentialIncident, now: Date): CredentialRecord {
+  const principal = principalOf(incident);
+  return {
+    schemaVersion: CREDENTIAL_RECORD_VERSION,
+    key,
+    accountId: incident.accountId,
+    ...(principal ? { principal } : {}),
+    achieved: 'none',
+    alerted: 'none',
+    held: false,
+    firstSeenAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** What the breaker counts: the IAM user or role (all its sessions are one), else the credential itself. */
+function principalOf(incident: CredentialIncident): string | undefined {
+  const principal = iamPrincipalOf(incident.credential);
+  return principal ? `${principal.kind}/${principal.name}` : undefined;
+}
+
+function withOwnerNote(explanation: string, facts: LiveFacts): string {
+  if (facts.reportedOwner === undefined || facts.incident.credential.kind !== 'long-term-key') return explanation;
+  return (
+    `${explanation} (the report named user ${facts.reportedOwner}, but IAM says the key belongs to ` +
+    `${facts.incident.credential.userName}: the real owner's tags and key decided)`
+  );
+}
+
+// ————————————————————————————————————————— claim ——————————————————————————————————————————
+
+/**
+ * Takes the credential for this attempt. While another invocation holds it, waits a little for it to finish;
+ * if it does not, fails (CredentialBusyError) so that Lambda retries later — never a silent "duplicate". A state
+ * store that cannot be reached must not stop containment: the cost is a possible second alert, against a leaked
+ * key left active.
+ */
+async function claimCredential(
+  key: string,
+  incident: CredentialIncident,
+  deps: Deps,
+): Promise<{ token?: string; record?: CredentialRecord }> {
+  if (deps.state === undefined) return {};
+  const deadline = Date.now() + (deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    let claim;
+    try {
+      claim = await deps.state.claim(key, incident.id, deps.now());
+    } catch (error) {
+      deps.logger.error('credential state unavailable; responding without it', { incidentId: incident.id, error });
+      return {};
+    }
+    if (claim.kind === 'claimed') return { token: claim.token, ...(claim.record ? { record: claim.record } : {}) };
+    if (Date.now() + pause > deadline) throw new CredentialBusyError(incident.id, claim.incidentId);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** The claimed attempt: writes and releases are no-ops without a state store, and never fail the response. */
+function attemptOn(key: string, token: string | undefined, deps: Deps) {
+  const state = token === undefined ? undefined : deps.state;
+  let open = state !== undefined;
+  return {
+    async save(record: CredentialRecord, { release }: { release: boolean }) {
+      if (!open) return;
+      try {
+        await state!.save(key, token!, record, deps.now(), { release });
+        if (release) open = false;
+      } catch (error) {
+        deps.logger.error('could not record the response; going on', { key, error });
+      }
+    },
+    async release() {
+      if (!open) return;
+      open = false;
+      await state!.release(key, token!).catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
+    },
+  };
+}
+type Attempt = ReturnType<typeof attemptOn>;
+
+/** The alert of an earlier response never went out (its invocation failed or died): it goes out first, now. */
+async function resendPendingAlert(
+  record: CredentialRecord,
+  attempt: Attempt,
+  deps: Deps,
+): Promise<{ record: CredentialRecord; resent: AnsweredIncident }> {
+  const stored = record.pendingAlert!;
+  const response: AnsweredIncident = {
+    outcome: stored.outcome,
+    reason: stored.reason as AnsweredIncident['reason'],
+    explanation: stored.explanation,
+    incident: stored.incident,
+    policy: stored.policy,
+    actions: stored.actions.filter((a) => !['notify', 'notify-activity', 'audit', 'update-finding'].includes(a.type)) as ActionResult[],
+  };
+  const final = await report(response, deps);
+  if (notifyFailed(final)) throw new NotificationFailedError(final);
+  const level: ResponseLevel = stored.outcome === 'contained' || stored.outcome === 'gone' ? 'contained' : 'alerted';
+  const { pendingAlert: _sent, ...rest } = record;
+  const updated = { ...rest, alerted: strongerOf(record.alerted, level), updatedAt: deps.now().toISOString() };
+  await attempt.save(updated, { release: false });
+  return { record: updated, resent: final };
+}
+
+// ————————————————————————————————————————— breaker ————————————————————————————————————————
+
+/** Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). */
+async function admit(
+  incident: CredentialIncident,
+  plan: ResponsePlan,
+  deps: Deps,
+): Promise<{ held: false; principal?: string } | { held: true; plan: ResponsePlan }> {
+  if (deps.state === undefined) return { held: false };
+  const principal = principalOf(incident) ?? credentialKey(incident);
   try {
-    admission = await deps.state.admit(incident.accountId, now);
+    const admission = await deps.state.admit(incident.accountId, principal, deps.now());
+    if (admission.admitted) return { held: false, principal };
+    if (admission.justOpened) {
+      await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, deps.now())).catch((error: unknown) => {
+        deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, error });
+      });
+    }
+    return { held: true, plan: holdForBreaker(plan, admission.count) };
   } catch (error) {
     deps.logger.error('breaker state unavailable; containing without it', { incidentId: incident.id, error });
-    return { ...plan, explanation: `${plan.explanation} (the blast-radius breaker could not be checked: ${messageOf(error)})` };
+    return { held: false };
   }
-  if (admission.admitted) return plan;
-  if (admission.justOpened) {
-    await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, now)).catch((error: unknown) => {
-      deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, error });
-    });
-  }
-  return holdForBreaker(plan, admission.count);
 }
 
-async function carryOut(
-  incident: CredentialIncident,
-  plan: ResponsePlan,
-  facts: LiveFacts,
-  key: string,
-  deps: Deps,
-  reenabled = false,
-): Promise<IncidentResponse> {
-  const actions = await containmentSteps(incident, plan, facts, deps);
-  const failed = actions.some((a) => a.status === 'failed');
-  const contained = actions.some((a) => a.status === 'done') || (plan.execute && facts.keyStatus === 'Inactive');
-  const response: Response = {
-    outcome: failed ? 'failed' : contained ? 'contained' : 'notified',
-    reason: failed ? 'containment-failed' : reenabled ? 'key-re-enabled' : plan.reason,
-    explanation: failed
-      ? `a containment step failed; ${plan.explanation}`
-      : reenabled
-        ? `the key was found Active again after Keystop had deactivated it (someone re-enabled it), so it was contained again; ${plan.explanation}`
-        : plan.explanation,
-    incident,
-    policy: plan.policy,
-    actions,
-  };
-  if (failed) {
-    // Drop the claim so that Lambda's retry tries the containment again instead of seeing a duplicate.
-    await deps.state?.release(key).catch((error: unknown) => deps.logger.error('could not release the claim', { key, error }));
-  } else {
-    await deps.state
-      ?.recordResponse(key, response, deps.now())
-      .catch((error: unknown) => deps.logger.error('could not record the response; alerting anyway', { key, error }));
-  }
-  return finish(response, key, deps);
+async function giveBackSlot(accountId: string, principal: string, deps: Deps): Promise<void> {
+  await deps.state
+    ?.giveBack(accountId, principal, deps.now())
+    .catch((error: unknown) => deps.logger.error('could not give the breaker slot back', { accountId, principal, error }));
 }
 
-/** Alerts, logs, marks the alert sent, and fails the invocation when containment or the alert failed. */
-async function finish(response: Response, key: string, deps: Deps): Promise<IncidentResponse> {
-  // The alert, what the key did, the finding note and the audit event: all after containment, never before.
-  const reported = await deps.reporter.report(response);
-  const notified = reported.find((a) => a.type === 'notify')!;
-  const final = { ...response, actions: [...response.actions, ...reported] };
-  const failed = response.outcome === 'failed';
-  deps.logger[failed ? 'error' : 'info']('incident handled', {
-    incidentId: response.incident.id,
-    outcome: final.outcome,
-    reason: final.reason,
-    actions: final.actions,
-  });
-  if (failed) throw new ContainmentFailedError(final);
-  if (notified.status === 'failed') {
-    await deps.state?.markAlertFailed(key).catch((error: unknown) => deps.logger.warn('could not mark the alert failed', { key, error }));
-    throw new NotificationFailedError(final);
-  }
-  await deps.state?.markAlertSent(key).catch((error: unknown) => deps.logger.warn('could not mark the alert sent', { key, error }));
-  return final;
+// ————————————————————————————————————————— execute ————————————————————————————————————————
+
+interface Executed {
+  outcome: IncidentResponse['outcome'];
+  reason: IncidentResponse['reason'];
+  explanation: string;
+  level: ResponseLevel;
+  actions: ActionResult[];
+  /** A transient failure: the invocation fails after alerting, so Lambda retries it. */
+  retry: boolean;
 }
 
-/**
- * A credential already handled within the window: a re-delivery, an update of the finding, another source or the
- * backup region. One alert and one containment per credential: the repeat is `duplicate` — unless the alert never
- * went out (it is sent now, without containing again) or the key is Active again (it is contained again).
- */
-async function respondToRepeat(incident: CredentialIncident, record: CredentialRecord, deps: Deps): Promise<IncidentResponse> {
-  const key = record.key;
-  if (record.response && record.resendAlert) {
-    const stored = { ...record.response, incident: record.response.incident ?? incident } as Response;
-    return finish({ ...stored, actions: stored.actions.filter((a) => a.type !== 'notify') }, key, deps);
-  }
-  if (record.state === 'responded' && record.response?.outcome === 'contained' && incident.credential.kind === 'long-term-key') {
-    const { accessKeyId, userName } = incident.credential;
-    const owner = userName ?? (await readKeyOwner(deps.clientsFor(incident).iam, accessKeyId).catch(() => undefined));
-    const status = owner ? await readAccessKeyStatus(deps.clientsFor(incident).iam, accessKeyId, owner).catch(() => undefined) : undefined;
-    if (status === 'Active') {
-      const plan = planResponse(deps.policies, incident, deps.guardrails);
-      const facts = { incident, keyStatus: status };
-      return carryOut(incident, await applyBreaker(plan, incident, deps, deps.now()), facts, key, deps, true);
-    }
-  }
-  const explanation =
-    record.state === 'in-progress' || !record.alertSent
-      ? `another invocation is responding to this credential right now (incident ${record.incidentId})`
-      : `already handled as incident ${record.incidentId} (outcome ${record.response?.outcome ?? 'unknown'}); ` +
-        'no second containment and no second alert';
-  deps.logger.info('duplicate report of a credential already handled', { incidentId: incident.id, key, explanation });
-  return { outcome: 'duplicate', reason: 'duplicate-report', explanation, incident, policy: record.response?.policy, actions: [] };
-}
-
-/**
- * Runs (or, when the plan holds them back, only reports) each step that applies to this credential. Steps that
- * cannot apply are reported only when nothing else could be done, to say why nothing was.
- */
-async function containmentSteps(
+async function execute(
+  transition: Exclude<Transition, { kind: 'duplicate' }>,
   incident: CredentialIncident,
   plan: ResponsePlan,
   facts: LiveFacts,
   deps: Deps,
-): Promise<ActionResult[]> {
+): Promise<Executed> {
+  if (transition.kind === 'report') {
+    return { ...transition, actions: describeSteps(incident, plan), retry: false };
+  }
+  const { results, failures } = await runSteps(incident, plan, facts, deps);
+  const contained: Executed = { outcome: 'contained', reason: transition.reason, explanation: transition.explanation, level: 'contained', actions: results, retry: false };
+  if (failures.length === 0) return contained;
+  const kinds = failures.map(failureKindOf);
+  if (kinds.includes('transient')) {
+    return { ...contained, outcome: 'failed', reason: 'containment-failed', explanation: `a containment step failed and will be retried; ${plan.explanation}`, retry: true };
+  }
+  if (kinds.includes('denied')) {
+    return {
+      ...contained,
+      outcome: 'failed',
+      reason: 'access-denied',
+      explanation: `IAM refused a containment step (${failures.map(messageOf).join('; ')}): retrying cannot help; act by hand`,
+    };
+  }
+  const gone = await confirmGone(incident, deps);
+  if (gone === undefined) {
+    return { ...contained, outcome: 'failed', reason: 'containment-failed', explanation: `a containment step failed and will be retried; ${plan.explanation}`, retry: true };
+  }
+  return { ...contained, outcome: 'gone', reason: 'credential-gone', explanation: `${gone}: nothing is left to contain` };
+}
+
+/**
+ * After IAM answered NoSuchEntity: is the credential really gone? A long-term key is gone when IAM does not know
+ * it at all; a session's principal when the user or role does not exist. Undefined: it still exists (retry).
+ */
+async function confirmGone(incident: CredentialIncident, deps: Deps): Promise<string | undefined> {
+  const { credential } = incident;
+  if (credential.kind === 'long-term-key') {
+    const owner = await readKeyOwner(deps.clientsFor(incident).iam, credential.accessKeyId).catch((error: unknown) =>
+      failureKindOf(error) === 'gone' ? undefined : 'unknown',
+    );
+    return owner === undefined ? `IAM does not know access key ${credential.accessKeyId} (deleted)` : undefined;
+  }
+  const principal = iamPrincipalOf(credential);
+  return principal ? `the ${principal.kind} ${principal.name} no longer exists` : undefined;
+}
+
+/** The plan's steps as "would …" lines, for responses that change nothing. */
+function describeSteps(incident: CredentialIncident, plan: ResponsePlan): ActionResult[] {
   if (plan.steps.length === 0) {
     const reason = `cannot act on a ${incident.credential.kind}`;
     return plan.inapplicable.map((step) => ({ type: step.type, status: 'skipped', target: 'none', reason }));
   }
+  return plan.steps.map((step) => {
+    const action = containmentActions[step.type];
+    return { type: step.type, status: 'skipped', target: action.targetOf(incident), reason: `${plan.reason}: would ${action.describe(incident)}` };
+  });
+}
+
+/** Runs each step of the plan against the credential's account; a key already Inactive is not written again. */
+async function runSteps(
+  incident: CredentialIncident,
+  plan: ResponsePlan,
+  facts: LiveFacts,
+  deps: Deps,
+): Promise<{ results: ActionResult[]; failures: unknown[] }> {
   const results: ActionResult[] = [];
+  const failures: unknown[] = [];
   for (const step of plan.steps) {
     const action = containmentActions[step.type];
     const target = action.targetOf(incident);
-    if (!plan.execute) {
-      results.push({ type: step.type, status: 'skipped', target, reason: `${plan.reason}: would ${action.describe(incident)}` });
-      continue;
-    }
     if (step.type === 'deactivate-access-key' && facts.keyStatus === 'Inactive') {
-      const reason = 'the key was already Inactive (deactivated before Keystop acted): not written again';
-      results.push({ type: step.type, status: 'skipped', target, reason });
+      results.push({ type: step.type, status: 'skipped', target, reason: 'the key was already Inactive (deactivated before Keystop acted): not written again' });
       continue;
     }
     try {
@@ -239,8 +407,27 @@ async function containmentSteps(
       results.push({ type: step.type, ...result, at: deps.now().toISOString() });
     } catch (error) {
       deps.logger.error('containment step failed', { incidentId: incident.id, action: step.type, error });
+      failures.push(error);
       results.push({ type: step.type, status: 'failed', target, reason: messageOf(error) });
     }
   }
-  return results;
+  return { results, failures };
+}
+
+// ————————————————————————————————————————— report —————————————————————————————————————————
+
+/** The alert, what the key did, the finding note and the audit event: all after containment, never before. */
+async function report(response: AnsweredIncident, deps: Deps): Promise<AnsweredIncident> {
+  const reported = await deps.reporter.report(response);
+  return logged({ ...response, actions: [...response.actions, ...reported] }, deps);
+}
+
+function logged<T extends AnsweredIncident>(response: T, deps: Deps): T {
+  deps.logger[response.outcome === 'failed' ? 'error' : 'info']('incident handled', {
+    incidentId: response.incident.id,
+    outcome: response.outcome,
+    reason: response.reason,
+    actions: response.actions,
+  });
+  return response;
 }

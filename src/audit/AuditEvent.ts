@@ -6,7 +6,7 @@ import { AlertDocument } from '../notify/AlertDocument';
 export const AUDIT_SOURCE = 'keystop';
 export const AUDIT_DETAIL_TYPE = 'Keystop Incident Response';
 export const AUDIT_SCHEMA = 'keystop.audit';
-export const AUDIT_SCHEMA_VERSION = '1.0';
+export const AUDIT_SCHEMA_VERSION = '1.1';
 
 /**
  * The `detail` of an audit event: one per response to an incident, after every step (containment, alert, finding

@@ -1,4 +1,4 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AUDIT_DETAIL_TYPE, AUDIT_SOURCE, type AuditDetail } from './AuditEvent';
 
 /** Records responses somewhere durable for SIEM and ticketing. */
@@ -9,11 +9,13 @@ export interface Auditor {
 }
 
 /** Publishes each response to an EventBridge bus (source `keystop`, detail-type `Keystop Incident Response`). */
-export function eventBridgeAuditor(events: EventBridgeClient, busName: string): Auditor {
+export function eventBridgeAuditor(eventsClient: () => Promise<EventBridgeClient>, busName: string): Auditor {
   return {
     destination: busName,
     async record(detail) {
-      const { FailedEntryCount, Entries } = await events.send(
+      // Imported here, not at the top: the module stays out of the bundle and out of cold start (see createClients).
+      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+      const { FailedEntryCount, Entries } = await (await eventsClient()).send(
         new PutEventsCommand({
           Entries: [{ EventBusName: busName, Source: AUDIT_SOURCE, DetailType: AUDIT_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
         }),

@@ -86,7 +86,7 @@ export function createDeps({
     reporter: createReporter({
       notifier,
       enricher: enricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now)),
-      auditor: eventBridgeAuditor(clients.events, auditBus),
+      auditor: eventBridgeAuditor(clients.eventsClient, auditBus),
       findingUpdater: findingUpdater ?? securityHubFindingUpdater(clients.securityHubIn),
       inlineWaitMs: activity.inlineWaitMs,
       logger,

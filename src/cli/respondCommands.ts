@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ContainmentFailedError, NotificationFailedError } from '../errors';
+import { IncompleteResponseError } from '../errors';
 import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from '../events/CredentialIncident';
 import { eventSourceFor } from '../events/eventSources';
 import { makeHandler } from '../handlers/makeHandler';
@@ -23,8 +23,8 @@ async function report(run: () => Promise<IncidentResponse[]>): Promise<void> {
   try {
     process.stdout.write(`${formatResponses(await run())}\n`);
   } catch (error) {
-    if (!(error instanceof ContainmentFailedError || error instanceof NotificationFailedError)) throw error;
-    process.stdout.write(`${formatResponses([error.response])}\n`);
+    if (!(error instanceof IncompleteResponseError)) throw error;
+    process.stdout.write(`${formatResponses(error.responses)}\n`);
     throw new Error(error.message);
   }
 }

@@ -4,14 +4,14 @@ import { clientsForAccounts } from '../aws/clientsForAccounts';
 import { createClients } from '../aws/createClients';
 import { unavailableEnricher } from '../activity/Enricher';
 import { createDeps } from '../aws/createDeps';
-import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
+import { IncompleteResponseError, MalformedEventError, messageOf } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import { lambdaContext } from './lambdaContext';
 import { unrecognizedEvent, type NamedEvent } from './readEvents';
 import { parseEvent } from '../events/parseEvent';
 import { makeHandler } from '../handlers/makeHandler';
-import type { IncidentResponse, Outcome } from '../IncidentResponse';
+import type { IncidentResponse, Outcome, ResponseReason } from '../IncidentResponse';
 import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { createStateTable } from '../local/createStateTable';
@@ -160,8 +160,8 @@ async function runOne(
     return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before };
   } catch (error) {
     const responses =
-      error instanceof ContainmentFailedError || error instanceof NotificationFailedError
-        ? [error.response]
+      error instanceof IncompleteResponseError
+        ? error.responses
         : error instanceof MalformedEventError
           ? [failure('failed', 'malformed-event', error.message)]
           : [failure('failed', 'error', messageOf(error))];
@@ -169,6 +169,6 @@ async function runOne(
   }
 }
 
-function failure(outcome: Outcome, reason: string, explanation: string): IncidentResponse {
+function failure(outcome: Outcome, reason: ResponseReason, explanation: string): IncidentResponse {
   return { outcome, reason, explanation, incident: null, policy: undefined, actions: [] };
 }

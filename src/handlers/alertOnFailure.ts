@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Deps } from '../Deps';
-import { ContainmentFailedError, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
+import { IncompleteResponseError, isAnnounced, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
 import type { Alert } from '../notify/Alert';
 import { formatFailureAlert, formatMalformedEventAlert } from '../notify/formatFailureAlert';
 
@@ -24,12 +24,18 @@ export function alertOnFailure(deps: Pick<Deps, 'notifier' | 'logger'>): Middlew
         }
         return;
       }
-      if (error instanceof ContainmentFailedError || error instanceof NotificationFailedError) {
+      // Failures responders were told about (a FAILED alert), that belong to another invocation, or whose alert
+      // could not be sent anyway, need no second message; anything else gets one.
+      const untold =
+        error instanceof IncompleteResponseError
+          ? error.failures.filter((failure) => !isAnnounced(failure) && !(failure instanceof NotificationFailedError))
+          : [error];
+      if (error instanceof IncompleteResponseError) {
         deps.logger.error('response incomplete: the event will be retried', { error: messageOf(error) });
-        return;
       }
+      if (untold.length === 0) return;
       deps.logger.error('unexpected failure while responding to an event', { error });
-      await publish(formatFailureAlert(messageOf(error), request.context?.awsRequestId ?? 'unknown'));
+      await publish(formatFailureAlert(untold.map(messageOf).join(' | '), request.context?.awsRequestId ?? 'unknown'));
     },
   };
 

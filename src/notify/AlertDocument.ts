@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
 import { credentialKinds, incidentSources } from '../events/CredentialIncident';
+import { outcomes } from '../IncidentResponse';
 
 /**
  * The JSON document that SNS subscribers other than email receive (sqs, lambda, http/https, firehose): one per
@@ -8,7 +9,7 @@ import { credentialKinds, incidentSources } from '../events/CredentialIncident';
  * (a test keeps them equal). Within a major version fields are only added, never renamed or removed.
  */
 export const ALERT_SCHEMA = 'keystop.alert';
-export const ALERT_SCHEMA_VERSION = '1.0';
+export const ALERT_SCHEMA_VERSION = '1.1';
 
 export const alertTypes = ['response', 'activity', 'failure', 'breaker'] as const;
 
@@ -65,7 +66,7 @@ export const AlertDocument = z.object({
     exposedUrl: z.string().optional(),
   }),
   response: z.object({
-    outcome: z.enum(['contained', 'notified', 'ignored', 'duplicate', 'failed']),
+    outcome: z.enum(outcomes),
     /** The planner's reason: matched, sample-finding, exempt-principal, dry-run, notify-only-policy, … */
     reason: z.string(),
     explanation: z.string(),

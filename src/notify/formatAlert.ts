@@ -123,7 +123,7 @@ export function alertDocumentOf(response: Answered, activity: ActivityReport | n
         reason: sanitize(a.reason, 400),
       })),
     },
-    nextSteps: runbookFor(response),
+    nextSteps: [...breakerSteps(response), ...runbookFor(response)],
     links: consoleLinks(incident),
     activity: activity === null ? null : sanitizeActivity(activity),
   };
@@ -153,14 +153,24 @@ function sanitizeActivity(activity: ActivityReport): ActivityReport {
 }
 
 function headlineOf(response: Answered): string {
-  const acted = response.actions.some((a) => a.status === 'done');
   switch (response.outcome) {
     case 'contained':
-      return 'CONTAINED';
+      switch (response.reason) {
+        case 'key-re-enabled':
+          return 'RE-CONTAINED';
+        case 'escalated':
+          return 'CONTAINED (escalated)';
+        case 'already-inactive':
+          return 'CONTAINED (already inactive)';
+        default:
+          return 'CONTAINED';
+      }
+    case 'gone':
+      return 'GONE';
     case 'failed':
-      return 'containment FAILED';
+      return response.reason === 'access-denied' ? 'containment REFUSED by IAM' : 'containment FAILED';
     case 'duplicate':
-      return acted ? 'RE-CONTAINED' : 'DUPLICATE';
+      return 'DUPLICATE';
     case 'ignored':
       return 'IGNORED';
     case 'notified':
@@ -171,6 +181,9 @@ function headlineOf(response: Answered): string {
           return 'SAMPLE';
         case 'exempt-principal':
           return 'EXEMPT';
+        case 'breaker-open':
+        case 'still-held':
+          return 'HELD by the breaker';
         default:
           return 'ACTION NEEDED';
       }
@@ -202,13 +215,24 @@ function outcomeSentence(response: Answered): string {
   const done = response.actions.filter((a) => a.status === 'done').map((a) => sanitize(a.reason, 200));
   switch (response.outcome) {
     case 'contained':
-      return `${who}: ${done.join('; ')}.`;
+      switch (response.reason) {
+        case 'key-re-enabled':
+          return `${who} had been contained by Keystop and was found Active again (someone re-enabled it): contained again (${done.join('; ')}). Find out who re-enabled it (see NEXT STEPS).`;
+        case 'escalated':
+          return `${who} was only alerted on (or held) before; a stronger report calls for containment: ${done.join('; ') || 'nothing needed writing'}.`;
+        case 'already-inactive':
+          return `${who} was already Inactive when Keystop acted: not written again${done.length > 0 ? `; ${done.join('; ')}` : ''}.`;
+        default:
+          return `${who}: ${done.join('; ')}.`;
+      }
+    case 'gone':
+      return `${who} no longer exists in IAM (deleted before Keystop acted): nothing is left to contain. Check who deleted it and what it did (see NEXT STEPS).`;
     case 'failed':
-      return `${who} could NOT be contained. Act by hand now (see NEXT STEPS).`;
+      return response.reason === 'access-denied'
+        ? `${who} could NOT be contained: IAM refused (${sanitize(response.explanation, 200)}). Retrying cannot help; act by hand now (see NEXT STEPS).`
+        : `${who} could NOT be contained. Act by hand now (see NEXT STEPS).`;
     case 'duplicate':
-      return done.length > 0
-        ? `${who} was reported again and had been re-enabled since Keystop's first response: contained again (${done.join('; ')}).`
-        : `${who} was reported again; Keystop had already responded to this incident and changed nothing now.`;
+      return `${who} was reported again; Keystop had already responded to this credential and changed nothing now.`;
     case 'ignored':
       return `${who} was not acted on (${sanitize(response.reason, 80)}).`;
     case 'notified':
@@ -235,10 +259,23 @@ function outcomeSentence(response: Answered): string {
           return `AWS reported a compromise (${sanitize(response.incident.type, 120)}) but Keystop could not tell which credential it is about; nothing was changed. Find it and act by hand now (see NEXT STEPS).`;
         case 'notify-only-policy':
           return `${who} was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        case 'breaker-open':
+        case 'still-held':
+          return `${who} was NOT contained: the blast-radius breaker of account ${sanitize(response.incident.accountId, 20)} is open. Check the other containments, then run \`keystop breaker reset --contain-held\` to contain it (see NEXT STEPS).`;
         default:
           return `${who} was reported; Keystop changed nothing (${sanitize(response.reason, 80)}). Act by hand (see NEXT STEPS).`;
       }
   }
+}
+
+/** When the breaker held the containment: how to let it go ahead once the burst is understood. */
+function breakerSteps(response: Answered): string[] {
+  if (response.reason !== 'breaker-open' && response.reason !== 'still-held') return [];
+  const account = sanitize(response.incident.accountId, 20);
+  return [
+    `The blast-radius breaker held this containment. Check the account's other containments (keystop breaker status --account ${account}); ` +
+      `if they are real, contain the held credentials now: keystop breaker reset --account ${account} --contain-held`,
+  ];
 }
 
 /** The finding type's last part (`TorIPCaller` of `UnauthorizedAccess:IAMUser/TorIPCaller`): it fits a subject. */

@@ -1,28 +1,36 @@
-import type { IncidentResponse } from '../IncidentResponse';
+import type { CredentialRecord } from './CredentialRecord';
 
-/** What Keystop remembers about one credential within the de-duplication window. */
-export interface CredentialRecord {
-  key: string;
-  incidentId: string;
-  /** `in-progress` while an invocation holds the claim; `responded` once containment (or its absence) is recorded. */
-  state: 'in-progress' | 'responded';
-  /** The response, once recorded: a retry after a failed alert re-sends it without containing again. */
-  response?: IncidentResponse;
-  alertSent: boolean;
-  /**
-   * The alert must be sent by whoever sees this record: it failed, or the invocation that was sending it is gone
-   * (its lease ran out). While another invocation is still sending it, this is false: one alert, not two.
-   */
-  resendAlert: boolean;
+/**
+ * The outcome of claiming a credential: it is ours until we save or release it (with the record as it stood, if any),
+ * or another invocation is responding to it right now.
+ */
+export type Claim =
+  | { kind: 'claimed'; token: string; record: CredentialRecord | undefined }
+  | { kind: 'busy'; incidentId: string };
+
+/**
+ * The per-credential records, kept in DynamoDB so every concurrent invocation sees them. Every write is conditional:
+ * one invocation at a time holds a credential (an attempt with a lease longer than the function's time-out), and a
+ * write by an invocation whose attempt was taken over is refused.
+ */
+export interface CredentialStore {
+  /** Takes the credential for an attempt, unless another attempt's lease is still running. */
+  claim(key: string, incidentId: string, now: Date): Promise<Claim>;
+  /** Writes the record; `release` also ends the attempt (otherwise it is kept, e.g. while the alert goes out). */
+  save(key: string, token: string, record: CredentialRecord, now: Date, options: { release: boolean }): Promise<void>;
+  /** Ends the attempt without changing the record (a transient failure: the retry starts over). */
+  release(key: string, token: string): Promise<void>;
+  /** Records of credentials whose containment the breaker holds in this account. */
+  held(accountId: string, now: Date): Promise<CredentialRecord[]>;
+  /** Every record still inside the window, newest first (what Keystop did). */
+  records(now: Date): Promise<CredentialRecord[]>;
 }
-
-export type Claim = { kind: 'fresh' } | { kind: 'repeat'; record: CredentialRecord };
 
 export interface BreakerAdmission {
   admitted: boolean;
-  /** This event is the one that opened the breaker: the "breaker open" alert goes out once, with it. */
+  /** This containment is the one the breaker refused first: the "breaker open" alert goes out once, with it. */
   justOpened: boolean;
-  /** Automatic containments in the window, this one included when admitted. */
+  /** Distinct principals contained in the window, this one included when admitted. */
   count: number;
 }
 
@@ -31,24 +39,20 @@ export interface BreakerStatus {
   count: number;
   open: boolean;
   openedAt?: string;
+  /** The principals counted in the window. */
+  principals: string[];
 }
 
 /**
- * De-duplication and the blast-radius breaker, kept in DynamoDB so that every concurrent invocation sees them.
- * Every write is a conditional write: two invocations racing on the same credential cannot both win the claim.
+ * The blast-radius breaker: at most N distinct principals contained automatically per account per rolling window.
+ * All sessions of one role are one principal; an attempt that failed gives its slot back.
  */
-export interface StateStore {
-  /** Claims the credential for this incident, unless a record within the window (or a live claim) exists. */
-  claim(key: string, incidentId: string, now: Date): Promise<Claim>;
-  /** Records the response (outcome and actions), keeping the claim for the rest of the window. */
-  recordResponse(key: string, response: IncidentResponse, now: Date): Promise<void>;
-  markAlertSent(key: string): Promise<void>;
-  /** The alert could not be published: the retry (or any later report) sends it. */
-  markAlertFailed(key: string): Promise<void>;
-  /** Drops the claim after a failed containment, so the retry starts over. */
-  release(key: string): Promise<void>;
-  /** Counts one automatic containment in the account's rolling window, unless the breaker is open. */
-  admit(accountId: string, now: Date): Promise<BreakerAdmission>;
+export interface Breaker {
+  admit(accountId: string, principal: string, now: Date): Promise<BreakerAdmission>;
+  /** Takes back the slot of a containment that did not happen. */
+  giveBack(accountId: string, principal: string, now: Date): Promise<void>;
   breakerStatus(accountId: string, now: Date): Promise<BreakerStatus>;
   resetBreaker(accountId: string): Promise<void>;
 }
+
+export interface StateStore extends CredentialStore, Breaker {}

@@ -124,7 +124,7 @@ describe('Alert routing and the audit trail, against the local AWS emulator', ()
     // Prepare: an audit bus with a rule for Keystop's contained responses, targeting a queue
     const { clients } = await localResponder();
     const bus = uniqueName('keystop-audit');
-    const events = clients.events;
+    const events = await clients.eventsClient();
     await events.send(new CreateEventBusCommand({ Name: bus }));
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueName('audit-sink') }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
@@ -151,7 +151,7 @@ describe('Alert routing and the audit trail, against the local AWS emulator', ()
     const detail = AuditDetail.parse(event.detail);
     expect(detail).toMatchObject({
       schema: 'keystop.audit',
-      version: '1.0',
+      version: '1.1',
       outcome: 'contained',
       reason: 'matched',
       policy: 'guardduty-key-used-by-attacker',

@@ -55,7 +55,7 @@ function responderClients(endpoint: string): Clients {
     sns: new SNSClient(common()),
     sts: new STSClient(common()),
     dynamodb: new DynamoDBClient(common()),
-    events: new EventBridgeClient(common()),
+    eventsClient: async () => new EventBridgeClient(common()),
   };
 }
 
@@ -277,7 +277,7 @@ describe('fault injection: every event ends contained or in the failure queue, n
         const record = records.find((r) => JSON.stringify(r.requestPayload) === JSON.stringify(events[i]));
         expect(record?.requestPayload).toEqual(events[i]);
         expect(record?.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
-        expect(record?.responsePayload.errorType).toBe('ContainmentFailedError');
+        expect(record?.responsePayload.errorType).toBe('IncompleteResponseError');
         // Each of the three invocations told the responders it could not contain the key.
         const told = alertsNaming(alerts, leaked);
         expect(told).toHaveLength(1 + MAX_RETRIES);

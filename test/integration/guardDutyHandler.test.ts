@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContainmentFailedError, MalformedEventError } from '../../src/errors';
+import { MalformedEventError } from '../../src/errors';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
@@ -52,7 +52,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     // Assess: the queue received the versioned JSON document (the sqs body), which says the same in fields
     expect(alert!.document).toMatchObject({
       schema: 'keystop.alert',
-      version: '1.0',
+      version: '1.1',
       alertType: 'response',
       incident: { accountId: LOCAL_ACCOUNT_ID, type: 'UnauthorizedAccess:IAMUser/TorIPCaller' },
       credential: { kind: 'long-term-key', accessKeyId: leaked, userName },
@@ -78,42 +78,36 @@ describe('GuardDuty handler against the local AWS emulator', () => {
 
     const containment = calls.indexOf('IAM:UpdateAccessKey');
     expect(calls.slice(0, containment)).toEqual([
-      'DynamoDB:PutItem', // claim the credential (conditional write)
-      'IAM:GetUser', // the exemption tag (and the path), read at the same time
-      'IAM:ListAccessKeys', // the key's status: an already inactive key is not written again
+      'DynamoDB:UpdateItem', // claim the credential (conditional write), which returns its record
+      'IAM:GetUser', // the exemption tag and the user's path, read at the same time…
+      'IAM:ListAccessKeys', // …and the key's status (re-enabled? already inactive? owned by the named user?)
       'DynamoDB:GetItem', // the account's breaker…
-      'DynamoDB:PutItem', // …counts this containment
+      'DynamoDB:PutItem', // …counts this principal
     ]);
     expect(calls.slice(containment)).toEqual([
       'IAM:UpdateAccessKey',
       'IAM:TagUser',
-      'DynamoDB:UpdateItem', // record the response
+      'DynamoDB:UpdateItem', // record the containment, its alert pending
       'SNS:Publish',
       'EventBridge:PutEvents', // the audit event
-      'DynamoDB:UpdateItem', // mark the alert sent
+      'DynamoDB:UpdateItem', // record the alert sent, end the attempt
     ]);
   });
 
-  it('alerts that containment failed, and throws so Lambda retries, when the named key does not exist', async () => {
-    const { clients, sink, deps } = await localResponder();
+  it('reports a key that no longer exists as gone: one alert, no retry, the decoy untouched', async () => {
+    const { clients, sink, deps, calls } = await localResponder();
     const { userName, decoy } = await userWithTwoKeys(clients.iam);
     const handler = makeHandler(guardDutySource, deps);
 
-    const invocation = handler(torFinding(userName, 'AKIANOSUCHKEY0000001'), lambdaContext());
+    const [response] = await handler(torFinding(userName, 'AKIANOSUCHKEY0000001'), lambdaContext());
 
-    await expect(invocation).rejects.toBeInstanceOf(ContainmentFailedError);
-    const error = (await invocation.catch((e: unknown) => e)) as ContainmentFailedError;
-    expect(error.response.outcome).toBe('failed');
-    expect(error.response.actions[0]).toMatchObject({ type: 'deactivate-access-key', status: 'failed', target: 'AKIANOSUCHKEY0000001' });
+    expect(response).toMatchObject({ outcome: 'gone', reason: 'credential-gone' });
+    expect(calls).not.toContain('IAM:UpdateAccessKey');
     const [alert, ...others] = await sink.drain();
     expect(others).toHaveLength(0);
-    expect(alert!.subject).toMatch(/^Keystop containment FAILED: AKIANOSUCHKEY0000001/);
-    expect(alert!.text).toContain('could NOT be contained');
-    expect(alert!.text).toMatch(/NoSuchEntity/);
-    expect(alert!.text).toContain(
-      `aws iam update-access-key --user-name ${userName} --access-key-id AKIANOSUCHKEY0000001 --status Inactive`,
-    );
-    expect(alert!.attributes.outcome).toBe('failed');
+    expect(alert!.subject).toMatch(/^Keystop GONE: AKIANOSUCHKEY0000001/);
+    expect(alert!.text).toContain('no longer exists in IAM');
+    expect(alert!.attributes.outcome).toBe('gone');
     expect((await keyStatuses(clients.iam, userName))[decoy]).toBe('Active');
   });
 

@@ -54,6 +54,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
       status: 'done',
       target: leaked,
       reason: `deactivated access key ${leaked} of user ${userName}`,
+      at: expect.any(String),
     });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
     // The owner is asked once; then its tags and the key's status, then the key is deactivated.

@@ -1,7 +1,7 @@
 import { UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/Deps';
-import { NotificationFailedError } from '../../src/errors';
+import { IncompleteResponseError, NotificationFailedError } from '../../src/errors';
 import { eventSourceFor } from '../../src/events/eventSources';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import type { IncidentResponse } from '../../src/IncidentResponse';
@@ -100,7 +100,7 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(2);
     const [alert, ...more] = await sink.drain();
     expect(more).toEqual([]);
-    expect(alert!.text).toContain('the key was found Active again after Keystop had deactivated it (someone re-enabled it)');
+    expect(alert!.text).toContain('had been contained by Keystop and was found Active again (someone re-enabled it): contained again');
   });
 
   it('does not write a key that is already Inactive, and the alert says so', async () => {
@@ -139,7 +139,8 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     const retry = (await deliver(deps, finding)) as IncidentResponse[];
     const third = (await deliver(deps, finding)) as IncidentResponse[];
 
-    expect(first).toBeInstanceOf(NotificationFailedError);
+    expect(first).toBeInstanceOf(IncompleteResponseError);
+    expect((first as IncompleteResponseError).failures[0]).toBeInstanceOf(NotificationFailedError);
     expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(1);
     expect(retry[0]).toMatchObject({ outcome: 'contained' });
     expect(retry[0]!.actions.map((a) => `${a.type}:${a.status}`)).toEqual([

@@ -72,7 +72,8 @@ export async function localResponder(
   const sink = await createAlertSink(clients);
   // The responder gets clients of its own, so that what it sends can be recorded apart from the test's set-up.
   const responderClients = localClients(endpoint);
-  const { iam, sns, sts, dynamodb, events } = responderClients;
+  const { iam, sns, sts, dynamodb } = responderClients;
+  const events = await responderClients.eventsClient();
   const requests: RecordedRequest[] = [];
   const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb, EventBridge: events }, requests, options.calls);
   const tableName = uniqueName('keystop-state');

@@ -1,3 +1,4 @@
+import type { IncidentResponse } from '../../src/IncidentResponse';
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
 import { auditDetailOf } from '../../src/audit/auditDetailOf';
@@ -71,7 +72,8 @@ function hostileResponse(kind: Credential['kind']) {
   });
   return responseTo(incident, {
     outcome: 'failed',
-    reason: hostile,
+    // Reasons are Keystop's own words; the alert still neutralises one that is not.
+    reason: hostile as IncidentResponse['reason'],
     explanation: hostile,
     policy: hostile,
     actions: [{ type: 'deactivate-access-key', status: 'failed', target: hostile, reason: hostile }],

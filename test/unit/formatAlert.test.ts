@@ -218,23 +218,64 @@ describe('Alert for every outcome', () => {
       firstStep: /^Deactivate the key now: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Inactive$/,
     },
     {
-      name: 'duplicate-reactivated',
+      name: 'key-re-enabled',
       response: responseTo(key, {
-        outcome: 'duplicate',
-        reason: 'key-reactivated',
-        explanation: 'this incident was handled before, and the key had been made Active again since: deactivated again',
+        outcome: 'contained',
+        reason: 'key-re-enabled',
+        explanation: 'the key was found Active again after Keystop had deactivated it, so it was contained again',
         actions: [deactivated],
       }),
       subject: /^Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 \(build-bot\)/,
-      headline: "Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 (build-bot) was reported again and had been re-enabled since Keystop's first response: contained again (deactivated access key AKIAEXAMPLELEAKED001 of user build-bot).",
+      headline: 'Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 (build-bot) had been contained by Keystop and was found Active again (someone re-enabled it): contained again (deactivated access key AKIAEXAMPLELEAKED001 of user build-bot). Find out who re-enabled it (see NEXT STEPS).',
       firstStep: /^The key is Inactive, not deleted\./,
     },
     {
-      name: 'duplicate (nothing to do)',
-      response: responseTo(key, { outcome: 'duplicate', reason: 'already-handled', explanation: 'this incident was handled at 08:20', actions: [] }),
-      subject: /^Keystop DUPLICATE: /,
-      headline: 'Keystop DUPLICATE: AKIAEXAMPLELEAKED001 (build-bot) was reported again; Keystop had already responded to this incident and changed nothing now.',
+      name: 'escalated',
+      response: responseTo(key, {
+        outcome: 'contained',
+        reason: 'escalated',
+        explanation: 'an earlier report was only alerted on; this one calls for containment',
+        actions: [deactivated],
+      }),
+      subject: /^Keystop CONTAINED \(escalated\): AKIAEXAMPLELEAKED001/,
+      headline: 'Keystop CONTAINED (escalated): AKIAEXAMPLELEAKED001 (build-bot) was only alerted on (or held) before; a stronger report calls for containment: deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.',
+      firstStep: /^The key is Inactive, not deleted\./,
+    },
+    {
+      name: 'gone',
+      response: responseTo(key, {
+        outcome: 'gone',
+        reason: 'credential-gone',
+        explanation: 'IAM does not know access key AKIAEXAMPLELEAKED001 (deleted): nothing is left to contain',
+        actions: [{ type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'NoSuchEntityException: not found' }],
+      }),
+      subject: /^Keystop GONE: AKIAEXAMPLELEAKED001/,
+      headline: 'Keystop GONE: AKIAEXAMPLELEAKED001 (build-bot) no longer exists in IAM (deleted before Keystop acted): nothing is left to contain. Check who deleted it and what it did (see NEXT STEPS).',
       firstStep: /^Deactivate the key now: /,
+    },
+    {
+      name: 'access-denied',
+      response: responseTo(key, {
+        outcome: 'failed',
+        reason: 'access-denied',
+        explanation: 'IAM refused a containment step (AccessDenied: explicit deny in a service control policy)',
+        actions: [{ type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'AccessDenied: explicit deny' }],
+      }),
+      subject: /^Keystop containment REFUSED by IAM: AKIAEXAMPLELEAKED001/,
+      headline: 'Keystop containment REFUSED by IAM: AKIAEXAMPLELEAKED001 (build-bot) could NOT be contained: IAM refused (IAM refused a containment step (AccessDenied: explicit deny in a service control policy)). Retrying cannot help; act by hand now (see NEXT STEPS).',
+      firstStep: /^Deactivate the key now: /,
+    },
+    {
+      name: 'held by the breaker',
+      response: responseTo(key, {
+        outcome: 'notified',
+        reason: 'breaker-open',
+        explanation: 'the blast-radius breaker is open',
+        actions: [{ type: 'deactivate-access-key', status: 'skipped', target: 'AKIAEXAMPLELEAKED001', reason: 'breaker-open: would deactivate access key AKIAEXAMPLELEAKED001' }],
+      }),
+      subject: /^Keystop HELD by the breaker: AKIAEXAMPLELEAKED001/,
+      headline: 'Keystop HELD by the breaker: AKIAEXAMPLELEAKED001 (build-bot) was NOT contained: the blast-radius breaker of account 111122223333 is open. Check the other containments, then run `keystop breaker reset --contain-held` to contain it (see NEXT STEPS).',
+      firstStep: /^The blast-radius breaker held this containment\. .*keystop breaker reset --account 111122223333 --contain-held$/,
     },
   ];
 
@@ -259,7 +300,7 @@ describe('The JSON document for queues, functions and webhooks', () => {
 
     expect(document).toEqual({
       schema: 'keystop.alert',
-      version: '1.0',
+      version: '1.1',
       alertType: 'response',
       subject: 'Keystop ACTION NEEDED: ASIAEXAMPLEROLESES01 (role ci-deployer) in 111122223333 - TorIPCaller',
       headline:

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { parseCredentialRecord, type CredentialRecord } from './CredentialRecord';
+import type { Claim, CredentialStore } from './StateStore';
+
+export interface CredentialStoreSettings {
+  tableName: string;
+  /** How long a credential's record is kept and compared against (a report of the same key by another source…). */
+  dedupWindowMs: number;
+  /**
+   * How long an attempt holds the credential. Longer than the function's time-out, so a live invocation never
+   * loses it; shorter than Lambda's first retry (about a minute), so the retry of a timed-out invocation takes over.
+   */
+  attemptLeaseMs: number;
+}
+
+/** 30 s function time-out + 15 s: see attemptLeaseMs. */
+export const DEFAULT_ATTEMPT_LEASE_MS = 45_000;
+
+// The record is one JSON document (`doc`), parsed with zod when read; the attributes conditions and TTL need sit
+// beside it. Only these few are built by hand.
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const seconds = (ms: number) => N(Math.ceil(ms / 1000));
+
+export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: CredentialStoreSettings): CredentialStore {
+  const { tableName: TableName } = settings;
+
+  function recordOf(item: Record<string, AttributeValue> | undefined, now: Date): CredentialRecord | undefined {
+    if (item === undefined) return undefined;
+    const expiresAt = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY);
+    if (expiresAt < now.getTime()) return undefined;
+    const key = item.pk?.S ?? 'unknown';
+    return parseCredentialRecord(key, {
+      ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
+      legacy: {
+        incidentId: item.incidentId?.S,
+        state: item.state?.S,
+        alertSent: item.alertSent?.BOOL,
+        response: item.response?.S,
+      },
+    }, now);
+  }
+
+  async function scan(now: Date, filter: string, values: Record<string, AttributeValue>): Promise<CredentialRecord[]> {
+    const records: CredentialRecord[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await dynamodb.send(
+        new ScanCommand({
+          TableName,
+          FilterExpression: `begins_with(pk, :credential) AND expiresAt >= :now AND attribute_exists(doc)${filter}`,
+          ExpressionAttributeValues: { ':credential': S('credential#'), ':now': N(now.getTime()), ...values },
+          ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const record = recordOf(item, now);
+        if (record) records.push(record);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  return {
+    async claim(key, incidentId, now) {
+      const at = now.getTime();
+      const token = randomUUID();
+      try {
+        const { Attributes } = await dynamodb.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { pk: S(key) },
+            UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = :ttl',
+            // Free, or the attempt holding it ran out of lease (its invocation is gone), or the record is past its window.
+            ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now OR expiresAt < :now',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':token': S(token),
+              ':incident': S(incidentId),
+              ':lease': N(at + settings.attemptLeaseMs),
+              ':now': N(at),
+              ':ttl': seconds(at + settings.dedupWindowMs),
+            },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'claimed', token, record: recordOf(Attributes, now) } satisfies Claim;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return { kind: 'busy', incidentId: error.Item?.attemptIncident?.S ?? 'unknown' } satisfies Claim;
+      }
+    },
+
+    async save(key, token, record, now, { release }) {
+      const at = now.getTime();
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: { pk: S(key) },
+          UpdateExpression:
+            'SET doc = :doc, accountId = :account, held = :held, updatedAt = :updated, expiresAt = :expires, #ttl = :ttl' +
+            ' REMOVE incidentId, #state, alertSent, alertFailed, #response' +
+            (release ? ', attemptToken, attemptIncident, leaseUntil' : ''),
+          ConditionExpression: 'attemptToken = :token',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state', '#response': 'response' },
+          ExpressionAttributeValues: {
+            ':doc': S(JSON.stringify(record)),
+            ':account': S(record.accountId),
+            ':held': { BOOL: record.held },
+            ':updated': S(record.updatedAt),
+            ':expires': N(at + settings.dedupWindowMs),
+            ':ttl': seconds(at + settings.dedupWindowMs),
+            ':token': S(token),
+          },
+        }),
+      );
+    },
+
+    async release(key, token) {
+      try {
+        await dynamodb.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { pk: S(key) },
+            UpdateExpression: 'REMOVE attemptToken, attemptIncident, leaseUntil',
+            ConditionExpression: 'attemptToken = :token',
+            ExpressionAttributeValues: { ':token': S(token) },
+          }),
+        );
+      } catch (error) {
+        // Already taken over or released: nothing of ours to drop.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    held: (accountId, now) => scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
+    records: (now) => scan(now, '', {}),
+  };
+}

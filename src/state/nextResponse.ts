@@ -1,0 +1,94 @@
+import type { ResponseReason } from '../IncidentResponse';
+import type { ResponsePlan } from '../policies/planResponse';
+import { isStronger, type CredentialRecord, type ResponseLevel } from './CredentialRecord';
+
+/** What was read live about the credential before deciding (see gatherFacts). */
+export interface CredentialFacts {
+  /** The key's status as IAM has it now, for a long-term key whose status could be read. */
+  keyStatus?: 'Active' | 'Inactive';
+  /** IAM does not know the key (or the principal) any more: there is nothing left to contain. */
+  gone?: string;
+}
+
+/**
+ * The transition a report makes from the credential's state (docs/state-machine.md, one case per arrow):
+ * - `act`: carry out the plan's steps (contain);
+ * - `report`: change nothing, tell responders at `level` (an alert-only plan, a held one, a gone key);
+ * - `duplicate`: change nothing and tell nobody: responders already know at least this much.
+ */
+export type Transition =
+  | { kind: 'act'; reason: ResponseReason; explanation: string }
+  | { kind: 'report'; level: ResponseLevel; reason: ResponseReason; explanation: string; outcome: 'notified' | 'gone' }
+  | { kind: 'duplicate'; reason: ResponseReason; explanation: string };
+
+/** The level a plan would reach if carried out. */
+export const levelOf = (plan: ResponsePlan): ResponseLevel => (plan.execute ? 'contained' : 'alerted');
+
+/**
+ * Pure: the next step for a credential, given what Keystop achieved for it so far (`record`), the plan for this
+ * report (made with live facts), and the facts. A report acts only when it is stronger than what was achieved, or
+ * when what was achieved was undone (a re-enabled key).
+ */
+export function nextResponse(record: CredentialRecord | undefined, plan: ResponsePlan, facts: CredentialFacts): Transition {
+  const achieved = record?.achieved ?? 'none';
+  const alerted = record?.alerted ?? 'none';
+  const before = record?.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
+
+  if (plan.execute) {
+    if (facts.gone !== undefined) {
+      return isStronger('contained', alerted)
+        ? { kind: 'report', level: 'contained', outcome: 'gone', reason: 'credential-gone', explanation: `${facts.gone}: nothing is left to contain` }
+        : duplicate(`the credential no longer exists and responders were told${before}`);
+    }
+    if (achieved === 'contained') {
+      if (facts.keyStatus === 'Active') {
+        return {
+          kind: 'act',
+          reason: 'key-re-enabled',
+          explanation: `the key was found Active again after Keystop had deactivated it${before}, so it was contained again; ${plan.explanation}`,
+        };
+      }
+      return duplicate(`already contained${before}; nothing changed since, so no second containment and no second alert`);
+    }
+    if (facts.keyStatus === 'Inactive') {
+      return {
+        kind: 'act',
+        reason: 'already-inactive',
+        explanation: `the key was already Inactive (deactivated before Keystop acted): not written again; ${plan.explanation}`,
+      };
+    }
+    if (record?.held) {
+      return { kind: 'act', reason: 'escalated', explanation: `held by the blast-radius breaker earlier${before}; the breaker admits it now: ${plan.explanation}` };
+    }
+    if (achieved === 'alerted' || alerted !== 'none') {
+      return { kind: 'act', reason: 'escalated', explanation: `an earlier report was only alerted on${before}; this one calls for containment: ${plan.explanation}` };
+    }
+    return { kind: 'act', reason: plan.reason, explanation: plan.explanation };
+  }
+
+  if (isStronger('alerted', alerted) && isStronger('alerted', achieved)) {
+    return { kind: 'report', level: 'alerted', outcome: 'notified', reason: plan.reason, explanation: plan.explanation };
+  }
+  return duplicate(`responders already know at least this much${before}; nothing changed, no second alert`);
+}
+
+function duplicate(explanation: string): Transition {
+  return { kind: 'duplicate', reason: 'duplicate-report', explanation };
+}
+
+/**
+ * Pure: the transition when the open breaker refuses a containment. The first hold is alerted; later reports of a
+ * held credential are still held (never duplicates), and responders, who know already, are not told again.
+ */
+export function holdTransition(record: CredentialRecord | undefined, plan: ResponsePlan): Transition {
+  const alerted = record?.alerted ?? 'none';
+  return isStronger('alerted', alerted)
+    ? { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation }
+    : {
+        kind: 'report',
+        level: 'none',
+        outcome: 'notified',
+        reason: 'still-held',
+        explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
+      };
+}
