@@ -3,6 +3,7 @@ import type { ActionResult } from '../actions/ContainmentAction';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
 import { partitionOf } from '../aws/partitionOf';
+import { KEYSTOP_NOTE_AUTHOR } from '../events/fromSecurityHub';
 import { sanitize } from '../notify/sanitize';
 
 /** Tells the SOC's console what was done: a note on the Security Hub finding, and its workflow status. */
@@ -33,7 +34,7 @@ export function securityHubFindingUpdater(securityHubIn: (region: string) => Pro
       const { UnprocessedFindings = [] } = await (await securityHubIn(region)).send(
         new BatchUpdateFindingsCommand({
           FindingIdentifiers: [{ Id: id, ProductArn: productArn }],
-          Note: { Text: noteOf(response), UpdatedBy: 'keystop' },
+          Note: { Text: noteOf(response), UpdatedBy: KEYSTOP_NOTE_AUTHOR },
           ...(failed ? {} : { Workflow: { Status: 'NOTIFIED' } }),
         }),
       );

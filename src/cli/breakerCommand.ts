@@ -1,7 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Command } from 'commander';
+import { containHeld } from '../containHeld';
 import { dynamoStateStore } from '../state/dynamoStateStore';
+import { cliDeps } from './cliDeps';
+import { formatResponses } from './formatResponses';
 
 interface BreakerOptions {
   account?: string;
@@ -48,10 +51,18 @@ export function breakerCommand(): Command {
       );
     });
   withStackOptions(command.command('reset').description('Close the breaker: forget the window\'s containments, so automatic containment resumes.'))
-    .action(async (options: BreakerOptions) => {
+    .option('--contain-held', 'then contain, with your credentials, every credential whose containment the breaker held')
+    .option('--topic-arn <arn>', 'alert topic for --contain-held (default: $KEYSTOP_ALERT_TOPIC_ARN; without one the alerts are printed)')
+    .action(async (options: BreakerOptions & { containHeld?: boolean; topicArn?: string }) => {
       const { store, accountId } = await operatorStore(options);
       await store.resetBreaker(accountId);
       process.stdout.write(`breaker of account ${accountId}: reset; automatic containment resumes\n`);
+      if (!options.containHeld) return;
+      const { deps } = await cliDeps({ ...options, region: options.region ?? process.env.AWS_REGION });
+      const responses = await containHeld(accountId, { ...deps, state: store });
+      process.stdout.write(
+        responses.length === 0 ? 'no held credentials in this account\n' : `${formatResponses(responses)}\n`,
+      );
     });
   return command;
 }

@@ -12,6 +12,7 @@ export type IgnoredReason =
   | 'not-a-credential-finding'
   | 'not-a-guardduty-finding'
   | 'finding-not-new'
+  | 'keystop-own-update'
   | 'unknown-credential'
   | 'not-a-compromise-signal';
 

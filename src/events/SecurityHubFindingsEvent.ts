@@ -42,6 +42,8 @@ export const AsffFinding = z.object({
   Description: optionalText,
   ProductFields: z.record(z.string(), z.string()).optional(),
   Resources: z.array(Resource).min(1),
+  /** The last note a customer tool added with BatchUpdateFindings (Keystop writes UpdatedBy `keystop`). */
+  Note: z.object({ Text: optionalText, UpdatedBy: optionalText, UpdatedAt: optionalText }).optional(),
   /** NEW is a finding nobody has looked at yet; every later update re-fires the event with another status. */
   Workflow: z.object({ Status: z.string().min(1) }).optional(),
   /** Deprecated predecessor of Workflow.Status, still sent. */

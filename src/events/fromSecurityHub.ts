@@ -19,12 +19,31 @@ export function fromSecurityHub(event: SecurityHubFindingsEvent): AdaptedEvent {
   return ignored(notOurs[0]!.ignored, notOurs.map((r) => r.detail).join('; '));
 }
 
+/** Who Keystop's notes are written by (src/audit/securityHubFindingUpdater.ts). */
+export const KEYSTOP_NOTE_AUTHOR = 'keystop';
+
+function isOwnEcho(finding: AsffFinding): boolean {
+  const note = finding.Note;
+  if (note?.UpdatedBy !== KEYSTOP_NOTE_AUTHOR || note.UpdatedAt === undefined) return false;
+  const noted = Date.parse(note.UpdatedAt);
+  const updated = finding.UpdatedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(finding.UpdatedAt);
+  return !Number.isNaN(noted) && !(updated > noted);
+}
+
 const GUARDDUTY_PRODUCT = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+::product\/aws\/guardduty$/;
 const GUARDDUTY_FINDING_ARN = /^arn:aws[a-z-]*:guardduty:[a-z0-9-]+:\d{12}:detector\/[^/]+\/finding\/([^/]+)$/;
 
 function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent): CredentialIncident | NotOurs {
   if (!GUARDDUTY_PRODUCT.test(finding.ProductArn)) {
     return { ignored: 'not-a-guardduty-finding', detail: `finding ${finding.Id} comes from ${finding.ProductArn}, not GuardDuty` };
+  }
+  // Keystop's own note re-fires the event. BatchUpdateFindings leaves UpdatedAt as it was, so a finding GuardDuty has
+  // not updated since Keystop's note is Keystop's echo, whatever its workflow status (a failed containment leaves NEW).
+  if (isOwnEcho(finding)) {
+    return {
+      ignored: 'keystop-own-update',
+      detail: `finding ${finding.Id} re-fired because Keystop noted it at ${finding.Note?.UpdatedAt}; GuardDuty has not updated it since`,
+    };
   }
   // Each update of a finding (a note, a status change) re-fires the event: only a finding nobody has handled is acted on.
   const status = finding.Workflow?.Status ?? finding.WorkflowState;

@@ -1,0 +1,345 @@
+import {
+  CreateRoleCommand,
+  DeleteAccessKeyCommand,
+  ListRolePoliciesCommand,
+  TagUserCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { containHeld } from '../../src/containHeld';
+import { CredentialBusyError, IncompleteResponseError } from '../../src/errors';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { credentialKey } from '../../src/state/credentialKey';
+import { lambdaHarness } from '../support/lambdaHarness';
+import { loadFixture } from '../support/loadFixture';
+import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { reportAbout, securityHub, type ReportKind } from '../support/reports';
+
+/** A responder on the emulator, run through Lambda's retries with faults and a clock the test moves. */
+async function setUp(options: Parameters<typeof localResponder>[0] = {}) {
+  const local = await localResponder(options);
+  const { iam, sns, dynamodb } = local.responderClients;
+  const lambda = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+  return { ...local, ...lambda };
+}
+
+const subjects = (alerts: { subject: string }[]) => alerts.map((a) => a.subject.replace(/:.*$/, ''));
+
+describe('The per-credential state machine, against the emulator (issue 11 reproductions)', () => {
+  describe('1. a weaker report first does not blind Keystop to a stronger one', () => {
+    const sequences: [ReportKind, ReportKind][] = [
+      ['guardduty-stealth', 'guardduty-tor'],
+      ['guardduty-anomaly-medium', 'guardduty-tor'],
+      ['guardduty-sample', 'guardduty-tor'],
+      ['health-suspected', 'health-exposed'],
+    ];
+    it.each(sequences)('%s then %s: alerted, then contained (escalated), one alert each', async (weak, strong) => {
+      const { clients, deliver, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const ref = { userName: key.userName, accessKeyId: key.leaked };
+
+      const first = await deliver(reportAbout(weak, ref, uniqueName('weak')));
+      const second = await deliver(reportAbout(strong, ref, uniqueName('strong')));
+
+      expect(first.responses[0]).toMatchObject({ outcome: 'notified' });
+      expect(second.responses[0]).toMatchObject({ outcome: 'contained', reason: 'escalated' });
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+      const alerts = await sink.drain();
+      expect(alerts.map((a) => a.attributes.outcome)).toEqual(['notified', 'contained']);
+      expect(alerts[1]!.subject).toMatch(/^Keystop CONTAINED \(escalated\)/);
+    });
+  });
+
+  describe('2. a retry after a time-out is never taken for a duplicate', () => {
+    it('UpdateAccessKey hangs: the retry a minute later takes the attempt over, contains and alerts once', async () => {
+      const { clients, deliver, arm, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'hang' });
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+
+      expect(delivery).toMatchObject({ succeeded: true, attempts: 2 });
+      expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+    });
+
+    it('the alert hangs after containment: the retry sends the alert that was pending, without containing again', async () => {
+      const { clients, deliver, arm, sink, calls } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      arm({ call: 'SNS:Publish', kind: 'hang' });
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+
+      expect(delivery).toMatchObject({ succeeded: true, attempts: 2 });
+      expect(calls.filter((c) => c === 'IAM:UpdateAccessKey')).toHaveLength(1);
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+    });
+
+    it('a retry that arrives while the attempt still holds its lease fails (to be retried), it does not answer "duplicate"', async () => {
+      const { clients, once, arm, clock, deliver, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const event = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor'));
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'hang' });
+      await once(event);
+
+      clock.advance(20_000);
+      const early = await once(event);
+      const later = await deliver(event);
+
+      expect(early).toMatchObject({ ok: false });
+      const error = (early as { error: unknown }).error as IncompleteResponseError;
+      expect(error.failures[0]).toBeInstanceOf(CredentialBusyError);
+      expect(later.responses[0]).toMatchObject({ outcome: 'contained' });
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+    });
+  });
+
+  describe('3. each incident of an event stands alone', () => {
+    it('a batch whose first finding names a deleted key still contains the live key of the second', async () => {
+      const { clients, deliver, sink } = await setUp();
+      const gone = await userWithTwoKeys(clients.iam);
+      await clients.iam.send(new DeleteAccessKeyCommand({ UserName: gone.userName, AccessKeyId: gone.leaked }));
+      const live = await userWithTwoKeys(clients.iam);
+
+      const delivery = await deliver(
+        securityHub([{ userName: gone.userName, accessKeyId: gone.leaked }, { userName: live.userName, accessKeyId: live.leaked }], uniqueName('batch')),
+      );
+
+      expect(delivery.succeeded).toBe(true);
+      expect(delivery.responses.map((r) => r.outcome)).toEqual(['gone', 'contained']);
+      expect(await keyStatuses(clients.iam, live.userName)).toEqual({ [live.leaked]: 'Inactive', [live.decoy]: 'Active' });
+      expect(await keyStatuses(clients.iam, gone.userName)).toEqual({ [gone.decoy]: 'Active' });
+      expect((await sink.drain()).map((a) => a.attributes.outcome).sort()).toEqual(['contained', 'gone']);
+    });
+
+    it('a member that keeps failing fails the invocation once; the others are contained once, and the retries redo only it', async () => {
+      const { clients, deliver, arm, sink, requests } = await setUp();
+      const failing = await userWithTwoKeys(clients.iam);
+      const live = await userWithTwoKeys(clients.iam);
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 99, when: (input) => input.AccessKeyId === failing.leaked });
+
+      const delivery = await deliver(
+        securityHub([{ userName: failing.userName, accessKeyId: failing.leaked }, { userName: live.userName, accessKeyId: live.leaked }], uniqueName('batch')),
+      );
+
+      expect(delivery).toMatchObject({ succeeded: false, attempts: 3 });
+      expect(await keyStatuses(clients.iam, live.userName)).toEqual({ [live.leaked]: 'Inactive', [live.decoy]: 'Active' });
+      const writes = requests.filter((r) => r.call === 'IAM:UpdateAccessKey').map((r) => r.input.AccessKeyId);
+      expect(writes.filter((k) => k === live.leaked)).toHaveLength(1);
+      const alerts = await sink.drain();
+      expect(alerts.filter((a) => a.subject.includes(live.leaked)).map((a) => a.attributes.outcome)).toEqual(['contained']);
+      expect(alerts.filter((a) => a.subject.includes(failing.leaked)).map((a) => a.attributes.outcome)).toEqual(['failed', 'failed', 'failed']);
+    });
+  });
+
+  describe('4. Keystop ignores its own echoes from Security Hub', () => {
+    it('an import caused by its own note is ignored, whatever its status, and takes no breaker slot; a newer update is acted on', async () => {
+      const { clients, deliver, deps } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const echo = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('echo'));
+      const finding = echo.detail.findings[0];
+      finding.UpdatedAt = '2026-11-30T11:00:00.000Z';
+      finding.Note = { Text: 'Keystop failed (containment-failed)', UpdatedBy: 'keystop', UpdatedAt: '2026-11-30T11:00:05.000Z' };
+
+      const echoes = [];
+      for (let i = 0; i < 3; i++) echoes.push(await deliver({ ...echo, id: `echo-${i}` }));
+      const updated = structuredClone(echo);
+      updated.detail.findings[0].UpdatedAt = '2026-11-30T11:30:00.000Z';
+      const newer = await deliver(updated);
+
+      for (const delivery of echoes) expect(delivery.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'keystop-own-update' });
+      expect(newer.responses[0]).toMatchObject({ outcome: 'contained' });
+      expect((await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).count).toBe(1);
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+    });
+  });
+
+  describe('5. the breaker counts principals, gives back failed slots, and never turns a held incident into a duplicate', () => {
+    it('eleven sessions of one role take one slot: all are denied, the breaker stays closed', async () => {
+      const { clients, deliver, deps } = await setUp({ state: { breakerLimit: 2 } });
+      const roleName = uniqueName('web-tier');
+      await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+
+      const outcomes = [];
+      for (let i = 0; i < 11; i++) {
+        const event = loadFixture('guardduty/role-session-exfiltration.json');
+        event.id = uniqueName('session');
+        Object.assign(event.detail, { id: uniqueName('finding'), accountId: LOCAL_ACCOUNT_ID });
+        Object.assign(event.detail.resource.accessKeyDetails, { userName: roleName, accessKeyId: `ASIAROLESESSION${String(i).padStart(5, '0')}` });
+        outcomes.push((await deliver(event)).responses[0]!.outcome);
+      }
+
+      expect(outcomes).toEqual(Array(11).fill('contained'));
+      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({ count: 1, open: false, principals: [`role/${roleName}`] });
+      const { PolicyNames } = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
+      expect(PolicyNames).toEqual(['keystop-revoke-older-sessions']);
+    });
+
+    it('a failed attempt gives its slot back', async () => {
+      const { clients, deliver, arm, deps } = await setUp({ state: { breakerLimit: 2 } });
+      const key = await userWithTwoKeys(clients.iam);
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 99 });
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+
+      expect(delivery.succeeded).toBe(false);
+      expect((await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).count).toBe(0);
+    });
+
+    it('a held incident is never a duplicate: after the reset the next report contains it, and --contain-held contains the others', async () => {
+      const { clients, deliver, deps, sink } = await setUp({ state: { breakerLimit: 1 } });
+      const [first, held, alsoHeld] = [await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam)];
+      const ref = (k: typeof first) => ({ userName: k.userName, accessKeyId: k.leaked });
+
+      await deliver(reportAbout('guardduty-tor', ref(first), uniqueName('tor')));
+      const heldOnce = await deliver(reportAbout('guardduty-tor', ref(held), uniqueName('tor')));
+      const heldAgain = await deliver(reportAbout('health-exposed', ref(held), uniqueName('exposed')));
+      await deliver(reportAbout('guardduty-tor', ref(alsoHeld), uniqueName('tor')));
+      await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
+      const afterReset = await deliver(reportAbout('guardduty-tor', ref(held), uniqueName('tor')));
+      await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
+      const [contained] = await containHeld(LOCAL_ACCOUNT_ID, deps);
+
+      expect(heldOnce.responses[0]).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
+      expect(heldAgain.responses[0]).toMatchObject({ outcome: 'notified', reason: 'still-held' });
+      expect(afterReset.responses[0]).toMatchObject({ outcome: 'contained', reason: 'escalated' });
+      expect(contained).toMatchObject({ outcome: 'contained', reason: 'escalated' });
+      for (const k of [first, held, alsoHeld]) {
+        expect(await keyStatuses(clients.iam, k.userName)).toEqual({ [k.leaked]: 'Inactive', [k.decoy]: 'Active' });
+      }
+      const alerts = await sink.drain();
+      expect(alerts.filter((a) => a.subject.includes(held.leaked)).map((a) => a.subject.replace(/:.*$/, ''))).toEqual([
+        'Keystop HELD by the breaker',
+        'Keystop CONTAINED (escalated)',
+      ]);
+    });
+  });
+
+  describe('6. permanent failures are not retried', () => {
+    it('a deleted key ends "gone": one alert, the invocation succeeds (no retry, no page)', async () => {
+      const { clients, deliver, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      await clients.iam.send(new DeleteAccessKeyCommand({ UserName: key.userName, AccessKeyId: key.leaked }));
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+
+      expect(delivery).toMatchObject({ succeeded: true, attempts: 1 });
+      expect(delivery.responses[0]).toMatchObject({ outcome: 'gone', reason: 'credential-gone' });
+      expect((await sink.drain()).map((a) => a.attributes.outcome)).toEqual(['gone']);
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.decoy]: 'Active' });
+    });
+
+    it('AccessDenied (an SCP) gives one FAILED alert naming the cause and no retry loop', async () => {
+      const { clients, deliver, arm, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'denied', times: 99 });
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+
+      expect(delivery).toMatchObject({ succeeded: true, attempts: 1 });
+      expect(delivery.responses[0]).toMatchObject({ outcome: 'failed', reason: 'access-denied' });
+      const [alert, ...more] = await sink.drain();
+      expect(more).toEqual([]);
+      expect(alert!.subject).toMatch(/^Keystop containment REFUSED by IAM/);
+      expect(alert!.text).toContain('service control policy');
+    });
+  });
+
+  describe('7. the repeat path decides on current facts', () => {
+    it('a key a responder re-enabled and exempted stays Active when reported again', async () => {
+      const { clients, deliver, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const ref = { userName: key.userName, accessKeyId: key.leaked };
+      await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor')));
+      await clients.iam.send(new UpdateAccessKeyCommand({ UserName: key.userName, AccessKeyId: key.leaked, Status: 'Active' }));
+      await clients.iam.send(new TagUserCommand({ UserName: key.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
+
+      const again = await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor-again')));
+
+      expect(again.responses[0]).toMatchObject({ outcome: 'duplicate' });
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+    });
+
+    it('a key re-enabled without an exemption is contained again, with an alert that says so', async () => {
+      const { clients, deliver, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const ref = { userName: key.userName, accessKeyId: key.leaked };
+      await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor')));
+      await clients.iam.send(new UpdateAccessKeyCommand({ UserName: key.userName, AccessKeyId: key.leaked, Status: 'Active' }));
+
+      const again = await deliver(reportAbout('health-exposed', ref, uniqueName('exposed')));
+
+      expect(again.responses[0]).toMatchObject({ outcome: 'contained', reason: 'key-re-enabled' });
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED', 'Keystop RE-CONTAINED']);
+    });
+  });
+
+  describe("8. the key's real owner decides, not the user an event names", () => {
+    it('deactivates the key in its owner, tags the owner, leaves the named user alone, and says so', async () => {
+      const { clients, deliver, sink } = await setUp();
+      const owner = await userWithTwoKeys(clients.iam);
+      const named = await userWithTwoKeys(clients.iam);
+
+      const delivery = await deliver(reportAbout('health-exposed', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('exposed')));
+
+      expect(delivery.responses[0]!.incident!.credential).toMatchObject({ userName: owner.userName });
+      expect(await keyStatuses(clients.iam, owner.userName)).toEqual({ [owner.leaked]: 'Inactive', [owner.decoy]: 'Active' });
+      expect(await keyStatuses(clients.iam, named.userName)).toEqual({ [named.leaked]: 'Active', [named.decoy]: 'Active' });
+      const [alert] = await sink.drain();
+      expect(alert!.text).toContain(`the report named user ${named.userName}, but IAM says the key belongs to ${owner.userName}`);
+    });
+
+    it("reads the exemption tag from the real owner: an exempt owner's key stays Active", async () => {
+      const { clients, deliver } = await setUp();
+      const owner = await userWithTwoKeys(clients.iam);
+      const named = await userWithTwoKeys(clients.iam);
+      await clients.iam.send(new TagUserCommand({ UserName: owner.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
+
+      const delivery = await deliver(reportAbout('guardduty-tor', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('tor')));
+
+      expect(delivery.responses[0]).toMatchObject({ outcome: 'notified', reason: 'exempt-principal' });
+      expect(await keyStatuses(clients.iam, owner.userName)).toEqual({ [owner.leaked]: 'Active', [owner.decoy]: 'Active' });
+      expect(await keyStatuses(clients.iam, named.userName)).toEqual({ [named.leaked]: 'Active', [named.decoy]: 'Active' });
+    });
+  });
+
+  it('a record written before the state machine is read back after a deploy: a contained key stays a duplicate', async () => {
+    const { clients, deliver, tableName, sink } = await setUp();
+    const key = await userWithTwoKeys(clients.iam);
+    const event = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor'));
+    const incidentKey = credentialKey({ accountId: LOCAL_ACCOUNT_ID, credential: { kind: 'long-term-key', accessKeyId: key.leaked } } as never);
+    await clients.iam.send(new UpdateAccessKeyCommand({ UserName: key.userName, AccessKeyId: key.leaked, Status: 'Inactive' }));
+    const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const legacyResponse = {
+      outcome: 'contained',
+      reason: 'matched',
+      explanation: 'contained before the upgrade',
+      policy: 'guardduty-key-used-by-attacker',
+      actions: [],
+      incident: { id: 'guardduty:legacy', accountId: LOCAL_ACCOUNT_ID, credential: { kind: 'long-term-key', accessKeyId: key.leaked } },
+    };
+    await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: { S: incidentKey },
+          incidentId: { S: 'guardduty:legacy' },
+          state: { S: 'responded' },
+          alertSent: { BOOL: true },
+          leaseUntil: { N: '0' },
+          expiresAt: { N: String(Date.parse('2026-12-01T00:00:00Z')) },
+          response: { S: JSON.stringify(legacyResponse) },
+        },
+      }),
+    );
+
+    const delivery = await deliver(event);
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'duplicate' });
+    expect(await sink.drain()).toEqual([]);
+  });
+});
