@@ -6,8 +6,13 @@
  *   is shown, zero-width characters that hide words), and whitespace folds to single spaces;
  * - chat markup that acts on people is defanged: Slack's `<!channel>`, `<@U…>`, `<#C…>`, `<url|label>` (no angle
  *   brackets survive), markdown links `[label](url)`, and `@channel`/`@here`/`@everyone`;
+ * - links are defanged, so no mail or chat client makes them clickable: a URL with a scheme becomes
+ *   `hxxps://evil[.]example/fix` (other schemes `[://]`), and a host written without a scheme but with `www.` or a
+ *   path (`evil.example/login`) gets `[.]` too. A bare dotted name (`john.doe`, `build.bot`) is left as is: IAM names
+ *   may look like that and runbook commands need them exact (docs/threat-model.md);
  * - length is bounded (in code points, never splitting a surrogate pair), so the message stays within SNS's limits.
- * The original values stay in the source finding, which the alert links to.
+ * The original values stay in the source finding, which the alert links to. Links Keystop builds itself (console
+ * links) never pass through here.
  */
 export function sanitize(value: unknown, maxLength = 200): string {
   const text = String(value ?? '')
@@ -18,7 +23,35 @@ export function sanitize(value: unknown, maxLength = 200): string {
     .replace(/>/g, '›')
     .replace(/\]\s*\(/g, '] (')
     .replace(/@(channel|here|everyone)\b/gi, '(at)$1');
-  return truncate(text, maxLength, '…');
+  // Bounded before defanging (linear, but not free on 300 KB of attacker text), and again after it (it lengthens).
+  return truncate(defangLinks(truncate(text, maxLength + 1, '')), maxLength, '…');
+}
+
+/** Dots that browsers and chat clients read as dots (ASCII, ideographic, fullwidth, halfwidth), not yet defanged. */
+const DOT = /(?<!\[)[.\u3002\uff0e\uff61](?!\])/g;
+const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}_-]*[\\p{L}\\p{N}])?';
+/** scheme://anything-but-space */
+const SCHEME_URL = /\b([a-z][a-z0-9+.-]{0,30}):\/\/\S*/giu;
+/** www.host… or host.tld followed by a path, query, fragment or port, with no scheme. */
+const HOST_LINK = new RegExp(
+  `(?<![\\p{L}\\p{N}_.@-])(?:www\\d{0,3}[.\u3002\uff0e\uff61]\\S+|(?:${LABEL}[.\u3002\uff0e\uff61])+(?:\\p{L}{2,63}|xn--[a-z0-9-]{1,59})(?=[/?#:]))`,
+  'giu',
+);
+
+/** The usual defanged forms; the defanged forms map to themselves, so that sanitizing twice changes nothing. */
+const DEFANGED_SCHEMES: Record<string, string> = {
+  http: 'hxxp', https: 'hxxps', ftp: 'fxp', ftps: 'fxps', hxxp: 'hxxp', hxxps: 'hxxps', fxp: 'fxp', fxps: 'fxps',
+};
+
+function defangLinks(text: string): string {
+  const dots = (token: string) => token.replace(DOT, '[.]');
+  return text
+    .replace(SCHEME_URL, (url, scheme: string) => {
+      const rest = dots(url.slice(scheme.length + 3));
+      const defanged = DEFANGED_SCHEMES[scheme.toLowerCase()];
+      return defanged === undefined ? `${scheme}[://]${rest}` : `${defanged}://${rest}`;
+    })
+    .replace(HOST_LINK, dots);
 }
 
 /**

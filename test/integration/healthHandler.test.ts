@@ -35,7 +35,9 @@ describe('AWS Health handler against the local AWS emulator', () => {
     expect(iamAndSns(calls)).toEqual(['IAM:GetUser', 'IAM:ListAccessKeys', 'IAM:UpdateAccessKey', 'SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'contained', credentialKind: 'long-term-key' });
-    expect(alert!.text).toContain('https://example.com/acme/infra/blob/main/deploy.env');
+    // Where AWS found the key, defanged like every URL from an event: readable, not clickable.
+    expect(alert!.text).toContain('hxxps://example[.]com/acme/infra/blob/main/deploy[.]env');
+    expect(alert!.text).not.toContain('https://example.com');
   });
 
   it('finds the owner of a key named without its user through IAM, and touches no other key', async () => {

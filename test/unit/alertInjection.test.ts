@@ -28,6 +28,10 @@ const payloads = [
   'line\u2028separator\u2029paragraph',
   '`code` *bold* _italic_ ~strike~ | pipe',
   'lone surrogate \uD800 here',
+  'fix: https://evil.example/fix?k=1',
+  'HTTPS://EVIL.EXAMPLE/Y ftp://evil.example/x',
+  'visit evil.example/login or www.evil.example now',
+  'evil\u3002example/ideographic',
 ];
 const hostile = `${payloads.join(' ')} ${'A'.repeat(300_000)}`;
 
@@ -83,6 +87,10 @@ function hostileResponse(kind: Credential['kind']) {
 /** The forms that act on people or lie about what is shown, in any channel. */
 function expectNeutral(text: string, { newlines = false } = {}) {
   expect(text).not.toMatch(/<[!@#]|<https?:|\|AWS Console>/);
+  // No clickable attacker URL: no scheme but Keystop's own console links (whose path may carry an encoded name),
+  // and no attacker host with a live dot anywhere else.
+  expect(text).not.toMatch(/\b(https?|ftps?):\/\/(?!([a-z0-9-]+\.)?console\.aws\.amazon\.com\/)/i);
+  expect(text.replace(/https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\/[^\s)]*/g, '')).not.toMatch(/evil[.\u3002]example/i);
   expect(text).not.toMatch(/(^|[^(\w])@(here|channel|everyone)\b/i);
   expect(text).not.toMatch(/\]\((?!https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\/)/);
   expect(text).not.toMatch(newlines ? /[\p{Cf}\p{Co}\p{Cs}\u2028\u2029\r\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u : /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u);
@@ -119,6 +127,12 @@ describe('Hostile values in every field that reaches a message', () => {
           expect(Array.from(value).length).toBeLessThanOrEqual(600);
         }
       }
+    });
+
+    it("keeps Keystop's own console links clickable in the email text", () => {
+      const links = Object.values(alert.document.links);
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links) expect(alert.text).toContain(link);
     });
 
     it('cannot point a console link anywhere but the AWS console', () => {
@@ -169,7 +183,16 @@ describe('sanitize', () => {
   it.each([
     ['<!channel> hi', '‹!channel› hi'],
     ['<@U024BE7LH>', '‹@U024BE7LH›'],
-    ['[docs](https://evil.example)', '[docs] (https://evil.example)'],
+    ['[docs](https://evil.example)', '[docs] (hxxps://evil[.]example)'],
+    ['see https://evil.example/fix?k=1 now', 'see hxxps://evil[.]example/fix?k=1 now'],
+    ['HTTP://1.2.3.4/x', 'hxxp://1[.]2[.]3[.]4/x'],
+    ['javascript://%0aalert(1)', 'javascript[://]%0aalert(1)'],
+    ['go to evil.example/login', 'go to evil[.]example/login'],
+    ['www.evil.example', 'www[.]evil[.]example'],
+    ['evil\uff0eexample:8443/x', 'evil[.]example:8443/x'],
+    ['hxxps://evil[.]example/fix', 'hxxps://evil[.]example/fix'],
+    ['john.doe', 'john.doe'],
+    ['aws-cli/2.15.0 Python/3.11.6 exe/x86_64.amzn.2', 'aws-cli/2.15.0 Python/3.11.6 exe/x86_64.amzn.2'],
     ['ping @here now', 'ping (at)here now'],
     ['a\nb\r\nc\td', 'a b c d'],
     ['\u202Egnp.exe', 'gnp.exe'],
@@ -177,6 +200,10 @@ describe('sanitize', () => {
     ['Mozilla/5.0 (X11; Linux x86_64)', 'Mozilla/5.0 (X11; Linux x86_64)'],
   ])('turns %j into %j', (input, output) => {
     expect(sanitize(input)).toBe(output);
+  });
+
+  it('is idempotent: defanged text is not defanged again', () => {
+    for (const text of payloads) expect(sanitize(sanitize(text, 500), 500)).toBe(sanitize(text, 500));
   });
 
   it('bounds length in characters without splitting a surrogate pair', () => {
