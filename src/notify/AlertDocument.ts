@@ -77,6 +77,12 @@ export const AlertDocument = z.object({
   }),
   /** The runbook for this kind of credential and outcome, in order. */
   nextSteps: z.array(z.string()),
+  /**
+   * What remains usable after Keystop's response (other keys, passwords, sessions already issued), and what the
+   * containment costs legitimate users (e.g. every workload on a role whose sessions were denied). Response and
+   * activity alerts only.
+   */
+  afterResponse: z.object({ stillUsable: z.array(z.string()), impact: z.array(z.string()) }).optional(),
   /** Console links; they open in whichever account the reader is signed in to (the account is in `incident`). */
   links: z.object({
     principal: z.url().optional(),

@@ -6,7 +6,7 @@ import type { Alert } from './Alert';
 import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
 import { consoleLinks } from './consoleLinks';
 import { renderAlertText } from './renderAlertText';
-import { runbookFor } from './runbookFor';
+import { afterResponseOf, runbookFor } from './runbookFor';
 import { sanitize, sanitizeAscii } from './sanitize';
 
 const SUBJECT_LIMIT = 100;
@@ -124,6 +124,7 @@ export function alertDocumentOf(response: Answered, activity: ActivityReport | n
       })),
     },
     nextSteps: [...breakerSteps(response), ...runbookFor(response)],
+    afterResponse: afterResponseOf(response),
     links: consoleLinks(incident),
     activity: activity === null ? null : sanitizeActivity(activity),
   };
@@ -163,7 +164,8 @@ function headlineOf(response: Answered): string {
         case 'already-inactive':
           return 'CONTAINED (already inactive)';
         default:
-          return 'CONTAINED';
+          // Denying a user's sessions leaves the keys and password that mint new ones: say so where it is read first.
+          return response.incident.credential.kind === 'user-session' ? 'SESSIONS DENIED' : 'CONTAINED';
       }
     case 'gone':
       return 'GONE';
@@ -223,7 +225,9 @@ function outcomeSentence(response: Answered): string {
         case 'already-inactive':
           return `${who} was already Inactive when Keystop acted: not written again${done.length > 0 ? `; ${done.join('; ')}` : ''}.`;
         default:
-          return `${who}: ${done.join('; ')}.`;
+          return response.incident.credential.kind === 'user-session'
+            ? `${who}: ${done.join('; ')}. The user's access keys and console password can still mint new sessions (see STILL USABLE).`
+            : `${who}: ${done.join('; ')}.`;
       }
     case 'gone':
       return `${who} no longer exists in IAM (deleted before Keystop acted): nothing is left to contain. Check who deleted it and what it did (see NEXT STEPS).`;

@@ -29,6 +29,11 @@ export function formatChatbotNotification(document: AlertDocument) {
     lines.push(`*Keystop:* ${code(response.outcome)} (${code(response.reason)}${response.policy ? `, policy ${code(response.policy)}` : ''})`);
     for (const x of response.actions) lines.push(`• ${x.status} ${code(x.type)} ${code(x.target)}: ${code(x.reason)}`);
   }
+  const after = document.afterResponse;
+  // Keystop's sentences, but with names from the event in them: no backtick may open a code span.
+  const plain = (items: string[]) => items.join('; ').replace(/`/g, "'");
+  if (after && after.stillUsable.length > 0) lines.push(`*Still usable:* ${plain(after.stillUsable)}`);
+  if (after && after.impact.length > 0) lines.push(`*Impact:* ${plain(after.impact)}`);
   const activity = document.activity;
   if (activity) {
     if (isSummary(activity)) {

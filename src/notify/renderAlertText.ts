@@ -58,6 +58,9 @@ export function renderAlertText(document: AlertDocument): string {
       '',
     );
   }
+  const after = document.afterResponse;
+  if (after && after.stillUsable.length > 0) lines.push('STILL USABLE AFTER THIS', ...after.stillUsable.map((x) => `  - ${x}`), '');
+  if (after && after.impact.length > 0) lines.push('IMPACT OF THE CONTAINMENT', ...after.impact.map((x) => `  - ${x}`), '');
   if (document.activity) lines.push(...activityLines(document.activity), '');
   if (document.nextSteps.length > 0) {
     lines.push(

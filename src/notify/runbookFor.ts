@@ -50,7 +50,7 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
       return [
         ...(did('revoke-sessions')
           ? []
-          : [`Revoke the role's sessions: IAM console, role ${role}, "Revoke active sessions" (an inline deny on aws:TokenIssueTime; the workload gets fresh credentials and keeps running).`]),
+          : [`Revoke the role's sessions: IAM console, role ${role}, "Revoke active sessions" (an inline deny on aws:TokenIssueTime). Every current session of the role stops working, the workload's too, until it obtains credentials issued after the cut-off.`]),
         'Find how the credentials left their workload (instance metadata without IMDSv2, SSRF, logs, environment dumps) and close that path.',
         review,
       ];
@@ -82,5 +82,76 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
           : 'Open the finding (LINKS) and read its actors and signals: find each access key and principal it involved, then deactivate the keys and deny the sessions (aws:TokenIssueTime) by hand.',
         review,
       ];
+  }
+}
+
+/** What is still usable after Keystop's response, and what its containment costs the principal's legitimate users. */
+export interface AfterResponse {
+  /** Ways in that remain open, for the attacker as much as for the owner. */
+  stillUsable: string[];
+  /** What the containment breaks for people and workloads that rely on the principal. */
+  impact: string[];
+}
+
+/**
+ * Pure: an honest account of what the response left open and what it costs. Keystop touches exactly one credential
+ * and the principal's token cut-off; STS sessions already issued cannot be revoked, only denied by policy, and a
+ * long-term key or password can mint new ones.
+ */
+export function afterResponseOf(response: IncidentResponse & { incident: CredentialIncident }): AfterResponse {
+  const { incident } = response;
+  const { credential } = incident;
+  if (incident.sample) return { stillUsable: [], impact: [] };
+  const did = (type: string) => response.actions.some((a) => a.type === type && a.status === 'done');
+  const nothing = ['the credential itself: Keystop changed nothing, it works as before'];
+  switch (credential.kind) {
+    case 'long-term-key': {
+      const user = sanitize(credential.userName ?? 'the owner', 64);
+      const key = sanitize(credential.accessKeyId, 32);
+      if (!did('deactivate-access-key') && !did('deactivate-user-keys')) return { stillUsable: nothing, impact: [] };
+      return {
+        stillUsable: [
+          `sessions already minted with ${key} (GetSessionToken up to 36 h, AssumeRole up to 12 h) until they expire: STS cannot revoke them, and ${user}'s sessions were not denied`,
+          `${user}'s other access keys and console password, if any: Keystop touched only ${key}`,
+          'anything the key created before it was stopped (new users, keys, login profiles, roles it could assume)',
+        ],
+        impact: [`whatever legitimately used ${key} now fails with InvalidClientTokenId until it gets a new key`],
+      };
+    }
+    case 'user-session': {
+      const user = sanitize(credential.userName, 64);
+      if (!did('revoke-sessions')) return { stillUsable: nothing, impact: [] };
+      return {
+        stillUsable: [
+          `${user}'s access keys (AKIA…) and console password can mint new sessions: long-term keys carry no token issue time and are not denied, and sessions issued after the cut-off are allowed`,
+          'anything the session created before the cut-off',
+        ],
+        impact: [`every session of ${user} issued before the cut-off is denied, the user's own included: they must sign in or call GetSessionToken again`],
+      };
+    }
+    case 'role-session': {
+      const role = sanitize(credential.roleName, 64);
+      if (!did('revoke-sessions')) return { stillUsable: nothing, impact: [] };
+      return {
+        stillUsable: [
+          `whoever can assume ${role} again (its trust policy) or reach its credentials (the metadata service of its instances, its functions' environment) gets a new, allowed session`,
+          'anything the session created before the cut-off',
+        ],
+        impact: [
+          `every workload and person using ${role} loses access now, not only the attacker: each call fails with AccessDenied until it obtains credentials issued after the cut-off (EC2 instance profiles and Lambda refresh within minutes to an hour; processes that called AssumeRole themselves must assume it again)`,
+        ],
+      };
+    }
+    case 'federated-session':
+      return {
+        stillUsable: ['the federated session until it expires (up to 36 h), and the IAM user whose key called GetFederationToken can mint more'],
+        impact: [],
+      };
+    case 'iam-user':
+      return { stillUsable: [`every access key and the console password of ${sanitize(credential.userName, 64)}: no key was named`], impact: [] };
+    case 'root':
+      return { stillUsable: ['the root credentials: no IAM action can contain root'], impact: [] };
+    case 'unmapped':
+      return { stillUsable: ['whatever credential the report is about: Keystop could not tell which, and changed nothing'], impact: [] };
   }
 }

@@ -66,6 +66,14 @@ WHAT KEYSTOP DID (policy guardduty-key-used-by-attacker; reason: matched)
   GuardDuty saw the credential used from a Tor address: the key is in someone else's hands. Contain it.
   [done] deactivate-access-key AKIAEXAMPLELEAKED001: deactivated access key AKIAEXAMPLELEAKED001 of user build-bot
 
+STILL USABLE AFTER THIS
+  - sessions already minted with AKIAEXAMPLELEAKED001 (GetSessionToken up to 36 h, AssumeRole up to 12 h) until they expire: STS cannot revoke them, and build-bot's sessions were not denied
+  - build-bot's other access keys and console password, if any: Keystop touched only AKIAEXAMPLELEAKED001
+  - anything the key created before it was stopped (new users, keys, login profiles, roles it could assume)
+
+IMPACT OF THE CONTAINMENT
+  - whatever legitimately used AKIAEXAMPLELEAKED001 now fails with InvalidClientTokenId until it gets a new key
+
 WHAT THE KEY DID (CloudTrail event history, 2026-10-01T08:20:00.000Z to 2026-10-02T08:20:00.000Z, eu-west-1, us-east-1)
   7 events, first 2026-10-02T08:14:03.000Z, last 2026-10-02T08:16:45.000Z
   From: 192.0.2.77 (7)
@@ -343,10 +351,11 @@ describe('The JSON document for queues, functions and webhooks', () => {
         actions: [],
       },
       nextSteps: [
-        `Revoke the role's sessions: IAM console, role ci-deployer, "Revoke active sessions" (an inline deny on aws:TokenIssueTime; the workload gets fresh credentials and keeps running).`,
+        `Revoke the role's sessions: IAM console, role ci-deployer, "Revoke active sessions" (an inline deny on aws:TokenIssueTime). Every current session of the role stops working, the workload's too, until it obtains credentials issued after the cut-off.`,
         'Find how the credentials left their workload (instance metadata without IMDSv2, SSRF, logs, environment dumps) and close that path.',
         'Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.',
       ],
+      afterResponse: { stillUsable: ['the credential itself: Keystop changed nothing, it works as before'], impact: [] },
       links: {
         principal: 'https://console.aws.amazon.com/iam/home#/roles/details/ci-deployer?section=permissions',
         finding: 'https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&fId=a1b2c3d4e5f60718293a4b5c6d7e8f90',
@@ -418,6 +427,8 @@ describe('Per-protocol bodies of one SNS publish', () => {
       '*Attacker:* from `192.0.2.77` `Netherlands, Amsterdam, Documentation Tor Relay AS` calling `sts.amazonaws.com GetCallerIdentity` with `aws-cli/2.15.0 Python/3.11.6 Linux/6.1`',
       '*Keystop:* `contained` (`matched`, policy `guardduty-key-used-by-attacker`)',
       '• done `deactivate-access-key` `AKIAEXAMPLELEAKED001`: `deactivated access key AKIAEXAMPLELEAKED001 of user build-bot`',
+      "*Still usable:* sessions already minted with AKIAEXAMPLELEAKED001 (GetSessionToken up to 36 h, AssumeRole up to 12 h) until they expire: STS cannot revoke them, and build-bot's sessions were not denied; build-bot's other access keys and console password, if any: Keystop touched only AKIAEXAMPLELEAKED001; anything the key created before it was stopped (new users, keys, login profiles, roles it could assume)",
+      '*Impact:* whatever legitimately used AKIAEXAMPLELEAKED001 now fails with InvalidClientTokenId until it gets a new key',
       '*What the key did:* 7 events: `sts:GetCallerIdentity` 3, `iam:CreateUser` 1, `iam:CreateAccessKey` 1, `iam:AttachUserPolicy` 1, `iam:ListUsers` 1',
       '• `2026-10-02T08:15:10.000Z` `iam:CreateUser` `userName=backup-admin`',
       '• `2026-10-02T08:15:30.000Z` `iam:AttachUserPolicy` `userName=backup-admin`',
