@@ -4,6 +4,7 @@ import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
 import { securityHubFindingUpdater, type FindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
+import type { Notifier } from '../notify/Alert';
 import { createReporter } from '../notify/createReporter';
 import { snsNotifier } from '../notify/snsNotifier';
 import { defaultPolicies } from '../policies/defaultPolicies';
@@ -49,6 +50,11 @@ export interface DepsSettings extends ClientOptions {
   enricher?: Enricher;
   /** Replaces the Security Hub finding note (the sandbox's "unavailable"). */
   findingUpdater?: FindingUpdater;
+  /**
+   * Where alerts go instead of the SNS topic (the CLI without a topic prints them). Used by both the failure alert and
+   * the reporter, so no alert can slip past it to SNS.
+   */
+  notifier?: Notifier;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -66,12 +72,13 @@ export function createDeps({
   activity: activityOverrides,
   enricher,
   findingUpdater,
+  notifier: givenNotifier,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
   const logger = givenLogger ?? new Logger({ serviceName: 'keystop' });
   const now = () => new Date();
-  const notifier = snsNotifier(clients.sns, topicArn, { chatbot });
+  const notifier = givenNotifier ?? snsNotifier(clients.sns, topicArn, { chatbot });
   const activity = { ...defaultActivitySettings, ...activityOverrides };
   return {
     clientsFor: clientsForAccounts({

@@ -4,6 +4,7 @@ import { createDeps } from '../aws/createDeps';
 import type { Deps } from '../Deps';
 import type { Notifier } from '../notify/Alert';
 import { defaultGuardrails, parseExemptTag, type OwnRoles } from '../policies/Guardrails';
+import { UsageError } from './UsageError';
 
 export interface CliAwsOptions {
   region?: string;
@@ -11,6 +12,8 @@ export interface CliAwsOptions {
   dryRun?: boolean;
   verbose?: boolean;
 }
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 
 /** Without a topic the alert is printed: a responder at a terminal still sees exactly what would be sent. */
 const printingNotifier: Notifier = {
@@ -26,7 +29,10 @@ const printingNotifier: Notifier = {
  */
 export async function cliDeps(options: CliAwsOptions): Promise<{ deps: Deps; accountId: string; region: string }> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const topicArn = options.topicArn ?? process.env.KEYSTOP_ALERT_TOPIC_ARN;
+  const topicArn = options.topicArn ?? (process.env.KEYSTOP_ALERT_TOPIC_ARN || undefined);
+  if (topicArn !== undefined && !SNS_TOPIC_ARN.test(topicArn)) {
+    throw new UsageError(`the alert topic ${JSON.stringify(topicArn)} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`);
+  }
   const { Account = 'unknown' } = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
   const deps = createDeps({
     region,
@@ -42,8 +48,9 @@ export async function cliDeps(options: CliAwsOptions): Promise<{ deps: Deps; acc
       ownRoles: ownRolesFromEnv(process.env),
     },
     logger: new Logger({ serviceName: 'keystop-cli', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
+    ...(topicArn ? {} : { notifier: printingNotifier }),
   });
-  return { deps: topicArn ? deps : { ...deps, notifier: printingNotifier }, accountId: Account, region };
+  return { deps, accountId: Account, region };
 }
 
 /** Keystop's roles as the deployment's environment names them, so a responder's command never contains them either. */

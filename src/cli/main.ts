@@ -9,6 +9,7 @@ import { readEvents } from './readEvents';
 import { containCommand, replayCommand } from './respondCommands';
 import { runSandbox } from './runSandbox';
 import { selftestCommand } from './selftestCommand';
+import { UsageError } from './UsageError';
 import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples');
@@ -79,5 +80,5 @@ await buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     process.stderr.write(`keystop: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   });

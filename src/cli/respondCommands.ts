@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { IncompleteResponseError } from '../errors';
-import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from '../events/CredentialIncident';
+import { severityLabelOf, type CredentialIncident } from '../events/CredentialIncident';
 import { eventSourceFor } from '../events/eventSources';
 import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse } from '../IncidentResponse';
@@ -9,6 +9,7 @@ import { cliDeps } from './cliDeps';
 import { formatResponses } from './formatResponses';
 import { lambdaContext } from './lambdaContext';
 import { readEvents, unrecognizedEvent } from './readEvents';
+import { reportedCredential } from './reportedCredential';
 import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const awsOptions = (command: Command) =>
@@ -27,15 +28,6 @@ async function report(run: () => Promise<IncidentResponse[]>): Promise<void> {
     process.stdout.write(`${formatResponses(error.responses)}\n`);
     throw new Error(error.message);
   }
-}
-
-/** A credential a responder names on the command line. */
-export function reportedCredential(options: { accessKey: string; user?: string; role?: string }): Credential {
-  const { accessKey: accessKeyId, user, role } = options;
-  if (!isTemporaryKey(accessKeyId)) return user ? { kind: 'long-term-key', accessKeyId, userName: user } : { kind: 'long-term-key', accessKeyId };
-  if (role) return { kind: 'role-session', accessKeyId, roleName: role };
-  if (user) return { kind: 'user-session', accessKeyId, userName: user };
-  throw new Error(`${accessKeyId} is a temporary (ASIA…) key: name its --role or --user, whose older sessions will be denied`);
 }
 
 export function containCommand(): Command {

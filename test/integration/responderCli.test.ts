@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { fixturePath, loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { startFaultProxy } from '../support/faultProxy';
+import { awsEndpoint, keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 import { runCli } from '../support/runCli';
 
 async function tempJson(name: string, value: unknown) {
@@ -62,10 +63,39 @@ describe('keystop contain and replay, with the caller\'s credentials (here: the 
     expect(alert!.text).toContain(`deactivated access key ${leaked} of user ${userName}`);
   });
 
-  it('refuses an ASIA key without the role or user whose sessions to deny', async () => {
-    const failure = await runCli(['contain', '--access-key', 'ASIAEXAMPLESESSION01']).catch((e: { stderr: string }) => e);
+  it('prints the full alert when no topic is set, contains the key and exits 0', async () => {
+    const { endpoint, clients } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
 
-    expect((failure as { stderr: string }).stderr).toContain('is a temporary (ASIA…) key: name its --role or --user');
+    // runCli rejects on any exit code but 0.
+    const { stdout } = await runCli(['contain', '--access-key', leaked, '--reason', 'found in a build log'], { endpoint, env: { KEYSTOP_ALERT_TOPIC_ARN: '' } });
+
+    expect(stdout).toContain('Outcome: CONTAINED (matched) — policy manual-report');
+    expect(stdout).toMatch(/Subject: Keystop CONTAINED: AKIA/);
+    expect(stdout).toContain('found in a build log');
+    expect(stdout).toContain('[done] notify stdout');
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+  });
+
+  it.each([
+    { case: 'a malformed key id', args: ['--access-key', 'not-a-key'], message: '--access-key "not-a-key" is not an access key id' },
+    { case: 'a key id one character short', args: ['--access-key', 'AKIAIOSFODNN7EXAMPL'], message: 'is not an access key id' },
+    { case: 'a lower-case key id', args: ['--access-key', 'akiaiosfodnn7example'], message: 'is not an access key id' },
+    { case: 'a role for a long-term key', args: ['--access-key', 'AKIAIOSFODNN7EXAMPLE', '--role', 'web'], message: 'drop --role' },
+    { case: 'both a user and a role', args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE', '--role', 'web', '--user', 'bob'], message: 'not both' },
+    { case: 'an ASIA key without its principal', args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE'], message: 'is a temporary (ASIA…) key: name its --role or --user' },
+    { case: 'a topic that is not an SNS ARN', args: ['--access-key', 'AKIAIOSFODNN7EXAMPLE', '--topic-arn', 'alerts'], message: 'is not an SNS topic ARN' },
+  ])('refuses $case with exit 2 before any AWS request', async ({ args, message }) => {
+    const proxy = await startFaultProxy(awsEndpoint());
+    try {
+      const failure = await runCli(['contain', ...args], { endpoint: proxy.endpoint }).catch((e: { code: number; stderr: string }) => e);
+
+      expect(failure).toMatchObject({ code: 2 });
+      expect((failure as { stderr: string }).stderr).toContain(message);
+      expect(proxy.requests.map((r) => r.operation)).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('replays an event through the real pipeline, and --dry-run changes nothing', async () => {

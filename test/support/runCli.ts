@@ -2,8 +2,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LOCAL_CREDENTIALS } from '../../src/local/localClients';
 
-/** Runs the `keystop` CLI; with `endpoint`, its AWS SDK calls go to the local emulator with dummy credentials. */
-export async function runCli(args: string[], endpoint?: string) {
+export interface RunCliOptions {
+  /** The CLI's AWS SDK calls go to this emulator (or proxy), with dummy credentials. */
+  endpoint?: string;
+  /** More environment variables, over the ones above. */
+  env?: Record<string, string>;
+}
+
+/** Runs the `keystop` CLI as a user runs it (node bin/keystop.mjs); rejects with `code` on any exit code but 0. */
+export async function runCli(args: string[], options: string | RunCliOptions = {}) {
+  const { endpoint, env: extra = {} } = typeof options === 'string' ? { endpoint: options } : options;
   const env = endpoint
     ? {
         ...process.env,
@@ -14,5 +22,5 @@ export async function runCli(args: string[], endpoint?: string) {
         AWS_PROFILE: '',
       }
     : process.env;
-  return promisify(execFile)('node', ['bin/keystop.mjs', ...args], { env });
+  return promisify(execFile)('node', ['bin/keystop.mjs', ...args], { env: { ...env, ...extra } });
 }
