@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { containmentActions } from '../actions/containmentActions';
@@ -6,31 +5,12 @@ import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events
 import { parseEvent } from '../events/parseEvent';
 import { defaultGuardrails } from '../policies/Guardrails';
 import { planResponse } from '../policies/planResponse';
-import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
+import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { loadPolicyFile } from './loadPolicyFile';
 import { readEvents, unrecognizedEvent } from './readEvents';
 import { sourceSettingsFromEnv } from './sourceSettingsFromEnv';
 
 const BUILT_IN = join(import.meta.dirname, '..', 'policies', 'policies.json');
-
-/** Reads and validates a policy file; the error lists every problem with its place and the valid choices. */
-export async function loadPolicyFile(file: string): Promise<ResponsePolicy[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read policy file ${file}: ${(error as Error).message}`);
-  }
-  const parsed = ResponsePolicySet.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
-    throw new Error(`${file} is not a valid policy set:\n${problems.join('\n')}`);
-  }
-  return parsed.data;
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '') || '(file)';
-}
 
 export function policiesCommand(): Command {
   const command = new Command('policies').description('Check and explain response policies (no AWS call).');

@@ -1,5 +1,12 @@
-import policies from './policies.json';
+import shipped from './policies.json';
 import { ResponsePolicySet, type ResponsePolicy } from './ResponsePolicy';
+
+/**
+ * The operator's policy file (param policiesFile) as JSON text, put in the bundle at package time by
+ * deploy/keystopSettings.mjs. A string constant, so that esbuild drops the shipped set from the bundle.
+ */
+declare const KEYSTOP_BUNDLED_POLICIES: string;
+const policies: unknown = typeof KEYSTOP_BUNDLED_POLICIES === 'undefined' ? shipped : JSON.parse(KEYSTOP_BUNDLED_POLICIES);
 
 /**
  * The response policies a deployment runs with: src/policies/policies.json, reviewed like code. Order matters: the

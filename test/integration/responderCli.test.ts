@@ -21,18 +21,20 @@ describe('keystop policies', () => {
     expect(stdout).toMatch(/policies\.json: \d+ policies, valid/);
   });
 
-  it('rejects a policy file with a typo and names the valid choices', async () => {
+  it('rejects a policy file with a typo (exit 2), naming the policy, the field and the valid choices', async () => {
     const file = await tempJson('typo.json', [
       { name: 'x', description: 'd', match: { sorce: ['guardduty'] }, mode: 'contian', actions: [{ type: 'deactivate-key' }] },
+      { name: 'y', description: 'd', match: { source: ['gaurdduty'] }, mode: 'contain', actions: [] },
     ]);
 
     const failure = await runCli(['policies', 'validate', file]).catch((e: { code: number; stderr: string }) => e);
 
-    expect(failure).toMatchObject({ code: 1 });
+    expect(failure).toMatchObject({ code: 2 });
     const { stderr } = failure as { stderr: string };
-    expect(stderr).toContain('[0].match: unknown key "sorce"; valid keys: source, type, severity, credentialKind, accountId, principalName');
-    expect(stderr).toContain('[0].mode: Invalid option: expected one of "contain"|"notify-only"|"dry-run"');
-    expect(stderr).toContain('[0].actions[0].type: unknown action type "deactivate-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys');
+    expect(stderr).toContain('policy "x": match: unknown key "sorce"; valid keys: source, type, severity, credentialKind, accountId, principalName');
+    expect(stderr).toContain('policy "x": mode "contian": Invalid option: expected one of "contain"|"notify-only"|"dry-run"');
+    expect(stderr).toContain('policy "x": actions[0].type "deactivate-key": unknown action type "deactivate-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys');
+    expect(stderr).toContain('policy "y": match.source[0] "gaurdduty": is not one of guardduty, security-hub, health, cloudtrail, manual');
   });
 
   it('explains which policy matches an event and what it would do, without any AWS call', async () => {

@@ -24,6 +24,22 @@ export async function packageTemplate(...args: string[]): Promise<{ template: Cf
   return { template, dir };
 }
 
+/** Runs `osls package` expecting it to refuse; returns what it printed (it rejects if packaging succeeds). */
+export async function packageRefusal(...args: string[]): Promise<{ output: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'keystop-package-'));
+  const failure = await withPackagingLock(() =>
+    promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
+      timeout: 120_000,
+    }),
+  ).then(
+    () => undefined,
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  if (!failure) throw new Error(`osls package ${args.join(' ')} succeeded; it should have refused`);
+  return { output: `${failure.stdout}\n${failure.stderr}`, dir };
+}
+
 export function resourcesOfType(template: CfnTemplate, type: string) {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }

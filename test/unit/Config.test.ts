@@ -27,7 +27,7 @@ describe('Configuration from the Lambda environment', () => {
 
   it('stops at cold start when member accounts are allowed without a role and ExternalId to reach them', () => {
     expect(() => loadConfig({ ...base, KEYSTOP_MEMBER_ACCOUNTS: '222222222222' })).toThrow(
-      'member accounts need KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID',
+      'member accounts need a member role and its ExternalId',
     );
   });
 

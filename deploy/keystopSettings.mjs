@@ -1,0 +1,58 @@
+// An osls plugin (serverless.yml: plugins) that checks a deployment before anything is built: every param against
+// Keystop's settings schema and the policy file against its policy schema (src/aws/checkDeployment.ts). A bad param
+// fails `osls package`/`deploy` with one line naming it, instead of failing the first real finding at cold start.
+// It also bundles the operator's policy file (param policiesFile) into every function.
+import { tsImport } from 'tsx/esm/api';
+
+export default class KeystopSettings {
+  constructor(serverless, options, { log }) {
+    this.serverless = serverless;
+    this.options = options;
+    this.log = log;
+    // `initialize` runs before serverless-esbuild's own (this plugin is listed first), so the bundle sees the policies.
+    this.hooks = { initialize: () => this.check() };
+  }
+
+  async check() {
+    const commands = this.serverless.processedInput.commands;
+    if (!['package', 'deploy'].includes(commands[0]) || commands.length > 1) return;
+    const { checkDeployment } = await tsImport('../src/aws/checkDeployment.ts', import.meta.url);
+    const service = this.serverless.service;
+    const result = await checkDeployment({
+      configParams: this.serverless.configurationInput.params,
+      stage: this.options.stage ?? service.provider.stage,
+      cliParams: [this.options.param ?? []].flat(),
+      serviceDir: this.serverless.serviceDir,
+    });
+    if (result.problems.length > 0) {
+      throw new this.serverless.classes.Error(`Keystop settings:\n${result.problems.join('\n')}`);
+    }
+    // A list written with blanks ("AKIA…1, AKIA…2") deploys trimmed: the honey-key bus pattern must see "AKIA…2",
+    // not " AKIA…2". Every string the param became in the resolved service takes the trimmed value.
+    for (const [param, value] of Object.entries(result.normalized)) {
+      const raw = this.rawParam(param);
+      if (raw !== undefined) replaceStrings([service.provider, service.functions, service.resources], raw, value);
+      this.log.notice(`Keystop: param ${param} deploys as "${value}"`);
+    }
+    const esbuild = (service.custom.esbuild ??= {});
+    esbuild.define = { ...esbuild.define, KEYSTOP_BUNDLED_POLICIES: JSON.stringify(JSON.stringify(result.policies)) };
+    this.log.notice(`Keystop: ${result.policies.length} response policies from ${result.policiesFile}`);
+  }
+
+  rawParam(name) {
+    const cli = [this.options.param ?? []].flat().find((item) => item.startsWith(`${name}=`));
+    if (cli !== undefined) return cli.slice(name.length + 1).trimEnd();
+    const params = this.serverless.configurationInput.params ?? {};
+    return params[this.options.stage ?? this.serverless.service.provider.stage]?.[name] ?? params.default?.[name];
+  }
+}
+
+function replaceStrings(nodes, from, to) {
+  for (const node of nodes) {
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (value === from) node[key] = to;
+      else replaceStrings([value], from, to);
+    }
+  }
+}
