@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { defaultGuardrails } from '../policies/Guardrails';
 import { formatSandboxReport } from './formatSandboxReport';
 import { breakerCommand } from './breakerCommand';
+import { configCommand } from './configCommand';
 import { policiesCommand } from './policiesCommand';
 import { readEvents } from './readEvents';
 import { containCommand, replayCommand } from './respondCommands';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
   program.addCommand(policiesCommand());
   program.addCommand(breakerCommand());
   program.addCommand(selftestCommand());
+  program.addCommand(configCommand());
 
   return program;
 }

@@ -1,0 +1,45 @@
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { packageRoot } from './packageRoot';
+import { UsageError } from './UsageError';
+
+interface ConfigCheckOptions {
+  stage: string;
+  param: string[];
+  config: string;
+  json?: boolean;
+}
+
+/** `keystop config check`: the package-time check of a stage's params and policy file, without packaging. */
+export function configCommand(): Command {
+  const command = new Command('config').description("Check a deployment's settings before deploying (no AWS call).");
+  command
+    .command('check')
+    .description('Check the params a stage deploys with and its policy file, as `osls package` does (docs/settings.md).')
+    .option('--stage <stage>', 'the stage whose params: <stage>: block applies', 'prod')
+    .option('--param <key=value>', 'a param as osls takes it; repeatable', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--config <file>', 'the serverless.yml', resolve(packageRoot(), 'serverless.yml'))
+    .option('--json', 'print {"ok", "problems", "policiesFile", "policies"} as JSON')
+    .action(async (options: ConfigCheckOptions) => {
+      const [{ checkDeployment }, { readServiceParams }] = await Promise.all([import('../aws/checkDeployment'), import('./readServiceParams')]);
+      const result = await checkDeployment({
+        configParams: await readServiceParams(options.config),
+        stage: options.stage,
+        cliParams: options.param,
+        serviceDir: dirname(resolve(options.config)),
+      }).catch((error: unknown) => {
+        throw new UsageError((error as Error).message);
+      });
+      const ok = result.problems.length === 0;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ok, stage: options.stage, problems: result.problems, policiesFile: result.policiesFile, policies: result.policies?.map((p) => p.name) ?? [] })}\n`);
+      } else if (ok) {
+        process.stdout.write(`stage ${options.stage}: settings valid; ${result.policies!.length} policies from ${result.policiesFile}\n`);
+      }
+      if (!ok) {
+        if (!options.json) process.stderr.write(`stage ${options.stage}: settings invalid:\n${result.problems.join('\n')}\n`);
+        process.exitCode = 2;
+      }
+    });
+  return command;
+}
