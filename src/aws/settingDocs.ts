@@ -1,0 +1,99 @@
+/** What each setting means and the form it takes, for docs/settings.md: kept out of the functions' bundles. */
+export const settingDocs: Record<string, { meaning: string; form: string }> = {
+  KEYSTOP_ALERT_TOPIC_ARN: {
+    meaning: 'where alerts go (the stack sets its own topic)',
+    form: 'an SNS topic ARN',
+  },
+  dryRun: {
+    meaning: 'report what would be done, change nothing',
+    form: 'true or false',
+  },
+  exemptPrincipals: {
+    meaning: 'user and role names or ARN patterns (`*` matches any run of characters) that are only ever alerted on',
+    form: 'comma-separated names or ARN patterns',
+  },
+  exemptTag: {
+    meaning: "a tag on a user or role (read live from IAM) that exempts it from containment; '' turns this off",
+    form: "key=value, or ''",
+  },
+  honeyKeys: {
+    meaning: 'access key ids created only as bait: any API call made with one is contained; empty: no honey-key rule',
+    form: 'comma-separated AKIA… key ids',
+  },
+  KEYSTOP_STATE_TABLE: {
+    meaning: 'the DynamoDB table (TTL, on demand) for de-duplication and the breaker (the stack sets its own)',
+    form: 'a table name',
+  },
+  dedupWindowMinutes: {
+    meaning: 'how long a credential already handled makes later reports of it duplicates',
+    form: 'a whole number of minutes from 1 to 525600',
+  },
+  breakerLimit: {
+    meaning: 'at most this many automatic containments per account…',
+    form: 'a whole number from 1 to 10000',
+  },
+  breakerWindowMinutes: {
+    meaning: '…per rolling window of this length',
+    form: 'a whole number of minutes from 1 to 525600',
+  },
+  chatbotFormat: {
+    meaning: "https subscribers (AWS Chatbot) get Chatbot's custom-notification format, so Slack and Teams render the alert",
+    form: 'true or false',
+  },
+  auditBus: {
+    meaning: 'the EventBridge bus (name, this account and region) that gets one audit event per response',
+    form: 'an EventBridge bus name',
+  },
+  activityLookup: {
+    meaning: 'look up what the key did in CloudTrail after containment',
+    form: 'true or false',
+  },
+  activityWindowHours: {
+    meaning: 'how far back the lookup goes',
+    form: 'a whole number of hours from 1 to 2160',
+  },
+  activityRegions: {
+    meaning: 'regions to search; empty: the incident\'s region and `us-east-1` (where IAM and STS calls are recorded)',
+    form: 'comma-separated regions',
+  },
+  activityMaxPages: {
+    meaning: 'LookupEvents pages (50 events each) read per region at most',
+    form: 'a whole number from 1 to 100',
+  },
+  activityTimeLimitMs: {
+    meaning: 'the whole lookup stops here and reports what it read as partial',
+    form: 'a whole number of milliseconds from 100 to 600000',
+  },
+  activityInlineWaitMs: {
+    meaning: 'how long the first alert waits for the lookup; a slower lookup follows as a second message',
+    form: 'a whole number of milliseconds from 0 to 600000',
+  },
+  AWS_REGION: {
+    meaning: 'the region the function runs in (set by Lambda)',
+    form: 'a region',
+  },
+  KEYSTOP_ACCOUNT_ID: {
+    meaning: 'the account Keystop runs in, set at deploy time (`AWS::AccountId`, no STS call at cold start)',
+    form: 'a 12-digit account id',
+  },
+  memberRoleName: {
+    meaning: 'organisation: the role Keystop assumes in member accounts (`deploy/member-role.yml`, e.g. `KeystopMember`); empty: single account, and the roles get no `sts:AssumeRole`',
+    form: 'an IAM role name, or empty',
+  },
+  externalId: {
+    meaning: "the ExternalId the member role's trust policy requires",
+    form: '2–1224 characters of [A-Za-z0-9+=,.@:/_-], or empty',
+  },
+  memberAccounts: {
+    meaning: 'member account ids Keystop may act in, or `*` for every account whose member role trusts it; others get `account-not-allowed`',
+    form: 'comma-separated 12-digit account ids, or *',
+  },
+  maxRetries: {
+    meaning: 'Lambda retries of a failed event before it goes to the failure queue',
+    form: 'a whole number from 0 to 2 (Lambda\'s limit)',
+  },
+  policiesFile: {
+    meaning: 'the response policies, bundled into every function at package time (relative to serverless.yml); checked like `keystop policies validate`',
+    form: 'a path to a JSON policy file',
+  },
+};
