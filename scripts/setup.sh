@@ -17,3 +17,6 @@ if ! "$python" -c 'import moto.server' 2>/dev/null; then
     exit 1
   fi
 fi
+
+# The CLI starts from its build (dist/), made here so that a checkout updated with git pull runs its current code.
+node scripts/buildCli.mjs

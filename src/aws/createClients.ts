@@ -14,13 +14,15 @@ export interface ClientOptions {
   credentials?: IAMClientConfig['credentials'];
   /** The transport under every client; absent in AWS (the SDK's HTTP handler). The bench passes an instant one. */
   requestHandler?: IAMClientConfig['requestHandler'];
+  /** A named profile of the shared AWS config (the CLI's --profile); absent in AWS. */
+  profile?: string;
 }
 
 /**
  * SDK clients with the SDK's own adaptive retry strategy (bounded attempts, client-side rate limiting under
  * throttling): no retry loops of our own.
  */
-export function createClients({ region, endpoint, credentials, requestHandler }: ClientOptions) {
+export function createClients({ region, endpoint, credentials, requestHandler, profile }: ClientOptions) {
   const common = {
     region,
     maxAttempts: 4,
@@ -28,6 +30,7 @@ export function createClients({ region, endpoint, credentials, requestHandler }:
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(requestHandler ? { requestHandler } : {}),
+    ...(profile ? { profile } : {}),
   };
   // IAM is a global service whose API lives in us-east-1 (aws partition).
   // STS in the function's own region (regional endpoint), for assuming member roles.

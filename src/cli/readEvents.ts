@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { UsageError } from './UsageError';
 
 export interface NamedEvent {
   name: string;
@@ -13,7 +14,7 @@ export async function readEvents(files: string[]): Promise<NamedEvent[]> {
       try {
         return { name: basename(file), event: JSON.parse(await readFile(file, 'utf8')) as unknown };
       } catch (error) {
-        throw new Error(`cannot read event file ${file}: ${(error as Error).message}`);
+        throw new UsageError(`cannot read event file ${file}: ${(error as Error).message}`);
       }
     }),
   );

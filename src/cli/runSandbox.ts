@@ -27,6 +27,7 @@ import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
+import type { ResponsePolicy } from '../policies/ResponsePolicy';
 
 
 /** What Keystop did with one event in the sandbox. The JSON contract of `keystop sandbox --json`. */
@@ -63,6 +64,10 @@ export interface SandboxOptions {
   verbose?: boolean;
   /** The deployment's source settings (honey keys), as the events name them; none by default. */
   sourceSettings?: SourceSettings;
+  /** The deployment's policies (its policiesFile); the shipped set by default. */
+  policies?: readonly ResponsePolicy[];
+  /** The deployment's breaker; the stack's defaults otherwise. */
+  breaker?: { limit: number; windowMinutes: number };
 }
 
 /**
@@ -105,7 +110,12 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
       findingUpdater: unavailableFindingUpdater(LOCAL_FINDING_UPDATE_UNAVAILABLE),
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
-      state: { tableName, ...SANDBOX_STATE },
+      state: {
+        tableName,
+        ...SANDBOX_STATE,
+        ...(options.breaker ? { breakerLimit: options.breaker.limit, breakerWindowMs: options.breaker.windowMinutes * 60_000 } : {}),
+      },
+      ...(options.policies ? { policies: options.policies } : {}),
     });
     const reports: SandboxReport[] = [];
     for (const { name, event } of events) {

@@ -1,0 +1,79 @@
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Config } from '../aws/Config';
+import { dynamoStateStore } from '../state/dynamoStateStore';
+import { containHeld } from '../containHeld';
+import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
+import { cliDeps, topicArnOf } from './cliDeps';
+import { decisionSettings } from './decisionSettings';
+import { reportResponses } from './reportResponses';
+import { resolveAws } from './resolveAws';
+import { UsageError } from './UsageError';
+
+/** The arguments, checked before any AWS call, with the deployment's own schema for the limit and the window. */
+function breakerArguments(options: BreakerOptions) {
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
+    throw new UsageError(`--account ${JSON.stringify(options.account)} is not a 12-digit account id`);
+  }
+  const limit = Config.shape.KEYSTOP_BREAKER_LIMIT.safeParse(options.limit);
+  if (!limit.success) throw new UsageError(`--limit (or KEYSTOP_BREAKER_LIMIT) ${JSON.stringify(options.limit)} ${limit.error.issues[0]?.message}`);
+  const window = Config.shape.KEYSTOP_BREAKER_WINDOW_MINUTES.safeParse(options.windowMinutes);
+  if (!window.success) {
+    throw new UsageError(`--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`);
+  }
+  if (!/^[\w.-]{1,64}$/.test(options.stage)) throw new UsageError(`--stage ${JSON.stringify(options.stage)} is not a stage name`);
+  return { limit: limit.data, windowMinutes: window.data };
+}
+
+/** The state store of a deployed stack, reached with the operator's own credentials. */
+async function operatorStore(options: BreakerOptions) {
+  const { limit, windowMinutes } = breakerArguments(options);
+  const aws = await resolveAws(options);
+  const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
+  const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
+  const store = dynamoStateStore(new DynamoDBClient(aws), {
+    tableName,
+    dedupWindowMs: 0,
+    breakerLimit: limit,
+    breakerWindowMs: windowMinutes * 60_000,
+  });
+  /** A missing table is a wrong stage, region or account: say which table was looked for, and where. */
+  const onTable = async <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) {
+        throw new UsageError(`no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`);
+      }
+      throw error;
+    });
+  return { store, accountId, limit, windowMinutes, onTable };
+}
+
+export async function breakerStatusAction(options: BreakerOptions): Promise<void> {
+  const { store, accountId, limit, windowMinutes, onTable } = await operatorStore(options);
+  const status = await onTable(() => store.breakerStatus(accountId, new Date()));
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify({ account: accountId, open: status.open, openedAt: status.openedAt ?? null, count: status.count, limit, windowMinutes })}\n`
+      : `breaker of account ${accountId}: ${status.open ? `OPEN since ${status.openedAt ?? 'unknown'}` : 'closed'}; ` +
+          `${status.count} of ${limit} automatic containments in the last ${windowMinutes} minutes\n`,
+  );
+}
+
+export async function breakerResetAction(options: BreakerResetOptions): Promise<void> {
+  const { store, accountId, onTable } = await operatorStore(options);
+  // The deployment's settings (environment) for --contain-held, checked before the reset changes anything.
+  const settings = options.containHeld ? await decisionSettings({ policies: options.policies }) : undefined;
+  if (options.containHeld) topicArnOf(options);
+  await onTable(() => store.resetBreaker(accountId));
+  if (!options.json) process.stdout.write(`breaker of account ${accountId}: reset; automatic containment resumes\n`);
+  if (!settings) {
+    if (options.json) process.stdout.write(`${JSON.stringify({ account: accountId, reset: true })}\n`);
+    return;
+  }
+  const { deps, printedAlerts } = await cliDeps(options, settings);
+  await reportResponses(async () => {
+    const responses = await containHeld(accountId, { ...deps, state: store });
+    if (responses.length === 0 && !options.json) process.stdout.write('no held credentials in this account\n');
+    return responses;
+  }, { json: options.json, printedAlerts });
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { breakerCommand } from './breakerCommand';
+import { configCommand } from './configCommand';
+import { containCommand } from './containCommand';
+import { demoCommand } from './demoCommand';
+import { packageRoot } from './packageRoot';
+import { policiesCommand } from './policiesCommand';
+import { replayCommand } from './replayCommand';
+import { sandboxCommand } from './sandboxCommand';
+import { selftestCommand } from './selftestCommand';
+
+/**
+ * The `keystop` command. Only option definitions load here; each action imports what it needs when it runs, so that
+ * `keystop --help` answers without loading the AWS SDK.
+ */
+export function buildProgram(): Command {
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  const program = new Command('keystop')
+    .description('Contain leaked AWS credentials: deactivate exactly the compromised key and alert responders.')
+    .version(version, '-V, --version')
+    .showHelpAfterError();
+  for (const command of [
+    sandboxCommand(),
+    demoCommand(),
+    containCommand(),
+    replayCommand(),
+    policiesCommand(),
+    breakerCommand(),
+    selftestCommand(),
+    configCommand(),
+  ]) {
+    program.addCommand(command);
+  }
+  // Usage errors exit 2 (see main.ts) rather than commander's 1, which means "the response failed" here.
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}

@@ -1,0 +1,17 @@
+import { Command, Option } from 'commander';
+import { withDecisionOptions, type DecisionOptions } from './decisionOptions';
+
+export interface DemoOptions extends DecisionOptions {
+  verbose: boolean;
+  json?: boolean;
+}
+
+export function demoCommand(): Command {
+  return withDecisionOptions(
+    new Command('demo')
+      .description('Run the sandbox on bundled example findings and explain what happens.')
+      .option('--json', 'print the sandbox report of each event, one JSON object per line')
+      .addOption(new Option('--verbose', 'print each alert in full').default(false)),
+    { breaker: true },
+  ).action(async (options: DemoOptions) => (await import('./demoAction')).demoAction(options));
+}

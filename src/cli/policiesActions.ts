@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { containmentActions } from '../actions/containmentActions';
+import { MalformedEventError } from '../errors';
+import type { CredentialIncident } from '../events/CredentialIncident';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
+import { parseEvent } from '../events/parseEvent';
+import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
+import { planResponse } from '../policies/planResponse';
+import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { decisionSettings } from './decisionSettings';
+import { loadPolicyFile } from './loadPolicyFile';
+import { packageRoot } from './packageRoot';
+import type { ExplainOptions } from './policiesCommand';
+import { readEvents, unrecognizedEvent } from './readEvents';
+import { UsageError } from './UsageError';
+
+const SHIPPED = () => join(packageRoot(), 'src', 'policies', 'policies.json');
+
+export async function validateAction(file: string | undefined, options: { json?: boolean }): Promise<void> {
+  const path = file ?? SHIPPED();
+  const policies = await loadPolicyFile(path);
+  process.stdout.write(options.json ? `${JSON.stringify({ file: path, policies: policies.map((p) => p.name) })}\n` : `${path}: ${policies.length} policies, valid\n`);
+}
+
+export async function explainAction(file: string, options: ExplainOptions): Promise<void> {
+  const settings = await decisionSettings(options);
+  const own = options.accountId ?? (process.env.KEYSTOP_ACCOUNT_ID || undefined);
+  if (own !== undefined && !/^\d{12}$/.test(own)) throw new UsageError(`--account-id ${JSON.stringify(own)} is not a 12-digit account id`);
+  const guardrails: Guardrails = {
+    ...settings.guardrails,
+    ...(own !== undefined ? { accounts: { own, members: settings.memberAccounts ?? [] } } : {}),
+  };
+  const [named] = await readEvents([file]);
+  const explanation = explainEvent(named?.event, settings.policies, settings.sourceSettings, guardrails);
+  process.stdout.write(options.json ? `${JSON.stringify(explanation)}\n` : `${formatExplanation(explanation).join('\n')}\n`);
+  if (explanation.kind === 'malformed') process.exitCode = 1;
+}
+
+/** What `policies explain` found: the plan for each incident, or why there is none. */
+export type Explanation =
+  | { kind: 'ignored'; reason: string; detail: string }
+  | { kind: 'malformed'; detail: string }
+  | {
+      kind: 'incidents';
+      plans: {
+        incident: Pick<CredentialIncident, 'id' | 'type' | 'severity' | 'accountId'> & { credentialKind: string };
+        policy: string | null;
+        reason: string;
+        execute: boolean;
+        explanation: string;
+        steps: string[];
+        inapplicable: string[];
+      }[];
+    };
+
+/** Pure: the plan for each incident of an event. Exemption tags are read live from IAM when responding, so not here. */
+export function explainEvent(
+  event: unknown,
+  policies: readonly ResponsePolicy[],
+  settings: SourceSettings = noSourceSettings,
+  guardrails: Guardrails = defaultGuardrails,
+): Explanation {
+  const source = eventSourceFor(event, settings);
+  if (source === undefined) return { kind: 'ignored', reason: 'not-a-credential-finding', detail: unrecognizedEvent(event) };
+  let adapted;
+  try {
+    adapted = source.adapt(parseEvent(source.name, source.schema, event));
+  } catch (error) {
+    if (error instanceof MalformedEventError) return { kind: 'malformed', detail: error.message };
+    throw error;
+  }
+  if (adapted.kind === 'ignored') return { kind: 'ignored', reason: adapted.reason, detail: adapted.detail };
+  return {
+    kind: 'incidents',
+    plans: adapted.incidents.map((incident) => {
+      const plan = planResponse(policies, incident, guardrails);
+      return {
+        incident: { id: incident.id, type: incident.type, severity: incident.severity, accountId: incident.accountId, credentialKind: incident.credential.kind },
+        policy: plan.policy ?? null,
+        reason: plan.reason,
+        execute: plan.execute,
+        explanation: plan.explanation,
+        steps: plan.steps.map((step) => containmentActions[step.type].describe(incident)),
+        inapplicable: plan.inapplicable.map((step) => step.type),
+      };
+    }),
+  };
+}
+
+/** Pure: the lines `policies explain` prints. */
+export function formatExplanation(explanation: Explanation): string[] {
+  if (explanation.kind === 'ignored') return [`ignored (${explanation.reason}): ${explanation.detail}`];
+  if (explanation.kind === 'malformed') return [`FAILED (malformed-event): ${explanation.detail}`];
+  return explanation.plans.flatMap((plan) => [
+    `incident ${plan.incident.id}: ${plan.incident.type}, ${plan.incident.credentialKind} (severity ${plan.incident.severity})`,
+    `  policy: ${plan.policy ?? '(none)'}; reason: ${plan.reason}; ${plan.execute ? 'would act' : 'would only alert'}`,
+    `  why: ${plan.explanation}`,
+    ...plan.steps.map((step) => `  - ${plan.execute ? 'would' : 'held back:'} ${step}`),
+    ...plan.inapplicable.map((type) => `  - not applicable to a ${plan.incident.credentialKind}: ${type}`),
+    '  - then alert responders',
+  ]);
+}

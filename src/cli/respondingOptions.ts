@@ -1,0 +1,12 @@
+import { Option, type Command } from 'commander';
+import { withAwsOptions } from './awsOptions';
+import { withDecisionOptions } from './decisionOptions';
+
+/** Options of the commands that respond in a real account with the caller's credentials (contain, replay). */
+export function withRespondingOptions(command: Command): Command {
+  withDecisionOptions(withAwsOptions(command));
+  return command
+    .option('--topic-arn <arn>', 'alert topic (default: $KEYSTOP_ALERT_TOPIC_ARN; without one the alert is printed)')
+    .option('--json', 'print the responses (and a printed alert) as one JSON object')
+    .addOption(new Option('--verbose', 'print log lines').default(false));
+}

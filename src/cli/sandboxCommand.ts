@@ -1,0 +1,23 @@
+import { Command, Option } from 'commander';
+import { withDecisionOptions, type DecisionOptions } from './decisionOptions';
+
+export interface SandboxOptions extends DecisionOptions {
+  json?: boolean;
+  endpointUrl?: string;
+  verbose: boolean;
+}
+
+export function sandboxCommand(): Command {
+  return withDecisionOptions(
+    new Command('sandbox')
+      .description('What would Keystop do with these events? Runs them on a local AWS emulator, never a real account.')
+      .argument('<event.json...>', 'EventBridge events, run in order in one sandbox')
+      .option('--json', 'print one JSON object per event, one per line')
+      .addOption(new Option('--endpoint-url <url>', 'use an emulator already running at this URL instead of starting one'))
+      .addOption(new Option('--endpoint <url>', 'the same as --endpoint-url').hideHelp())
+      .addOption(new Option('--verbose', "print the responder's log lines").default(false)),
+    { breaker: true },
+  ).action(async (files: string[], options: SandboxOptions & { endpoint?: string }) =>
+    (await import('./sandboxAction')).sandboxAction(files, { ...options, endpointUrl: options.endpointUrl ?? options.endpoint }),
+  );
+}
