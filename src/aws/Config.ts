@@ -144,13 +144,9 @@ export const Config = z
     }),
     KEYSTOP_ORGANIZATION_ID: setting(z.string().regex(/^(o-[a-z0-9]{10,32})?$/, 'must be an organisation id, o-…'), {
       param: 'organizationId',
-      meaning: 'the organisation (o-…) whose accounts Keystop may reach: the member role trusts only its principals (aws:PrincipalOrgID) and the functions assume only roles in it (aws:ResourceOrgID); required with memberAccounts `*`',
-      form: 'an organisation id o-…, or empty',
       default: '',
     }),
     KEYSTOP_OWN_ROLE_NAMES: setting(listOf(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'each must be an IAM role name')), {
-      meaning: "Keystop's own function roles (the stack names them): never contained, whatever a finding says",
-      form: 'comma-separated role names',
       default: '',
     }),
   })

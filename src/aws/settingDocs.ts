@@ -88,6 +88,15 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     meaning: 'member account ids Keystop may act in, or `*` for every account whose member role trusts it; others get `account-not-allowed`',
     form: 'comma-separated 12-digit account ids, or *',
   },
+  organizationId: {
+    meaning:
+      'the organisation (o-…) whose accounts Keystop may reach: the functions assume the member role only in its accounts (`aws:ResourceOrgID`) and the member role trusts only its principals (`aws:PrincipalOrgID`); required with memberAccounts `*`',
+    form: 'an organisation id o-…, or empty',
+  },
+  KEYSTOP_OWN_ROLE_NAMES: {
+    meaning: "Keystop's own function roles (the stack names them): never contained, whatever a finding says",
+    form: 'comma-separated role names',
+  },
   maxRetries: {
     meaning: 'Lambda retries of a failed event before it goes to the failure queue',
     form: 'a whole number from 0 to 2 (Lambda\'s limit)',
