@@ -1,4 +1,4 @@
-import { ContainmentFailedError, NotificationFailedError } from '../errors';
+import { IncompleteResponseError } from '../errors';
 import type { IncidentResponse } from '../IncidentResponse';
 import { formatResponses } from './formatResponses';
 
@@ -12,8 +12,9 @@ export async function reportResponses(run: () => Promise<IncidentResponse[]>, op
   try {
     responses = await run();
   } catch (error) {
-    if (!(error instanceof ContainmentFailedError || error instanceof NotificationFailedError)) throw error;
-    responses = [error.response];
+    // Every incident of the event was handled on its own: print them all, then fail for the ones not completed.
+    if (!(error instanceof IncompleteResponseError)) throw error;
+    responses = error.responses;
     failure = error.message;
   }
   process.stdout.write(
