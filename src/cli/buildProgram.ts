@@ -5,6 +5,7 @@ import { breakerCommand } from './breakerCommand';
 import { configCommand } from './configCommand';
 import { containCommand } from './containCommand';
 import { demoCommand } from './demoCommand';
+import { incidentsCommand } from './incidentsCommand';
 import { packageRoot } from './packageRoot';
 import { policiesCommand } from './policiesCommand';
 import { replayCommand } from './replayCommand';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     containCommand(),
     replayCommand(),
     policiesCommand(),
+    incidentsCommand(),
     breakerCommand(),
     selftestCommand(),
     configCommand(),

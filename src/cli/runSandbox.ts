@@ -14,6 +14,7 @@ import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse, Outcome, ResponseReason } from '../IncidentResponse';
 import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
+import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { createStateTable } from '../local/createStateTable';
 import {
   LOCAL_ACCOUNT_ID,
@@ -66,6 +67,8 @@ export interface SandboxOptions {
   sourceSettings?: SourceSettings;
   /** The deployment's policies (its policiesFile); the shipped set by default. */
   policies?: readonly ResponsePolicy[];
+  /** A state table of this name (created unless it exists, kept afterwards); by default a fresh one per run. */
+  stateTable?: string;
   /** The deployment's breaker; the stack's defaults otherwise. */
   breaker?: { limit: number; windowMinutes: number };
 }
@@ -84,8 +87,11 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     const clients = localClients(endpoint);
     const sink = await createAlertSink(clients);
     // A state table of its own, as the stack has one: repeats of a credential show as duplicates.
-    const tableName = `keystop-state-sandbox-${randomUUID().slice(0, 8)}`;
-    await createStateTable(clients.dynamodb, tableName);
+    // A named table (--state-table) is kept and reused across runs, so `keystop incidents` can read what they did.
+    const tableName = options.stateTable ?? `keystop-state-sandbox-${randomUUID().slice(0, 8)}`;
+    await createStateTable(clients.dynamodb, tableName).catch((error: unknown) => {
+      if (!(options.stateTable && error instanceof ResourceInUseException)) throw error;
+    });
     const seedClients = clientsForAccounts({
       ownAccountId: LOCAL_ACCOUNT_ID,
       own: { iam: clients.iam },

@@ -3,13 +3,18 @@ import { formatSandboxReport } from './formatSandboxReport';
 import { readEvents } from './readEvents';
 import { runSandbox } from './runSandbox';
 import type { SandboxOptions } from './sandboxCommand';
+import { UsageError } from './UsageError';
 
 /** `keystop sandbox`: exit 1 when any event's response failed, as the function's invocation would. */
 export async function sandboxAction(files: string[], options: SandboxOptions): Promise<void> {
+  if (options.stateTable !== undefined && !/^[\w.-]{3,255}$/.test(options.stateTable)) {
+    throw new UsageError(`--state-table ${JSON.stringify(options.stateTable)} is not a DynamoDB table name`);
+  }
   const settings = await decisionSettings(options);
   const reports = await runSandbox(await readEvents(files), {
     endpoint: options.endpointUrl,
     verbose: options.verbose,
+    ...(options.stateTable ? { stateTable: options.stateTable } : {}),
     sourceSettings: settings.sourceSettings,
     policies: settings.policies,
     breaker: settings.breaker,

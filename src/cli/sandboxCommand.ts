@@ -4,6 +4,7 @@ import { withDecisionOptions, type DecisionOptions } from './decisionOptions';
 export interface SandboxOptions extends DecisionOptions {
   json?: boolean;
   endpointUrl?: string;
+  stateTable?: string;
   verbose: boolean;
 }
 
@@ -15,6 +16,7 @@ export function sandboxCommand(): Command {
       .option('--json', 'print one JSON object per event, one per line')
       .addOption(new Option('--endpoint-url <url>', 'use an emulator already running at this URL instead of starting one'))
       .addOption(new Option('--endpoint <url>', 'the same as --endpoint-url').hideHelp())
+      .option('--state-table <name>', 'keep the state in this table of the emulator (created if missing), e.g. for `keystop incidents`')
       .addOption(new Option('--verbose', "print the responder's log lines").default(false)),
     { breaker: true },
   ).action(async (files: string[], options: SandboxOptions & { endpoint?: string }) =>

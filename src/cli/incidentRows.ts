@@ -1,0 +1,84 @@
+import { principalNameOf } from '../events/CredentialIncident';
+import type { Outcome } from '../IncidentResponse';
+import type { CredentialRecord } from '../state/CredentialRecord';
+
+/** One credential as `keystop incidents` lists it: the JSON contract of `--json`. */
+export interface IncidentRow {
+  credential: string;
+  credentialKind: string;
+  principal: string | null;
+  accountId: string;
+  outcome: Outcome;
+  reason: string;
+  policy: string | null;
+  actions: { type: string; status: string; target: string }[];
+  /** The strongest level responders were told about: `none` means no alert went out (yet). */
+  alerted: 'none' | 'alerted' | 'contained';
+  alertSent: boolean;
+  held: boolean;
+  incidentId: string;
+  source: string;
+  type: string;
+  firstSeenAt: string;
+  respondedAt: string;
+  updatedAt: string;
+}
+
+export interface IncidentFilter {
+  since: Date;
+  accountId?: string;
+  outcomes?: readonly Outcome[];
+}
+
+/** Pure: the records as rows, filtered, newest first. A record without a response yet (a claim in flight) is left out. */
+export function incidentRows(records: readonly CredentialRecord[], filter: IncidentFilter): IncidentRow[] {
+  return records
+    .flatMap((record): IncidentRow[] => {
+      const last = record.last;
+      if (last === undefined) return [];
+      const { incident } = last;
+      const credential = incident.credential;
+      return [
+        {
+          credential: ('accessKeyId' in credential && credential.accessKeyId) || principalNameOf(credential) || credential.kind,
+          credentialKind: credential.kind,
+          principal: record.principal ?? principalNameOf(credential) ?? null,
+          accountId: record.accountId,
+          outcome: last.outcome,
+          reason: last.reason,
+          policy: last.policy ?? null,
+          actions: last.actions.map(({ type, status, target }) => ({ type, status, target })),
+          alerted: record.alerted,
+          alertSent: record.alerted !== 'none' && record.pendingAlert === undefined,
+          held: record.held,
+          incidentId: incident.id,
+          source: incident.source,
+          type: incident.type,
+          firstSeenAt: record.firstSeenAt,
+          respondedAt: last.at,
+          updatedAt: record.updatedAt,
+        },
+      ];
+    })
+    .filter(
+      (row) =>
+        Date.parse(row.updatedAt) >= filter.since.getTime() &&
+        (filter.accountId === undefined || row.accountId === filter.accountId) &&
+        (filter.outcomes === undefined || filter.outcomes.includes(row.outcome)),
+    )
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
+
+/** Pure: the rows as a responder reads them in a terminal. */
+export function formatIncidentRows(rows: readonly IncidentRow[]): string {
+  if (rows.length === 0) return 'no incidents in this window';
+  return rows
+    .map((row) =>
+      [
+        `${row.updatedAt}  ${row.outcome.toUpperCase()} (${row.reason})  ${row.credential} (${row.credentialKind}${row.principal ? `, ${row.principal}` : ''}) in ${row.accountId}`,
+        `  ${row.source} ${row.type}; policy ${row.policy ?? '(none)'}; alert ${row.alertSent ? 'sent' : 'NOT sent'}${row.held ? '; held by the breaker' : ''}; first seen ${row.firstSeenAt}`,
+        ...row.actions.map((a) => `  - [${a.status}] ${a.type} ${a.target}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
