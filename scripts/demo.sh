@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-node bin/keystop.mjs demo
+node bin/keystop.mjs demo "$@"

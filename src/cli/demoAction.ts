@@ -30,6 +30,7 @@ export async function demoAction(options: DemoOptions): Promise<void> {
     );
   }
   const reports = await runSandbox(events, {
+    endpoint: options.endpointUrl,
     sourceSettings: { honeyKeys: [...demoHoneyKeys, ...settings.sourceSettings.honeyKeys] },
     policies: settings.policies,
     breaker: settings.breaker,

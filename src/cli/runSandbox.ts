@@ -44,8 +44,10 @@ export interface SandboxReport {
   /** The seeded principals just before the event ran, to show what it changed. */
   principalsBefore: PrincipalState[];
   notifications: DeliveredAlert[];
+  /** Which key the sandbox created for each key id the event named (ids in the rest of the report are the seeded ones). */
+  seededKeys: { original: string; seeded: string }[];
   /** When one event carries several incidents (Security Hub), the responses to the others. */
-  more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'more'>[];
+  more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'seededKeys' | 'more'>[];
 }
 
 /**
@@ -127,9 +129,11 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     for (const { name, event } of events) {
       const { responses, before } = await runOne(event, seeder, deps, options.sourceSettings ?? noSourceSettings);
       const [first, ...rest] = responses;
+      const seededHere = new Set(responses.map((r) => (r.incident?.credential as { accessKeyId?: string } | undefined)?.accessKeyId));
       reports.push({
         event: name,
         ...summary(first!),
+        seededKeys: [...seeder.keyIds].filter(([, seeded]) => seededHere.has(seeded)).map(([original, seeded]) => ({ original, seeded })),
         principals: await seeder.state(),
         principalsBefore: before,
         notifications: await sink.drain(),
