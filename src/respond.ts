@@ -83,26 +83,34 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
   const initial = planResponse(deps.policies, reported, deps.guardrails);
   // Facts are read only when the plan would act (or show what it would do): they cannot change an alert-only plan.
   const wouldAct = initial.reason === 'matched' || initial.reason === 'dry-run';
-  const iam = () => deps.clientsFor(reported).iam;
-  const [claim, facts] = await Promise.all([
-    claimCredential(key, reported, deps),
-    wouldAct
-      ? gatherFacts(reported, {
-          iam: iam(),
-          logger: deps.logger,
-          readPrincipal: needsPrincipalFacts(deps.guardrails),
-          readStatus: deps.state !== undefined,
-        })
-      : noFacts(reported),
-  ]);
+  const factsOf = (incident: CredentialIncident) =>
+    gatherFacts(incident, {
+      iam: deps.clientsFor(incident).iam,
+      logger: deps.logger,
+      readPrincipal: needsPrincipalFacts(deps.guardrails),
+      readStatus: deps.state !== undefined,
+    });
+  const [claim, reportedFacts] = await Promise.all([claimCredential(key, reported, deps), wouldAct ? factsOf(reported) : noFacts(reported)]);
   const attempt = attemptOn(key, claim.token, deps);
   try {
     let record = claim.record;
     let resent: AnsweredIncident | undefined;
     if (record?.pendingAlert) ({ record, resent } = await resendPendingAlert(record, attempt, deps));
 
+    let facts = reportedFacts;
+    let plan = facts.tags || facts.incident !== reported ? planResponse(deps.policies, facts.incident, deps.guardrails, facts.tags) : initial;
+    // A weaker report is held to the strongest one so far: a held credential, or a key someone re-enabled, is
+    // contained on the next report of any kind (unless exempt now).
+    if (!plan.execute && record?.demand !== undefined) {
+      const demandFacts = await factsOf(record.demand);
+      const demandPlan = planResponse(deps.policies, demandFacts.incident, deps.guardrails, demandFacts.tags);
+      if (demandPlan.execute) {
+        facts = demandFacts;
+        plan = { ...demandPlan, explanation: `held to the earlier report ${record.demand.id} (${record.demand.type}): ${demandPlan.explanation}` };
+      }
+    }
     const incident = facts.incident;
-    let plan = facts.tags || incident !== reported ? planResponse(deps.policies, incident, deps.guardrails, facts.tags) : initial;
+    const demand = plan.execute ? incident : record?.demand;
     let transition = nextResponse(record, plan, facts);
     let admittedAs: string | undefined;
     if (transition.kind === 'act' && plan.execute && !plan.bypassBreaker && transition.reason !== 'already-inactive') {
@@ -139,6 +147,7 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
     const { pendingAlert: _replaced, ...rest } = before;
     const recorded: CredentialRecord = {
       ...rest,
+      ...(demand ? { demand } : {}),
       achieved,
       held: heldNow || (achieved !== 'contained' && before.held),
       last: storedResponseOf(response, deps.now()),

@@ -15,6 +15,12 @@ export const strongerOf = (a: ResponseLevel, b: ResponseLevel): ResponseLevel =>
 /** Records written by this version. A record of another version is read through `parseCredentialRecord`. */
 export const CREDENTIAL_RECORD_VERSION = 1;
 
+// Incidents are built by Keystop's own adapters before they are stored; their shape is checked where they are made.
+const StoredIncident = z.custom<CredentialIncident>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string',
+  'a stored incident must carry its id',
+);
+
 const StoredAction = z.object({
   type: z.string(),
   status: z.enum(['done', 'skipped', 'failed']),
@@ -30,11 +36,7 @@ export const StoredResponse = z.object({
   explanation: z.string(),
   policy: z.string().optional(),
   actions: z.array(StoredAction),
-  // The incident was built by Keystop's own adapter before it was stored; its shape is checked where it is made.
-  incident: z.custom<CredentialIncident>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string',
-    'a stored response must carry its incident',
-  ),
+  incident: StoredIncident,
   at: z.string(),
 });
 export type StoredResponse = z.infer<typeof StoredResponse>;
@@ -52,6 +54,11 @@ export const CredentialRecord = z.object({
   alerted: z.enum(responseLevels),
   /** A containment this credential called for was held back by the open breaker; it is never a duplicate. */
   held: z.boolean(),
+  /**
+   * The latest report whose plan called for containment: later, weaker reports (a sample, an alert-only finding) are
+   * held to it, so a held credential or a re-enabled key is contained on the next report of any kind.
+   */
+  demand: StoredIncident.optional(),
   /** A response whose alert has not been published yet: whoever claims the credential next sends it first. */
   pendingAlert: StoredResponse.optional(),
   /** The latest response that changed or told something. */

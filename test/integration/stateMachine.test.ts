@@ -343,3 +343,27 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
     expect(await sink.drain()).toEqual([]);
   });
 });
+
+describe('keystop sandbox over a sequence of files', () => {
+  it('shows what the state machine did with each: alerted, escalated, duplicate', async () => {
+    const { runSandbox } = await import('../../src/cli/runSandbox');
+    const { awsEndpoint } = await import('../support/localAws');
+    const key = { userName: 'build-bot', accessKeyId: 'AKIAFIXTURELEAKED001' };
+
+    const reports = await runSandbox(
+      [
+        { name: 'stealth.json', event: reportAbout('guardduty-stealth', key, 'sandbox-stealth') },
+        { name: 'tor.json', event: reportAbout('guardduty-tor', key, 'sandbox-tor') },
+        { name: 'tor-again.json', event: reportAbout('health-exposed', key, 'sandbox-exposed') },
+      ],
+      { endpoint: awsEndpoint() },
+    );
+
+    expect(reports.map((r) => `${r.outcome} (${r.reason})`)).toEqual([
+      'notified (notify-only-policy)',
+      'contained (escalated)',
+      'duplicate (duplicate-report)',
+    ]);
+    expect(reports.map((r) => r.notifications.length)).toEqual([1, 1, 0]);
+  });
+});

@@ -62,7 +62,7 @@ export function lambdaHarness(baseDeps: Deps, clients: Record<string, { middlewa
       now += ms;
     },
   };
-  const deps: Deps = { ...baseDeps, now: () => new Date(now), busyWaitMs: 200 };
+  let deps: Deps = { ...baseDeps, now: () => new Date(now), busyWaitMs: 200 };
   const invocations = new AsyncLocalStorage<Invocation>();
   const faults: (Fault & { left: number })[] = [];
 
@@ -110,7 +110,13 @@ export function lambdaHarness(baseDeps: Deps, clients: Record<string, { middlewa
   }
 
   return {
-    deps,
+    get deps() {
+      return deps;
+    },
+    /** Another state table (a fresh history), for the next sequence of a model run. */
+    use(state: NonNullable<Deps['state']>) {
+      deps = { ...deps, state };
+    },
     clock,
     arm(fault: Fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });

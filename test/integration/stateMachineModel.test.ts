@@ -1,0 +1,306 @@
+import { DeleteAccessKeyCommand, ListUserPoliciesCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { defaultGuardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
+import { eventSourceFor } from '../../src/events/eventSources';
+import { parseEvent } from '../../src/events/parseEvent';
+import type { DeliveredAlert } from '../../src/local/createAlertSink';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { createStateTable } from '../../src/local/createStateTable';
+import { dynamoStateStore } from '../../src/state/dynamoStateStore';
+import { lambdaHarness, type Delivery, type Fault } from '../support/lambdaHarness';
+import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { reportAbout, reportKinds, securityHub, type KeyRef, type ReportKind } from '../support/reports';
+
+/**
+ * Model-based test of the per-credential state machine (issue 11): random sequences of reports of several sources
+ * and strengths about three keys, re-deliveries, batches with a failing member, keys a human re-enables or deletes,
+ * exemption tags set and removed, breaker resets, and faults at each step (an attempt that hangs and times out,
+ * throttling, SNS refusing) run through the real handlers and Lambda's retries against the emulator. After every
+ * step the invariants are checked against the emulator's IAM state and the alerts its queue received.
+ *
+ * KEYSTOP_MODEL_RUNS sets the number of sequences (default 200).
+ */
+const RUNS = Number(process.env.KEYSTOP_MODEL_RUNS ?? 200);
+const KEYS = 3;
+/** Small, so that sequences open the breaker and hold containments. */
+const BREAKER_LIMIT = 2;
+
+type Strength = 'none' | 'alert' | 'contain';
+const rank = { none: 0, alert: 1, contain: 2 } as const;
+
+interface KeyModel {
+  /** The strongest report delivered about the key so far. */
+  strongest: Strength;
+  /** The key must be Inactive (a report calling for containment succeeded since it was last re-enabled). */
+  mustBeInactive: boolean;
+  exempt: boolean;
+  /** The breaker holds its containment (until a response contains it). */
+  held: boolean;
+  deleted: boolean;
+  /** Times a human re-enabled the key: each may be contained again, with an alert. */
+  reEnabled: number;
+  /** Alerts that may be sent twice: an attempt timed out, possibly between publishing and recording an alert. */
+  repeatAllowance: number;
+  /** Whether some successful invocation reported about this key (it must have an alert about it). */
+  answered: boolean;
+  lastEvent?: unknown;
+}
+
+interface Real {
+  keys: (KeyRef & { decoy: string })[];
+  harness: ReturnType<typeof lambdaHarness>;
+  iam: Awaited<ReturnType<typeof localResponder>>['clients']['iam'];
+  sink: Awaited<ReturnType<typeof localResponder>>['sink'];
+  alerts: DeliveredAlert[];
+}
+
+interface Model {
+  keys: KeyModel[];
+}
+
+type FaultName = 'none' | 'hang-at-write' | 'hang-at-alert' | 'hang-after-alert' | 'hang-at-claim' | 'throttle-once' | 'sns-refuses-once' | 'write-keeps-failing';
+
+function faultOf(name: FaultName, key: KeyRef): Fault | undefined {
+  const ofKey = (input: Record<string, any>) => input.AccessKeyId === key.accessKeyId;
+  switch (name) {
+    case 'none':
+      return undefined;
+    case 'hang-at-write':
+      return { call: 'IAM:UpdateAccessKey', kind: 'hang', when: ofKey };
+    case 'hang-at-alert':
+      return { call: 'SNS:Publish', kind: 'hang' };
+    case 'hang-after-alert':
+      return { call: 'DynamoDB:UpdateItem', kind: 'hang', afterAlert: true };
+    case 'hang-at-claim':
+      return { call: 'DynamoDB:UpdateItem', kind: 'hang', when: (input) => String(input.UpdateExpression).startsWith('SET attemptToken') };
+    case 'throttle-once':
+      return { call: 'IAM:UpdateAccessKey', kind: 'throttle', when: ofKey };
+    case 'sns-refuses-once':
+      return { call: 'SNS:Publish', kind: 'unavailable' };
+    case 'write-keeps-failing':
+      return { call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 3, when: ofKey };
+  }
+}
+
+/** Which keys a delivery's responses say the breaker holds, and which it contained (or found gone). */
+function breakerView(delivery: Delivery, real: Real) {
+  const held = new Set<number>();
+  const resolved = new Set<number>();
+  for (const response of delivery.responses) {
+    const credential = response.incident?.credential;
+    const index = real.keys.findIndex((k) => credential?.kind === 'long-term-key' && credential.accessKeyId === k.accessKeyId);
+    if (index < 0) continue;
+    if (response.reason === 'breaker-open' || response.reason === 'still-held') held.add(index);
+    if (response.outcome === 'contained' || response.outcome === 'gone') resolved.add(index);
+  }
+  return { held, resolved };
+}
+
+/** Applies a delivery's effect to the model: what the keys must now be. */
+function record(model: Model, real: Real, indices: number[], strengths: Strength[], delivery: Delivery, fault: FaultName) {
+  const { held, resolved } = breakerView(delivery, real);
+  indices.forEach((i, n) => {
+    const key = model.keys[i]!;
+    if (rank[strengths[n]!] > rank[key.strongest]) key.strongest = strengths[n]!;
+    // A time-out freezes the whole invocation: any of its incidents may be cut between publishing its alert and
+    // recording it, and the retry sends that alert again (at least once, never zero times).
+    if (fault.startsWith('hang')) key.repeatAllowance++;
+    if (held.has(i)) key.held = true;
+    if (resolved.has(i)) key.held = false;
+    if (!delivery.succeeded || key.deleted) return;
+    key.answered = true;
+    if (key.held || key.exempt) return;
+    if (key.strongest === 'contain') key.mustBeInactive = true;
+  });
+}
+
+class Report implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly key: number,
+    readonly kind: ReportKind,
+    readonly fault: FaultName,
+    readonly redeliver: boolean,
+  ) {}
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const ref = real.keys[this.key]!;
+    const event = this.redeliver && model.keys[this.key]!.lastEvent ? model.keys[this.key]!.lastEvent : reportAbout(this.kind, ref, uniqueName('r'));
+    const kind = this.redeliver && model.keys[this.key]!.lastEvent ? (model.keys[this.key]!.lastEvent as { kind: ReportKind }).kind ?? this.kind : this.kind;
+    const fault = faultOf(this.fault, ref);
+    if (fault) real.harness.arm(fault);
+    const delivery = await real.harness.deliver(event);
+    real.harness.disarm();
+    model.keys[this.key]!.lastEvent = Object.assign(event as object, { kind });
+    record(model, real, [this.key], [reportKinds[kind]], delivery, this.fault);
+    await checkInvariants(model, real);
+  }
+  toString = () => `report(key ${this.key}, ${this.kind}${this.redeliver ? ', redelivered' : ''}, fault ${this.fault})`;
+}
+
+class Batch implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly first: number,
+    readonly second: number,
+    readonly failing: FaultName,
+  ) {}
+  check = () => this.first !== this.second;
+  async run(model: Model, real: Real) {
+    const refs = [real.keys[this.first]!, real.keys[this.second]!];
+    const fault = faultOf(this.failing, refs[0]!);
+    if (fault) real.harness.arm(fault);
+    const delivery = await real.harness.deliver(securityHub(refs, uniqueName('batch')));
+    real.harness.disarm();
+    record(model, real, [this.first, this.second], ['contain', 'contain'], delivery, this.failing);
+    await checkInvariants(model, real);
+  }
+  toString = () => `security-hub batch(keys ${this.first}+${this.second}, fault on the first: ${this.failing})`;
+}
+
+class ReEnable implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly key: number) {}
+  check = (model: Readonly<Model>) => !model.keys[this.key]!.deleted;
+  async run(model: Model, real: Real) {
+    const { userName, accessKeyId } = real.keys[this.key]!;
+    await real.iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Active' }));
+    const key = model.keys[this.key]!;
+    key.reEnabled++;
+    key.mustBeInactive = false;
+    await checkInvariants(model, real);
+  }
+  toString = () => `a human re-enables key ${this.key}`;
+}
+
+class Exempt implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly key: number,
+    readonly exempt: boolean,
+  ) {}
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const { userName } = real.keys[this.key]!;
+    if (this.exempt) await real.iam.send(new TagUserCommand({ UserName: userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
+    else await real.iam.send(new UntagUserCommand({ UserName: userName, TagKeys: ['keystop:exempt'] }));
+    model.keys[this.key]!.exempt = this.exempt;
+    await checkInvariants(model, real);
+  }
+  toString = () => `${this.exempt ? 'tag' : 'untag'} the owner of key ${this.key} keystop:exempt`;
+}
+
+class DeleteKey implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly key: number) {}
+  check = (model: Readonly<Model>) => !model.keys[this.key]!.deleted;
+  async run(model: Model, real: Real) {
+    const { userName, accessKeyId } = real.keys[this.key]!;
+    await real.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId }));
+    Object.assign(model.keys[this.key]!, { deleted: true, mustBeInactive: false });
+    await checkInvariants(model, real);
+  }
+  toString = () => `a human deletes key ${this.key}`;
+}
+
+class ResetBreaker implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(model: Model, real: Real) {
+    await real.harness.deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
+    await checkInvariants(model, real);
+  }
+  toString = () => 'keystop breaker reset';
+}
+
+async function checkInvariants(model: Model, real: Real): Promise<void> {
+  real.alerts.push(...(await real.sink.drain()));
+  for (const [i, key] of model.keys.entries()) {
+    const { userName, accessKeyId, decoy } = real.keys[i]!;
+    const statuses = await keyStatuses(real.iam, userName);
+    // (2) Nothing the reports did not name is ever changed: the decoy key (and, checked at the end of each sequence,
+    // since Keystop never removes one, no policy on the user).
+    expect(statuses[decoy], `decoy of key ${i}`).toBe('Active');
+    if (!key.deleted) {
+      // (1) A key whose strongest report calls for containment, not exempt or held, is Inactive once an invocation succeeded.
+      if (key.mustBeInactive) expect(statuses[accessKeyId], `key ${i} must be Inactive`).toBe('Inactive');
+      // …and a key no report called to contain is never touched.
+      if (key.strongest !== 'contain') expect(statuses[accessKeyId], `key ${i} was only alerted on`).toBe('Active');
+    }
+    const about = real.alerts.filter((a) => a.document.alertType === 'response' && a.document.credential?.accessKeyId === accessKeyId);
+    const count = (...outcomes: string[]) => about.filter((a) => outcomes.includes(a.attributes.outcome!)).length;
+    // (3) One alert per credential and level (plus one per re-enabling, and the at-least-once window), plus failures.
+    expect(count('contained', 'gone'), `containment alerts about key ${i}`).toBeLessThanOrEqual(1 + key.reEnabled + key.repeatAllowance);
+    expect(count('notified'), `alert-only alerts about key ${i}`).toBeLessThanOrEqual(1 + key.repeatAllowance);
+    // (4) No report ends with neither an alert about its credential nor a failing invocation.
+    if (key.answered) expect(about.length, `alerts about key ${i}`).toBeGreaterThan(0);
+  }
+  // Held only while the breaker is full.
+  const breaker = await real.harness.deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, real.harness.deps.now());
+  expect(breaker.count).toBeLessThanOrEqual(BREAKER_LIMIT);
+}
+
+const faults = fc.constantFrom<FaultName>(
+  'none',
+  'none',
+  'none',
+  'hang-at-write',
+  'hang-at-alert',
+  'hang-after-alert',
+  'hang-at-claim',
+  'throttle-once',
+  'sns-refuses-once',
+  'write-keeps-failing',
+);
+const keyIndex = fc.integer({ min: 0, max: KEYS - 1 });
+const commands = [
+  fc.tuple(keyIndex, fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])), faults, fc.boolean()).map(
+    ([key, kind, fault, redeliver]) => new Report(key, kind, fault, redeliver),
+  ),
+  fc.tuple(keyIndex, keyIndex, faults).map(([a, b, fault]) => new Batch(a, b, fault)),
+  keyIndex.map((key) => new ReEnable(key)),
+  fc.tuple(keyIndex, fc.boolean()).map(([key, exempt]) => new Exempt(key, exempt)),
+  keyIndex.map((key) => new DeleteKey(key)),
+  fc.constant(new ResetBreaker()),
+];
+
+describe('Model: the per-credential state machine over random sequences (emulator)', () => {
+  it('the report kinds are as strong as the default policies say', () => {
+    for (const [kind, strength] of Object.entries(reportKinds) as [ReportKind, Strength][]) {
+      const event = reportAbout(kind, { userName: 'someone', accessKeyId: 'AKIAMODELCHECK000001' }, 'check');
+      const source = eventSourceFor(event)!;
+      const adapted = source.adapt(parseEvent(source.name, source.schema, event));
+      expect(adapted.kind, kind).toBe('incidents');
+      const [incident] = adapted.kind === 'incidents' ? adapted.incidents : [];
+      const plan = planResponse(defaultPolicies, incident!, defaultGuardrails);
+      expect(plan.execute ? 'contain' : 'alert', kind).toBe(strength);
+    }
+  });
+
+  it(`keeps every invariant over ${RUNS} sequences of reports, retries, human changes and faults`, async () => {
+    // One responder, alert topic and queue for all sequences; each sequence gets its own state table and keys.
+    const local = await localResponder({ state: { breakerLimit: BREAKER_LIMIT } });
+    const { iam, sns, dynamodb } = local.responderClients;
+    const harness = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 6 }), async (sequence) => {
+        const tableName = uniqueName('keystop-model');
+        await createStateTable(local.clients.dynamodb, tableName);
+        harness.use(dynamoStateStore(dynamodb, { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: 3600_000 }));
+        const keys = [];
+        for (let i = 0; i < KEYS; i++) {
+          const { userName, leaked, decoy } = await userWithTwoKeys(local.clients.iam);
+          keys.push({ userName, accessKeyId: leaked, decoy });
+        }
+        const model: Model = {
+          keys: keys.map(() => ({ strongest: 'none', mustBeInactive: false, exempt: false, held: false, deleted: false, reEnabled: 0, repeatAllowance: 0, answered: false })),
+        };
+        // Alerts of earlier sequences (a failed one) stay out of this one's counts.
+        await local.sink.drain();
+        const real: Real = { keys, harness, iam: local.clients.iam, sink: local.sink, alerts: [] };
+        await fc.asyncModelRun(() => ({ model, real }), sequence);
+        for (const { userName } of keys) {
+          expect((await local.clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames, `policies of ${userName}`).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+  }, 600_000);
+});
