@@ -11,6 +11,7 @@ import { policiesCommand } from './policiesCommand';
 import { replayCommand } from './replayCommand';
 import { sandboxCommand } from './sandboxCommand';
 import { selftestCommand } from './selftestCommand';
+import { doctorCommand } from './doctorCommand';
 
 /**
  * The `keystop` command. Only option definitions load here; each action imports what it needs when it runs, so that
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     incidentsCommand(),
     breakerCommand(),
     selftestCommand(),
+    doctorCommand(),
     configCommand(),
   ]) {
     program.addCommand(command);
