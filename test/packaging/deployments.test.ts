@@ -225,6 +225,16 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
     expect((template() as any).Outputs.FunctionRoleArns.Value['Fn::Join'][1]).toHaveLength(roles.length);
   });
 
+  it('lets EventBridge invoke its functions only for a named rule of its own', () => {
+    const permissions = resourcesOfType(template(), 'AWS::Lambda::Permission');
+    expect(permissions.length).toBeGreaterThanOrEqual(4);
+    for (const [id, permission] of permissions) {
+      expect(permission.Properties, id).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
+      expect(permission.Properties.SourceArn, id).toBeDefined();
+      expect(JSON.stringify(permission.Properties.SourceArn), id).not.toContain('*');
+    }
+  });
+
   it('lets AWS services send to its queues and topics only for its own rules and alarms, in its own account', () => {
     const policies = [
       ...resourcesOfType(template(), 'AWS::SQS::QueuePolicy'),

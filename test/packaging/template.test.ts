@@ -94,8 +94,10 @@ const responders = [
           requestParameters: { policyName: [{ prefix: 'AWSCompromisedKeyQuarantine' }, 'AWSExposedCredentialPolicy_DO_NOT_REMOVE'] },
         },
       },
-      // The honey keys, split from the deployment's honeyKeys parameter (empty by default: see the test below).
+      // The honey keys, split from the deployment's honeyKeys parameter (empty by default: see the test below); only
+      // events AWS itself emits (PutEvents refuses "aws." sources), so no one can forge a honey key's use.
       {
+        source: [{ prefix: 'aws.' }],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { userIdentity: { accessKeyId: { 'Fn::Split': [',', ''] } } },
       },
