@@ -34,7 +34,7 @@ const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}_-]*[\\p{L}\\p{N}])?';
 const SCHEME_URL = /\b([a-z][a-z0-9+.-]{0,30}):\/\/\S*/giu;
 /** www.host… or host.tld followed by a path, query, fragment or port, with no scheme. */
 const HOST_LINK = new RegExp(
-  `(?<![\\p{L}\\p{N}_.@-])(?:www\\d{0,3}[.\u3002\uff0e\uff61]\\S+|(?:${LABEL}[.\u3002\uff0e\uff61])+(?:\\p{L}{2,63}|xn--[a-z0-9-]{1,59})(?=[/?#:]))`,
+  `(?<![\\p{L}\\p{N}_.@-])(?:www\\d{0,3}[.\u3002\uff0e\uff61]\\S+|(?:${LABEL}[.\u3002\uff0e\uff61])+(?:\\p{L}{2,63}|xn--[a-z0-9-]{1,59})(?=[/?#]|:\\d))`,
   'giu',
 );
 

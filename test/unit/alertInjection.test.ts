@@ -192,6 +192,7 @@ describe('sanitize', () => {
     ['evil\uff0eexample:8443/x', 'evil[.]example:8443/x'],
     ['hxxps://evil[.]example/fix', 'hxxps://evil[.]example/fix'],
     ['john.doe', 'john.doe'],
+    ['detail.accountId: must be a 12-digit account id', 'detail.accountId: must be a 12-digit account id'],
     ['aws-cli/2.15.0 Python/3.11.6 exe/x86_64.amzn.2', 'aws-cli/2.15.0 Python/3.11.6 exe/x86_64.amzn.2'],
     ['ping @here now', 'ping (at)here now'],
     ['a\nb\r\nc\td', 'a b c d'],
