@@ -19,6 +19,9 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
   if (incident.sample) {
     return ['Nothing to do: GuardDuty generated this sample finding (CreateSampleFindings); no credential is at risk.'];
   }
+  if (response.reason === 'keystop-own-principal' || response.reason === 'aws-managed-principal') {
+    return protectedRunbook(response.reason, sanitize(credential.kind === 'role-session' ? credential.roleName : '', 64));
+  }
   // Tagging the principal is done even when containment failed: only the step that cuts the credential off counts.
   const did = (type: string) => response.actions.some((a) => a.type === type && a.status === 'done');
   const review = 'Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.';
@@ -83,6 +86,23 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
         review,
       ];
   }
+}
+
+/** Principals Keystop never changes: what a person does instead, and what it costs. */
+function protectedRunbook(reason: 'keystop-own-principal' | 'aws-managed-principal', role: string): string[] {
+  if (reason === 'keystop-own-principal') {
+    return [
+      `Treat Keystop itself as compromised: a credential of its role ${role} is reported used by someone else. Keystop does not act on its own roles, so this is yours.`,
+      `Revoke the role's sessions by hand (IAM console, role ${role}, "Revoke active sessions"): Keystop stops responding until its functions get new credentials, within minutes — watch for alerts you would otherwise miss.`,
+      "Check who changed Keystop's code, configuration or roles (CloudTrail: UpdateFunctionCode, UpdateFunctionConfiguration, Put/AttachRolePolicy on /keystop/ roles), and rotate the member role's ExternalId (redeploy with a new externalId, update the StackSet).",
+      'Review what the session did (the CloudTrail link): Keystop\'s roles may write inline policies and tags and deactivate keys in every account it reaches.',
+    ];
+  }
+  return [
+    `Role ${role} is managed by AWS. For an IAM Identity Center role (AWSReservedSSO_…), find the person the session belongs to (CloudTrail: the session name is their user name), disable them or remove their permission set assignment in Identity Center, and revoke their active sessions there.`,
+    'For a service-linked role (AWSServiceRoleFor…), find which resource of that service was abused and contain it there; the role itself cannot be changed.',
+    'Review what the session did (the CloudTrail link) and undo it.',
+  ];
 }
 
 /** What is still usable after Keystop's response, and what its containment costs the principal's legitimate users. */

@@ -3,6 +3,7 @@ import type { Credential, CredentialIncident } from '../../src/events/Credential
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { noGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import { planResponse } from '../../src/policies/planResponse';
+import { runbookFor } from '../../src/notify/runbookFor';
 
 function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
   return {
@@ -107,5 +108,29 @@ describe('Planner guardrail: accounts named only inside the report', () => {
     const plan = planResponse(defaultPolicies, reported, { ...noGuardrails, accounts: { own: '123456789012', members: ['*'] } });
 
     expect(plan.reason).toBe('matched');
+  });
+});
+
+describe('Runbook for principals Keystop never changes', () => {
+  const respond = (roleName: string, reason: string) => {
+    const about = incident(session(roleName));
+    const plan = planResponse(defaultPolicies, about, keystop);
+    expect(plan.reason).toBe(reason);
+    return runbookFor({ outcome: 'notified', reason: plan.reason, explanation: plan.explanation, incident: about, policy: plan.policy, actions: [] });
+  };
+
+  it("tells responders to treat Keystop as compromised, and what revoking its own role's sessions costs", () => {
+    const steps = respond('keystop-prod-guardduty', 'keystop-own-principal');
+
+    expect(steps[0]).toContain('Treat Keystop itself as compromised');
+    expect(steps.join(' ')).toContain('Keystop stops responding until its functions get new credentials');
+    expect(steps.join(' ')).toContain('rotate the member role\'s ExternalId');
+  });
+
+  it('sends responders to Identity Center for an SSO role, never to the role itself', () => {
+    const steps = respond('AWSReservedSSO_Admin_0123456789abcdef', 'aws-managed-principal');
+
+    expect(steps[0]).toContain('remove their permission set assignment in Identity Center');
+    expect(steps.join(' ')).not.toContain('Revoke active sessions');
   });
 });
