@@ -1,5 +1,7 @@
 import { resolveConditions } from './resolveConditions';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { inject } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +11,21 @@ export interface CfnTemplate {
   Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
 }
 
-/** Runs `osls package` (offline, no AWS credentials) into a fresh folder and returns the CloudFormation it wrote. */
+/**
+ * Runs `osls package` (offline, no AWS credentials) once per configuration per test run, and returns the
+ * CloudFormation it wrote: test files asking for the same configuration share the package (read it, never change it).
+ */
 export async function packageTemplate(...args: string[]): Promise<{ template: CfnTemplate; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'keystop-package-'));
+  const dir = join(inject('packageCache'), createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16));
   // serverless-esbuild builds in the service's own .esbuild folder: test files packaging at once would overwrite each
   // other's bundles, so one packaging at a time.
-  await withPackagingLock(() =>
-    promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
+  await withPackagingLock(async () => {
+    if (await stat(join(dir, 'cloudformation-template-update-stack.json')).catch(() => undefined)) return;
+    await promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
       timeout: 120_000,
-    }),
-  );
+    });
+  });
   const template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
   return { template, dir };
 }

@@ -1,0 +1,69 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Every cycle of runtime imports between files under src/ (type-only imports are erased, as in the bundles). */
+function cyclesOf(graph: Map<string, string[]>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
+describe('Dependencies point one way', () => {
+  it('the cycle finder finds a cycle, and only a cycle', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', []],
+    ]);
+    expect(cyclesOf(graph)).toEqual([['a', 'b', 'c', 'a']]);
+    expect(cyclesOf(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+  });
+
+  it('no file under src/ imports, directly or through others, a file that imports it back', async () => {
+    // The bundler's own view: every source file as an entry point, packages left out, its metafile's import graph.
+    const { metafile } = await build({
+      entryPoints: sourceFiles(join(root, 'src')),
+      absWorkingDir: root,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      outdir: 'out',
+      logLevel: 'silent',
+    });
+    const graph = new Map<string, string[]>();
+    for (const [file, input] of Object.entries(metafile.inputs)) {
+      if (!file.startsWith('src/')) continue;
+      graph.set(file, input.imports.map((i) => relative(root, join(root, i.path))).filter((path) => path.startsWith('src/')));
+    }
+
+    expect(graph.size).toBeGreaterThan(50);
+    expect(graph.get('src/respond.ts')).toContain('src/state/nextResponse.ts');
+    expect(cyclesOf(graph).map((cycle) => cycle.join(' -> '))).toEqual([]);
+  });
+});
