@@ -23,6 +23,7 @@ export default class KeystopSettings {
       stage: this.options.stage ?? service.provider.stage,
       cliParams: [this.options.param ?? []].flat(),
       serviceDir: this.serverless.serviceDir,
+      service: { functions: service.functions, resources: service.resources },
     });
     if (result.problems.length > 0) {
       throw new this.serverless.classes.Error(`Keystop settings:\n${result.problems.join('\n')}`);

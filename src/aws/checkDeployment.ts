@@ -5,6 +5,7 @@ import type { ResponsePolicy } from '../policies/ResponsePolicy';
 import { checkParams, normalizedListParams } from './checkParams';
 import { DeployParams } from './Config';
 import { resolveParams } from './resolveParams';
+import { missingPermissions } from './rolePermissions';
 
 export interface DeploymentInput {
   /** serverless.yml's `params:` section. */
@@ -14,6 +15,8 @@ export interface DeploymentInput {
   cliParams?: readonly string[];
   /** The folder of serverless.yml: policiesFile is relative to it. */
   serviceDir: string;
+  /** serverless.yml's functions and resources, to check that each role grants what the policies need. */
+  service?: Parameters<typeof missingPermissions>[1];
 }
 
 export interface DeploymentCheck {
@@ -30,7 +33,7 @@ export interface DeploymentCheck {
  * Everything `osls package`/`deploy` checks before building (deploy/keystopSettings.mjs) and `keystop config check`
  * reports: the params against the settings schema, and the policy file against the policy schema.
  */
-export async function checkDeployment({ configParams, stage, cliParams = [], serviceDir }: DeploymentInput): Promise<DeploymentCheck> {
+export async function checkDeployment({ configParams, stage, cliParams = [], serviceDir, service }: DeploymentInput): Promise<DeploymentCheck> {
   const params = resolveParams(configParams, stage, cliParams);
   const problems = checkParams(params);
   const file = DeployParams.shape.policiesFile.safeParse(params.policiesFile === undefined ? undefined : String(params.policiesFile));
@@ -47,5 +50,6 @@ export async function checkDeployment({ configParams, stage, cliParams = [], ser
       );
     }
   }
+  if (policies && service) problems.push(...missingPermissions(policies, service));
   return { problems, policiesFile, ...(policies ? { policies } : {}), normalized: normalizedListParams(params) };
 }

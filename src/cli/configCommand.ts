@@ -21,9 +21,11 @@ export function configCommand(): Command {
     .option('--config <file>', 'the serverless.yml', resolve(packageRoot(), 'serverless.yml'))
     .option('--json', 'print {"ok", "problems", "policiesFile", "policies"} as JSON')
     .action(async (options: ConfigCheckOptions) => {
-      const [{ checkDeployment }, { readServiceParams }] = await Promise.all([import('../aws/checkDeployment'), import('./readServiceParams')]);
+      const [{ checkDeployment }, { readService }] = await Promise.all([import('../aws/checkDeployment'), import('./readServiceParams')]);
+      const service = await readService(options.config);
       const result = await checkDeployment({
-        configParams: await readServiceParams(options.config),
+        configParams: service.params,
+        service,
         stage: options.stage,
         cliParams: options.param,
         serviceDir: dirname(resolve(options.config)),
