@@ -11,6 +11,10 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
  * reads another deployment's table or none.
  */
 export async function resolveAws(options: AwsOptions): Promise<ClientOptions & { region: string }> {
+  // An empty variable means unset, as for the AWS CLI (the SDK would take AWS_REGION='' for a region).
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_ENDPOINT_URL']) {
+    if (process.env[name] === '') delete process.env[name];
+  }
   const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
   let region = options.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined);
   if (region === undefined) {

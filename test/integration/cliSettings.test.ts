@@ -140,3 +140,24 @@ describe('Uniform CLI habits', () => {
     }
   });
 });
+
+describe('AWS CLI habits: --profile', () => {
+  it("takes the region and the credentials from the named profile of the AWS config file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keystop-aws-config-'));
+    const config = join(dir, 'config');
+    await writeFile(config, '[profile responder]\nregion = eu-west-2\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = example\n');
+
+    const failure = await failureOf(
+      runCli(['breaker', 'status', '--profile', 'responder', '--stage', 'nosuchstage', '--account', LOCAL_ACCOUNT_ID], {
+        endpoint: awsEndpoint(),
+        env: { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+      }),
+    );
+
+    // The request reached DynamoDB in the profile's region. (Above it, the SDK warns that the test's environment
+    // also holds static credentials: it goes with the profile, as a responder naming --profile means.)
+    expect(failure.stderr.trim().split('\n').at(-1)).toBe(
+      'keystop: no state table keystop-state-nosuchstage in eu-west-2 (ResourceNotFoundException): check --stage, --region and the account of your credentials',
+    );
+  });
+});
