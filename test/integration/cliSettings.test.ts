@@ -142,7 +142,7 @@ describe('Uniform CLI habits', () => {
 });
 
 describe('AWS CLI habits: --profile', () => {
-  it("takes the region and the credentials from the named profile of the AWS config file", async () => {
+  it("takes the region from the named profile of the AWS config file", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keystop-aws-config-'));
     const config = join(dir, 'config');
     await writeFile(config, '[profile responder]\nregion = eu-west-2\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = example\n');
