@@ -30,7 +30,8 @@ const TOR = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
 const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line));
 
 describe('The deciding commands take the deployment\'s policies and settings', () => {
-  it('sandbox --policies: a custom policy file changes what Keystop does with the same finding', async () => {
+  // Two sandbox runs through the CLI, one after the other: more time than one command's on a loaded machine.
+  it('sandbox --policies: a custom policy file changes what Keystop does with the same finding', { timeout: 90_000 }, async () => {
     const policies = await tempJson('policies.json', [torAlertOnly, ...defaultPolicies]);
 
     const [shipped] = jsonLines((await runCli(['sandbox', TOR, '--json', '--endpoint-url', awsEndpoint()])).stdout);
