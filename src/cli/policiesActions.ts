@@ -30,10 +30,18 @@ export async function explainAction(file: string, options: ExplainOptions): Prom
     ...settings.guardrails,
     ...(own !== undefined ? { accounts: { own, members: settings.memberAccounts ?? [] } } : {}),
   };
-  const [named] = await readEvents([file]);
-  const explanation = explainEvent(named?.event, settings.policies, settings.sourceSettings, guardrails);
-  process.stdout.write(options.json ? `${JSON.stringify(explanation)}\n` : `${formatExplanation(explanation).join('\n')}\n`);
-  if (explanation.kind === 'malformed') process.exitCode = 1;
+  // A file may hold several events (get-findings output): each is explained, under its name when there are several.
+  const events = await readEvents([file]);
+  for (const { name, event } of events) {
+    const explanation = explainEvent(event, settings.policies, settings.sourceSettings, guardrails);
+    const lines = formatExplanation(explanation);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(events.length > 1 ? { event: name, ...explanation } : explanation)}\n`
+        : `${(events.length > 1 ? [`${name}:`, ...lines.map((line) => `  ${line}`)] : lines).join('\n')}\n`,
+    );
+    if (explanation.kind === 'malformed') process.exitCode = 1;
+  }
 }
 
 /** What `policies explain` found: the plan for each incident, or why there is none. */

@@ -11,12 +11,17 @@ import { UsageError } from './UsageError';
 
 /** `keystop replay`: the event through the handler's code path, with the deployment's settings, in your account. */
 export async function replayAction(file: string, options: ReplayOptions): Promise<void> {
-  const [named] = await readEvents([file]);
-  const event = originalEvent(named?.event);
+  // A file may hold several events (get-findings output, a CloudTrail log file): each is replayed, in order.
+  const events = (await readEvents([file])).map((named) => originalEvent(named.event));
   topicArnOf(options);
   const settings = await decisionSettings(options);
-  const source = eventSourceFor(event, settings.sourceSettings);
-  if (source === undefined) throw new UsageError(`cannot replay ${file}: ${unrecognizedEvent(event)}`);
+  const sources = events.map((event) => {
+    const source = eventSourceFor(event, settings.sourceSettings);
+    if (source === undefined) throw new UsageError(`cannot replay ${file}: ${unrecognizedEvent(event)}`);
+    return source;
+  });
   const { deps, printedAlerts } = await cliDeps(options, settings);
-  await reportResponses(() => makeHandler(source, deps)(event, lambdaContext('keystop-replay')), { json: options.json, printedAlerts });
+  for (const [index, event] of events.entries()) {
+    await reportResponses(() => makeHandler(sources[index]!, deps)(event, lambdaContext('keystop-replay')), { json: options.json, printedAlerts });
+  }
 }

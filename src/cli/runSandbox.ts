@@ -7,6 +7,7 @@ import { createDeps } from '../aws/createDeps';
 import { IncompleteResponseError, MalformedEventError, messageOf } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
+import type { EventSource } from '../events/EventSource';
 import { lambdaContext } from './lambdaContext';
 import { unrecognizedEvent, type NamedEvent } from './readEvents';
 import { parseEvent } from '../events/parseEvent';
@@ -171,8 +172,9 @@ async function runOne(
   let before: PrincipalState[] = [];
   try {
     // Seed what the event names (parsed and adapted purely, no AWS call), then run the rewritten event for real.
-    const adapted = source.adapt(parseEvent(source.name, source.schema, event));
-    if (adapted.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
+    // A malformed event seeds nothing, but still runs: the handler's answer to it (a FAILED alert) is part of the report.
+    const adapted = adaptForSeeding(source, event);
+    if (adapted?.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
     before = await seeder.state();
     // The event runs with its keys replaced by the seeded ones, so the honey keys it is judged by are replaced too.
     const seeded = { honeyKeys: settings.honeyKeys.map((key) => seeder.keyIds.get(key) ?? key) };
@@ -186,6 +188,15 @@ async function runOne(
           ? [failure('failed', 'malformed-event', error.message)]
           : [failure('failed', 'error', messageOf(error))];
     return { responses, before };
+  }
+}
+
+function adaptForSeeding(source: EventSource, event: unknown) {
+  try {
+    return source.adapt(parseEvent(source.name, source.schema, event));
+  } catch (error) {
+    if (error instanceof MalformedEventError) return undefined;
+    throw error;
   }
 }
 

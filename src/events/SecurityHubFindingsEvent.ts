@@ -35,7 +35,8 @@ export const AsffFinding = z.object({
       Label: optionalText,
       Normalized: z.number().optional(),
       Product: z.number().optional(),
-      Original: optionalText,
+      /** A string in the ASFF specification; AWS's own examples also show a number (`"Original": 0`): both are taken. */
+      Original: z.union([z.string(), z.number()]).transform(String).optional(),
     })
     .optional(),
   Title: optionalText,

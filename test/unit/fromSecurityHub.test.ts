@@ -56,6 +56,15 @@ describe('Adapter: Security Hub "Findings - Imported" → CredentialIncident', (
     });
   });
 
+  it("reads Severity.Original whether it is the specification's string or the number AWS's CLI examples show", () => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    event.detail.findings[0].Severity = { Label: 'HIGH', Original: 8 };
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents[0]!.severity).toBe(8);
+  });
+
   it('gives a finding the id GuardDuty delivered it under, so both deliveries are one incident', () => {
     const [incident] = incidentsOf(adapt(loadFixture('security-hub/two-new-guardduty-key-findings.json')));
 
