@@ -9,6 +9,10 @@ import { requiredPermissions } from '../../src/actions/requiredPermissions';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
+import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { unwrapEvents } from '../../src/cli/unwrapEvents';
+import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';
 import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
 import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
@@ -133,6 +137,35 @@ describe('Packaged CloudFormation (osls package)', () => {
     });
     // The adapter checks the same list again: a rule that delivered another key's calls would change nothing.
     expect(template.Resources.CloudtrailLambdaFunction!.Properties.Environment.Variables.KEYSTOP_HONEY_KEYS).toBe('');
+  });
+
+  it("delivers AWS's quarantine in both forms (managed attach, inline put) through the CloudTrail rules, and not a customer's own deny-all", async () => {
+    // The packaged patterns, on the emulator's EventBridge, fed the real records Panther publishes for these cases.
+    const clients = localClients(awsEndpoint());
+    const bus = `keystop-rules-${Date.now()}`;
+    await clients.events.send(new CreateEventBusCommand({ Name: bus }));
+    const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: bus }));
+    const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const patterns = rulesTargeting('CloudtrailLambdaFunction').map((rule) => rule.Properties.EventPattern).filter((p) => p.source?.[0] === 'aws.iam');
+    expect(patterns).toHaveLength(2);
+    for (const [index, pattern] of patterns.entries()) {
+      await clients.events.send(new PutRuleCommand({ Name: `${bus}-${index}`, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
+      await clients.events.send(new PutTargetsCommand({ Rule: `${bus}-${index}`, EventBusName: bus, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }));
+    }
+    const records = ['panther-cloudtrail-attach-quarantine-v2.json', 'panther-cloudtrail-put-inline-quarantine-v3.json', 'panther-cloudtrail-put-own-deny-all.json'];
+    for (const name of records) {
+      const unwrapped = unwrapEvents(loadFixture(`real/${name}`));
+      if (unwrapped.kind !== 'events') throw new Error(`${name}: ${unwrapped.reason}`);
+      const event = unwrapped.events[0]!.event as Record<string, any>;
+      await clients.events.send(
+        new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }),
+      );
+    }
+
+    const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const delivered = Messages.map((m) => JSON.parse(m.Body!).detail.eventName as string).sort();
+    expect(delivered).toEqual(['AttachUserPolicy', 'PutUserPolicy']);
+    expect(Messages.map((m) => JSON.parse(m.Body!).detail.requestParameters.policyName).filter(Boolean)).toEqual(['AWSCompromisedKeyQuarantineV3']);
   });
 
   describe.each(responders)('function $name', ({ name, source, fn, role, patterns }) => {
