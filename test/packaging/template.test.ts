@@ -142,22 +142,23 @@ describe('Packaged CloudFormation (osls package)', () => {
   it("delivers AWS's quarantine in both forms (managed attach, inline put) through the CloudTrail rules, and not a customer's own deny-all", async () => {
     // The packaged patterns, on the emulator's EventBridge, fed the real records Panther publishes for these cases.
     const clients = localClients(awsEndpoint());
+    const events = await clients.eventsClient();
     const bus = `keystop-rules-${Date.now()}`;
-    await clients.events.send(new CreateEventBusCommand({ Name: bus }));
+    await events.send(new CreateEventBusCommand({ Name: bus }));
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: bus }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     const patterns = rulesTargeting('CloudtrailLambdaFunction').map((rule) => rule.Properties.EventPattern).filter((p) => p.source?.[0] === 'aws.iam');
     expect(patterns).toHaveLength(2);
     for (const [index, pattern] of patterns.entries()) {
-      await clients.events.send(new PutRuleCommand({ Name: `${bus}-${index}`, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
-      await clients.events.send(new PutTargetsCommand({ Rule: `${bus}-${index}`, EventBusName: bus, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }));
+      await events.send(new PutRuleCommand({ Name: `${bus}-${index}`, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
+      await events.send(new PutTargetsCommand({ Rule: `${bus}-${index}`, EventBusName: bus, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }));
     }
     const records = ['panther-cloudtrail-attach-quarantine-v2.json', 'panther-cloudtrail-put-inline-quarantine-v3.json', 'panther-cloudtrail-put-own-deny-all.json'];
     for (const name of records) {
       const unwrapped = unwrapEvents(loadFixture(`real/${name}`));
       if (unwrapped.kind !== 'events') throw new Error(`${name}: ${unwrapped.reason}`);
       const event = unwrapped.events[0]!.event as Record<string, any>;
-      await clients.events.send(
+      await events.send(
         new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }),
       );
     }
