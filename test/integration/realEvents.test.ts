@@ -21,7 +21,7 @@ interface RealCase {
   alerts: string[];
   /** What the event changed in IAM: "<principal>: <key> Active → Inactive", "<principal>: +<inline policy>". */
   changed: string[];
-  /** Text the alert must quote (an unmapped signal's raw entity, a failure's field); dots as alerts defang them. */
+  /** Text the alert must quote (an unmapped signal's raw entity, a failure's field). */
   quotes?: string;
 }
 
@@ -34,7 +34,7 @@ const cases: RealCase[] = [
   { file: 'aws-cli-guardduty-get-findings-recon-userpermissions.json', unwrapped: /^wrapped a GuardDuty finding \(from get-findings output\), its API field names made the event's/, outcome: 'notified', reason: 'notify-only-policy', policy: 'guardduty-other-iam-findings', kind: 'user-session', alerts: ['response'], changed: [] },
   { file: 'panther-guardduty-attack-sequence-iam-no-actors.json', unwrapped: /^wrapped a bare GuardDuty finding/, outcome: 'notified', reason: 'unmapped-signal', policy: null, kind: 'unmapped', alerts: ['response'], changed: [], quotes: 'Potential credential compromise of IAMUser/john_doe' },
   { file: 'panther-guardduty-attack-sequence-s3-sample.json', unwrapped: /^wrapped a bare GuardDuty finding/, outcome: 'ignored', reason: 'not-a-credential-finding', policy: null, kind: null, alerts: [], changed: [] },
-  { file: 'panther-guardduty-privesc-admin-permissions-no-resource.json', unwrapped: /^wrapped a bare GuardDuty finding/, outcome: 'failed', reason: 'malformed-event', policy: null, kind: null, alerts: ['failure'], changed: [], quotes: 'detail[.]resource' },
+  { file: 'panther-guardduty-privesc-admin-permissions-no-resource.json', unwrapped: /^wrapped a bare GuardDuty finding/, outcome: 'failed', reason: 'malformed-event', policy: null, kind: null, alerts: ['failure'], changed: [], quotes: 'detail.resource' },
   { file: 'hmrc-sns-guardduty-s3-block-public-access-role-session.json', unwrapped: /^took the message out of an SNS notification$/, outcome: 'notified', reason: 'notify-only-policy', policy: 'guardduty-other-iam-findings', kind: 'role-session', alerts: ['response'], changed: [] },
   // Security Hub
   { file: 'c7n-securityhub-custom-action-iam-key.json', outcome: 'ignored', reason: 'not-a-credential-finding', policy: null, kind: null, alerts: [], changed: [] },
@@ -42,7 +42,7 @@ const cases: RealCase[] = [
   // AWS Health
   { file: 'aws-health-tools-credentials-exposed-readme.json', outcome: 'notified', reason: 'unmapped-signal', policy: null, kind: 'unmapped', alerts: ['response'], changed: [], quotes: '"ACCESS_KEY_ID_HERE"' },
   { file: 'hmrc-health-credentials-exposed-placeholder.json', outcome: 'notified', reason: 'unmapped-signal', policy: null, kind: 'unmapped', alerts: ['response'], changed: [], quotes: '"ACCESS_KEY_ID_HERE"' },
-  { file: 'notify-and-remediate-credentials-exposed-readme.json', outcome: 'failed', reason: 'malformed-event', policy: null, kind: null, alerts: ['failure'], changed: [], quotes: 'detail[.]eventMetadata[.]accountId: must be a 12-digit AWS account id' },
+  { file: 'notify-and-remediate-credentials-exposed-readme.json', outcome: 'failed', reason: 'malformed-event', policy: null, kind: null, alerts: ['failure'], changed: [], quotes: 'detail.eventMetadata.accountId: must be a 12-digit AWS account id' },
   { file: 'hmrc-sns-health-ec2-nontarget.json', unwrapped: /^took the message out of an SNS notification$/, outcome: 'ignored', reason: 'not-a-compromise-signal', policy: null, kind: null, alerts: [], changed: [] },
   // CloudTrail
   { file: 'panther-cloudtrail-attach-quarantine-v2.json', unwrapped: /^wrapped a bare CloudTrail record/, outcome: 'notified', reason: 'notify-only-policy', policy: 'user-named-without-key-alert-only', kind: 'iam-user', alerts: ['response'], changed: [] },
