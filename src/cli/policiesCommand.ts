@@ -14,7 +14,7 @@ export function policiesCommand(): Command {
     .description('Validate a policy file (default: the shipped src/policies/policies.json).')
     .argument('[file]', 'a JSON policy file')
     .option('--json', 'print {"file", "policies"} as JSON')
-    .action(async (file: string | undefined, options: { json?: boolean }) => (await import('./policiesActions')).validateAction(file, options));
+    .action(async (file: string | undefined, options: { json?: boolean }) => (await import('./validateAction')).validateAction(file, options));
 
   withDecisionOptions(
     command
@@ -23,7 +23,7 @@ export function policiesCommand(): Command {
       .argument('<event.json>', 'an EventBridge event')
       .option('--account-id <id>', "Keystop's own account, for the member-account allow-list (default: $KEYSTOP_ACCOUNT_ID)")
       .option('--json', 'print the plan of each incident as JSON'),
-  ).action(async (file: string, options: ExplainOptions) => (await import('./policiesActions')).explainAction(file, options));
+  ).action(async (file: string, options: ExplainOptions) => (await import('./explainAction')).explainAction(file, options));
 
   return command;
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { containmentActions } from '../actions/containmentActions';
 import { MalformedEventError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
@@ -8,19 +7,9 @@ import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
 import { planResponse } from '../policies/planResponse';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
 import { decisionSettings } from './decisionSettings';
-import { loadPolicyFile } from './loadPolicyFile';
-import { packageRoot } from './packageRoot';
 import type { ExplainOptions } from './policiesCommand';
 import { readEvents, unrecognizedEvent } from './readEvents';
 import { UsageError } from './UsageError';
-
-const SHIPPED = () => join(packageRoot(), 'src', 'policies', 'policies.json');
-
-export async function validateAction(file: string | undefined, options: { json?: boolean }): Promise<void> {
-  const path = file ?? SHIPPED();
-  const policies = await loadPolicyFile(path);
-  process.stdout.write(options.json ? `${JSON.stringify({ file: path, policies: policies.map((p) => p.name) })}\n` : `${path}: ${policies.length} policies, valid\n`);
-}
 
 export async function explainAction(file: string, options: ExplainOptions): Promise<void> {
   const settings = await decisionSettings(options);

@@ -1,0 +1,10 @@
+import { join } from 'node:path';
+import { loadPolicyFile } from './loadPolicyFile';
+import { packageRoot } from './packageRoot';
+
+/** `keystop policies validate`: loads only the policy schema, so it answers as fast as the CLI starts. */
+export async function validateAction(file: string | undefined, options: { json?: boolean }): Promise<void> {
+  const path = file ?? join(packageRoot(), 'src', 'policies', 'policies.json');
+  const policies = await loadPolicyFile(path);
+  process.stdout.write(options.json ? `${JSON.stringify({ file: path, policies: policies.map((p) => p.name) })}\n` : `${path}: ${policies.length} policies, valid\n`);
+}
