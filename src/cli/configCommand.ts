@@ -23,8 +23,26 @@ export function configCommand(): Command {
     .action(async (options: ConfigCheckOptions) => {
       const [{ checkDeployment }, { readService }] = await Promise.all([import('../aws/checkDeployment'), import('./readServiceParams')]);
       const service = await readService(options.config);
+      // A param written as a variable (${env:…}, ${ssm:…}) has its value only when osls resolves it: left to osls package.
+      const unresolved: string[] = [];
+      const configParams = Object.fromEntries(
+        Object.entries(service.params ?? {}).map(([stage, params]) => [
+          stage,
+          params &&
+            Object.fromEntries(
+              Object.entries(params).filter(([name, value]) => {
+                const variable = typeof value === 'string' && value.includes('${');
+                if (variable && (stage === options.stage || stage === 'default')) unresolved.push(`${name} (${String(value)})`);
+                return !variable;
+              }),
+            ),
+        ]),
+      );
+      if (unresolved.length > 0 && !options.json) {
+        process.stderr.write(`not checked here, osls package checks their values: ${[...new Set(unresolved)].join(', ')}\n`);
+      }
       const result = await checkDeployment({
-        configParams: service.params,
+        configParams,
         service,
         stage: options.stage,
         cliParams: options.param,

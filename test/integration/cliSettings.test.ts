@@ -89,6 +89,29 @@ describe('The deciding commands take the deployment\'s policies and settings', (
     expect(bad.stderr).toContain('param memberAccounts: "12" each member account must be a 12-digit account id, or *');
     expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, stage: 'prod', problems: [] });
   });
+  it('config check leaves a param written as a variable to osls package, and still checks the others', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keystop-service-'));
+    const config = join(dir, 'serverless.yml');
+    await writeFile(
+      config,
+      [
+        'params:',
+        '  staging:',
+        '    honeyKeys: ${ssm:/keystop/honey-keys}',
+        '    breakerLimit: lots',
+        '  default:',
+        `    policiesFile: ${join(import.meta.dirname, '..', '..', 'src', 'policies', 'policies.json')}`,
+        '',
+      ].join('\n'),
+    );
+
+    const failure = await failureOf(runCli(['config', 'check', '--config', config, '--stage', 'staging']));
+
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain('not checked here, osls package checks their values: honeyKeys (${ssm:/keystop/honey-keys})');
+    expect(failure.stderr).toContain('param breakerLimit: "lots" must be a whole number from 1 to 10000');
+    expect(failure.stderr).not.toContain('param honeyKeys');
+  });
 });
 
 describe('Uniform CLI habits', () => {
