@@ -9,5 +9,6 @@ import { respondToIncidents } from './respond';
 export async function containHeld(accountId: string, deps: Deps): Promise<IncidentResponse[]> {
   if (deps.state === undefined) throw new Error('containing held incidents needs the state table');
   const held = await deps.state.held(accountId, deps.now());
-  return respondToIncidents(held.flatMap((record) => (record.last ? [record.last.incident] : [])), deps);
+  // The operator decided to contain them all: the breaker, which held them, does not count them again.
+  return respondToIncidents(held.flatMap((record) => (record.demand ?? record.last?.incident ?? [])), deps, { bypassBreaker: true });
 }

@@ -44,6 +44,17 @@ export class CredentialBusyError extends Error {
   }
 }
 
+/** A fact the decision needs could not be read (IAM throttled or failed): the invocation fails to be retried. */
+export class FactsUnavailableError extends Error {
+  override readonly name = 'FactsUnavailableError';
+  constructor(
+    readonly incidentId: string,
+    readonly why: string,
+  ) {
+    super(`incident ${incidentId}: ${why}; retry later`);
+  }
+}
+
 /**
  * Some incidents of an event were not completed. Every incident was handled on its own; this carries the responses
  * to all of them (completed and not) and the errors of the ones that were not, so the retry redoes only those.
@@ -73,7 +84,11 @@ export function isAnnounced(error: unknown): boolean {
 export function failureKindOf(error: unknown): 'gone' | 'denied' | 'transient' {
   const name = error instanceof Error ? error.name : '';
   if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') return 'gone';
-  if (/^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnmodifiableEntityException|UnmodifiableEntity)$/.test(name)) {
+  if (
+    /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnmodifiableEntity|LimitExceeded|MalformedPolicyDocument|InvalidInput)(Exception)?$/.test(
+      name,
+    )
+  ) {
     return 'denied';
   }
   return 'transient';

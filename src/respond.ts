@@ -1,10 +1,13 @@
 import { readKeyOwner } from './actions/readAccessKeyStatus';
+import { readPrincipal } from './actions/readPrincipal';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Deps } from './Deps';
 import {
   ContainmentFailedError,
   CredentialBusyError,
+  FactsUnavailableError,
   failureKindOf,
   IncompleteResponseError,
   messageOf,
@@ -46,13 +49,17 @@ export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<Incide
 }
 
 /** Every incident on its own, a few at a time; one error at the end if any did not complete. */
-export async function respondToIncidents(incidents: readonly CredentialIncident[], deps: Deps): Promise<IncidentResponse[]> {
+export async function respondToIncidents(
+  incidents: readonly CredentialIncident[],
+  deps: Deps,
+  options: { bypassBreaker?: boolean } = {},
+): Promise<IncidentResponse[]> {
   const settled: PromiseSettledResult<IncidentResponse>[] = new Array(incidents.length);
   let next = 0;
   const worker = async () => {
     while (next < incidents.length) {
       const index = next++;
-      settled[index] = await respondToIncident(incidents[index]!, deps).then(
+      settled[index] = await respondToIncident(incidents[index]!, deps, options).then(
         (value) => ({ status: 'fulfilled', value }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
       );
@@ -78,11 +85,20 @@ function responseOfError(error: unknown, incident: CredentialIncident): Incident
  * One report about one credential, in fixed phases (docs/state-machine.md):
  * claim ∥ facts → plan once → transition → execute → record → report.
  */
-export async function respondToIncident(reported: CredentialIncident, deps: Deps): Promise<IncidentResponse> {
+export async function respondToIncident(
+  reported: CredentialIncident,
+  deps: Deps,
+  /** `keystop breaker reset --contain-held`: an operator's explicit decision, not counted against the breaker. */
+  options: { bypassBreaker?: boolean } = {},
+): Promise<IncidentResponse> {
   const key = credentialKey(reported);
   const initial = planResponse(deps.policies, reported, deps.guardrails);
   // Facts are read only when the plan would act (or show what it would do): they cannot change an alert-only plan.
-  const wouldAct = initial.reason === 'matched' || initial.reason === 'dry-run';
+  // A key exempt by the name the report gives is looked up too: its real owner decides, not the name.
+  const wouldAct =
+    initial.reason === 'matched' ||
+    initial.reason === 'dry-run' ||
+    (initial.reason === 'exempt-principal' && reported.credential.kind === 'long-term-key');
   const factsOf = (incident: CredentialIncident) =>
     gatherFacts(incident, {
       iam: deps.clientsFor(incident).iam,
@@ -90,14 +106,15 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
       readPrincipal: needsPrincipalFacts(deps.guardrails),
       readStatus: deps.state !== undefined,
     });
-  const [claim, reportedFacts] = await Promise.all([claimCredential(key, reported, deps), wouldAct ? factsOf(reported) : noFacts(reported)]);
+  const [claim, earlyFacts] = await Promise.all([claimCredential(key, reported, deps), wouldAct ? factsOf(reported) : noFacts(reported)]);
   const attempt = attemptOn(key, claim.token, deps);
   try {
     let record = claim.record;
     let resent: AnsweredIncident | undefined;
     if (record?.pendingAlert) ({ record, resent } = await resendPendingAlert(record, attempt, deps));
 
-    let facts = reportedFacts;
+    // Facts read while another invocation held the credential may be stale (it may have just contained the key).
+    let facts = claim.waited && wouldAct ? await factsOf(reported) : earlyFacts;
     let plan = facts.tags || facts.incident !== reported ? planResponse(deps.policies, facts.incident, deps.guardrails, facts.tags) : initial;
     // A weaker report is held to the strongest one so far: a held credential, or a key someone re-enabled, is
     // contained on the next report of any kind (unless exempt now).
@@ -111,15 +128,18 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
     }
     const incident = facts.incident;
     const demand = plan.execute ? incident : record?.demand;
-    let transition = nextResponse(record, plan, facts);
+    const next = nextResponse(record, plan, facts);
+    if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
+    let transition: Exclude<Transition, { kind: 'retry' }> = next;
     let admittedAs: string | undefined;
-    if (transition.kind === 'act' && plan.execute && !plan.bypassBreaker && transition.reason !== 'already-inactive') {
+    const counted = plan.execute && !plan.bypassBreaker && !options.bypassBreaker && transition.reason !== 'already-inactive';
+    if (transition.kind === 'act' && counted) {
       const admission = await admit(incident, plan, deps);
       if (admission.held) {
         plan = admission.plan;
         transition = holdTransition(record, plan);
       } else {
-        admittedAs = admission.principal;
+        admittedAs = admission.added;
       }
     }
 
@@ -131,7 +151,12 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
     }
 
     const executed = await execute(transition, incident, plan, facts, deps);
-    if (executed.outcome === 'failed' && admittedAs !== undefined) await giveBackSlot(incident.accountId, admittedAs, deps);
+    // The slot this attempt took goes back only if nothing was cut off (a partial containment still counts; a tag
+    // does not cut anything off).
+    const cutOff = executed.actions.some((a) => a.status === 'done' && a.type !== 'tag-principal');
+    if (executed.outcome === 'failed' && admittedAs !== undefined && !cutOff) {
+      await giveBackSlot(incident.accountId, admittedAs, deps);
+    }
     const response: AnsweredIncident = {
       outcome: executed.outcome,
       reason: executed.reason,
@@ -142,7 +167,12 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
     };
     const before = record ?? newRecord(key, incident, deps.now());
     const failed = executed.outcome === 'failed';
-    const achieved = failed ? before.achieved : strongerOf(before.achieved, executed.level);
+    const achieved =
+      transition.kind === 'report' && transition.achieved !== undefined
+        ? transition.achieved
+        : failed
+          ? before.achieved
+          : strongerOf(before.achieved, executed.level);
     const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
     const { pendingAlert: _replaced, ...rest } = before;
     const recorded: CredentialRecord = {
@@ -162,8 +192,10 @@ export async function respondToIncident(reported: CredentialIncident, deps: Deps
       if (notifyFailed(final)) throw new NotificationFailedError(final);
       return final;
     }
-    // Acting is always news; otherwise responders are told only what is stronger than what they know.
-    if (transition.kind !== 'act' && !isNews(executed.level, before)) {
+    // Acting is always news, and so is a changed situation (newly held, undone); otherwise responders are told only
+    // what is stronger than what they know.
+    const tell = transition.kind === 'act' || (transition.kind === 'report' && transition.tell === true) || isNews(executed.level, before);
+    if (!tell) {
       await attempt.save(recorded, { release: true });
       return logged(response, deps);
     }
@@ -228,10 +260,10 @@ async function claimCredential(
   key: string,
   incident: CredentialIncident,
   deps: Deps,
-): Promise<{ token?: string; record?: CredentialRecord }> {
+): Promise<{ token?: string; record?: CredentialRecord; waited?: boolean }> {
   if (deps.state === undefined) return {};
   const deadline = Date.now() + (deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
-  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+  for (let pause = 50, waited = false; ; pause = Math.min(pause * 2, 1_000), waited = true) {
     let claim;
     try {
       claim = await deps.state.claim(key, incident.id, deps.now());
@@ -239,7 +271,7 @@ async function claimCredential(
       deps.logger.error('credential state unavailable; responding without it', { incidentId: incident.id, error });
       return {};
     }
-    if (claim.kind === 'claimed') return { token: claim.token, ...(claim.record ? { record: claim.record } : {}) };
+    if (claim.kind === 'claimed') return { token: claim.token, waited, ...(claim.record ? { record: claim.record } : {}) };
     if (Date.now() + pause > deadline) throw new CredentialBusyError(incident.id, claim.incidentId);
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
@@ -256,6 +288,11 @@ function attemptOn(key: string, token: string | undefined, deps: Deps) {
         await state!.save(key, token!, record, deps.now(), { release });
         if (release) open = false;
       } catch (error) {
+        // Another invocation took the credential over (this one outlived its lease): it answers for it now.
+        if (error instanceof ConditionalCheckFailedException) {
+          open = false;
+          throw new CredentialBusyError(key, 'an invocation that took over this attempt');
+        }
         deps.logger.error('could not record the response; going on', { key, error });
       }
     },
@@ -299,12 +336,12 @@ async function admit(
   incident: CredentialIncident,
   plan: ResponsePlan,
   deps: Deps,
-): Promise<{ held: false; principal?: string } | { held: true; plan: ResponsePlan }> {
+): Promise<{ held: false; added?: string } | { held: true; plan: ResponsePlan }> {
   if (deps.state === undefined) return { held: false };
   const principal = principalOf(incident) ?? credentialKey(incident);
   try {
     const admission = await deps.state.admit(incident.accountId, principal, deps.now());
-    if (admission.admitted) return { held: false, principal };
+    if (admission.admitted) return { held: false, ...(admission.added ? { added: principal } : {}) };
     if (admission.justOpened) {
       await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, deps.now())).catch((error: unknown) => {
         deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, error });
@@ -336,7 +373,7 @@ interface Executed {
 }
 
 async function execute(
-  transition: Exclude<Transition, { kind: 'duplicate' }>,
+  transition: Exclude<Transition, { kind: 'duplicate' | 'retry' }>,
   incident: CredentialIncident,
   plan: ResponsePlan,
   facts: LiveFacts,
@@ -380,7 +417,9 @@ async function confirmGone(incident: CredentialIncident, deps: Deps): Promise<st
     return owner === undefined ? `IAM does not know access key ${credential.accessKeyId} (deleted)` : undefined;
   }
   const principal = iamPrincipalOf(credential);
-  return principal ? `the ${principal.kind} ${principal.name} no longer exists` : undefined;
+  if (principal === undefined) return undefined;
+  const found = await readPrincipal(deps.clientsFor(incident).iam, principal).catch(() => ({ path: 'unknown' }));
+  return found.path === undefined ? `the ${principal.kind} ${principal.name} no longer exists` : undefined;
 }
 
 /** The plan's steps as "would …" lines, for responses that change nothing. */

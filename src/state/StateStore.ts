@@ -28,6 +28,8 @@ export interface CredentialStore {
 
 export interface BreakerAdmission {
   admitted: boolean;
+  /** This admission took a new slot (the principal was not counted yet): only such a slot is ever given back. */
+  added: boolean;
   /** This containment is the one the breaker refused first: the "breaker open" alert goes out once, with it. */
   justOpened: boolean;
   /** Distinct principals contained in the window, this one included when admitted. */

@@ -32,21 +32,23 @@ const N = (value: number): AttributeValue => ({ N: String(value) });
 
 /** Pure: the admissions still inside the rolling window ending at `now`. */
 export function slideWindow(doc: BreakerDoc, now: number, windowMs: number): BreakerDoc['principals'] {
-  return doc.principals.filter(({ at }) => at > now - windowMs && at <= now);
+  // No upper bound: an entry stamped by a Lambda whose clock runs slightly ahead still counts.
+  return doc.principals.filter(({ at }) => at > now - windowMs);
 }
 
 export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSettings): Breaker {
   const { tableName: TableName } = settings;
   const Key = (accountId: string) => ({ pk: S(`breaker#${accountId}`) });
 
-  async function read(accountId: string): Promise<{ doc: BreakerDoc; version: number }> {
+  /** The breaker as stored; version undefined when there is none (never opened, or reset). */
+  async function read(accountId: string): Promise<{ doc: BreakerDoc; version: number | undefined }> {
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: Key(accountId), ConsistentRead: true }));
     const doc = Item?.doc?.S === undefined ? { principals: [] } : BreakerDoc.parse(JSON.parse(Item.doc.S));
-    return { doc, version: Number(Item?.version?.N ?? 0) };
+    return { doc, version: Item?.version?.N === undefined ? undefined : Number(Item.version.N) };
   }
 
   /** Writes the next state if nobody else wrote since `version`; false when someone did (read again). */
-  async function swap(accountId: string, version: number, doc: BreakerDoc, now: number): Promise<boolean> {
+  async function swap(accountId: string, version: number | undefined, doc: BreakerDoc, now: number): Promise<boolean> {
     try {
       await dynamodb.send(
         new PutItemCommand({
@@ -54,11 +56,13 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
           Item: {
             ...Key(accountId),
             doc: S(JSON.stringify(doc)),
-            version: N(version + 1),
+            version: N((version ?? 0) + 1),
             ttl: N(Math.ceil((now + settings.breakerWindowMs) / 1000)),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-          ExpressionAttributeValues: { ':version': N(version) },
+          // A writer that read the breaker before a reset must not write its old state back over the reset.
+          ...(version === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': N(version) } }),
         }),
       );
       return true;
@@ -73,6 +77,8 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       const { doc, version } = await read(accountId);
       const { doc: written, result } = next({ ...doc, principals: slideWindow(doc, now, settings.breakerWindowMs) });
       if (written === undefined || (await swap(accountId, version, written, now))) return result;
+      // Contended: step aside a random moment so that concurrent writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (round + 1)));
     }
     throw new Error(`the breaker of account ${accountId} is contended: ${CAS_ROUNDS} concurrent updates in a row`);
   }
@@ -82,16 +88,16 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
         // Another session or key of a principal already counted takes no new slot.
-        if (doc.principals.some((p) => p.principal === principal)) return { result: { admitted: true, justOpened: false, count } };
+        if (doc.principals.some((p) => p.principal === principal)) return { result: { admitted: true, added: false, justOpened: false, count } };
         if (count < settings.breakerLimit) {
           const { openedAt: _closed, ...rest } = doc;
           return {
             doc: { ...rest, principals: [...doc.principals, { principal, at: now.getTime() }] },
-            result: { admitted: true, justOpened: false, count: count + 1 },
+            result: { admitted: true, added: true, justOpened: false, count: count + 1 },
           };
         }
-        if (doc.openedAt !== undefined) return { result: { admitted: false, justOpened: false, count } };
-        return { doc: { ...doc, openedAt: now.toISOString() }, result: { admitted: false, justOpened: true, count } };
+        if (doc.openedAt !== undefined) return { result: { admitted: false, added: false, justOpened: false, count } };
+        return { doc: { ...doc, openedAt: now.toISOString() }, result: { admitted: false, added: false, justOpened: true, count } };
       });
     },
 

@@ -79,8 +79,9 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
             TableName,
             Key: { pk: S(key) },
             UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = :ttl',
-            // Free, or the attempt holding it ran out of lease (its invocation is gone), or the record is past its window.
-            ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now OR expiresAt < :now',
+            // Free, or the attempt holding it ran out of lease (its invocation is gone). A live lease is never taken,
+            // whatever the age of the record.
+            ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now',
             ExpressionAttributeNames: { '#ttl': 'ttl' },
             ExpressionAttributeValues: {
               ':token': S(token),

@@ -8,6 +8,8 @@ export interface CredentialFacts {
   keyStatus?: 'Active' | 'Inactive';
   /** IAM does not know the key (or the principal) any more: there is nothing left to contain. */
   gone?: string;
+  /** The key's status could not be read (the read failed): a contained key cannot be told from a re-enabled one. */
+  statusUnknown?: boolean;
 }
 
 /**
@@ -18,7 +20,18 @@ export interface CredentialFacts {
  */
 export type Transition =
   | { kind: 'act'; reason: ResponseReason; explanation: string }
-  | { kind: 'report'; level: ResponseLevel; reason: ResponseReason; explanation: string; outcome: 'notified' | 'gone' }
+  | {
+      kind: 'report';
+      level: ResponseLevel;
+      reason: ResponseReason;
+      explanation: string;
+      outcome: 'notified' | 'gone';
+      /** Alert even if responders know this level already: the credential's situation changed. */
+      tell?: true;
+      /** What Keystop has achieved after this report, when it is less than before (a contained key is Active again). */
+      achieved?: ResponseLevel;
+    }
+  | { kind: 'retry'; explanation: string }
   | { kind: 'duplicate'; reason: ResponseReason; explanation: string };
 
 /** The level a plan would reach if carried out. */
@@ -41,6 +54,9 @@ export function nextResponse(record: CredentialRecord | undefined, plan: Respons
         : duplicate(`the credential no longer exists and responders were told${before}`);
     }
     if (achieved === 'contained') {
+      if (facts.statusUnknown) {
+        return { kind: 'retry', explanation: "the key's status could not be read, so a re-enabled key cannot be told from a contained one" };
+      }
       if (facts.keyStatus === 'Active') {
         return {
           kind: 'act',
@@ -66,6 +82,18 @@ export function nextResponse(record: CredentialRecord | undefined, plan: Respons
     return { kind: 'act', reason: plan.reason, explanation: plan.explanation };
   }
 
+  if (achieved === 'contained' && facts.keyStatus === 'Active') {
+    // Found undone, and this plan does not contain it (exempt now, dry-run…): responders must hear of it, once.
+    return {
+      kind: 'report',
+      level: 'alerted',
+      outcome: 'notified',
+      reason: plan.reason,
+      explanation: `the key Keystop had contained${before} is Active again, and Keystop leaves it so: ${plan.explanation}`,
+      tell: true,
+      achieved: 'alerted',
+    };
+  }
   if (isStronger('alerted', alerted) && isStronger('alerted', achieved)) {
     return { kind: 'report', level: 'alerted', outcome: 'notified', reason: plan.reason, explanation: plan.explanation };
   }
@@ -77,13 +105,13 @@ function duplicate(explanation: string): Transition {
 }
 
 /**
- * Pure: the transition when the open breaker refuses a containment. The first hold is alerted; later reports of a
- * held credential are still held (never duplicates), and responders, who know already, are not told again.
+ * Pure: the transition when the open breaker refuses a containment. A credential newly held is always alerted (even
+ * if an earlier, weaker report was); later reports of a held credential are still held (never duplicates), and
+ * responders, who know already, are not told again.
  */
-export function holdTransition(record: CredentialRecord | undefined, plan: ResponsePlan): Transition {
-  const alerted = record?.alerted ?? 'none';
-  return isStronger('alerted', alerted)
-    ? { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation }
+export function holdTransition(record: CredentialRecord | undefined, plan: ResponsePlan): Extract<Transition, { kind: 'report' }> {
+  return !record?.held
+    ? { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation, tell: true }
     : {
         kind: 'report',
         level: 'none',

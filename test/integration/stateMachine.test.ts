@@ -177,6 +177,32 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       expect(PolicyNames).toEqual(['keystop-revoke-older-sessions']);
     });
 
+    it('a credential newly held is alerted, even after a weaker report was', async () => {
+      const { clients, deliver, sink } = await setUp({ state: { breakerLimit: 1 } });
+      const [first, second] = [await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam)];
+      await deliver(reportAbout('guardduty-tor', { userName: first.userName, accessKeyId: first.leaked }, uniqueName('tor')));
+      const ref = { userName: second.userName, accessKeyId: second.leaked };
+
+      await deliver(reportAbout('guardduty-stealth', ref, uniqueName('stealth')));
+      const held = await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor')));
+
+      expect(held.responses[0]).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
+      const alerts = (await sink.drain()).filter((a) => a.subject.includes(second.leaked));
+      expect(alerts.map((a) => a.subject.replace(/:.*$/, ''))).toEqual(['Keystop ACTION NEEDED', 'Keystop HELD by the breaker']);
+    });
+
+    it('a failed attempt of a principal already counted does not give the principal back', async () => {
+      const { clients, deliver, arm, deps } = await setUp({ state: { breakerLimit: 5 } });
+      const user = await userWithTwoKeys(clients.iam);
+      await deliver(reportAbout('guardduty-tor', { userName: user.userName, accessKeyId: user.leaked }, uniqueName('tor')));
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 99 });
+
+      const second = await deliver(reportAbout('guardduty-tor', { userName: user.userName, accessKeyId: user.decoy }, uniqueName('tor')));
+
+      expect(second.succeeded).toBe(false);
+      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({ count: 1, principals: [`user/${user.userName}`] });
+    });
+
     it('a failed attempt gives its slot back', async () => {
       const { clients, deliver, arm, deps } = await setUp({ state: { breakerLimit: 2 } });
       const key = await userWithTwoKeys(clients.iam);
@@ -248,7 +274,7 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
   });
 
   describe('7. the repeat path decides on current facts', () => {
-    it('a key a responder re-enabled and exempted stays Active when reported again', async () => {
+    it('a key a responder re-enabled and exempted stays Active when reported again, and responders are told once', async () => {
       const { clients, deliver, sink } = await setUp();
       const key = await userWithTwoKeys(clients.iam);
       const ref = { userName: key.userName, accessKeyId: key.leaked };
@@ -257,10 +283,13 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       await clients.iam.send(new TagUserCommand({ UserName: key.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
 
       const again = await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor-again')));
+      const third = await deliver(reportAbout('health-exposed', ref, uniqueName('exposed')));
 
-      expect(again.responses[0]).toMatchObject({ outcome: 'duplicate' });
+      expect(again.responses[0]).toMatchObject({ outcome: 'notified', reason: 'exempt-principal' });
+      expect(again.responses[0]!.explanation).toContain('is Active again, and Keystop leaves it so');
+      expect(third.responses[0]).toMatchObject({ outcome: 'duplicate' });
       expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
-      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+      expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED', 'Keystop EXEMPT']);
     });
 
     it('a key re-enabled without an exemption is contained again, with an alert that says so', async () => {
