@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MetricsOutput } from './metrics/MetricsOutput';
 import type { ClientsFor } from './aws/clientsForAccounts';
 import type { Notifier } from './notify/Alert';
 import type { Reporter } from './notify/createReporter';
@@ -28,4 +29,6 @@ export interface Deps {
    * (default 10 s, a third of the function's time-out).
    */
   busyWaitMs?: number;
+  /** CloudWatch metrics of each invocation (src/handlers/recordMetrics.ts); undefined where nobody reads them. */
+  metrics?: MetricsOutput;
 }

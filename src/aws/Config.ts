@@ -123,6 +123,9 @@ export const Config = z
       param: 'activityInlineWaitMs',
       default: '3000',
     }),
+    KEYSTOP_STAGE: setting(z.string().regex(/^[\w-]{1,64}$/, 'must be a stage name'), {
+      default: 'local',
+    }),
     AWS_REGION: setting(z.string().regex(REGION, 'must be a region, e.g. us-east-1'), {
       default: 'us-east-1',
     }),

@@ -5,6 +5,8 @@ import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
 import { securityHubFindingUpdater, type FindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
 import type { Notifier } from '../notify/Alert';
+import { createInvocationLog, loggingEnricher, loggingNotifier } from '../metrics/InvocationLog';
+import type { MetricsOutput } from '../metrics/MetricsOutput';
 import { createReporter } from '../notify/createReporter';
 import { snsNotifier } from '../notify/snsNotifier';
 import { defaultPolicies } from '../policies/defaultPolicies';
@@ -55,6 +57,8 @@ export interface DepsSettings extends ClientOptions {
    * the reporter, so no alert can slip past it to SNS.
    */
   notifier?: Notifier;
+  /** Metrics of each invocation: the stage they are tagged with and where their EMF lines go. None by default. */
+  metrics?: Omit<MetricsOutput, 'log'>;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -70,16 +74,22 @@ export function createDeps({
   chatbot = false,
   auditBus = 'default',
   activity: activityOverrides,
-  enricher,
+  enricher: givenEnricher,
   findingUpdater,
   notifier: givenNotifier,
+  metrics: metricsSettings,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
   const logger = givenLogger ?? new Logger({ serviceName: 'keystop' });
   const now = () => new Date();
-  const notifier = givenNotifier ?? snsNotifier(clients.sns, topicArn, { chatbot });
   const activity = { ...defaultActivitySettings, ...activityOverrides };
+  // With metrics on, the alerts and lookups of each invocation are noted for them (src/metrics/InvocationLog.ts).
+  const metrics = metricsSettings ? { ...metricsSettings, log: createInvocationLog() } : undefined;
+  const sns = givenNotifier ?? snsNotifier(clients.sns, topicArn, { chatbot });
+  const notifier = metrics ? loggingNotifier(sns, metrics.log) : sns;
+  const lookup = givenEnricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now));
+  const enricher = metrics ? loggingEnricher(lookup, metrics.log) : lookup;
   return {
     clientsFor: clientsForAccounts({
       ownAccountId: accountId,
@@ -92,7 +102,7 @@ export function createDeps({
     notifier,
     reporter: createReporter({
       notifier,
-      enricher: enricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now)),
+      enricher,
       auditor: eventBridgeAuditor(clients.eventsClient, auditBus),
       findingUpdater: findingUpdater ?? securityHubFindingUpdater(clients.securityHubIn),
       inlineWaitMs: activity.inlineWaitMs,
@@ -106,5 +116,6 @@ export function createDeps({
     logger,
     now,
     state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
+    ...(metrics ? { metrics } : {}),
   };
 }

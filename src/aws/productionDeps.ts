@@ -40,6 +40,8 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
       timeLimitMs: config.KEYSTOP_ACTIVITY_TIME_LIMIT_MS,
       inlineWaitMs: config.KEYSTOP_ACTIVITY_INLINE_WAIT_MS,
     },
+    // CloudWatch reads metrics from the function's log stream (EMF): one JSON document per line on stdout.
+    metrics: { stage: config.KEYSTOP_STAGE, write: (line) => process.stdout.write(`${line}\n`) },
     ...(config.KEYSTOP_ACTIVITY_LOOKUP
       ? {}
       : { enricher: unavailableEnricher('the CloudTrail lookup is switched off (KEYSTOP_ACTIVITY_LOOKUP=false)') }),

@@ -6,11 +6,13 @@ import { parseEvent } from '../events/parseEvent';
 import type { IncidentResponse } from '../IncidentResponse';
 import { respond } from '../respond';
 import { alertOnFailure } from './alertOnFailure';
+import { recordMetrics } from './recordMetrics';
 
-/** The one pipeline every source goes through: log context → alert on failure → parse → adapt → respond. */
+/** The one pipeline every source goes through: log context → metrics → alert on failure → parse → adapt → respond. */
 export function makeHandler<S extends EventSource>(source: S, deps: Deps) {
   return middy<unknown, IncidentResponse[]>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(recordMetrics(source.name, deps))
     .use(alertOnFailure(deps))
     .handler((event) => respond(source.adapt(parseEvent(source.name, source.schema, event)), deps));
 }

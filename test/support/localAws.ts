@@ -79,7 +79,10 @@ export async function localResponder(
   const tableName = uniqueName('keystop-state');
   await createStateTable(clients.dynamodb, tableName);
   const state = options.state === false ? undefined : { ...DEFAULT_STATE, tableName, ...options.state };
+  // Every responder under test writes its metrics, as in Lambda, here to a list the test can read.
+  const emf: string[] = [];
   const deps: Deps = createDeps({
+    metrics: { stage: 'test', write: (line) => emf.push(line) },
     clients: responderClients,
     enricher: options.enricher ?? unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
     auditBus: options.auditBus,
@@ -95,7 +98,7 @@ export async function localResponder(
     policies: options.policies,
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
-  return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName };
+  return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName, emf };
 }
 
 /** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */
