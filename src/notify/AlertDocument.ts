@@ -11,14 +11,15 @@ import { outcomes } from '../IncidentResponse';
 export const ALERT_SCHEMA = 'keystop.alert';
 export const ALERT_SCHEMA_VERSION = '1.1';
 
-export const alertTypes = ['response', 'activity', 'failure', 'breaker'] as const;
+export const alertTypes = ['response', 'activity', 'failure', 'breaker', 'alarm'] as const;
 
 export const AlertDocument = z.object({
   schema: z.literal(ALERT_SCHEMA),
   version: z.literal(ALERT_SCHEMA_VERSION),
   /**
    * `response`: what Keystop did; `activity`: the follow-up with what the key did; `failure`: Keystop itself failed;
-   * `breaker`: an account's blast-radius breaker opened (reason `breaker-open`; no incident).
+   * `breaker`: an account's blast-radius breaker opened (reason `breaker-open`; no incident); `alarm`: one of
+   * Keystop's CloudWatch alarms went off (reason `alarm`) or recovered (reason `alarm-resolved`; no incident).
    */
   alertType: z.enum(alertTypes),
   /** The SNS subject: one line, printable ASCII, at most 100 characters. */

@@ -11,6 +11,8 @@ import { resolveConditions } from '../support/resolveConditions';
 
 const MEMBER_ROLE = 'KeystopMember';
 const ORGANIZATION = 'o-a1b2c3d4e5';
+/** The function that publishes Keystop's own alarms; every other function responds to incidents. */
+const ALARM_PUBLISHER = 'AlarmsLambdaFunction';
 
 /** The two ways Keystop is deployed (docs/deploy.md): on its own account, and for an organisation. */
 const configurations = [
@@ -51,14 +53,17 @@ const arnPattern = (kind: 'user' | 'role') => ({ 'Fn::Sub': `arn:\${AWS::Partiti
 describe.each(configurations)('Least privilege on the packaged template: $name', ({ name, memberRole }) => {
   const template = () => templates.get(name)!;
 
-  it('gives every function a role of its own, in the path the member role trusts', () => {
+  it('gives every function a role of its own; the responders\' in the path the member role trusts, no other', () => {
     const functions = functionsOf(template());
     const roles = functions.map(([, fn]) => roleOf(fn));
+    const responderRoles = functions.filter(([id]) => id !== ALARM_PUBLISHER).map(([, fn]) => roleOf(fn));
 
-    expect(functions.length).toBeGreaterThanOrEqual(4);
+    expect(functions.length).toBeGreaterThanOrEqual(5);
     expect(new Set(roles).size).toBe(functions.length);
     expect(resourcesOfType(template(), 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roles].sort());
-    for (const role of roles) expect(template().Resources[role]!.Properties.Path).toBe('/keystop/prod/');
+    for (const role of responderRoles) expect(template().Resources[role]!.Properties.Path).toBe('/keystop/prod/');
+    // The alarm publisher never acts in member accounts: its role is outside the path their member role trusts.
+    expect(template().Resources[roleOf(template().Resources[ALARM_PUBLISHER]!)]!.Properties.Path).toBe('/keystop-alarms/prod/');
   });
 
   it('grants no wildcard action, only allows, and never on every resource', () => {
@@ -87,7 +92,7 @@ describe.each(configurations)('Least privilege on the packaged template: $name',
   it(memberRole ? "may assume only the member role, in the organisation's accounts" : 'may assume no role at all', () => {
     for (const [fn, lambda] of functionsOf(template())) {
       const sts = statementsOf(template(), roleOf(lambda)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
-      const expected = memberRole
+      const expected = memberRole && fn !== ALARM_PUBLISHER
         ? [
             {
               Sid: 'AssumeMemberRole',
@@ -354,7 +359,10 @@ describe('Event forwarder template (deploy/forward-events.yml, one stack per reg
 
   it("forwards exactly what Keystop's functions listen to, so that the home region's rules match it again", () => {
     const home = packaged.get(configurations[0].name)!;
-    const listened = resourcesOfType(home, 'AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern);
+    // Keystop's own alarms change state in the home region: nothing to forward for the alarm publisher.
+    const listened = resourcesOfType(home, 'AWS::Events::Rule')
+      .filter(([, rule]) => !rule.Properties.Targets.some((t: any) => t.Arn?.['Fn::GetAtt']?.[0] === ALARM_PUBLISHER))
+      .map(([, rule]) => rule.Properties.EventPattern);
     // The honey-key pattern takes its keys from a parameter in both templates.
     const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
 

@@ -115,12 +115,13 @@ const rulesTargeting = (fn: string) =>
     .filter((rule) => rule.Properties.Targets.some((t: any) => t.Arn?.['Fn::GetAtt']?.[0] === fn));
 
 describe('Packaged CloudFormation (osls package)', () => {
-  it('has EventBridge rules for the responders listed here and no other function', () => {
+  it('has EventBridge rules for the responders listed here and the alarm publisher, and no other function', () => {
     const targets = resourcesOfType(template, 'AWS::Events::Rule').flatMap(([, rule]) =>
       rule.Properties.Targets.map((t: any) => t.Arn['Fn::GetAtt'][0]),
     );
 
-    expect(new Set(targets)).toEqual(new Set(responders.map((r) => r.fn)));
+    // The alarm publisher's rule and role: test/packaging/observability.test.ts.
+    expect(new Set(targets)).toEqual(new Set([...responders.map((r) => r.fn), 'AlarmsLambdaFunction']));
   });
 
   it('creates the honey-key rule, and its permission to invoke, only when honey keys are configured', () => {

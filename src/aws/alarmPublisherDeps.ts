@@ -1,0 +1,30 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
+import type { AlarmPublisherDeps } from '../notify/publishAlarm';
+import { snsNotifier } from '../notify/snsNotifier';
+
+/** The alarm publisher's settings: only the topic, and the chat format switch the responders share. */
+const AlarmPublisherConfig = z.object({
+  KEYSTOP_ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'must be the ARN of the SNS topic alerts go to'),
+  KEYSTOP_CHATBOT_FORMAT: z.enum(['true', 'false', '']).default('false'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ENDPOINT_URL: z.url().optional(),
+});
+
+/** Just an SNS client and a logger: the alarm publisher has no business with IAM, state or CloudTrail. */
+export function alarmPublisherDeps(env: NodeJS.ProcessEnv): AlarmPublisherDeps {
+  const parsed = AlarmPublisherConfig.safeParse(env);
+  if (!parsed.success) throw new Error(`Keystop's alarm publisher is misconfigured: ${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  const sns = new SNSClient({
+    region: config.AWS_REGION,
+    maxAttempts: 4,
+    retryMode: 'adaptive',
+    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+  });
+  return {
+    notifier: snsNotifier(sns, config.KEYSTOP_ALERT_TOPIC_ARN, { chatbot: config.KEYSTOP_CHATBOT_FORMAT === 'true' }),
+    logger: new Logger({ serviceName: 'keystop' }),
+  };
+}

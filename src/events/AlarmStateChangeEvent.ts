@@ -1,0 +1,26 @@
+import * as z from 'zod';
+
+const AlarmState = z.object({
+  value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+  reason: z.string().default(''),
+  timestamp: z.string().optional(),
+});
+
+/**
+ * What EventBridge delivers when one of Keystop's CloudWatch alarms changes state (rule: aws.cloudwatch, alarm
+ * names starting keystop-<stage>-). Only the fields the alarm alert reads.
+ */
+export const AlarmStateChangeEvent = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  account: z.string(),
+  region: z.string(),
+  time: z.string(),
+  detail: z.object({
+    alarmName: z.string().min(1),
+    state: AlarmState,
+    previousState: AlarmState.partial().optional(),
+    configuration: z.object({ description: z.string().optional() }).optional(),
+  }),
+});
+export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;

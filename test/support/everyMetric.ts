@@ -1,0 +1,44 @@
+import type { ActionResult } from '../../src/actions/ContainmentAction';
+import type { IncidentResponse } from '../../src/IncidentResponse';
+import { responseMetricLines } from '../../src/metrics/recordResponseMetrics';
+import { emittedMetrics, type EmittedMetric } from './emfMetrics';
+import { credentials, incidentAbout } from './incidents';
+
+const at = (ms: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + ms).toISOString();
+
+function response(outcome: IncidentResponse['outcome'], reason: string, actions: ActionResult[] = []): IncidentResponse {
+  return { outcome, reason, explanation: '', incident: incidentAbout(credentials['long-term-key']), policy: 'p', actions };
+}
+
+/**
+ * What the code emits for one invocation of every kind it knows: a containment, a re-containment, a duplicate, a
+ * failure, a breaker hold, an ignored event; every kind of alert and lookup result.
+ */
+export function everyEmittedMetric(stage = 'prod'): EmittedMetric[] {
+  const deactivated: ActionResult = { type: 'deactivate-access-key', status: 'done', target: 'AKIA', reason: '', at: at(1500) };
+  const responses: IncidentResponse[] = [
+    response('contained', 'matched', [deactivated]),
+    response('contained', 'key-re-enabled', [deactivated]),
+    response('contained', 'escalated', [deactivated]),
+    response('duplicate', 'duplicate-report'),
+    response('failed', 'containment-failed', [{ type: 'revoke-sessions', status: 'failed', target: 'r', reason: 'AccessDenied' }]),
+    response('notified', 'breaker-open'),
+    { outcome: 'ignored', reason: 'not-a-credential-finding', explanation: '', incident: null, policy: undefined, actions: [] },
+  ];
+  const lines = responseMetricLines(responses, {
+    source: 'guardduty',
+    enteredAt: new Date(at(0)),
+    stage,
+    logger: console,
+    observations: [
+      { kind: 'alert', alertType: 'response', published: true },
+      { kind: 'alert', alertType: 'breaker', published: true },
+      { kind: 'alert', alertType: 'failure', published: false },
+      { kind: 'lookup', status: 'complete' },
+      { kind: 'lookup', status: 'unavailable' },
+      { kind: 'lookup', status: 'failed' },
+      { kind: 'lookup', status: 'not-applicable' },
+    ],
+  });
+  return emittedMetrics(lines);
+}
