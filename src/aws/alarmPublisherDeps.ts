@@ -12,19 +12,24 @@ const AlarmPublisherConfig = z.object({
   AWS_ENDPOINT_URL: z.url().optional(),
 });
 
-/** Just an SNS client and a logger: the alarm publisher has no business with IAM, state or CloudTrail. */
-export function alarmPublisherDeps(env: NodeJS.ProcessEnv): AlarmPublisherDeps {
+/**
+ * Just an SNS client and a logger: the alarm publisher has no business with IAM, state or CloudTrail. Tests pass
+ * their own client (the emulator's).
+ */
+export function alarmPublisherDeps(env: NodeJS.ProcessEnv, given?: { sns: SNSClient; logger: Logger }): AlarmPublisherDeps {
   const parsed = AlarmPublisherConfig.safeParse(env);
   if (!parsed.success) throw new Error(`Keystop's alarm publisher is misconfigured: ${z.prettifyError(parsed.error)}`);
   const config = parsed.data;
-  const sns = new SNSClient({
-    region: config.AWS_REGION,
-    maxAttempts: 4,
-    retryMode: 'adaptive',
-    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
-  });
+  const sns =
+    given?.sns ??
+    new SNSClient({
+      region: config.AWS_REGION,
+      maxAttempts: 4,
+      retryMode: 'adaptive',
+      ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+    });
   return {
     notifier: snsNotifier(sns, config.KEYSTOP_ALERT_TOPIC_ARN, { chatbot: config.KEYSTOP_CHATBOT_FORMAT === 'true' }),
-    logger: new Logger({ serviceName: 'keystop' }),
+    logger: given?.logger ?? new Logger({ serviceName: 'keystop' }),
   };
 }
