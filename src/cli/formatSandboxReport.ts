@@ -30,5 +30,13 @@ export function formatSandboxReport(report: SandboxReport): string {
   for (const alert of report.notifications) {
     lines.push('', `Alert delivered — subject: ${alert.subject}`, ...alert.text.split('\n').map((l) => `  │ ${l}`));
   }
+  if (report.metrics) {
+    lines.push('', 'Metrics (CloudWatch, namespace Keystop; service and Stage dimensions left out):');
+    for (const metric of report.metrics) {
+      const { service: _service, Stage: _stage, ...dimensions } = metric.dimensions;
+      const by = Object.entries(dimensions).map(([name, value]) => `${name}=${value}`).join(', ');
+      lines.push(`  ${metric.name}${by ? ` {${by}}` : ''} = ${JSON.stringify(metric.value)} ${metric.unit}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import type { IncidentResponse, Outcome, ResponseReason } from '../IncidentRespo
 import { randomUUID } from 'node:crypto';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { emittedMetrics, type EmittedMetric } from '../metrics/readEmfLines';
 import { createStateTable } from '../local/createStateTable';
 import {
   LOCAL_ACCOUNT_ID,
@@ -47,6 +48,8 @@ export interface SandboxReport {
   notifications: DeliveredAlert[];
   /** Which key the sandbox created for each key id the event named (ids in the rest of the report are the seeded ones). */
   seededKeys: { original: string; seeded: string }[];
+  /** With `metrics: true`: the CloudWatch metrics the event produced, as the Lambda function writes them (EMF). */
+  metrics?: EmittedMetric[];
   /** When one event carries several incidents (Security Hub), the responses to the others. */
   more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'seededKeys' | 'more'>[];
 }
@@ -74,6 +77,8 @@ export interface SandboxOptions {
   stateTable?: string;
   /** The deployment's breaker; the stack's defaults otherwise. */
   breaker?: { limit: number; windowMinutes: number };
+  /** Report the metrics each event produced. */
+  metrics?: boolean;
 }
 
 /**
@@ -104,7 +109,9 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     });
     const seeder = new CredentialSeeder((accountId) => seedClients({ id: 'keystop-sandbox-seed', accountId }).iam);
     const guardrails = options.guardrails ?? defaultGuardrails;
+    const emf: string[] = [];
     const deps = createDeps({
+      ...(options.metrics ? { metrics: { stage: 'sandbox', write: (line: string) => emf.push(line) } } : {}),
       region: LOCAL_REGION,
       endpoint,
       credentials: LOCAL_CREDENTIALS,
@@ -138,6 +145,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
         principals: await seeder.state(),
         principalsBefore: before,
         notifications: await sink.drain(),
+        ...(options.metrics ? { metrics: emittedMetrics(emf.splice(0)) } : {}),
         ...(rest.length > 0 ? { more: rest.map(summary) } : {}),
       });
     }

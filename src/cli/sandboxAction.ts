@@ -15,6 +15,7 @@ export async function sandboxAction(files: string[], options: SandboxOptions): P
     endpoint: options.endpointUrl,
     verbose: options.verbose,
     ...(options.stateTable ? { stateTable: options.stateTable } : {}),
+    metrics: options.metrics ?? false,
     sourceSettings: settings.sourceSettings,
     policies: settings.policies,
     breaker: settings.breaker,

@@ -6,6 +6,7 @@ export interface SandboxOptions extends DecisionOptions {
   endpointUrl?: string;
   stateTable?: string;
   verbose: boolean;
+  metrics?: boolean;
 }
 
 export function sandboxCommand(): Command {
@@ -17,7 +18,8 @@ export function sandboxCommand(): Command {
       .addOption(new Option('--endpoint-url <url>', 'use an emulator already running at this URL instead of starting one'))
       .addOption(new Option('--endpoint <url>', 'the same as --endpoint-url').hideHelp())
       .option('--state-table <name>', 'keep the state in this table of the emulator (created if missing), e.g. for `keystop incidents`')
-      .addOption(new Option('--verbose', "print the responder's log lines").default(false)),
+      .addOption(new Option('--verbose', "print the responder's log lines").default(false))
+      .option('--metrics', 'show the CloudWatch metrics each event produced (as the function writes them)'),
     { breaker: true },
   ).action(async (files: string[], options: SandboxOptions & { endpoint?: string }) =>
     (await import('./sandboxAction')).sandboxAction(files, { ...options, endpointUrl: options.endpointUrl ?? options.endpoint }),

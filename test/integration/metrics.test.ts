@@ -3,7 +3,7 @@ import { ContainmentFailedError } from '../../src/errors';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import { emittedMetrics, named } from '../support/emfMetrics';
+import { emittedMetrics, named } from '../../src/metrics/readEmfLines';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';

@@ -83,6 +83,27 @@ describe('keystop sandbox --json', () => {
     expect(second.principals[0].keys).toHaveLength(2);
   });
 
+  it('shows the metrics each event produced with --metrics: the containment, then the duplicate', async () => {
+    const file = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
+
+    const [first, second] = await sandboxJson(file, file, '--metrics');
+    const { stdout } = await run('node', ['bin/keystop.mjs', 'sandbox', file, file, '--metrics', '--endpoint', awsEndpoint()]);
+
+    const names = (report: { metrics: { name: string }[] }) => report.metrics.map((m) => m.name).sort();
+    expect(names(first)).toEqual(['AlertsPublished', 'Containments', 'ForensicsLookups', 'Responses', 'TimeToContainFromEntry', 'TimeToContainFromFirstSeen']);
+    expect(first.metrics.find((m: { name: string }) => m.name === 'Containments')).toMatchObject({
+      namespace: 'Keystop',
+      unit: 'Count',
+      value: 1,
+      dimensions: { service: 'keystop', Stage: 'sandbox', CredentialKind: 'long-term-key' },
+    });
+    expect(second.metrics).toEqual([
+      expect.objectContaining({ name: 'Responses', dimensions: expect.objectContaining({ Outcome: 'duplicate', Reason: 'duplicate-report' }) }),
+    ]);
+    expect(stdout).toContain('Metrics (CloudWatch, namespace Keystop');
+    expect(stdout).toMatch(/ {2}Responses \{Outcome=duplicate, Source=guardduty, Reason=duplicate-report\} = 1 Count/);
+  });
+
   it('fails with a clear message for a file that is not JSON', async () => {
     await expect(run('node', ['bin/keystop.mjs', 'sandbox', 'package.json.missing', '--json', '--endpoint', awsEndpoint()])).rejects.toMatchObject({
       stderr: expect.stringContaining('cannot read event file package.json.missing'),

@@ -1,7 +1,7 @@
 import type { ActionResult } from '../../src/actions/ContainmentAction';
 import type { IncidentResponse } from '../../src/IncidentResponse';
 import { responseMetricLines } from '../../src/metrics/recordResponseMetrics';
-import { emittedMetrics, type EmittedMetric } from './emfMetrics';
+import { emittedMetrics, type EmittedMetric } from '../../src/metrics/readEmfLines';
 import { credentials, incidentAbout } from './incidents';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + ms).toISOString();
