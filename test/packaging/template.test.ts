@@ -304,7 +304,12 @@ describe('Packaged function bundles', () => {
     });
 
     // A sample finding is only alerted on: the alert reached the topic, so the publish was signed and accepted.
-    expect(stdout.trim()).toBe('notified');
+    // Before the result, the bundle wrote its metrics to stdout as Lambda would (EMF lines, namespace Keystop).
+    const lines = stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('notified');
+    const emf = lines.slice(0, -1).map((line) => JSON.parse(line));
+    expect(emf.map((line) => line._aws.CloudWatchMetrics[0].Namespace)).toContain('Keystop');
+    expect(emf.find((line) => 'Responses' in line)).toMatchObject({ Outcome: 'notified', Reason: 'sample-finding', Stage: 'prod' });
     expect((await sink.drain()).map((alert) => alert.document.response.reason)).toEqual(['sample-finding']);
   });
 });
