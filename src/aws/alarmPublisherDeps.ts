@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
 import type { AlarmPublisherDeps } from '../notify/publishAlarm';
 import { snsNotifier } from '../notify/snsNotifier';
+import { traceAwsCalls } from './traceAwsCalls';
 
 /** The alarm publisher's settings: only the topic, and the chat format switch the responders share. */
 const AlarmPublisherConfig = z.object({
@@ -22,12 +23,14 @@ export function alarmPublisherDeps(env: NodeJS.ProcessEnv, given?: { sns: SNSCli
   const config = parsed.data;
   const sns =
     given?.sns ??
-    new SNSClient({
-      region: config.AWS_REGION,
-      maxAttempts: 4,
-      retryMode: 'adaptive',
-      ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
-    });
+    traceAwsCalls(
+      new SNSClient({
+        region: config.AWS_REGION,
+        maxAttempts: 4,
+        retryMode: 'adaptive',
+        ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+      }),
+    );
   return {
     notifier: snsNotifier(sns, config.KEYSTOP_ALERT_TOPIC_ARN, { chatbot: config.KEYSTOP_CHATBOT_FORMAT === 'true' }),
     logger: given?.logger ?? new Logger({ serviceName: 'keystop' }),

@@ -5,6 +5,7 @@ import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { traceAwsCalls } from './traceAwsCalls';
 
 export interface ClientOptions {
   region: string;
@@ -35,26 +36,28 @@ export function createClients({ region, endpoint, credentials, requestHandler, p
   // IAM is a global service whose API lives in us-east-1 (aws partition).
   // STS in the function's own region (regional endpoint), for assuming member roles.
   return {
-    iam: new IAMClient({ ...common, region: 'us-east-1' }),
-    sns: new SNSClient(common),
-    sts: new STSClient(common),
-    dynamodb: new DynamoDBClient(common),
+    // Each call is an X-Ray subsegment when the invocation is traced (tracing: true); otherwise nothing happens.
+    iam: traceAwsCalls(new IAMClient({ ...common, region: 'us-east-1' })),
+    sns: traceAwsCalls(new SNSClient(common)),
+    sts: traceAwsCalls(new STSClient(common)),
+    dynamodb: traceAwsCalls(new DynamoDBClient(common)),
     // The audit event goes out after containment and the alert: loaded then, from the Lambda runtime's SDK
     // (serverless.yml esbuild.exclude), which keeps ~50 KB out of every bundle and its cold start.
     eventsClient: once(
-      async (): Promise<EventBridgeClient> => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common),
+      async (): Promise<EventBridgeClient> =>
+        traceAwsCalls(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common)),
     ),
     // CloudTrail and Security Hub are regional and an incident names its region: one client per region, on first use.
     // Like Security Hub below: loaded after containment, from the Lambda runtime's SDK, to keep cold start small.
     cloudTrailIn: perRegion(
       async (r): Promise<CloudTrailClient> =>
-        new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common, region: r }),
+        traceAwsCalls(new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common, region: r })),
     ),
     // Loaded on first use, and left out of the bundles (serverless.yml esbuild.exclude: the Lambda Node.js runtime
     // ships the AWS SDK): its schema alone is ~177 KB minified, for a call only Security Hub incidents make.
     securityHubIn: perRegion(
       async (r): Promise<SecurityHubClient> =>
-        new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({ ...common, region: r }),
+        traceAwsCalls(new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({ ...common, region: r })),
     ),
   };
 }
