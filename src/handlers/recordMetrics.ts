@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Deps } from '../Deps';
-import { ContainmentFailedError, NotificationFailedError } from '../errors';
+import { ContainmentFailedError, IncompleteResponseError, NotificationFailedError } from '../errors';
 import type { IncidentResponse } from '../IncidentResponse';
 import { responseMetricLines } from '../metrics/recordResponseMetrics';
 
@@ -33,8 +33,9 @@ export function recordMetrics(sourceName: string, deps: Pick<Deps, 'metrics' | '
   };
 }
 
-/** The responses a failed invocation still produced (the failed one and, with it, the others of the event). */
+/** The responses a failed invocation still produced: every incident's of the event, completed or not. */
 export function responsesCarriedBy(error: unknown): IncidentResponse[] {
+  if (error instanceof IncompleteResponseError) return error.responses;
   return error instanceof ContainmentFailedError || error instanceof NotificationFailedError ? [error.response] : [];
 }
 

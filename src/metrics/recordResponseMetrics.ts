@@ -20,7 +20,7 @@ export const keystopMetrics = {
   Responses: { unit: MetricUnit.Count, dimensions: [['Outcome'], ['Source', 'Outcome'], ['Outcome', 'Reason']] },
   /** Responses whose outcome is `contained`. */
   Containments: { unit: MetricUnit.Count, dimensions: [[], ['CredentialKind']] },
-  /** Responses whose outcome is `failed`: a containment step failed. */
+  /** Responses whose outcome is `failed` because a containment step failed (refused, or failed after retries). */
   ContainmentsFailed: { unit: MetricUnit.Count, dimensions: [[], ['Source']] },
   /** Containment steps that failed, by action type. */
   FailedSteps: { unit: MetricUnit.Count, dimensions: [['Action']] },
@@ -56,8 +56,8 @@ export interface InvocationFacts {
 
 /** Reasons of a response that contained a credential Keystop had contained before. */
 const reContainmentReasons = new Set(['escalated', 'key-re-enabled']);
-/** Reasons of a response held back by the breaker (the lead's state machine names it `breaker-held`). */
-const breakerHeldReasons = new Set(['breaker-open', 'breaker-held']);
+/** A response held back by the breaker (a repeat of a held credential, `still-held`, is not held again). */
+const breakerHeldReasons = new Set(['breaker-open']);
 const lookupResults: Partial<Record<ActivityReport['status'], string>> = {
   complete: 'ok',
   partial: 'ok',
@@ -95,10 +95,10 @@ export function responseMetricLines(responses: readonly IncidentResponse[], fact
     if (response.outcome === 'contained') {
       emit({ CredentialKind: response.incident?.credential.kind ?? 'unknown' }, { Containments: 1 });
     }
-    if (response.outcome === 'failed') emit({ Source: source }, { ContainmentsFailed: 1 });
-    for (const step of response.actions.filter((a) => isContainmentStep(a) && a.status === 'failed')) {
-      emit({ Action: step.type }, { FailedSteps: 1 });
-    }
+    const failedSteps = response.actions.filter((a) => isContainmentStep(a) && a.status === 'failed');
+    // Not every failed response is a failed containment: another invocation holding the credential is not one.
+    if (response.outcome === 'failed' && failedSteps.length > 0) emit({ Source: source }, { ContainmentsFailed: 1 });
+    for (const step of failedSteps) emit({ Action: step.type }, { FailedSteps: 1 });
     if (response.outcome === 'contained' && reContainmentReasons.has(response.reason)) {
       emit({ Reason: response.reason }, { ReContainments: 1 });
     }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ContainmentFailedError } from '../../src/errors';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { emittedMetrics, named } from '../../src/metrics/readEmfLines';
 import { lambdaContext } from '../support/lambdaContext';
+import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { reportAbout } from '../support/reports';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -92,16 +93,19 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
     ]);
   });
 
-  it('a failed containment: the failed response, the failed step by action, and the failure alert', async () => {
-    const { clients, deps, emf } = await localResponder();
-    const { userName } = await userWithTwoKeys(clients.iam);
-    const handler = makeHandler(guardDutySource, deps);
+  it('a containment IAM refuses (an SCP): the failed response, the failed step by action, and its alert', async () => {
+    const local = await localResponder();
+    const { iam, sns, dynamodb } = local.responderClients;
+    const { deliver, arm } = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+    const { userName, leaked } = await userWithTwoKeys(local.clients.iam);
+    arm({ call: 'IAM:UpdateAccessKey', kind: 'denied', times: 9 });
 
-    await expect(handler(torFinding(userName, 'AKIANOSUCHKEY0000001'), lambdaContext())).rejects.toBeInstanceOf(ContainmentFailedError);
+    const delivery = await deliver(torFinding(userName, leaked));
 
-    const metrics = emittedMetrics(emf);
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'failed', reason: 'access-denied' });
+    const metrics = emittedMetrics(local.emf);
     expect(named(metrics, 'Responses')).toEqual([
-      expect.objectContaining({ value: 1, dimensions: { ...base, Source: 'guardduty', Outcome: 'failed', Reason: 'containment-failed' } }),
+      expect.objectContaining({ value: 1, dimensions: { ...base, Source: 'guardduty', Outcome: 'failed', Reason: 'access-denied' } }),
     ]);
     expect(named(metrics, 'ContainmentsFailed')).toEqual([
       expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, Source: 'guardduty' }, dimensionSets: sets([], ['Source']) }),
@@ -112,6 +116,44 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
     expect(named(metrics, 'AlertsPublished').map((m) => m.dimensions.AlertType)).toEqual(['response']);
     expect(named(metrics, 'Containments')).toEqual([]);
     expect(named(metrics, 'TimeToContainFromEntry')).toEqual([]);
+  });
+
+  it('a containment that keeps failing (throttled): each failed attempt writes its failed response, read from the error', async () => {
+    const local = await localResponder();
+    const { iam, sns, dynamodb } = local.responderClients;
+    const { deliver, arm } = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+    const { userName, leaked } = await userWithTwoKeys(local.clients.iam);
+    // Past the SDK's own retries, on every one of Lambda's attempts.
+    arm({ call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 99 });
+
+    const delivery = await deliver(torFinding(userName, leaked));
+
+    expect(delivery.succeeded).toBe(false);
+    const metrics = emittedMetrics(local.emf);
+    const failedResponses = named(metrics, 'Responses').filter((m) => m.dimensions.Outcome === 'failed');
+    expect(failedResponses).toHaveLength(delivery.attempts);
+    expect(failedResponses[0]!.dimensions).toMatchObject({ Source: 'guardduty', Reason: 'containment-failed' });
+    expect(named(metrics, 'ContainmentsFailed')).toHaveLength(delivery.attempts);
+    expect(named(metrics, 'FailedSteps').every((m) => m.dimensions.Action === 'deactivate-access-key')).toBe(true);
+  });
+
+  it('an escalation: a weaker report alerted on, then a stronger one contains; counted as a re-containment', async () => {
+    const local = await localResponder();
+    const { iam, sns, dynamodb } = local.responderClients;
+    const { deliver } = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+    const { userName, leaked } = await userWithTwoKeys(local.clients.iam);
+    const ref = { userName, accessKeyId: leaked };
+    await deliver(reportAbout('guardduty-stealth', ref, uniqueName('weak')));
+    local.emf.length = 0;
+
+    const strong = await deliver(reportAbout('guardduty-tor', ref, uniqueName('strong')));
+
+    expect(strong.responses[0]).toMatchObject({ outcome: 'contained', reason: 'escalated' });
+    const metrics = emittedMetrics(local.emf);
+    expect(named(metrics, 'ReContainments')).toEqual([
+      expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, Reason: 'escalated' }, dimensionSets: sets([], ['Reason']) }),
+    ]);
+    expect(named(metrics, 'Containments')).toHaveLength(1);
   });
 
   it('the breaker: the incident held counts as held, the breaker opening once, with its alert', async () => {

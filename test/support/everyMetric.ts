@@ -6,7 +6,7 @@ import { credentials, incidentAbout } from './incidents';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + ms).toISOString();
 
-function response(outcome: IncidentResponse['outcome'], reason: string, actions: ActionResult[] = []): IncidentResponse {
+function response(outcome: IncidentResponse['outcome'], reason: IncidentResponse['reason'], actions: ActionResult[] = []): IncidentResponse {
   return { outcome, reason, explanation: '', incident: incidentAbout(credentials['long-term-key']), policy: 'p', actions };
 }
 
