@@ -126,6 +126,14 @@ export const Config = z
     KEYSTOP_STAGE: setting(z.string().regex(/^[\w-]{1,64}$/, 'must be a stage name'), {
       default: 'local',
     }),
+    // Read by Powertools' logger itself; parsed here so that a typo fails `osls package`, not the first finding.
+    POWERTOOLS_LOG_LEVEL: setting(
+      z
+        .string()
+        .transform((v) => v.trim().toUpperCase())
+        .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], { error: 'must be DEBUG, INFO, WARN or ERROR' })),
+      { param: 'logLevel', default: 'INFO' },
+    ),
     AWS_REGION: setting(z.string().regex(REGION, 'must be a region, e.g. us-east-1'), {
       default: 'us-east-1',
     }),
@@ -165,6 +173,9 @@ export const Config = z
 export type Config = z.infer<typeof Config>;
 
 /** Settings that only shape the stack at package time: no function reads them from its environment. */
+/** An alarm's threshold (docs/operations.md): a whole number, the unit the alarm's metric counts in. */
+const alarmThreshold = (param: string, fallback: string, max: number) => setting(wholeNumber(0, max), { param, default: fallback });
+
 export const DeployParams = z.object({
   maxRetries: setting(wholeNumber(0, 2), {
     param: 'maxRetries',
@@ -174,6 +185,15 @@ export const DeployParams = z.object({
     param: 'policiesFile',
     default: './src/policies/policies.json',
   }),
+  // Exactly true or false: serverless.yml turns it into Lambda's tracing mode and the X-Ray policy's condition.
+  tracing: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'tracing', default: 'false' }),
+  alarmFailedEventsDepth: alarmThreshold('alarmFailedEventsDepth', '0', 100_000),
+  alarmFailedEventsAgeSeconds: alarmThreshold('alarmFailedEventsAgeSeconds', '3600', 1_209_600),
+  alarmFunctionErrors: alarmThreshold('alarmFunctionErrors', '0', 100_000),
+  alarmThrottles: alarmThreshold('alarmThrottles', '0', 100_000),
+  alarmContainmentFailures: alarmThreshold('alarmContainmentFailures', '0', 100_000),
+  alarmBreakerOpenings: alarmThreshold('alarmBreakerOpenings', '0', 100_000),
+  alarmForensicsFailures: alarmThreshold('alarmForensicsFailures', '3', 100_000),
 });
 export type DeployParams = z.infer<typeof DeployParams>;
 

@@ -97,6 +97,14 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     meaning: "Keystop's own function roles (the stack names them): never contained, whatever a finding says",
     form: 'comma-separated role names',
   },
+  KEYSTOP_STAGE: {
+    meaning: 'the deployment\'s stage (the stack sets it): a dimension of every metric, so that stages in one account stay apart',
+    form: 'a stage name',
+  },
+  logLevel: {
+    meaning: "the functions' log level (Powertools); DEBUG logs whole events: use it briefly",
+    form: 'DEBUG, INFO, WARN or ERROR',
+  },
   maxRetries: {
     meaning: 'Lambda retries of a failed event before it goes to the failure queue',
     form: 'a whole number from 0 to 2 (Lambda\'s limit)',
@@ -104,5 +112,37 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
   policiesFile: {
     meaning: 'the response policies, bundled into every function at package time (relative to serverless.yml); checked like `keystop policies validate`',
     form: 'a path to a JSON policy file',
+  },
+  tracing: {
+    meaning: 'X-Ray active tracing of every function, with a subsegment per AWS call; off by default (docs/operations.md: cost, what a trace shows)',
+    form: 'true or false',
+  },
+  alarmFailedEventsDepth: {
+    meaning: 'alarm when the failure queue holds more events than this',
+    form: 'a whole number from 0 to 100000',
+  },
+  alarmFailedEventsAgeSeconds: {
+    meaning: 'alarm when the oldest event in the failure queue is older than this (nobody replayed it)',
+    form: 'a whole number of seconds from 0 to 1209600',
+  },
+  alarmFunctionErrors: {
+    meaning: "alarm when the functions' errors in a minute exceed this",
+    form: 'a whole number from 0 to 100000',
+  },
+  alarmThrottles: {
+    meaning: "alarm when the functions' throttled invocations in a minute exceed this",
+    form: 'a whole number from 0 to 100000',
+  },
+  alarmContainmentFailures: {
+    meaning: 'alarm when failed containments in a minute exceed this',
+    form: 'a whole number from 0 to 100000',
+  },
+  alarmBreakerOpenings: {
+    meaning: 'alarm when blast-radius breakers opened in a minute exceed this',
+    form: 'a whole number from 0 to 100000',
+  },
+  alarmForensicsFailures: {
+    meaning: 'alarm when this many CloudTrail lookups failed within an hour',
+    form: 'a whole number from 0 to 100000',
   },
 };
