@@ -77,8 +77,9 @@ describe('Package-time check of the settings', () => {
 });
 
 describe('An operator policy file, bundled at package time', () => {
-  it('puts the operator\'s policy set into every function', () => {
-    for (const fn of functions) {
+  it('puts the operator\'s policy set into every responder function', () => {
+    // The alarm publisher decides nothing about credentials: it has no policies to carry.
+    for (const fn of functions.filter((f) => f.name !== 'alarms')) {
       const code = fn.bundle.content.toString('utf8');
       expect(code, fn.name).toContain(OPERATOR_POLICY.name);
     }
