@@ -31,4 +31,6 @@ export interface Deps {
   busyWaitMs?: number;
   /** CloudWatch metrics of each invocation (src/handlers/recordMetrics.ts); undefined where nobody reads them. */
   metrics?: MetricsOutput;
+  /** How long the tamper guard watches a credential after Keystop contained it (default 7 days). */
+  guardWindowMs?: number;
 }

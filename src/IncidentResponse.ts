@@ -17,6 +17,12 @@ export type Outcome = (typeof outcomes)[number];
  * - `containment-failed`: a transient failure (throttling, 5xx, time-out): the event is retried.
  * - `duplicate-report`: the credential was already handled at least as strongly; no action, no alert.
  * - `still-held`: the breaker still holds this credential's containment; responders were told already.
+ * - `tampered`: someone other than a responder undid (or routed around) a containment Keystop made within the guard
+ *   window: contained again, or alerted when nothing can be undone (a new key, a console password).
+ * - `responder-change`: a responder principal undid a containment: recorded as released, not undone.
+ * - `released`: a responder undid the containment with `keystop release` (who and why are in the record and alert).
+ * - `not-guarded`: a change the tamper guard watches, about a credential Keystop did not contain (or released, or
+ *   contained longer ago than the guard window): nothing to do.
  */
 export type StateReason =
   | 'escalated'
@@ -26,7 +32,11 @@ export type StateReason =
   | 'access-denied'
   | 'containment-failed'
   | 'duplicate-report'
-  | 'still-held';
+  | 'still-held'
+  | 'tampered'
+  | 'responder-change'
+  | 'not-guarded'
+  | 'released';
 
 /** Failures before any incident is known (the sandbox and CLI report them in the same shape). */
 export type EventFailureReason = 'malformed-event' | 'error';

@@ -2,11 +2,9 @@ import { readKeyOwner } from './actions/readAccessKeyStatus';
 import { readPrincipal } from './actions/readPrincipal';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Deps } from './Deps';
 import {
   ContainmentFailedError,
-  CredentialBusyError,
   FactsUnavailableError,
   failureKindOf,
   IncompleteResponseError,
@@ -29,11 +27,11 @@ import {
   type ResponseLevel,
 } from './state/CredentialRecord';
 import { holdTransition, nextResponse, type Transition } from './state/nextResponse';
+import { respondToTampering } from './respondToTampering';
+import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report, type Attempt } from './credentialAttempt';
 
 /** Incidents of one event handled at once: a Security Hub batch of 100 must not become 100 × the IAM rate. */
 const INCIDENT_CONCURRENCY = 5;
-/** How long a report waits for another invocation that holds the same credential before it fails to be retried. */
-const DEFAULT_BUSY_WAIT_MS = 10_000;
 
 /**
  * The response to one event. Each incident stands alone (a failing one does not stop the others); when any did not
@@ -45,8 +43,10 @@ export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<Incide
     deps.logger.info('event ignored: not a credential compromise Keystop acts on', { reason: adapted.reason, detail: adapted.detail });
     return [{ outcome: 'ignored', reason: adapted.reason, explanation: adapted.detail, incident: null, policy: undefined, actions: [] }];
   }
+  if (adapted.kind === 'tamper') return respondToTampering(adapted.reports, deps);
   return respondToIncidents(adapted.incidents, deps);
 }
+
 
 /** Every incident on its own, a few at a time; one error at the end if any did not complete. */
 export async function respondToIncidents(
@@ -109,7 +109,8 @@ export async function respondToIncident(
   const [claim, earlyFacts] = await Promise.all([claimCredential(key, reported, deps), wouldAct ? factsOf(reported) : noFacts(reported)]);
   const attempt = attemptOn(key, claim.token, deps);
   try {
-    let record = claim.record;
+    // A released credential starts over: whatever is reported now is new evidence.
+    let record = claim.record?.released ? undefined : claim.record;
     let resent: AnsweredIncident | undefined;
     if (record?.pendingAlert) ({ record, resent } = await resendPendingAlert(record, attempt, deps));
 
@@ -165,7 +166,9 @@ export async function respondToIncident(
       policy: plan.policy,
       actions: executed.actions,
     };
-    const before = record ?? newRecord(key, incident, deps.now());
+    // Past the de-duplication window the guard may still watch the credential: that is kept.
+    const watched = claim.guarded?.released ? undefined : claim.guarded?.guardUntil;
+    const before = record ?? { ...newRecord(key, incident, deps.now()), ...(watched ? { guardUntil: watched } : {}) };
     const failed = executed.outcome === 'failed';
     const achieved =
       transition.kind === 'report' && transition.achieved !== undefined
@@ -174,10 +177,12 @@ export async function respondToIncident(
           ? before.achieved
           : strongerOf(before.achieved, executed.level);
     const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
-    const { pendingAlert: _replaced, ...rest } = before;
+    const { pendingAlert: _replaced, released: _startedOver, ...rest } = before;
+    const containedNow = !failed && executed.level === 'contained' && transition.kind === 'act';
     const recorded: CredentialRecord = {
       ...rest,
       ...(demand ? { demand } : {}),
+      ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() } : {}),
       achieved,
       held: heldNow || (achieved !== 'contained' && before.held),
       last: storedResponseOf(response, deps.now()),
@@ -212,7 +217,6 @@ export async function respondToIncident(
   }
 }
 
-const notifyFailed = (response: IncidentResponse) => response.actions.find((a) => a.type === 'notify')?.status === 'failed';
 
 /** A report is news to responders when it is stronger than anything they were told about this credential. */
 function isNews(level: ResponseLevel, record: CredentialRecord): boolean {
@@ -247,63 +251,6 @@ function withOwnerNote(explanation: string, facts: LiveFacts): string {
     `${facts.incident.credential.userName}: the real owner's tags and key decided)`
   );
 }
-
-// ————————————————————————————————————————— claim ——————————————————————————————————————————
-
-/**
- * Takes the credential for this attempt. While another invocation holds it, waits a little for it to finish;
- * if it does not, fails (CredentialBusyError) so that Lambda retries later — never a silent "duplicate". A state
- * store that cannot be reached must not stop containment: the cost is a possible second alert, against a leaked
- * key left active.
- */
-async function claimCredential(
-  key: string,
-  incident: CredentialIncident,
-  deps: Deps,
-): Promise<{ token?: string; record?: CredentialRecord; waited?: boolean }> {
-  if (deps.state === undefined) return {};
-  const deadline = Date.now() + (deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
-  for (let pause = 50, waited = false; ; pause = Math.min(pause * 2, 1_000), waited = true) {
-    let claim;
-    try {
-      claim = await deps.state.claim(key, incident.id, deps.now());
-    } catch (error) {
-      deps.logger.error('credential state unavailable; responding without it', { incidentId: incident.id, error });
-      return {};
-    }
-    if (claim.kind === 'claimed') return { token: claim.token, waited, ...(claim.record ? { record: claim.record } : {}) };
-    if (Date.now() + pause > deadline) throw new CredentialBusyError(incident.id, claim.incidentId);
-    await new Promise((resolve) => setTimeout(resolve, pause));
-  }
-}
-
-/** The claimed attempt: writes and releases are no-ops without a state store, and never fail the response. */
-function attemptOn(key: string, token: string | undefined, deps: Deps) {
-  const state = token === undefined ? undefined : deps.state;
-  let open = state !== undefined;
-  return {
-    async save(record: CredentialRecord, { release }: { release: boolean }) {
-      if (!open) return;
-      try {
-        await state!.save(key, token!, record, deps.now(), { release });
-        if (release) open = false;
-      } catch (error) {
-        // Another invocation took the credential over (this one outlived its lease): it answers for it now.
-        if (error instanceof ConditionalCheckFailedException) {
-          open = false;
-          throw new CredentialBusyError(key, 'an invocation that took over this attempt');
-        }
-        deps.logger.error('could not record the response; going on', { key, error });
-      }
-    },
-    async release() {
-      if (!open) return;
-      open = false;
-      await state!.release(key, token!).catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
-    },
-  };
-}
-type Attempt = ReturnType<typeof attemptOn>;
 
 /** The alert of an earlier response never went out (its invocation failed or died): it goes out first, now. */
 async function resendPendingAlert(
@@ -460,22 +407,4 @@ async function runSteps(
     }
   }
   return { results, failures };
-}
-
-// ————————————————————————————————————————— report —————————————————————————————————————————
-
-/** The alert, what the key did, the finding note and the audit event: all after containment, never before. */
-async function report(response: AnsweredIncident, deps: Deps): Promise<AnsweredIncident> {
-  const reported = await deps.reporter.report(response);
-  return logged({ ...response, actions: [...response.actions, ...reported] }, deps);
-}
-
-function logged<T extends AnsweredIncident>(response: T, deps: Deps): T {
-  deps.logger[response.outcome === 'failed' ? 'error' : 'info']('incident handled', {
-    incidentId: response.incident.id,
-    outcome: response.outcome,
-    reason: response.reason,
-    actions: response.actions,
-  });
-  return response;
 }

@@ -22,3 +22,11 @@ export function requiredPermissions(policies: readonly ResponsePolicy[], source:
   if (actions.includes(containmentActions['deactivate-access-key'])) permissions.add('iam:ListAccessKeys');
   return [...permissions].sort();
 }
+
+/** What the tamper guard may do to put a containment back: the key deactivated again, the deny policy re-written. */
+export const GUARD_ACTIONS = ['deactivate-access-key', 'revoke-sessions'] as const;
+
+/** The IAM permissions of the tamper guard's function: exactly what its actions declare (no reads of principals). */
+export function guardPermissions(): string[] {
+  return [...new Set(GUARD_ACTIONS.flatMap((type) => containmentActions[type].permissions))].sort();
+}

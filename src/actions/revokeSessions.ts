@@ -1,9 +1,10 @@
 import { PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../events/CredentialIncident';
+import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from '../events/keystopDenyPolicy';
 import type { ContainmentAction } from './ContainmentAction';
 
 /** One fixed name, so that a repeat replaces the policy (with a later cut-off) instead of piling up policies. */
-export const REVOKE_POLICY_NAME = 'keystop-revoke-older-sessions';
+export { REVOKE_POLICY_NAME };
 
 /**
  * Temporary credentials (ASIA…) cannot be deactivated. Denying every action to tokens issued before *now* cuts off
@@ -16,7 +17,7 @@ export function revocationPolicy(cutoff: Date): string {
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'KeystopRevokeOlderSessions',
+        Sid: REVOKE_STATEMENT_ID,
         Effect: 'Deny',
         Action: '*',
         Resource: '*',

@@ -77,6 +77,14 @@ export const Config = z
       param: 'honeyKeys',
       default: '',
     }),
+    KEYSTOP_RESPONDERS: setting(listOf(z.string().regex(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
+      param: 'responders',
+      default: '',
+    }),
+    KEYSTOP_GUARD_WINDOW_DAYS: setting(wholeNumber(1, 365), {
+      param: 'guardWindowDays',
+      default: '7',
+    }),
     KEYSTOP_STATE_TABLE: setting(z.string().min(1, 'must name the DynamoDB state table'), {
     }),
     KEYSTOP_DEDUP_WINDOW_MINUTES: setting(wholeNumber(1, 525_600), {

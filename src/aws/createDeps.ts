@@ -59,6 +59,8 @@ export interface DepsSettings extends ClientOptions {
   notifier?: Notifier;
   /** Metrics of each invocation: the stage they are tagged with and where their EMF lines go. None by default. */
   metrics?: Omit<MetricsOutput, 'log'>;
+  /** How long the tamper guard watches a contained credential (default 7 days). */
+  guardWindowMs?: number;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -78,6 +80,7 @@ export function createDeps({
   findingUpdater,
   notifier: givenNotifier,
   metrics: metricsSettings,
+  guardWindowMs,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
@@ -117,5 +120,6 @@ export function createDeps({
     now,
     state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
     ...(metrics ? { metrics } : {}),
+    ...(guardWindowMs === undefined ? {} : { guardWindowMs }),
   };
 }

@@ -31,6 +31,7 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
       },
     },
     state: stateSettings(config),
+    guardWindowMs: config.KEYSTOP_GUARD_WINDOW_DAYS * 24 * 3600_000,
     chatbot: config.KEYSTOP_CHATBOT_FORMAT,
     auditBus: config.KEYSTOP_AUDIT_BUS,
     activity: {

@@ -20,6 +20,15 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     meaning: 'access key ids created only as bait: any API call made with one is contained; empty: no honey-key rule',
     form: 'comma-separated AKIA… key ids',
   },
+  responders: {
+    meaning:
+      'user and role names or ARN patterns of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
+    form: 'comma-separated names or ARN patterns',
+  },
+  guardWindowDays: {
+    meaning: 'how long after containing a credential the tamper guard puts back a key someone re-enabled or a deny policy someone removed',
+    form: 'a whole number of days from 1 to 365',
+  },
   KEYSTOP_STATE_TABLE: {
     meaning: 'the DynamoDB table (TTL, on demand) for de-duplication and the breaker (the stack sets its own)',
     form: 'a table name',

@@ -26,14 +26,16 @@ function breakerArguments(options: BreakerOptions) {
 }
 
 /** The state store of a deployed stack, reached with the operator's own credentials. */
-async function operatorStore(options: BreakerOptions) {
+export async function operatorStore(options: BreakerOptions) {
   const { limit, windowMinutes } = breakerArguments(options);
   const aws = await resolveAws(options);
   const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
   const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
+  // What the operator writes (a release, an approval, --contain-held) is kept as long as the functions keep theirs.
+  const dedupWindow = Config.shape.KEYSTOP_DEDUP_WINDOW_MINUTES.safeParse(process.env.KEYSTOP_DEDUP_WINDOW_MINUTES);
   const store = dynamoStateStore(new DynamoDBClient(aws), {
     tableName,
-    dedupWindowMs: 0,
+    dedupWindowMs: (dedupWindow.success ? dedupWindow.data : 1440) * 60_000,
     breakerLimit: limit,
     breakerWindowMs: windowMinutes * 60_000,
   });

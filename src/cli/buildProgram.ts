@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { breakerCommand } from './breakerCommand';
 import { configCommand } from './configCommand';
 import { containCommand } from './containCommand';
+import { releaseCommand } from './releaseCommand';
 import { demoCommand } from './demoCommand';
 import { incidentsCommand } from './incidentsCommand';
 import { packageRoot } from './packageRoot';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     sandboxCommand(),
     demoCommand(),
     containCommand(),
+    releaseCommand(),
     replayCommand(),
     policiesCommand(),
     incidentsCommand(),

@@ -5,16 +5,23 @@ import type { ContainOptions } from './containCommand';
 import { decisionSettings } from './decisionSettings';
 import { reportedCredential } from './reportedCredential';
 import { reportResponses } from './reportResponses';
+import { approveIncident } from '../approveIncident';
+import { operatorStore } from './breakerActions';
+import { UsageError } from './UsageError';
 
 /** `keystop contain`: everything the command line says is checked before the first AWS call. */
 export async function containAction(options: ContainOptions): Promise<void> {
-  const credential = reportedCredential(options);
+  if ((options.incident === undefined) === (options.accessKey === undefined)) {
+    throw new UsageError('name either --access-key (report a key) or --incident (approve an incident Keystop alerted on)');
+  }
+  if (options.incident !== undefined) return approveAction(options.incident, options);
+  const credential = reportedCredential({ ...options, accessKey: options.accessKey! });
   topicArnOf(options);
   const settings = await decisionSettings(options);
   const { deps, accountId, region, printedAlerts } = await cliDeps(options, settings);
   const now = new Date().toISOString();
   const incident: CredentialIncident = {
-    id: `manual:${accountId}:${options.accessKey}:${now}`,
+    id: `manual:${accountId}:${options.accessKey!}:${now}`,
     source: 'manual',
     type: 'Manual:CredentialReportedCompromised',
     severity: 8,
@@ -30,4 +37,16 @@ export async function containAction(options: ContainOptions): Promise<void> {
     origin: { findingId: `manual-${now}`, eventId: `manual-${now}` },
   };
   await reportResponses(() => respond({ kind: 'incidents', incidents: [incident] }, deps), { json: options.json, printedAlerts });
+}
+
+/** `keystop contain --incident`: the stored incident, approved by the caller, through the state machine. */
+async function approveAction(incidentId: string, options: ContainOptions): Promise<void> {
+  topicArnOf(options);
+  const settings = await decisionSettings(options);
+  const { store, accountId, onTable } = await operatorStore({ ...options, stage: options.stage });
+  const { deps, printedAlerts } = await cliDeps(options, settings);
+  await reportResponses(() => onTable(() => approveIncident(incidentId, accountId, { ...deps, state: store })), {
+    json: options.json,
+    printedAlerts,
+  });
 }

@@ -4,17 +4,25 @@ import type { DecisionOptions } from './decisionOptions';
 import { withRespondingOptions } from './respondingOptions';
 
 export interface ContainOptions extends CliAwsOptions, DecisionOptions {
-  accessKey: string;
+  accessKey?: string;
+  incident?: string;
   user?: string;
   role?: string;
   reason: string;
+  stage: string;
+  table?: string;
 }
 
 export function containCommand(): Command {
   return withRespondingOptions(
     new Command('contain')
-      .description('Contain a key a human reported: the same actions and alert as an automatic response, with your AWS credentials.')
-      .requiredOption('--access-key <id>', 'the access key id (AKIA… long-term, ASIA… temporary)')
+      .description(
+        'Contain a key a human reported, or approve an incident Keystop only alerted on (--incident): the same actions, guardrails and alert as an automatic response, with your AWS credentials.',
+      )
+      .option('--access-key <id>', 'the access key id (AKIA… long-term, ASIA… temporary)')
+      .option('--incident <id>', "approve an incident Keystop alerted on: contained as the policy for source 'approved' says (read from the state table)")
+      .option('--stage <stage>', 'with --incident: the deployed stage, naming the table keystop-state-<stage>', 'prod')
+      .option('--table <name>', 'with --incident: the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)')
       .option('--user <name>', "the key's IAM user (looked up in IAM when omitted for an AKIA key)")
       .option('--role <name>', 'for an ASIA key of a role session: the role')
       .option('--reason <text>', 'why, for the alert and the audit trail', 'reported by a responder'),

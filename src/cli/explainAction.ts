@@ -67,6 +67,14 @@ export function explainEvent(
     throw error;
   }
   if (adapted.kind === 'ignored') return { kind: 'ignored', reason: adapted.reason, detail: adapted.detail };
+  if (adapted.kind === 'tamper') {
+    const [report] = adapted.reports;
+    return {
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: `${report!.api} by ${report!.actor} is a change the tamper guard watches (${report!.change}): no policy decides it; it is undone only if Keystop contained that credential`,
+    };
+  }
   return {
     kind: 'incidents',
     plans: adapted.incidents.map((incident) => {

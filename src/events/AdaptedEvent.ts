@@ -1,11 +1,14 @@
 import type { CredentialIncident } from './CredentialIncident';
+import type { TamperReport } from './TamperReport';
 
 /**
  * What an adapter makes of one event: the incidents it reports, or why it is not ours.
- * "Not ours" is a normal outcome (logged at info), not an error.
+ * "Not ours" is a normal outcome (logged at info), not an error. `tamper`: a change that may undo a containment Keystop
+ * made (the tamper guard decides against the state table whether it did).
  */
 export type AdaptedEvent =
   | { kind: 'incidents'; incidents: CredentialIncident[] }
+  | { kind: 'tamper'; reports: TamperReport[] }
   | { kind: 'ignored'; reason: IgnoredReason; detail: string };
 
 export type IgnoredReason =

@@ -46,6 +46,8 @@ export const CloudTrailRecord = z
     userAgent: optionalText,
     errorCode: optionalText,
     requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+    /** What the call returned; the tamper guard reads the id of a key CreateAccessKey made. */
+    responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
     eventID: z.string().min(1),
     recipientAccountId: AccountId.optional(),
   })

@@ -39,8 +39,11 @@ export type Credential =
    */
   | { kind: 'unmapped'; entities: string[] };
 
-/** `manual`: a responder reported the credential with `keystop contain`. */
-export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail', 'manual'] as const;
+/**
+ * `manual`: a responder reported the credential with `keystop contain`. `approved`: a responder approved the containment
+ * of an incident Keystop only alerted on (`keystop contain --incident`, or Security Hub's "Keystop: contain" action).
+ */
+export const incidentSources = ['guardduty', 'security-hub', 'health', 'cloudtrail', 'manual', 'approved'] as const;
 export type IncidentSource = (typeof incidentSources)[number];
 
 export type SeverityLabel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';

@@ -69,3 +69,17 @@ export const SecurityHubFindingsEvent = z.object({
   detail: z.object({ findings: z.array(AsffFinding).min(1) }),
 });
 export type SecurityHubFindingsEvent = z.infer<typeof SecurityHubFindingsEvent>;
+
+/** A responder chose a Security Hub custom action (Keystop's "Keystop: contain") on the selected findings. */
+export const SecurityHubCustomActionEvent = z.object({
+  id: z.string().min(1),
+  'detail-type': z.literal('Security Hub Findings - Custom Action'),
+  source: z.literal('aws.securityhub'),
+  account: z.string(),
+  region: z.string().min(1),
+  time: z.string().min(1),
+  /** The ActionTarget's ARN. */
+  resources: z.array(z.string()).optional(),
+  detail: z.object({ actionName: optionalText, actionDescription: optionalText, findings: z.array(AsffFinding).min(1) }),
+});
+export type SecurityHubCustomActionEvent = z.infer<typeof SecurityHubCustomActionEvent>;

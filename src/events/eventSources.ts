@@ -2,18 +2,22 @@ import { cloudTrailSource } from './cloudTrailSource';
 import type { EventSource } from './EventSource';
 import { guardDutySource } from './guardDutySource';
 import { healthSource } from './healthSource';
-import { securityHubSource } from './securityHubSource';
+import { securityHubApprovalSource, securityHubSource } from './securityHubSource';
 
-/** What a deployment configures about its sources: the honey keys whose every use is a compromise. */
+/**
+ * What a deployment configures about its sources: the honey keys whose every use is a compromise, and the responders
+ * whose IAM changes the tamper guard records without undoing.
+ */
 export interface SourceSettings {
   honeyKeys: readonly string[];
+  responders?: readonly string[];
 }
 
 export const noSourceSettings: SourceSettings = { honeyKeys: [] };
 
 /** Every source Keystop consumes, for routing raw events outside Lambda (CLI, sandbox). */
 export function eventSources(settings: SourceSettings = noSourceSettings): EventSource[] {
-  return [guardDutySource, securityHubSource, healthSource, cloudTrailSource(settings.honeyKeys)];
+  return [guardDutySource, securityHubSource, securityHubApprovalSource, healthSource, cloudTrailSource(settings.honeyKeys, settings.responders)];
 }
 
 /** The source whose events look like this one (EventBridge source and detail-type), if Keystop consumes it. */

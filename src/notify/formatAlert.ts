@@ -159,6 +159,8 @@ function headlineOf(response: Answered): string {
       switch (response.reason) {
         case 'key-re-enabled':
           return 'RE-CONTAINED';
+        case 'tampered':
+          return 'RE-CONTAINED (tampered)';
         case 'escalated':
           return 'CONTAINED (escalated)';
         case 'already-inactive':
@@ -186,6 +188,12 @@ function headlineOf(response: Answered): string {
         case 'breaker-open':
         case 'still-held':
           return 'HELD by the breaker';
+        case 'tampered':
+          return 'TAMPERING';
+        case 'responder-change':
+          return 'RELEASED by a responder';
+        case 'released':
+          return 'RELEASED';
         default:
           return 'ACTION NEEDED';
       }
@@ -218,6 +226,8 @@ function outcomeSentence(response: Answered): string {
   switch (response.outcome) {
     case 'contained':
       switch (response.reason) {
+        case 'tampered':
+          return `${who}: ${sanitize(response.explanation, 400)} (${done.join('; ')}). Find out who did it and why (see NEXT STEPS).`;
         case 'key-re-enabled':
           return `${who} had been contained by Keystop and was found Active again (someone re-enabled it): contained again (${done.join('; ')}). Find out who re-enabled it (see NEXT STEPS).`;
         case 'escalated':
@@ -263,6 +273,11 @@ function outcomeSentence(response: Answered): string {
           return `AWS reported a compromise (${sanitize(response.incident.type, 120)}) but Keystop could not tell which credential it is about; nothing was changed. Find it and act by hand now (see NEXT STEPS).`;
         case 'notify-only-policy':
           return `${who} was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).`;
+        case 'tampered':
+          return `${who}: ${sanitize(response.explanation, 400)}.`;
+        case 'responder-change':
+        case 'released':
+          return `${who}: ${sanitize(response.explanation, 400)}. ${response.actions.filter((a) => a.status === 'done').map((a) => sanitize(a.reason, 200)).join('; ')}`;
         case 'breaker-open':
         case 'still-held':
           return `${who} was NOT contained: the blast-radius breaker of account ${sanitize(response.incident.accountId, 20)} is open. Check the other containments, then run \`keystop breaker reset --contain-held\` to contain it (see NEXT STEPS).`;

@@ -14,6 +14,27 @@ function quoted(entities: readonly string[]): string {
 }
 
 export function runbookFor(response: IncidentResponse & { incident: CredentialIncident }): string[] {
+  const steps = credentialRunbook(response);
+  // Second: the first step stays what a person does by hand; approving is the one-step alternative.
+  return approvable(response) ? [...steps.slice(0, 1), approveStep(response.incident), ...steps.slice(1)] : steps;
+}
+
+/** Reasons where a person deciding is the missing step: approving runs the same guardrails, so other holds stay held. */
+const APPROVABLE = new Set(['notify-only-policy', 'no-matching-policy']);
+
+function approvable(response: IncidentResponse & { incident: CredentialIncident }): boolean {
+  return response.outcome === 'notified' && APPROVABLE.has(response.reason) && !response.incident.sample && response.incident.credential.kind !== 'unmapped';
+}
+
+/** The one step that approves containment: the command, and the Security Hub action where the finding is there. */
+export function approveStep(incident: CredentialIncident): string {
+  const command = `keystop contain --incident ${sanitize(incident.id, 200)}`;
+  return `To have Keystop contain it as the policy for approved incidents says, approve it: ${command}${
+    incident.origin.productArn ? ' (or, in Security Hub, select the finding and choose Actions > "Keystop: contain")' : ''
+  }`;
+}
+
+function credentialRunbook(response: IncidentResponse & { incident: CredentialIncident }): string[] {
   const { incident } = response;
   const { credential } = incident;
   if (incident.sample) {
@@ -31,7 +52,7 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
       const key = sanitize(credential.accessKeyId, 32);
       return [
         did('deactivate-access-key') || did('deactivate-user-keys')
-          ? `The key is Inactive, not deleted. If this was a false positive, re-enable it: aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Active`
+          ? `The key is Inactive, not deleted. If this was a false positive, release it (Keystop's tamper guard deactivates a key re-enabled any other way): keystop release --incident ${sanitize(incident.id, 200)} --reason "<why>"`
           : `Deactivate the key now: aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Inactive`,
         review,
         'Find where the key leaked (code, CI logs, container images, tickets), remove it there, and give the owner a new key.',

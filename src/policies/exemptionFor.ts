@@ -1,5 +1,6 @@
 import { principalNameOf, type CredentialIncident } from '../events/CredentialIncident';
 import { partitionOf } from '../aws/partitionOf';
+import { globMatches } from '../events/globMatches';
 
 /** The ARN of the principal holding the credential (the account root for root), in the incident region's partition. */
 export function principalArnOf(incident: CredentialIncident): string {
@@ -52,13 +53,4 @@ export function exemptionFor(incident: CredentialIncident, exemptPrincipals: rea
       ? arns.some((arn) => globMatches(pattern, arn))
       : name !== undefined && globMatches(pattern, name),
   );
-}
-
-function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return regex.test(value);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

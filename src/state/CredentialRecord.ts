@@ -63,6 +63,18 @@ export const CredentialRecord = z.object({
   pendingAlert: StoredResponse.optional(),
   /** The latest response that changed or told something. */
   last: StoredResponse.optional(),
+  /**
+   * Until when the tamper guard watches this credential: set when Keystop contains it (its latest containment plus the
+   * guard window). A key set Active again, or Keystop's deny policy removed, before then is contained again.
+   */
+  guardUntil: z.string().optional(),
+  /**
+   * A responder undid the containment on purpose (`keystop release`, or a change by a responder principal): the guard
+   * leaves it alone and the next report is new evidence.
+   */
+  released: z.object({ by: z.string(), reason: z.string(), at: z.string() }).optional(),
+  /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */
+  lastTamper: z.string().optional(),
   firstSeenAt: z.string(),
   updatedAt: z.string(),
 });

@@ -5,7 +5,13 @@ import type { CredentialRecord } from './CredentialRecord';
  * or another invocation is responding to it right now.
  */
 export type Claim =
-  | { kind: 'claimed'; token: string; record: CredentialRecord | undefined }
+  | {
+      kind: 'claimed';
+      token: string;
+      record: CredentialRecord | undefined;
+      /** The record even past the de-duplication window while the tamper guard still watches it. */
+      guarded?: CredentialRecord;
+    }
   | { kind: 'busy'; incidentId: string };
 
 /**
@@ -24,6 +30,10 @@ export interface CredentialStore {
   held(accountId: string, now: Date): Promise<CredentialRecord[]>;
   /** Every record still inside the window, newest first (what Keystop did). */
   records(now: Date): Promise<CredentialRecord[]>;
+  /** Records of credentials of this principal (`user/NAME`, `role/NAME`) the tamper guard still watches, newest first. */
+  guarded(accountId: string, principal: string, now: Date): Promise<CredentialRecord[]>;
+  /** Every record inside either window (de-duplication or guard), newest first: what `keystop release` searches. */
+  watched(now: Date): Promise<CredentialRecord[]>;
 }
 
 export interface BreakerAdmission {

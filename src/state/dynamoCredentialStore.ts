@@ -32,10 +32,12 @@ const seconds = (ms: number) => N(Math.ceil(ms / 1000));
 export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: CredentialStoreSettings): CredentialStore {
   const { tableName: TableName } = settings;
 
-  function recordOf(item: Record<string, AttributeValue> | undefined, now: Date): CredentialRecord | undefined {
+  type Window = 'dedup' | 'guard' | 'either';
+  function recordOf(item: Record<string, AttributeValue> | undefined, now: Date, { window = 'dedup' as Window } = {}): CredentialRecord | undefined {
     if (item === undefined) return undefined;
-    const expiresAt = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY);
-    if (expiresAt < now.getTime()) return undefined;
+    const inDedup = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY) >= now.getTime();
+    const inGuard = Number(item.guardUntil?.N ?? 0) >= now.getTime();
+    if (!(window === 'dedup' ? inDedup : window === 'guard' ? inGuard : inDedup || inGuard)) return undefined;
     const key = item.pk?.S ?? 'unknown';
     return parseCredentialRecord(key, {
       ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
@@ -48,20 +50,27 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
     }, now);
   }
 
-  async function scan(now: Date, filter: string, values: Record<string, AttributeValue>): Promise<CredentialRecord[]> {
+  async function scan(
+    now: Date,
+    filter: string,
+    values: Record<string, AttributeValue>,
+    { window = 'dedup' as Window } = {},
+  ): Promise<CredentialRecord[]> {
+    // Either window: filtered here (recordOf), not by the scan's expression, so one comparison decides both ways.
+    const within = { dedup: ' AND expiresAt >= :now', guard: ' AND guardUntil >= :now', either: '' }[window];
     const records: CredentialRecord[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await dynamodb.send(
         new ScanCommand({
           TableName,
-          FilterExpression: `begins_with(pk, :credential) AND expiresAt >= :now AND attribute_exists(doc)${filter}`,
-          ExpressionAttributeValues: { ':credential': S('credential#'), ':now': N(now.getTime()), ...values },
+          FilterExpression: `begins_with(pk, :credential)${within} AND attribute_exists(doc)${filter}`,
+          ExpressionAttributeValues: { ':credential': S('credential#'), ...(within ? { ':now': N(now.getTime()) } : {}), ...values },
           ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
         }),
       );
       for (const item of page.Items ?? []) {
-        const record = recordOf(item, now);
+        const record = recordOf(item, now, { window });
         if (record) records.push(record);
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -78,7 +87,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
           new UpdateItemCommand({
             TableName,
             Key: { pk: S(key) },
-            UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = :ttl',
+            // A record's own expiry stays as its last save set it (the guard may keep it for days); a new one gets one.
+            UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
             // Free, or the attempt holding it ran out of lease (its invocation is gone). A live lease is never taken,
             // whatever the age of the record.
             ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now',
@@ -93,7 +103,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
             ReturnValues: 'ALL_OLD',
           }),
         );
-        return { kind: 'claimed', token, record: recordOf(Attributes, now) } satisfies Claim;
+        const guarded = recordOf(Attributes, now, { window: 'guard' });
+        return { kind: 'claimed', token, record: recordOf(Attributes, now), ...(guarded ? { guarded } : {}) } satisfies Claim;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         return { kind: 'busy', incidentId: error.Item?.attemptIncident?.S ?? 'unknown' } satisfies Claim;
@@ -102,12 +113,16 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
 
     async save(key, token, record, now, { release }) {
       const at = now.getTime();
+      // A contained credential is kept while the tamper guard watches it, even past the de-duplication window.
+      const guardUntil = record.guardUntil === undefined || record.released ? 0 : Date.parse(record.guardUntil);
+      const keepUntil = Math.max(at + settings.dedupWindowMs, guardUntil);
       await dynamodb.send(
         new UpdateItemCommand({
           TableName,
           Key: { pk: S(key) },
           UpdateExpression:
-            'SET doc = :doc, accountId = :account, held = :held, updatedAt = :updated, expiresAt = :expires, #ttl = :ttl' +
+            'SET doc = :doc, accountId = :account, principal = :principal, held = :held, updatedAt = :updated, expiresAt = :expires,' +
+            ' guardUntil = :guardUntil, #ttl = :ttl' +
             ' REMOVE incidentId, #state, alertSent, alertFailed, #response' +
             (release ? ', attemptToken, attemptIncident, leaseUntil' : ''),
           ConditionExpression: 'attemptToken = :token',
@@ -115,10 +130,12 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
           ExpressionAttributeValues: {
             ':doc': S(JSON.stringify(record)),
             ':account': S(record.accountId),
+            ':principal': S(record.principal ?? 'none'),
             ':held': { BOOL: record.held },
             ':updated': S(record.updatedAt),
             ':expires': N(at + settings.dedupWindowMs),
-            ':ttl': seconds(at + settings.dedupWindowMs),
+            ':guardUntil': N(guardUntil),
+            ':ttl': seconds(keepUntil),
             ':token': S(token),
           },
         }),
@@ -144,5 +161,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
 
     held: (accountId, now) => scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
     records: (now) => scan(now, '', {}),
+    guarded: (accountId, principal, now) =>
+      scan(now, ' AND accountId = :account AND principal = :principal', { ':account': S(accountId), ':principal': S(principal) }, { window: 'guard' }),
+    watched: (now) => scan(now, '', {}, { window: 'either' }),
   };
 }

@@ -1,3 +1,4 @@
+import type { TamperReport } from '../events/TamperReport';
 import type { ResponseReason } from '../IncidentResponse';
 import type { ResponsePlan } from '../policies/planResponse';
 import { isStronger, type CredentialRecord, type ResponseLevel } from './CredentialRecord';
@@ -119,4 +120,58 @@ export function holdTransition(record: CredentialRecord | undefined, plan: Respo
         reason: 'still-held',
         explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
       };
+}
+
+/**
+ * The tamper guard's transitions (docs/state-machine.md): what a change to a credential Keystop contained does.
+ * - `unguarded`: Keystop did not contain it, released it, or contained it longer ago than the guard window: nothing;
+ * - `duplicate`: this very change was handled already (a redelivery);
+ * - `sanctioned`: a responder made the change: recorded (a key or deny policy undone counts as released), not undone;
+ * - `restore`: contained → tampered → contained: the key is deactivated again, the deny policy put back;
+ * - `warn`: a new key or console password for a contained user: nothing to undo, responders are alerted.
+ */
+export type TamperTransition =
+  | { kind: 'unguarded' | 'duplicate' | 'sanctioned' | 'restore' | 'warn'; explanation: string };
+
+/** Pure: the transition for a tamper report, given the record of the credential it touches (see TamperTransition). */
+export function tamperTransition(record: CredentialRecord | undefined, report: TamperReport, now: Date): TamperTransition {
+  const who = `${report.actor}${report.sourceIp ? ` from ${report.sourceIp}` : ''}`;
+  if (record?.guardUntil === undefined) return { kind: 'unguarded', explanation: `${report.api} by ${who}: Keystop did not contain this credential` };
+  if (record.released) {
+    return { kind: 'unguarded', explanation: `${report.api} by ${who}: released by ${record.released.by} on ${record.released.at} (${record.released.reason})` };
+  }
+  if (Date.parse(record.guardUntil) < now.getTime()) {
+    return { kind: 'unguarded', explanation: `${report.api} by ${who}: Keystop's containment is older than the guard window (watched until ${record.guardUntil})` };
+  }
+  if (record.lastTamper === report.id) return { kind: 'duplicate', explanation: `${report.api} by ${who} was handled already` };
+  const contained = record.last ? ` (incident ${record.last.incident.id})` : '';
+  const undoes = report.change === 'key-re-enabled' || report.change === 'deny-policy-removed';
+  if (report.byResponder) {
+    return {
+      kind: 'sanctioned',
+      explanation: undoes
+        ? `${what(report)} by responder ${who}: recorded as released${contained}, not undone; later reports are new evidence`
+        : `${what(report)} by responder ${who}: recorded, nothing undone`,
+    };
+  }
+  if (undoes) {
+    return { kind: 'restore', explanation: `${what(report)} by ${who} after Keystop contained it${contained}: contained again` };
+  }
+  return {
+    kind: 'warn',
+    explanation: `${what(report)} by ${who} for a user Keystop contained${contained}: whoever holds a session of it may persist this way; check it and act by hand`,
+  };
+}
+
+function what(report: TamperReport): string {
+  switch (report.change) {
+    case 'key-re-enabled':
+      return `access key ${report.accessKeyId} was re-enabled`;
+    case 'deny-policy-removed':
+      return `Keystop's session-deny policy on ${report.principal.kind} ${report.principal.name} was removed or replaced (${report.api})`;
+    case 'access-key-created':
+      return `a new access key${report.accessKeyId ? ` ${report.accessKeyId}` : ''} was created for user ${report.principal.name}`;
+    case 'login-profile-changed':
+      return `a console password was set for user ${report.principal.name} (${report.api})`;
+  }
 }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requiredPermissions } from '../../src/actions/requiredPermissions';
+import { guardPermissions, requiredPermissions } from '../../src/actions/requiredPermissions';
+import { KEYSTOP_CONTAIN_ACTION_ID } from '../../src/events/fromSecurityHubAction';
+import { GUARDED_CALLS } from '../../src/events/fromTamper';
+import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
@@ -107,6 +110,48 @@ const responders = [
       },
     ],
   },
+  {
+    // Security Hub's "Keystop: contain" custom action: only this stack's action target.
+    name: 'approve',
+    source: 'approved',
+    fn: 'ApproveLambdaFunction',
+    role: 'ApproveResponderRole',
+    patterns: [
+      {
+        source: ['aws.securityhub'],
+        'detail-type': ['Security Hub Findings - Custom Action'],
+        resources: [{ 'Fn::GetAtt': ['KeystopContainAction', 'ActionTargetArn'] }],
+      },
+    ],
+  },
+  {
+    // The tamper guard: only IAM's calls that can undo a containment; its permissions are what restoring needs.
+    name: 'guard',
+    source: 'guard',
+    fn: 'GuardLambdaFunction',
+    role: 'GuardResponderRole',
+    patterns: [
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['iam.amazonaws.com'], eventName: ['UpdateAccessKey'], requestParameters: { status: ['Active'] } },
+      },
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: ['DeleteUserPolicy', 'DeleteRolePolicy', 'PutUserPolicy', 'PutRolePolicy'],
+          requestParameters: { policyName: [REVOKE_POLICY_NAME] },
+        },
+      },
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['iam.amazonaws.com'], eventName: ['CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile'] },
+      },
+    ],
+  },
 ] as const;
 
 const rulesTargeting = (fn: string) =>
@@ -122,6 +167,23 @@ describe('Packaged CloudFormation (osls package)', () => {
 
     // The alarm publisher's rule and role: test/packaging/observability.test.ts.
     expect(new Set(targets)).toEqual(new Set([...responders.map((r) => r.fn), 'AlarmsLambdaFunction']));
+  });
+
+  it("subscribes the tamper guard to exactly the IAM calls its adapter reads", () => {
+    const guard = responders.find((r) => r.name === 'guard')!;
+    const names = guard.patterns.flatMap((p) => [...p.detail.eventName]);
+
+    expect(names.sort()).toEqual([...GUARDED_CALLS].sort());
+  });
+
+  it('creates the "Keystop: contain" custom action in Security Hub, within its limits (name 20, description 32 characters)', () => {
+    const action = template.Resources.KeystopContainAction!;
+
+    expect(action.Type).toBe('AWS::SecurityHub::ActionTarget');
+    expect((action as any).Metadata['cfn-lint'].config.ignore_checks).toEqual(['E3006']);
+    expect(action.Properties).toEqual({ Name: 'Keystop: contain', Description: 'Contain with Keystop', Id: KEYSTOP_CONTAIN_ACTION_ID });
+    expect(action.Properties.Name.length).toBeLessThanOrEqual(20);
+    expect(action.Properties.Description.length).toBeLessThanOrEqual(32);
   });
 
   it('creates the honey-key rule, and its permission to invoke, only when honey keys are configured', () => {
@@ -248,7 +310,7 @@ describe('Packaged CloudFormation (osls package)', () => {
       const statements = statementsOf(template, role);
       const granted = statements.flatMap(actionsOf).filter((a) => a.startsWith('iam:'));
 
-      expect(granted.sort()).toEqual(requiredPermissions(defaultPolicies, source));
+      expect(granted.sort()).toEqual(source === 'guard' ? guardPermissions() : requiredPermissions(defaultPolicies, source));
       for (const statement of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('iam:')))) {
         const onRoles = actionsOf(statement).every((a) => /Role/.test(a));
         const onUsers = actionsOf(statement).every((a) => !/Role/.test(a));

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Deps } from '../../src/Deps';
-import { eventSourceFor } from '../../src/events/eventSources';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../../src/events/eventSources';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import type { IncidentResponse } from '../../src/IncidentResponse';
 import { lambdaContext } from './lambdaContext';
@@ -54,7 +54,13 @@ function errorOf(kind: Exclude<Fault['kind'], 'hang'>): Error {
  * where it hung and makes no further call, as Lambda stops it), failed attempts retried later on a clock the
  * responder reads (`deps.now`), and faults injected into the responder's own clients.
  */
-export function lambdaHarness(baseDeps: Deps, clients: Record<string, { middlewareStack: any }>, start = Date.parse('2026-11-30T12:00:00Z')) {
+export function lambdaHarness(
+  baseDeps: Deps,
+  clients: Record<string, { middlewareStack: any }>,
+  start = Date.parse('2026-11-30T12:00:00Z'),
+  /** The deployment's source settings (honey keys, the tamper guard's responders). */
+  sources: SourceSettings = noSourceSettings,
+) {
   let now = start;
   const clock = {
     now: () => now,
@@ -94,7 +100,7 @@ export function lambdaHarness(baseDeps: Deps, clients: Record<string, { middlewa
 
   /** One attempt; a hang ends it as Lambda's time-out would. */
   async function attempt(event: unknown): Promise<{ ok: true; responses: IncidentResponse[] } | { ok: false; error: unknown }> {
-    const handler = makeHandler(eventSourceFor(event)!, deps);
+    const handler = makeHandler(eventSourceFor(event, sources)!, deps);
     let timedOut!: () => void;
     const timeout = new Promise<{ ok: false; error: unknown }>((resolve) => {
       timedOut = () => resolve({ ok: false, error: new Error('Task timed out') });

@@ -83,7 +83,7 @@ WHAT THE KEY DID (CloudTrail event history, 2026-10-01T08:20:00.000Z to 2026-10-
     2026-10-02T08:15:30.000Z iam:AttachUserPolicy userName=backup-admin (refused: AccessDenied) from 192.0.2.77 in us-east-1
 
 NEXT STEPS (runbook: long-term-key)
-  1. The key is Inactive, not deleted. If this was a false positive, re-enable it: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Active
+  1. The key is Inactive, not deleted. If this was a false positive, release it (Keystop's tamper guard deactivates a key re-enabled any other way): keystop release --incident guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90 --reason "<why>"
   2. Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.
   3. Find where the key leaked (code, CI logs, container images, tickets), remove it there, and give the owner a new key.
   4. Delete the inactive key only after the investigation is closed: it is evidence until then.
@@ -175,7 +175,7 @@ describe('Alert for every outcome', () => {
       response: responseTo(key, { actions: [deactivated] }),
       subject: /^Keystop CONTAINED: AKIAEXAMPLELEAKED001 \(build-bot\)/,
       headline: 'Keystop CONTAINED: AKIAEXAMPLELEAKED001 (build-bot): deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.',
-      firstStep: /^The key is Inactive, not deleted\. If this was a false positive, re-enable it: .* --status Active$/,
+      firstStep: /^The key is Inactive, not deleted\. If this was a false positive, release it .*: keystop release --incident \S+ --reason "<why>"$/,
     },
     {
       name: 'notify-only',

@@ -1,0 +1,42 @@
+/**
+ * The inline policy Keystop puts on a user or role to deny its stolen sessions (src/actions/revokeSessions.ts). Its
+ * name and statement id live here, below both the action that writes it and the tamper guard that watches it.
+ */
+export const REVOKE_POLICY_NAME = 'keystop-revoke-older-sessions';
+export const REVOKE_STATEMENT_ID = 'KeystopRevokeOlderSessions';
+
+/**
+ * Whether a policy document (as CloudTrail records it: JSON, sometimes URL-encoded) is still Keystop's deny: a Deny of
+ * every action with a TokenIssueTime cut-off. A document of that name that is not one replaces the deny with something
+ * else (the tamper guard restores it); one that is (Keystop's own repeat, `keystop contain` by a responder) does not.
+ */
+export function isKeystopDenyDocument(document: unknown): boolean {
+  if (typeof document !== 'string') return false;
+  const parsed = parseJson(document) ?? parseJson(safeDecode(document));
+  const statements = parsed?.Statement;
+  const list = Array.isArray(statements) ? statements : [statements];
+  return list.some(
+    (s: any) =>
+      s?.Sid === REVOKE_STATEMENT_ID &&
+      s.Effect === 'Deny' &&
+      (s.Action === '*' || (Array.isArray(s.Action) && s.Action.includes('*'))) &&
+      typeof s.Condition?.DateLessThan?.['aws:TokenIssueTime'] === 'string',
+  );
+}
+
+function parseJson(text: string | undefined): any {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
