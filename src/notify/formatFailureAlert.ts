@@ -3,29 +3,22 @@ import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertD
 import { renderAlertText } from './renderAlertText';
 import { sanitize, sanitizeAscii } from './sanitize';
 
-/** Pure: the alert for a failure that happened before Keystop could report an outcome (no incident is known). */
-export function formatFailureAlert(error: string, requestId: string): Alert {
+/** A failure before any incident is known: the document every failure alert shares, and its attributes. */
+function failureAlert(
+  parts: Pick<AlertDocument, 'subject' | 'headline' | 'nextSteps'> & { reason: string; explanation: string },
+  attributes: Record<string, string> = {},
+): Alert {
   const document: AlertDocument = {
     schema: ALERT_SCHEMA,
     version: ALERT_SCHEMA_VERSION,
     alertType: 'failure',
-    subject: 'Keystop FAILED to handle an event: check its logs now',
-    headline:
-      'Keystop FAILED while responding to a security event, before it could report an outcome. A compromised credential may not have been contained.',
+    subject: parts.subject,
+    headline: parts.headline,
     incident: null,
     credential: null,
     attacker: {},
-    response: {
-      outcome: 'failed',
-      reason: 'error',
-      explanation: `Error: ${sanitize(error, 500)} (request ${sanitize(requestId, 80)})`,
-      policy: null,
-      actions: [],
-    },
-    nextSteps: [
-      'The event will be retried, then kept in the failure queue (keystop-failed-events).',
-      'Read the function logs for this request, and contain the credential by hand if the event names one.',
-    ],
+    response: { outcome: 'failed', reason: parts.reason, explanation: parts.explanation, policy: null, actions: [] },
+    nextSteps: parts.nextSteps,
     links: {},
     activity: null,
   };
@@ -33,8 +26,23 @@ export function formatFailureAlert(error: string, requestId: string): Alert {
     subject: document.subject,
     text: renderAlertText(document),
     document,
-    attributes: { outcome: 'failed', severity: 'HIGH', alertType: 'failure' },
+    attributes: { outcome: 'failed', severity: 'HIGH', ...attributes, alertType: 'failure' },
   };
+}
+
+/** Pure: the alert for a failure that happened before Keystop could report an outcome (no incident is known). */
+export function formatFailureAlert(error: string, requestId: string): Alert {
+  return failureAlert({
+    subject: 'Keystop FAILED to handle an event: check its logs now',
+    headline:
+      'Keystop FAILED while responding to a security event, before it could report an outcome. A compromised credential may not have been contained.',
+    reason: 'error',
+    explanation: `Error: ${sanitize(error, 500)} (request ${sanitize(requestId, 80)})`,
+    nextSteps: [
+      'The event will be retried, then kept in the failure queue (keystop-failed-events).',
+      'Read the function logs for this request, and contain the credential by hand if the event names one.',
+    ],
+  });
 }
 
 /**
@@ -42,33 +50,17 @@ export function formatFailureAlert(error: string, requestId: string): Alert {
  * report nobody acted on: a human must read it from the failure queue. The problems name the fields, never values.
  */
 export function formatMalformedEventAlert(source: string, problems: string, requestId: string): Alert {
-  const document: AlertDocument = {
-    schema: ALERT_SCHEMA,
-    version: ALERT_SCHEMA_VERSION,
-    alertType: 'failure',
-    subject: sanitizeAscii(`Keystop FAILED: an event from ${source} it could not read - check the failure queue`, 100),
-    headline: `Keystop FAILED to read an event from ${sanitize(source, 60)}: it did not act on it. It may report a compromised credential: read it now.`,
-    incident: null,
-    credential: null,
-    attacker: {},
-    response: {
-      outcome: 'failed',
+  return failureAlert(
+    {
+      subject: sanitizeAscii(`Keystop FAILED: an event from ${source} it could not read - check the failure queue`, 100),
+      headline: `Keystop FAILED to read an event from ${sanitize(source, 60)}: it did not act on it. It may report a compromised credential: read it now.`,
       reason: 'malformed-event',
       explanation: `The event does not have the shape Keystop expects: ${sanitize(problems, 400)} (request ${sanitize(requestId, 80)})`,
-      policy: null,
-      actions: [],
+      nextSteps: [
+        'The event is retried, then kept intact in the failure queue (keystop-failed-events): read it there.',
+        'If it names a credential, contain it by hand (keystop contain --access-key <id>), or fix the event and run keystop replay on it.',
+      ],
     },
-    nextSteps: [
-      'The event is retried, then kept intact in the failure queue (keystop-failed-events): read it there.',
-      'If it names a credential, contain it by hand (npx keystop contain --access-key <id>), or fix the event and run npx keystop replay on it.',
-    ],
-    links: {},
-    activity: null,
-  };
-  return {
-    subject: document.subject,
-    text: renderAlertText(document),
-    document,
-    attributes: { outcome: 'failed', severity: 'HIGH', source: sanitizeAscii(source, 60), alertType: 'failure' },
-  };
+    { source: sanitizeAscii(source, 60) },
+  );
 }
