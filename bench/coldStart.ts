@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { summarize, type Summary } from './stats';
+import { type Summary, summarize } from './stats';
 
 /** A command whose whole run (process start to exit) is one cold start. */
 export interface ColdStartCommand {
@@ -43,10 +43,16 @@ function once({ command, args, env, label }: ColdStartCommand): number {
 }
 
 /** The Python that `python3` really runs (not a version manager's shim, whose own start-up would be counted). */
-export function realPython(python = process.env.KEYSTOP_PYTHON ?? 'python3'): { executable: string; version: string; boto3: string } | undefined {
-  const probe = spawnSync(python, ['-c', 'import sys, boto3; print(sys.executable); print(sys.version.split()[0]); print(boto3.__version__)'], {
-    encoding: 'utf8',
-  });
+export function realPython(
+  python = process.env.KEYSTOP_PYTHON ?? 'python3',
+): { executable: string; version: string; boto3: string } | undefined {
+  const probe = spawnSync(
+    python,
+    ['-c', 'import sys, boto3; print(sys.executable); print(sys.version.split()[0]); print(boto3.__version__)'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (probe.status !== 0) return undefined;
   const [executable, version, boto3] = probe.stdout.trim().split('\n');
   return { executable: executable!, version: version!, boto3: boto3! };

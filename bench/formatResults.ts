@@ -43,7 +43,12 @@ function coldStart(figures: BenchFigures, label: string) {
 /** Each function's cold start (as Lambda configures it) against the boto3 baseline of the same run. */
 function ratios(figures: BenchFigures) {
   const boto3 = coldStart(figures, 'boto3').median;
-  return figures.sizes.map(({ name }) => ({ name, median: coldStart(figures, name).median, ratio: coldStart(figures, name).median / boto3, boto3 }));
+  return figures.sizes.map(({ name }) => ({
+    name,
+    median: coldStart(figures, name).median,
+    ratio: coldStart(figures, name).median / boto3,
+    boto3,
+  }));
 }
 
 function targets(f: BenchFigures): string[][] {
@@ -57,12 +62,32 @@ function targets(f: BenchFigures): string[][] {
     ...ratios(f).map((r) => [
       `cold start ≤ 1/3 of boto3's (${r.name})`,
       `${r.ratio.toFixed(2)} (${ms(r.median)} vs ${ms(r.boto3)})`,
-      r.ratio <= COLD_START_RATIO ? 'met' : `**missed**: ${ms(r.median - r.boto3 * COLD_START_RATIO)} over ${ms(r.boto3 * COLD_START_RATIO)}`,
+      r.ratio <= COLD_START_RATIO
+        ? 'met'
+        : `**missed**: ${ms(r.median - r.boto3 * COLD_START_RATIO)} over ${ms(r.boto3 * COLD_START_RATIO)}`,
     ]),
-    ['≤ 5 ms median, handler entry → containment request (in-process)', ms(f.instant.toContainment.median), met(f.instant.toContainment.median <= CONTAINMENT_BUDGET_MS)],
-    ['≥ 200 events/s in the burst (against the emulator)', `${b.eventsPerSecond.toFixed(0)} events/s (in-process: ${f.burstInProcess.eventsPerSecond.toFixed(0)})`, b.eventsPerSecond >= BURST_EVENTS_PER_SECOND ? 'met' : `**missed** by ${(BURST_EVENTS_PER_SECOND - b.eventsPerSecond).toFixed(0)} events/s`],
-    [`containment writes = ${b.credentials} (one per credential)`, String(b.containmentWrites), b.containmentWrites === b.credentials ? 'met' : `**missed**: ${b.containmentWrites - b.credentials} extra`],
-    [`alerts = ${b.credentials}`, `${b.alertsPublished} published, ${b.alertsDelivered} delivered`, b.alertsPublished === b.credentials ? 'met' : `**missed**: ${b.alertsPublished - b.credentials} extra`],
+    [
+      '≤ 5 ms median, handler entry → containment request (in-process)',
+      ms(f.instant.toContainment.median),
+      met(f.instant.toContainment.median <= CONTAINMENT_BUDGET_MS),
+    ],
+    [
+      '≥ 200 events/s in the burst (against the emulator)',
+      `${b.eventsPerSecond.toFixed(0)} events/s (in-process: ${f.burstInProcess.eventsPerSecond.toFixed(0)})`,
+      b.eventsPerSecond >= BURST_EVENTS_PER_SECOND
+        ? 'met'
+        : `**missed** by ${(BURST_EVENTS_PER_SECOND - b.eventsPerSecond).toFixed(0)} events/s`,
+    ],
+    [
+      `containment writes = ${b.credentials} (one per credential)`,
+      String(b.containmentWrites),
+      b.containmentWrites === b.credentials ? 'met' : `**missed**: ${b.containmentWrites - b.credentials} extra`,
+    ],
+    [
+      `alerts = ${b.credentials}`,
+      `${b.alertsPublished} published, ${b.alertsDelivered} delivered`,
+      b.alertsPublished === b.credentials ? 'met' : `**missed**: ${b.alertsPublished - b.credentials} extra`,
+    ],
   ];
 }
 
@@ -124,7 +149,10 @@ Built by \`osls package\` exactly as deployed (serverless-esbuild with serverles
 node22, main fields module-first, nothing external). 1 KB = 1,000 bytes. The source map is shipped in the zip (stack
 traces) but is not code Node parses at start, so the budget counts the minified bundle.
 
-${table(['Function', 'Minified bundle', 'Bundle zipped (deflate -9)', 'Zip as shipped (with map)', 'Source map'], f.sizes.map((s) => [s.name, kb(s.minified), kb(s.zippedCode), kb(s.zipShipped), kb(s.sourceMap)]))}
+${table(
+  ['Function', 'Minified bundle', 'Bundle zipped (deflate -9)', 'Zip as shipped (with map)', 'Source map'],
+  f.sizes.map((s) => [s.name, kb(s.minified), kb(s.zippedCode), kb(s.zipShipped), kb(s.sourceMap)]),
+)}
 
 ## 2. Cold start
 
@@ -135,7 +163,16 @@ and the policies, and builds the SDK clients (deps are built at module load). Th
 responders load: \`python3 -c "import boto3; boto3.client('iam'); boto3.client('sns')"\` (the interpreter itself, not a
 version manager's shim). Local Node is ${f.machine.node}; Lambda runs nodejs22.x.
 
-${table(['Command', 'Median', 'p90', 'Min', 'Runs'], f.coldStarts.map((c) => [c.label === 'boto3' ? `boto3 baseline: \`${c.shown.replace(/^\S+/, 'python3')}\`` : c.label, ms(c.summary.median), ms(c.summary.p90), ms(c.summary.min), c.summary.runs]))}
+${table(
+  ['Command', 'Median', 'p90', 'Min', 'Runs'],
+  f.coldStarts.map((c) => [
+    c.label === 'boto3' ? `boto3 baseline: \`${c.shown.replace(/^\S+/, 'python3')}\`` : c.label,
+    ms(c.summary.median),
+    ms(c.summary.p90),
+    ms(c.summary.min),
+    c.summary.runs,
+  ]),
+)}
 
 ${ratios(f)
   .map((r) => `- **${r.name}: ${r.ratio.toFixed(2)} × the boto3 baseline** (median ${ms(r.median)} vs ${ms(r.boto3)}; target ≤ 0.33).`)
@@ -148,10 +185,13 @@ ${ratios(f)
 Where a function's start-up goes (V8's sampling profiler, ${f.startupProfiles[0]?.breakdown.runs} runs of \`node <bundle>\` each, samples attributed
 to packages through the bundle's source map; inclusive, so a part includes what it calls; the profiler slows the run):
 
-${table(['Part', ...f.startupProfiles.map((p) => p.name)], [
-  ['whole profiled run', ...f.startupProfiles.map((p) => ms(p.breakdown.totalMs))],
-  ...partNames(f).map((part) => [part, ...f.startupProfiles.map((p) => ms(p.breakdown.parts.find((x) => x.part === part)?.ms ?? 0))]),
-])}
+${table(
+  ['Part', ...f.startupProfiles.map((p) => p.name)],
+  [
+    ['whole profiled run', ...f.startupProfiles.map((p) => ms(p.breakdown.totalMs))],
+    ...partNames(f).map((part) => [part, ...f.startupProfiles.map((p) => ms(p.breakdown.parts.find((x) => x.part === part)?.ms ?? 0))]),
+  ],
+)}
 
 ## 3. Time to containment inside the handler
 
@@ -181,19 +221,27 @@ the local emulator, ${b.concurrency} invocations at a time (the function's reser
 decoy key that must stay Active. An invocation that throws is retried later, up to the function's retry count, as
 Lambda's asynchronous invocation does. Reports per credential: ${bySize(b.reportKinds)}.
 
-${table(['Figure', 'Against the emulator (HTTP)', 'In-process transport'], [
-  ['Events per second', ...bursts.map((x) => `${x.eventsPerSecond.toFixed(0)} (${x.events} events in ${x.seconds.toFixed(1)} s)`)],
-  ['CPU time of the responder process per event', ...bursts.map((x) => ms(x.cpuMsPerEvent))],
-  [`Containment writes (target ${b.credentials})`, ...bursts.map((x) => x.containmentWrites)],
-  ['All IAM writes', ...bursts.map((x) => x.iamWrites)],
-  [`Alerts published (target ${b.credentials})`, ...bursts.map((x) => x.alertsPublished)],
-  ['Alerts delivered to the subscribed queue', b.alertsDelivered, '—'],
-  ['Outcomes', ...bursts.map((x) => bySize(x.outcomes))],
-  ['Failed invocations (then retried)', ...bursts.map((x) => `${x.failedInvocations} (${x.retriedInvocations} retries)`)],
-  ['Named keys Inactive afterwards', `${b.namedKeysInactive} / ${b.credentials}`, '—'],
-  ['Decoy keys still Active', `${b.decoysActive} / ${b.credentials}`, '—'],
-  ['Peak memory (RSS of the process running the handler)', ...bursts.map((x) => `${x.peakRssMiB.toFixed(0)} MiB (${x.rssBeforeMiB.toFixed(0)} MiB before; heap peak ${x.peakHeapMiB.toFixed(0)} MiB)`)],
-])}
+${table(
+  ['Figure', 'Against the emulator (HTTP)', 'In-process transport'],
+  [
+    ['Events per second', ...bursts.map((x) => `${x.eventsPerSecond.toFixed(0)} (${x.events} events in ${x.seconds.toFixed(1)} s)`)],
+    ['CPU time of the responder process per event', ...bursts.map((x) => ms(x.cpuMsPerEvent))],
+    [`Containment writes (target ${b.credentials})`, ...bursts.map((x) => x.containmentWrites)],
+    ['All IAM writes', ...bursts.map((x) => x.iamWrites)],
+    [`Alerts published (target ${b.credentials})`, ...bursts.map((x) => x.alertsPublished)],
+    ['Alerts delivered to the subscribed queue', b.alertsDelivered, '—'],
+    ['Outcomes', ...bursts.map((x) => bySize(x.outcomes))],
+    ['Failed invocations (then retried)', ...bursts.map((x) => `${x.failedInvocations} (${x.retriedInvocations} retries)`)],
+    ['Named keys Inactive afterwards', `${b.namedKeysInactive} / ${b.credentials}`, '—'],
+    ['Decoy keys still Active', `${b.decoysActive} / ${b.credentials}`, '—'],
+    [
+      'Peak memory (RSS of the process running the handler)',
+      ...bursts.map(
+        (x) => `${x.peakRssMiB.toFixed(0)} MiB (${x.rssBeforeMiB.toFixed(0)} MiB before; heap peak ${x.peakHeapMiB.toFixed(0)} MiB)`,
+      ),
+    ],
+  ],
+)}
 
 Requests the responder sent against the emulator: ${bySize(b.requests)} (${(Object.values(b.requests).reduce((x, y) => x + y, 0) / b.seconds).toFixed(0)} requests/s).
 The in-process run is the same burst with the transport that answers at once: what Keystop's own code sustains on

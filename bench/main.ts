@@ -7,12 +7,12 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { startLocalAws } from '../src/local/startLocalAws';
 import { LOCAL_CREDENTIALS } from '../src/local/localClients';
+import { startLocalAws } from '../src/local/startLocalAws';
 import { lambdaEnvironment, packagedFunctions, unpack } from '../test/support/packagedFunctions';
 import { packageTemplate, resourcesOfType } from '../test/support/packageTemplate';
-import { measureColdStarts, realPython, type ColdStartCommand } from './coldStart';
-import { formatReadmeBlock, formatResults, type BenchFigures } from './formatResults';
+import { type ColdStartCommand, measureColdStarts, realPython } from './coldStart';
+import { type BenchFigures, formatReadmeBlock, formatResults } from './formatResults';
 import { runWorker } from './runWorker';
 import { profileStartup, type StartupBreakdown } from './startupProfile';
 import type { BurstResult, LatencyResult } from './worker';
@@ -76,7 +76,12 @@ const firstFunction = resourcesOfType(template, 'AWS::Lambda::Function')[0]?.[1]
 const concurrency = Number(firstFunction?.Properties.ReservedConcurrentExecutions ?? 10);
 const retries = String(resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig')[0]?.[1].Properties.MaximumRetryAttempts ?? 2);
 log(`burst with the in-process transport: ${BURST_CREDENTIALS} credentials, ${concurrency} at a time…`);
-const burstInProcess = (await runWorker({ ...functionEnv, BENCH_MAX_RETRIES: retries }, 'burst-instant', BURST_CREDENTIALS, concurrency)) as BurstResult;
+const burstInProcess = (await runWorker(
+  { ...functionEnv, BENCH_MAX_RETRIES: retries },
+  'burst-instant',
+  BURST_CREDENTIALS,
+  concurrency,
+)) as BurstResult;
 
 log('starting the local AWS emulator (moto server)…');
 const aws = await startLocalAws();

@@ -23,7 +23,10 @@ export const firstReports: Record<string, (key: LeakedKey) => Report> = {
     kind: 'Security Hub: GuardDuty finding imported',
     event: securityHubImport(guardDutyFinding(key, 'UnauthorizedAccess:IAMUser/TorIPCaller')),
   }),
-  'AWS Health': (key) => ({ kind: 'Health: AWS_RISK_CREDENTIALS_EXPOSED', event: healthNotice(key, 'AWS_RISK_CREDENTIALS_EXPOSED', randomUUID()) }),
+  'AWS Health': (key) => ({
+    kind: 'Health: AWS_RISK_CREDENTIALS_EXPOSED',
+    event: healthNotice(key, 'AWS_RISK_CREDENTIALS_EXPOSED', randomUUID()),
+  }),
 };
 
 /**
@@ -85,7 +88,12 @@ export function guardDutyFinding(key: LeakedKey, type: string) {
       type,
       resource: {
         resourceType: 'AccessKey',
-        accessKeyDetails: { accessKeyId: key.accessKeyId, principalId: 'AIDABENCHPRINCIPAL00', userType: 'IAMUser', userName: key.userName },
+        accessKeyDetails: {
+          accessKeyId: key.accessKeyId,
+          principalId: 'AIDABENCHPRINCIPAL00',
+          userType: 'IAMUser',
+          userName: key.userName,
+        },
       },
       service: {
         serviceName: 'guardduty',
@@ -95,7 +103,11 @@ export function guardDutyFinding(key: LeakedKey, type: string) {
             api: 'ListBuckets',
             serviceName: 's3.amazonaws.com',
             callerType: 'Remote IP',
-            remoteIpDetails: { ipAddressV4: '198.51.100.23', country: { countryName: 'Netherlands' }, organization: { asnOrg: 'Documentation AS' } },
+            remoteIpDetails: {
+              ipAddressV4: '198.51.100.23',
+              country: { countryName: 'Netherlands' },
+              organization: { asnOrg: 'Documentation AS' },
+            },
             userAgent: { fullUserAgent: 'aws-cli/2.15.0' },
           },
         },
@@ -118,7 +130,12 @@ type GuardDutyEvent = ReturnType<typeof guardDutyFinding>;
 
 function guardDutyUpdate(event: GuardDutyEvent): GuardDutyEvent {
   const later = new Date(Date.parse(AT) + 15 * 60_000).toISOString();
-  return { ...event, id: randomUUID(), time: later, detail: { ...event.detail, updatedAt: later, service: { ...event.detail.service, count: 2 } } };
+  return {
+    ...event,
+    id: randomUUID(),
+    time: later,
+    detail: { ...event.detail, updatedAt: later, service: { ...event.detail.service, count: 2 } },
+  };
 }
 
 /** Security Hub's import of a GuardDuty finding (ASFF), in its own EventBridge event. */
@@ -191,7 +208,9 @@ export function healthNotice(key: LeakedKey, code: string, notice: string, backu
       startTime: 'Fri, 27 Nov 2026 03:12:09 GMT',
       lastUpdatedTime: 'Fri, 27 Nov 2026 03:12:10 GMT',
       eventRegion: 'global',
-      eventDescription: [{ latestDescription: 'An access key of your account was found publicly available (made up by the Keystop bench).' }],
+      eventDescription: [
+        { latestDescription: 'An access key of your account was found publicly available (made up by the Keystop bench).' },
+      ],
       eventMetadata: { accountId: key.accountId, publicKey: key.accessKeyId, userName: key.userName },
       affectedEntities: [{ entityValue: key.accessKeyId }],
       affectedAccount: key.accountId,

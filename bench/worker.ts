@@ -8,15 +8,15 @@ import { performance } from 'node:perf_hooks';
 import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import type { Context } from 'aws-lambda';
 import { depsFromEnvironment } from '../src/aws/productionDeps';
-import { createStateTable } from '../src/local/createStateTable';
 import type { EventSource } from '../src/events/EventSource';
 import { eventSources } from '../src/events/eventSources';
 import { makeHandler } from '../src/handlers/makeHandler';
 import { createAlertSink } from '../src/local/createAlertSink';
+import { createStateTable } from '../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, localClients } from '../src/local/localClients';
 import { httpTransport, instantTransport, recording, type SentRequest } from './recordingTransport';
 import { benchKeyId, burstReports, firstReports, type LeakedKey, type Report } from './reports';
-import { seededRandom, shuffle, summarize, type Summary } from './stats';
+import { type Summary, seededRandom, shuffle, summarize } from './stats';
 
 export interface LatencyResult {
   scenario: 'instant' | 'emulator';

@@ -12,7 +12,9 @@ process.on('warning', (warning) => {
 
 const main = new URL('../dist/cli/main.mjs', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write(`keystop: the CLI is not built; run \`npm run build\` (or bash scripts/setup.sh) in ${fileURLToPath(new URL('..', import.meta.url))}\n`);
+  process.stderr.write(
+    `keystop: the CLI is not built; run \`npm run build\` (or bash scripts/setup.sh) in ${fileURLToPath(new URL('..', import.meta.url))}\n`,
+  );
   process.exit(2);
 }
 await import(main.href);

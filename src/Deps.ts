@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricsOutput } from './metrics/MetricsOutput';
 import type { ClientsFor } from './aws/clientsForAccounts';
+import type { MetricsOutput } from './metrics/MetricsOutput';
 import type { Notifier } from './notify/Alert';
 import type { Reporter } from './notify/createReporter';
 import type { Guardrails } from './policies/Guardrails';

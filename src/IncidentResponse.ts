@@ -1,6 +1,6 @@
 import type { ActionResult } from './actions/ContainmentAction';
-import type { CredentialIncident } from './events/CredentialIncident';
 import type { IgnoredReason } from './events/AdaptedEvent';
+import type { CredentialIncident } from './events/CredentialIncident';
 import type { PlanReason } from './policies/planResponse';
 
 /** The one list of outcomes: alerts, audit events, the sandbox and the state table all use these words. */

@@ -14,7 +14,9 @@ export async function approveIncident(incidentId: string, accountId: string, dep
   const record = records.find((r) => r.accountId === accountId && (r.last?.incident.id === incidentId || r.demand?.id === incidentId));
   const stored = record?.last?.incident.id === incidentId ? record.last.incident : record?.demand;
   if (stored === undefined) {
-    throw new Error(`no incident ${incidentId} in account ${accountId} within the state table's window: contain the key by name with --access-key`);
+    throw new Error(
+      `no incident ${incidentId} in account ${accountId} within the state table's window: contain the key by name with --access-key`,
+    );
   }
   return respondToIncidents([approvedIncident(stored, 'a responder (keystop contain --incident)')], deps);
 }

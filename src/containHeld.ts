@@ -10,5 +10,9 @@ export async function containHeld(accountId: string, deps: Deps): Promise<Incide
   if (deps.state === undefined) throw new Error('containing held incidents needs the state table');
   const held = await deps.state.held(accountId, deps.now());
   // The operator decided to contain them all: the breaker, which held them, does not count them again.
-  return respondToIncidents(held.flatMap((record) => (record.demand ?? record.last?.incident ?? [])), deps, { bypassBreaker: true });
+  return respondToIncidents(
+    held.flatMap((record) => record.demand ?? record.last?.incident ?? []),
+    deps,
+    { bypassBreaker: true },
+  );
 }

@@ -42,7 +42,12 @@ export async function claimCredential(
       return {};
     }
     if (claim.kind === 'claimed') {
-      return { token: claim.token, waited, ...(claim.record ? { record: claim.record } : {}), ...(claim.guarded ? { guarded: claim.guarded } : {}) };
+      return {
+        token: claim.token,
+        waited,
+        ...(claim.record ? { record: claim.record } : {}),
+        ...(claim.guarded ? { guarded: claim.guarded } : {}),
+      };
     }
     if (Date.now() + pause > deadline) throw new CredentialBusyError(incident.id, claim.incidentId);
     await new Promise((resolve) => setTimeout(resolve, pause));

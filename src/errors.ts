@@ -12,7 +12,10 @@ export class ContainmentFailedError extends Error {
   ) {
     super(
       `containment failed for incident ${response.incident?.id ?? 'unknown'}: ` +
-        response.actions.filter((a) => a.status === 'failed').map((a) => `${a.type} ${a.target}: ${a.reason}`).join('; '),
+        response.actions
+          .filter((a) => a.status === 'failed')
+          .map((a) => `${a.type} ${a.target}: ${a.reason}`)
+          .join('; '),
       options,
     );
   }
@@ -65,10 +68,9 @@ export class IncompleteResponseError extends Error {
     readonly responses: IncidentResponse[],
     readonly failures: unknown[],
   ) {
-    super(
-      `${failures.length} of ${responses.length} incident(s) not completed: ${failures.map(messageOf).join(' | ')}`,
-      { cause: failures[0] },
-    );
+    super(`${failures.length} of ${responses.length} incident(s) not completed: ${failures.map(messageOf).join(' | ')}`, {
+      cause: failures[0],
+    });
   }
 }
 

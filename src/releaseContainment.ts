@@ -1,16 +1,13 @@
 import { undoContainment } from './actions/undoContainment';
+import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import { failureKindOf, messageOf, NotificationFailedError } from './errors';
 import type { CredentialKind } from './events/CredentialIncident';
 import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
-import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
-import { storedResponseOf, type CredentialRecord } from './state/CredentialRecord';
+import { type CredentialRecord, storedResponseOf } from './state/CredentialRecord';
 
 /** What a responder releases: one stored incident, one key, or every contained credential of a user or role. */
-export type ReleaseTarget =
-  | { incidentId: string }
-  | { accessKeyId: string }
-  | { principal: { kind: 'user' | 'role'; name: string } };
+export type ReleaseTarget = { incidentId: string } | { accessKeyId: string } | { principal: { kind: 'user' | 'role'; name: string } };
 
 export interface Release {
   accountId: string;
@@ -81,7 +78,11 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
       };
     }
     const now = deps.now();
-    const released: CredentialRecord = { ...record, released: { by: release.by, reason: release.reason, at: now.toISOString() }, updatedAt: now.toISOString() };
+    const released: CredentialRecord = {
+      ...record,
+      released: { by: release.by, reason: release.reason, at: now.toISOString() },
+      updatedAt: now.toISOString(),
+    };
     // Released first: the guard must see the responder's own changes below as sanctioned.
     await attempt.save(released, { release: false });
     const touched = new Set([

@@ -1,7 +1,8 @@
-import { readKeyOwner } from './actions/readAccessKeyStatus';
-import { readPrincipal } from './actions/readPrincipal';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
+import { readKeyOwner } from './actions/readAccessKeyStatus';
+import { readPrincipal } from './actions/readPrincipal';
+import { type Attempt, attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import {
   ContainmentFailedError,
@@ -12,23 +13,22 @@ import {
   NotificationFailedError,
 } from './errors';
 import type { AdaptedEvent } from './events/AdaptedEvent';
-import { iamPrincipalOf, type CredentialIncident } from './events/CredentialIncident';
+import { type CredentialIncident, iamPrincipalOf } from './events/CredentialIncident';
 import { gatherFacts, type LiveFacts } from './facts/gatherFacts';
 import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { formatBreakerAlert } from './notify/formatBreakerAlert';
 import { needsPrincipalFacts } from './policies/Guardrails';
 import { holdForBreaker, planResponse, type ResponsePlan } from './policies/planResponse';
-import { credentialKey } from './state/credentialKey';
+import { respondToTampering } from './respondToTampering';
 import {
   CREDENTIAL_RECORD_VERSION,
-  storedResponseOf,
-  strongerOf,
   type CredentialRecord,
   type ResponseLevel,
+  storedResponseOf,
+  strongerOf,
 } from './state/CredentialRecord';
+import { credentialKey } from './state/credentialKey';
 import { holdTransition, nextResponse, type Transition } from './state/nextResponse';
-import { respondToTampering } from './respondToTampering';
-import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report, type Attempt } from './credentialAttempt';
 
 /** Incidents of one event handled at once: a Security Hub batch of 100 must not become 100 × the IAM rate. */
 const INCIDENT_CONCURRENCY = 5;
@@ -46,7 +46,6 @@ export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<Incide
   if (adapted.kind === 'tamper') return respondToTampering(adapted.reports, deps);
   return respondToIncidents(adapted.incidents, deps);
 }
-
 
 /** Every incident on its own, a few at a time; one error at the end if any did not complete. */
 export async function respondToIncidents(
@@ -116,7 +115,8 @@ export async function respondToIncident(
 
     // Facts read while another invocation held the credential may be stale (it may have just contained the key).
     let facts = claim.waited && wouldAct ? await factsOf(reported) : earlyFacts;
-    let plan = facts.tags || facts.incident !== reported ? planResponse(deps.policies, facts.incident, deps.guardrails, facts.tags) : initial;
+    let plan =
+      facts.tags || facts.incident !== reported ? planResponse(deps.policies, facts.incident, deps.guardrails, facts.tags) : initial;
     // A weaker report is held to the strongest one so far: a held credential, or a key someone re-enabled, is
     // contained on the next report of any kind (unless exempt now).
     if (!plan.execute && record?.demand !== undefined) {
@@ -124,7 +124,10 @@ export async function respondToIncident(
       const demandPlan = planResponse(deps.policies, demandFacts.incident, deps.guardrails, demandFacts.tags);
       if (demandPlan.execute) {
         facts = demandFacts;
-        plan = { ...demandPlan, explanation: `held to the earlier report ${record.demand.id} (${record.demand.type}): ${demandPlan.explanation}` };
+        plan = {
+          ...demandPlan,
+          explanation: `held to the earlier report ${record.demand.id} (${record.demand.type}): ${demandPlan.explanation}`,
+        };
       }
     }
     const incident = facts.incident;
@@ -147,8 +150,19 @@ export async function respondToIncident(
     if (transition.kind === 'duplicate') {
       await attempt.release();
       if (resent) return resent;
-      deps.logger.info('duplicate report of a credential already handled', { incidentId: incident.id, key, explanation: transition.explanation });
-      return { outcome: 'duplicate', reason: transition.reason, explanation: transition.explanation, incident, policy: plan.policy, actions: [] };
+      deps.logger.info('duplicate report of a credential already handled', {
+        incidentId: incident.id,
+        key,
+        explanation: transition.explanation,
+      });
+      return {
+        outcome: 'duplicate',
+        reason: transition.reason,
+        explanation: transition.explanation,
+        incident,
+        policy: plan.policy,
+        actions: [],
+      };
     }
 
     const executed = await execute(transition, incident, plan, facts, deps);
@@ -182,7 +196,9 @@ export async function respondToIncident(
     const recorded: CredentialRecord = {
       ...rest,
       ...(demand ? { demand } : {}),
-      ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() } : {}),
+      ...(containedNow
+        ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() }
+        : {}),
       achieved,
       held: heldNow || (achieved !== 'contained' && before.held),
       last: storedResponseOf(response, deps.now()),
@@ -216,7 +232,6 @@ export async function respondToIncident(
     throw error;
   }
 }
-
 
 /** A report is news to responders when it is stronger than anything they were told about this credential. */
 function isNews(level: ResponseLevel, record: CredentialRecord): boolean {
@@ -330,11 +345,24 @@ async function execute(
     return { ...transition, actions: describeSteps(incident, plan), retry: false };
   }
   const { results, failures } = await runSteps(incident, plan, facts, deps);
-  const contained: Executed = { outcome: 'contained', reason: transition.reason, explanation: transition.explanation, level: 'contained', actions: results, retry: false };
+  const contained: Executed = {
+    outcome: 'contained',
+    reason: transition.reason,
+    explanation: transition.explanation,
+    level: 'contained',
+    actions: results,
+    retry: false,
+  };
   if (failures.length === 0) return contained;
   const kinds = failures.map(failureKindOf);
   if (kinds.includes('transient')) {
-    return { ...contained, outcome: 'failed', reason: 'containment-failed', explanation: `a containment step failed and will be retried; ${plan.explanation}`, retry: true };
+    return {
+      ...contained,
+      outcome: 'failed',
+      reason: 'containment-failed',
+      explanation: `a containment step failed and will be retried; ${plan.explanation}`,
+      retry: true,
+    };
   }
   if (kinds.includes('denied')) {
     return {
@@ -346,7 +374,13 @@ async function execute(
   }
   const gone = await confirmGone(incident, deps);
   if (gone === undefined) {
-    return { ...contained, outcome: 'failed', reason: 'containment-failed', explanation: `a containment step failed and will be retried; ${plan.explanation}`, retry: true };
+    return {
+      ...contained,
+      outcome: 'failed',
+      reason: 'containment-failed',
+      explanation: `a containment step failed and will be retried; ${plan.explanation}`,
+      retry: true,
+    };
   }
   return { ...contained, outcome: 'gone', reason: 'credential-gone', explanation: `${gone}: nothing is left to contain` };
 }
@@ -377,7 +411,12 @@ function describeSteps(incident: CredentialIncident, plan: ResponsePlan): Action
   }
   return plan.steps.map((step) => {
     const action = containmentActions[step.type];
-    return { type: step.type, status: 'skipped', target: action.targetOf(incident), reason: `${plan.reason}: would ${action.describe(incident)}` };
+    return {
+      type: step.type,
+      status: 'skipped',
+      target: action.targetOf(incident),
+      reason: `${plan.reason}: would ${action.describe(incident)}`,
+    };
   });
 }
 
@@ -394,7 +433,12 @@ async function runSteps(
     const action = containmentActions[step.type];
     const target = action.targetOf(incident);
     if (step.type === 'deactivate-access-key' && facts.keyStatus === 'Inactive') {
-      results.push({ type: step.type, status: 'skipped', target, reason: 'the key was already Inactive (deactivated before Keystop acted): not written again' });
+      results.push({
+        type: step.type,
+        status: 'skipped',
+        target,
+        reason: 'the key was already Inactive (deactivated before Keystop acted): not written again',
+      });
       continue;
     }
     try {

@@ -1,6 +1,7 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
 import { GUARD_ACTIONS } from './actions/requiredPermissions';
+import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from './errors';
 import type { CredentialIncident } from './events/CredentialIncident';
@@ -8,9 +9,8 @@ import type { TamperReport } from './events/TamperReport';
 import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { mayActIn } from './policies/Guardrails';
 import type { ActionType } from './policies/ResponsePolicy';
-import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, notifyFailed, report } from './credentialAttempt';
+import { type CredentialRecord, storedResponseOf } from './state/CredentialRecord';
 import { credentialKey } from './state/credentialKey';
-import { storedResponseOf, type CredentialRecord } from './state/CredentialRecord';
 import { tamperTransition } from './state/nextResponse';
 
 /**
@@ -54,11 +54,17 @@ const hasDone = (record: CredentialRecord, type: ActionType) =>
   [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
 
 async function guard(tamper: TamperReport, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) return [unguarded(tamper, 'the tamper guard needs the state table: nothing is known of earlier containments')];
+  if (deps.state === undefined)
+    return [unguarded(tamper, 'the tamper guard needs the state table: nothing is known of earlier containments')];
   const keys = await touchedRecords(tamper, deps);
   if (keys.length === 0) {
     deps.logger.info('IAM change about a credential Keystop does not guard', { tamperId: tamper.id, api: tamper.api, actor: tamper.actor });
-    return [unguarded(tamper, `${tamper.api} by ${tamper.actor}: Keystop guards no containment of ${tamper.principal.kind} ${tamper.principal.name}`)];
+    return [
+      unguarded(
+        tamper,
+        `${tamper.api} by ${tamper.actor}: Keystop guards no containment of ${tamper.principal.kind} ${tamper.principal.name}`,
+      ),
+    ];
   }
   const responses: IncidentResponse[] = [];
   for (const key of keys) responses.push(await guardOne(key, tamper, deps));
@@ -76,7 +82,14 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
       await attempt.release();
       deps.logger.info('tamper report needs nothing', { tamperId: tamper.id, key, explanation: transition.explanation });
       return transition.kind === 'duplicate' && incident
-        ? { outcome: 'duplicate', reason: 'duplicate-report', explanation: transition.explanation, incident, policy: undefined, actions: [] }
+        ? {
+            outcome: 'duplicate',
+            reason: 'duplicate-report',
+            explanation: transition.explanation,
+            incident,
+            policy: undefined,
+            actions: [],
+          }
         : unguarded(tamper, transition.explanation);
     }
 
@@ -87,8 +100,16 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
     const transient = failures.some((f) => failureKindOf(f) === 'transient');
     const response: AnsweredIncident = {
       outcome: failed ? 'failed' : transition.kind === 'restore' ? 'contained' : 'notified',
-      reason: failed ? (transient ? 'containment-failed' : 'access-denied') : transition.kind === 'sanctioned' ? 'responder-change' : 'tampered',
-      explanation: failed ? `${transition.explanation}, but restoring it failed: ${failures.map(messageOf).join('; ')}` : transition.explanation,
+      reason: failed
+        ? transient
+          ? 'containment-failed'
+          : 'access-denied'
+        : transition.kind === 'sanctioned'
+          ? 'responder-change'
+          : 'tampered',
+      explanation: failed
+        ? `${transition.explanation}, but restoring it failed: ${failures.map(messageOf).join('; ')}`
+        : transition.explanation,
       incident,
       policy: undefined,
       actions,
@@ -98,7 +119,9 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
       ...record,
       last: storedResponseOf(response, now),
       ...(failed ? {} : { lastTamper: tamper.id }),
-      ...(transition.kind === 'restore' && !failed ? { guardUntil: new Date(now.getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() } : {}),
+      ...(transition.kind === 'restore' && !failed
+        ? { guardUntil: new Date(now.getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() }
+        : {}),
       ...(releases ? { released: { by: tamper.actor, reason: `${tamper.api} by a responder principal`, at: now.toISOString() } } : {}),
       updatedAt: now.toISOString(),
     };

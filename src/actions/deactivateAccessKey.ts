@@ -1,4 +1,4 @@
-import { GetAccessKeyLastUsedCommand, UpdateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { ContainmentAction } from './ContainmentAction';
 
 /**

@@ -1,4 +1,4 @@
-import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { GetAccessKeyLastUsedCommand, type IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 
 /** The user a key belongs to, as IAM says; undefined if IAM does not know the key. */
 export async function readKeyOwner(iam: IAMClient, accessKeyId: string): Promise<string | undefined> {

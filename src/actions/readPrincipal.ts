@@ -1,4 +1,4 @@
-import { GetRoleCommand, GetUserCommand, NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
+import { GetRoleCommand, GetUserCommand, type IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 
 /** One read gives both the tags (the exemption tag) and the IAM path (exemption ARN patterns, self-protection). */
 export const READ_PRINCIPAL_PERMISSIONS = ['iam:GetUser', 'iam:GetRole'] as const;
@@ -10,10 +10,7 @@ export interface PrincipalFacts {
 }
 
 /** The principal's tags and path, read live from IAM. A principal that does not exist has no tags and no path. */
-export async function readPrincipal(
-  iam: IAMClient,
-  principal: { kind: 'user' | 'role'; name: string },
-): Promise<PrincipalFacts> {
+export async function readPrincipal(iam: IAMClient, principal: { kind: 'user' | 'role'; name: string }): Promise<PrincipalFacts> {
   try {
     const found =
       principal.kind === 'user'

@@ -27,7 +27,6 @@ export function revocationPolicy(cutoff: Date): string {
   });
 }
 
-
 export const revokeSessions: ContainmentAction<'revoke-sessions'> = {
   type: 'revoke-sessions',
   permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],

@@ -2,7 +2,6 @@ import { TagRoleCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../events/CredentialIncident';
 import type { ContainmentAction } from './ContainmentAction';
 
-
 /** IAM tag values allow letters, digits, spaces and _.:/=+-@ only, up to 256 characters. */
 const tagValue = (text: string) => text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
 

@@ -6,7 +6,7 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { iamPrincipalOf, type CredentialIncident } from '../events/CredentialIncident';
+import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
 import { REVOKE_POLICY_NAME } from '../events/keystopDenyPolicy';
 import type { ActionClients, ActionResult } from './ContainmentAction';
 
@@ -31,26 +31,55 @@ export async function undoContainment(
   const principal = iamPrincipalOf(credential);
   if (touched.has('deactivate-access-key') && credential.kind === 'long-term-key' && credential.userName) {
     await iam.send(new UpdateAccessKeyCommand({ UserName: credential.userName, AccessKeyId: credential.accessKeyId, Status: 'Active' }));
-    results.push({ type: 'deactivate-access-key', status: 'done', target: credential.accessKeyId, reason: `reactivated ${credential.accessKeyId} of ${credential.userName}`, at: at() });
+    results.push({
+      type: 'deactivate-access-key',
+      status: 'done',
+      target: credential.accessKeyId,
+      reason: `reactivated ${credential.accessKeyId} of ${credential.userName}`,
+      at: at(),
+    });
   }
   if (touched.has('revoke-sessions') && principal) {
     try {
-      if (principal.kind === 'role') await iam.send(new DeleteRolePolicyCommand({ RoleName: principal.name, PolicyName: REVOKE_POLICY_NAME }));
+      if (principal.kind === 'role')
+        await iam.send(new DeleteRolePolicyCommand({ RoleName: principal.name, PolicyName: REVOKE_POLICY_NAME }));
       else await iam.send(new DeleteUserPolicyCommand({ UserName: principal.name, PolicyName: REVOKE_POLICY_NAME }));
-      results.push({ type: 'revoke-sessions', status: 'done', target: `${principal.kind}/${principal.name}`, reason: `deleted ${REVOKE_POLICY_NAME} from ${principal.kind} ${principal.name}`, at: at() });
+      results.push({
+        type: 'revoke-sessions',
+        status: 'done',
+        target: `${principal.kind}/${principal.name}`,
+        reason: `deleted ${REVOKE_POLICY_NAME} from ${principal.kind} ${principal.name}`,
+        at: at(),
+      });
     } catch (error) {
       if (!(error instanceof NoSuchEntityException)) throw error;
-      results.push({ type: 'revoke-sessions', status: 'skipped', target: `${principal.kind}/${principal.name}`, reason: `${REVOKE_POLICY_NAME} was already gone` });
+      results.push({
+        type: 'revoke-sessions',
+        status: 'skipped',
+        target: `${principal.kind}/${principal.name}`,
+        reason: `${REVOKE_POLICY_NAME} was already gone`,
+      });
     }
   }
   if (touched.has('tag-principal') && principal) {
     const TagKeys = ['keystop:incident', 'keystop:contained-at'];
     if (principal.kind === 'role') await iam.send(new UntagRoleCommand({ RoleName: principal.name, TagKeys }));
     else await iam.send(new UntagUserCommand({ UserName: principal.name, TagKeys }));
-    results.push({ type: 'tag-principal', status: 'done', target: `${principal.kind}/${principal.name}`, reason: `removed Keystop's tags from ${principal.kind} ${principal.name}`, at: at() });
+    results.push({
+      type: 'tag-principal',
+      status: 'done',
+      target: `${principal.kind}/${principal.name}`,
+      reason: `removed Keystop's tags from ${principal.kind} ${principal.name}`,
+      at: at(),
+    });
   }
   if (touched.has('deactivate-user-keys')) {
-    results.push({ type: 'deactivate-user-keys', status: 'skipped', target: principal ? `${principal.kind}/${principal.name}` : 'none', reason: "not undone: reactivate the user's keys by hand, one by one" });
+    results.push({
+      type: 'deactivate-user-keys',
+      status: 'skipped',
+      target: principal ? `${principal.kind}/${principal.name}` : 'none',
+      reason: "not undone: reactivate the user's keys by hand, one by one",
+    });
   }
   return results;
 }

@@ -54,5 +54,4 @@ export type ActivityUnknown = z.infer<typeof ActivityUnknown>;
 export const ActivityReport = z.union([ActivitySummary, ActivityUnknown]);
 export type ActivityReport = z.infer<typeof ActivityReport>;
 
-export const isSummary = (report: ActivityReport): report is ActivitySummary =>
-  report.status === 'complete' || report.status === 'partial';
+export const isSummary = (report: ActivityReport): report is ActivitySummary => report.status === 'complete' || report.status === 'partial';

@@ -2,7 +2,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { messageOf } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import type { ActivityReport } from './ActivityReport';
-import { lookupKeyActivity, type ActivityLookupSettings } from './lookupKeyActivity';
+import { type ActivityLookupSettings, lookupKeyActivity } from './lookupKeyActivity';
 
 /** Finds out what a credential did. Called only after containment; never throws. */
 export interface Enricher {

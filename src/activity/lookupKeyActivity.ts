@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { messageOf } from '../errors';
 import type { ActivityReport } from './ActivityReport';
-import { summariseActivity, type RegionEvents } from './summariseActivity';
+import { type RegionEvents, summariseActivity } from './summariseActivity';
 
 export interface ActivityLookupSettings {
   /** How far back to look, from now. */
@@ -76,7 +76,10 @@ export async function lookupKeyActivity(
     if (failed.length === results.length && results.length > 0) {
       const errors = failed.map((r) => `${r.region}: ${messageOf(r.error)}`).join('; ');
       const unavailable = failed.every((r) => isUnavailable(r.error));
-      return { status: unavailable ? 'unavailable' : 'failed', reason: `CloudTrail LookupEvents ${unavailable ? 'is not available' : 'failed'} (${errors})` };
+      return {
+        status: unavailable ? 'unavailable' : 'failed',
+        reason: `CloudTrail LookupEvents ${unavailable ? 'is not available' : 'failed'} (${errors})`,
+      };
     }
     return summariseActivity(results, {
       accessKeyId,

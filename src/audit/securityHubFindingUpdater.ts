@@ -1,9 +1,9 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ActionResult } from '../actions/ContainmentAction';
-import type { CredentialIncident } from '../events/CredentialIncident';
-import type { IncidentResponse } from '../IncidentResponse';
 import { partitionOf } from '../aws/partitionOf';
+import type { CredentialIncident } from '../events/CredentialIncident';
 import { KEYSTOP_NOTE_AUTHOR } from '../events/fromSecurityHub';
+import type { IncidentResponse } from '../IncidentResponse';
 import { sanitize } from '../notify/sanitize';
 
 /** Tells the SOC's console what was done: a note on the Security Hub finding, and its workflow status. */
@@ -67,7 +67,8 @@ export function unavailableFindingUpdater(reason: string): FindingUpdater {
 
 function noteOf(response: IncidentResponse): string {
   const done = response.actions.filter((a) => a.status === 'done').map((a) => a.reason);
-  const text = `Keystop ${response.outcome} (${response.reason}${response.policy ? `, policy ${response.policy}` : ''})` +
+  const text =
+    `Keystop ${response.outcome} (${response.reason}${response.policy ? `, policy ${response.policy}` : ''})` +
     `${done.length > 0 ? `: ${done.join('; ')}` : ''}. ${response.explanation}`;
   return sanitize(text, NOTE_LIMIT);
 }

@@ -25,9 +25,7 @@ function setting<T extends z.ZodType>(schema: T, info: SettingInfo) {
   return withDefault as unknown as T;
 }
 
-const flag = z
-  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1');
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -56,8 +54,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** The deployment's settings, read from the Lambda environment (serverless.yml) once, at cold start. */
 export const Config = z
   .object({
-    KEYSTOP_ALERT_TOPIC_ARN: setting(z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be the ARN of the SNS topic alerts go to'), {
-    }),
+    KEYSTOP_ALERT_TOPIC_ARN: setting(z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be the ARN of the SNS topic alerts go to'), {}),
     KEYSTOP_DRY_RUN: setting(flag, { param: 'dryRun', default: 'false' }),
     KEYSTOP_EXEMPT_PRINCIPALS: setting(listOf(z.string().regex(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
       param: 'exemptPrincipals',
@@ -73,10 +70,13 @@ export const Config = z
         default: 'keystop:exempt=true',
       },
     ),
-    KEYSTOP_HONEY_KEYS: setting(listOf(z.string().regex(HONEY_KEY, 'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)')), {
-      param: 'honeyKeys',
-      default: '',
-    }),
+    KEYSTOP_HONEY_KEYS: setting(
+      listOf(z.string().regex(HONEY_KEY, 'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)')),
+      {
+        param: 'honeyKeys',
+        default: '',
+      },
+    ),
     KEYSTOP_RESPONDERS: setting(listOf(z.string().regex(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
       param: 'responders',
       default: '',
@@ -85,8 +85,7 @@ export const Config = z
       param: 'guardWindowDays',
       default: '7',
     }),
-    KEYSTOP_STATE_TABLE: setting(z.string().min(1, 'must name the DynamoDB state table'), {
-    }),
+    KEYSTOP_STATE_TABLE: setting(z.string().min(1, 'must name the DynamoDB state table'), {}),
     KEYSTOP_DEDUP_WINDOW_MINUTES: setting(wholeNumber(1, 525_600), {
       param: 'dedupWindowMinutes',
       default: '1440',
@@ -147,16 +146,18 @@ export const Config = z
     }),
     /** Set only to point the SDK at a local emulator; unset in AWS. */
     AWS_ENDPOINT_URL: z.url().optional(),
-    KEYSTOP_ACCOUNT_ID: setting(z.string().regex(ACCOUNT_ID, 'must be the 12-digit id of the account Keystop runs in'), {
-    }),
+    KEYSTOP_ACCOUNT_ID: setting(z.string().regex(ACCOUNT_ID, 'must be the 12-digit id of the account Keystop runs in'), {}),
     KEYSTOP_MEMBER_ROLE_NAME: setting(z.string().regex(/^[\w+=,.@-]{0,64}$/, 'must be an IAM role name'), {
       param: 'memberRoleName',
       default: '',
     }),
-    KEYSTOP_EXTERNAL_ID: setting(z.string().regex(/^([\w+=,.@:/-]{2,1224})?$/, 'must be 2 to 1224 of the characters STS allows ([A-Za-z0-9+=,.@:/_-])'), {
-      param: 'externalId',
-      default: '',
-    }),
+    KEYSTOP_EXTERNAL_ID: setting(
+      z.string().regex(/^([\w+=,.@:/-]{2,1224})?$/, 'must be 2 to 1224 of the characters STS allows ([A-Za-z0-9+=,.@:/_-])'),
+      {
+        param: 'externalId',
+        default: '',
+      },
+    ),
     KEYSTOP_MEMBER_ACCOUNTS: setting(listOf(z.string().regex(/^(\d{12}|\*)$/, 'each member account must be a 12-digit account id, or *')), {
       param: 'memberAccounts',
       default: '',
@@ -175,7 +176,8 @@ export const Config = z
     path: ['KEYSTOP_MEMBER_ACCOUNTS'],
   })
   .refine((c) => c.KEYSTOP_MEMBER_ACCOUNTS.length === 0 || (c.KEYSTOP_MEMBER_ROLE_NAME !== '' && c.KEYSTOP_EXTERNAL_ID.length >= 2), {
-    message: 'member accounts need a member role and its ExternalId (memberRoleName and externalId; KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID in the environment)',
+    message:
+      'member accounts need a member role and its ExternalId (memberRoleName and externalId; KEYSTOP_MEMBER_ROLE_NAME and KEYSTOP_EXTERNAL_ID in the environment)',
     path: ['KEYSTOP_MEMBER_ACCOUNTS'],
   });
 export type Config = z.infer<typeof Config>;

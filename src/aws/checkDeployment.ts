@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidPolicySetError, parsePolicySet } from '../policies/parsePolicySet';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
-import { checkParams, normalizedListParams } from './checkParams';
 import { DeployParams } from './Config';
+import { checkParams, normalizedListParams } from './checkParams';
 import { resolveParams } from './resolveParams';
 import { missingPermissions } from './rolePermissions';
 
@@ -33,7 +33,13 @@ export interface DeploymentCheck {
  * Everything `osls package`/`deploy` checks before building (deploy/keystopSettings.mjs) and `keystop config check`
  * reports: the params against the settings schema, and the policy file against the policy schema.
  */
-export async function checkDeployment({ configParams, stage, cliParams = [], serviceDir, service }: DeploymentInput): Promise<DeploymentCheck> {
+export async function checkDeployment({
+  configParams,
+  stage,
+  cliParams = [],
+  serviceDir,
+  service,
+}: DeploymentInput): Promise<DeploymentCheck> {
   const params = resolveParams(configParams, stage, cliParams);
   const problems = checkParams(params);
   const file = DeployParams.shape.policiesFile.safeParse(params.policiesFile === undefined ? undefined : String(params.policiesFile));

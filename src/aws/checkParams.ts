@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Config, DeployParams, settingInfo, type SettingInfo } from './Config';
+import { Config, DeployParams, type SettingInfo, settingInfo } from './Config';
 import type { ParamValue } from './resolveParams';
 
 interface ParamSetting extends SettingInfo {
@@ -48,7 +48,10 @@ export function checkParams(params: Record<string, ParamValue>): string[] {
     const raw = s.env ? env[s.env] : deploy[s.param];
     return `param ${s.param}: ${JSON.stringify(raw ?? s.default)} ${issue.message}`;
   };
-  for (const [schema, values] of [[Config, env], [DeployParams, deploy]] as const) {
+  for (const [schema, values] of [
+    [Config, env],
+    [DeployParams, deploy],
+  ] as const) {
     const parsed = schema.safeParse(values);
     if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describe(issue, String(issue.path[0]))));
   }
@@ -61,7 +64,14 @@ export function normalizedListParams(params: Record<string, ParamValue>): Record
   return Object.fromEntries(
     lists
       .filter((name) => typeof params[name] === 'string')
-      .map((name) => [name, (params[name] as string).split(',').map((s) => s.trim()).filter(Boolean).join(',')])
+      .map((name) => [
+        name,
+        (params[name] as string)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .join(','),
+      ])
       .filter(([name, value]) => value !== params[name!]),
   );
 }

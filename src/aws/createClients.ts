@@ -1,8 +1,8 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { traceAwsCalls } from './traceAwsCalls';
@@ -44,8 +44,7 @@ export function createClients({ region, endpoint, credentials, requestHandler, p
     // The audit event goes out after containment and the alert: loaded then, from the Lambda runtime's SDK
     // (serverless.yml esbuild.exclude), which keeps ~50 KB out of every bundle and its cold start.
     eventsClient: once(
-      async (): Promise<EventBridgeClient> =>
-        traceAwsCalls(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common)),
+      async (): Promise<EventBridgeClient> => traceAwsCalls(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common)),
     ),
     // CloudTrail and Security Hub are regional and an incident names its region: one client per region, on first use.
     // Like Security Hub below: loaded after containment, from the Lambda runtime's SDK, to keep cold start small.

@@ -1,20 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { cloudTrailEnricher, ownAccountOnly, type Enricher } from '../activity/Enricher';
+import { cloudTrailEnricher, type Enricher, ownAccountOnly } from '../activity/Enricher';
 import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
-import { securityHubFindingUpdater, type FindingUpdater } from '../audit/securityHubFindingUpdater';
+import { type FindingUpdater, securityHubFindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
-import type { Notifier } from '../notify/Alert';
 import { createInvocationLog, loggingEnricher, loggingNotifier } from '../metrics/InvocationLog';
 import type { MetricsOutput } from '../metrics/MetricsOutput';
+import type { Notifier } from '../notify/Alert';
 import { createReporter } from '../notify/createReporter';
 import { snsNotifier } from '../notify/snsNotifier';
 import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
-import { ResponsePolicySet, type ResponsePolicy } from '../policies/ResponsePolicy';
-import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
+import { type ResponsePolicy, ResponsePolicySet } from '../policies/ResponsePolicy';
 import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
-import { createClients, type ClientOptions, type Clients } from './createClients';
+import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
+import { type ClientOptions, type Clients, createClients } from './createClients';
 import { partitionOf } from './partitionOf';
 
 export interface ActivitySettings extends ActivityLookupSettings {

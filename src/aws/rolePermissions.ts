@@ -42,6 +42,8 @@ export function missingPermissions(policies: readonly ResponsePolicy[], service:
     const missing = requiredPermissions(policies, source).filter((action) => !granted.has(action));
     return missing.length === 0
       ? []
-      : [`param policiesFile: the policies act on ${source} incidents with ${missing.join(', ')}, which the ${fn} function's role (${roleName}) does not grant: add ${missing.length > 1 ? 'them' : 'it'} to the role in serverless.yml, or change the policies`];
+      : [
+          `param policiesFile: the policies act on ${source} incidents with ${missing.join(', ')}, which the ${fn} function's role (${roleName}) does not grant: add ${missing.length > 1 ? 'them' : 'it'} to the role in serverless.yml, or change the policies`,
+        ];
   });
 }

@@ -62,7 +62,7 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: 'a whole number of hours from 1 to 2160',
   },
   activityRegions: {
-    meaning: 'regions to search; empty: the incident\'s region and `us-east-1` (where IAM and STS calls are recorded)',
+    meaning: "regions to search; empty: the incident's region and `us-east-1` (where IAM and STS calls are recorded)",
     form: 'comma-separated regions',
   },
   activityMaxPages: {
@@ -86,7 +86,8 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: 'a 12-digit account id',
   },
   memberRoleName: {
-    meaning: 'organisation: the role Keystop assumes in member accounts (`deploy/member-role.yml`, e.g. `KeystopMember`); empty: single account, and the roles get no `sts:AssumeRole`',
+    meaning:
+      'organisation: the role Keystop assumes in member accounts (`deploy/member-role.yml`, e.g. `KeystopMember`); empty: single account, and the roles get no `sts:AssumeRole`',
     form: 'an IAM role name, or empty',
   },
   externalId: {
@@ -94,7 +95,8 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: '2–1224 characters of [A-Za-z0-9+=,.@:/_-], or empty',
   },
   memberAccounts: {
-    meaning: 'member account ids Keystop may act in, or `*` for every account whose member role trusts it; others get `account-not-allowed`',
+    meaning:
+      'member account ids Keystop may act in, or `*` for every account whose member role trusts it; others get `account-not-allowed`',
     form: 'comma-separated 12-digit account ids, or *',
   },
   organizationId: {
@@ -107,7 +109,7 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: 'comma-separated role names',
   },
   KEYSTOP_STAGE: {
-    meaning: 'the deployment\'s stage (the stack sets it): a dimension of every metric, so that stages in one account stay apart',
+    meaning: "the deployment's stage (the stack sets it): a dimension of every metric, so that stages in one account stay apart",
     form: 'a stage name',
   },
   logLevel: {
@@ -116,14 +118,16 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
   },
   maxRetries: {
     meaning: 'Lambda retries of a failed event before it goes to the failure queue',
-    form: 'a whole number from 0 to 2 (Lambda\'s limit)',
+    form: "a whole number from 0 to 2 (Lambda's limit)",
   },
   policiesFile: {
-    meaning: 'the response policies, bundled into every function at package time (relative to serverless.yml); checked like `keystop policies validate`',
+    meaning:
+      'the response policies, bundled into every function at package time (relative to serverless.yml); checked like `keystop policies validate`',
     form: 'a path to a JSON policy file',
   },
   tracing: {
-    meaning: 'X-Ray active tracing of every function, with a subsegment per AWS call; off by default (docs/operations.md: cost, what a trace shows)',
+    meaning:
+      'X-Ray active tracing of every function, with a subsegment per AWS call; off by default (docs/operations.md: cost, what a trace shows)',
     form: 'true or false',
   },
   alarmFailedEventsDepth: {

@@ -23,12 +23,9 @@ export function settingsTable(): string {
       const fallback = settingInfo.get(schema)?.default;
       return `| — | \`${env}\` | ${fallback === undefined ? 'set by the stack' : code(fallback)} | ${docsOf(env)} |`;
     });
-  return [
-    '| Param | Environment variable | Default | Allowed | Meaning |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
-    ...stackSet,
-  ].join('\n');
+  return ['| Param | Environment variable | Default | Allowed | Meaning |', '| --- | --- | --- | --- | --- |', ...rows, ...stackSet].join(
+    '\n',
+  );
 }
 
 export const SETTINGS_TABLE_START = '<!-- settings:start (generated from src/aws/Config.ts: npx tsx scripts/writeSettingsTable.ts) -->';

@@ -1,8 +1,8 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Config } from '../aws/Config';
-import { dynamoStateStore } from '../state/dynamoStateStore';
 import { containHeld } from '../containHeld';
+import { dynamoStateStore } from '../state/dynamoStateStore';
 import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';
@@ -16,10 +16,13 @@ function breakerArguments(options: BreakerOptions) {
     throw new UsageError(`--account ${JSON.stringify(options.account)} is not a 12-digit account id`);
   }
   const limit = Config.shape.KEYSTOP_BREAKER_LIMIT.safeParse(options.limit);
-  if (!limit.success) throw new UsageError(`--limit (or KEYSTOP_BREAKER_LIMIT) ${JSON.stringify(options.limit)} ${limit.error.issues[0]?.message}`);
+  if (!limit.success)
+    throw new UsageError(`--limit (or KEYSTOP_BREAKER_LIMIT) ${JSON.stringify(options.limit)} ${limit.error.issues[0]?.message}`);
   const window = Config.shape.KEYSTOP_BREAKER_WINDOW_MINUTES.safeParse(options.windowMinutes);
   if (!window.success) {
-    throw new UsageError(`--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`);
+    throw new UsageError(
+      `--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`,
+    );
   }
   if (!/^[\w.-]{1,64}$/.test(options.stage)) throw new UsageError(`--stage ${JSON.stringify(options.stage)} is not a stage name`);
   return { limit: limit.data, windowMinutes: window.data };
@@ -43,7 +46,9 @@ export async function operatorStore(options: BreakerOptions) {
   const onTable = async <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => {
       if (error instanceof ResourceNotFoundException) {
-        throw new UsageError(`no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`);
+        throw new UsageError(
+          `no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`,
+        );
       }
       throw error;
     });
@@ -73,9 +78,12 @@ export async function breakerResetAction(options: BreakerResetOptions): Promise<
     return;
   }
   const { deps, printedAlerts } = await cliDeps(options, settings);
-  await reportResponses(async () => {
-    const responses = await containHeld(accountId, { ...deps, state: store });
-    if (responses.length === 0 && !options.json) process.stdout.write('no held credentials in this account\n');
-    return responses;
-  }, { json: options.json, printedAlerts });
+  await reportResponses(
+    async () => {
+      const responses = await containHeld(accountId, { ...deps, state: store });
+      if (responses.length === 0 && !options.json) process.stdout.write('no held credentials in this account\n');
+      return responses;
+    },
+    { json: options.json, printedAlerts },
+  );
 }

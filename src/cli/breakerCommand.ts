@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { withAwsOptions, type AwsOptions } from './awsOptions';
+import { type AwsOptions, withAwsOptions } from './awsOptions';
 
 export interface BreakerOptions extends AwsOptions {
   account?: string;
@@ -22,16 +22,21 @@ const withStackOptions = (command: Command) =>
     .option('--stage <stage>', 'the deployed stage, naming the table keystop-state-<stage>', 'prod')
     .option('--table <name>', 'the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)')
     .addOption(new Option('--limit <n>', "the deployment's breakerLimit (default 10)").env('KEYSTOP_BREAKER_LIMIT'))
-    .addOption(new Option('--window-minutes <n>', "the deployment's breakerWindowMinutes (default 60)").env('KEYSTOP_BREAKER_WINDOW_MINUTES'))
+    .addOption(
+      new Option('--window-minutes <n>', "the deployment's breakerWindowMinutes (default 60)").env('KEYSTOP_BREAKER_WINDOW_MINUTES'),
+    )
     .option('--json', 'print the breaker as JSON');
 
 export function breakerCommand(): Command {
   const command = new Command('breaker').description(
     'The blast-radius breaker: at most N automatic containments per account per window; then alerts only.',
   );
-  withStackOptions(command.command('status').description('How many automatic containments the window holds, and whether the breaker is open.'))
-    .action(async (options: BreakerOptions) => (await import('./breakerActions')).breakerStatusAction(options));
-  withStackOptions(command.command('reset').description('Close the breaker: forget the window\'s containments, so automatic containment resumes.'))
+  withStackOptions(
+    command.command('status').description('How many automatic containments the window holds, and whether the breaker is open.'),
+  ).action(async (options: BreakerOptions) => (await import('./breakerActions')).breakerStatusAction(options));
+  withStackOptions(
+    command.command('reset').description("Close the breaker: forget the window's containments, so automatic containment resumes."),
+  )
     .option('--contain-held', 'then contain, with your credentials, every credential whose containment the breaker held')
     .option('--topic-arn <arn>', 'alert topic for --contain-held (default: $KEYSTOP_ALERT_TOPIC_ARN; without one the alerts are printed)')
     .option('--policies <file>', "for --contain-held: the deployment's policy file (default: the shipped one)")

@@ -4,15 +4,15 @@ import { Command } from 'commander';
 import { breakerCommand } from './breakerCommand';
 import { configCommand } from './configCommand';
 import { containCommand } from './containCommand';
-import { releaseCommand } from './releaseCommand';
 import { demoCommand } from './demoCommand';
+import { doctorCommand } from './doctorCommand';
 import { incidentsCommand } from './incidentsCommand';
 import { packageRoot } from './packageRoot';
 import { policiesCommand } from './policiesCommand';
+import { releaseCommand } from './releaseCommand';
 import { replayCommand } from './replayCommand';
 import { sandboxCommand } from './sandboxCommand';
 import { selftestCommand } from './selftestCommand';
-import { doctorCommand } from './doctorCommand';
 
 /**
  * The `keystop` command. Only option definitions load here; each action imports what it needs when it runs, so that

@@ -1,4 +1,4 @@
-import { GetRoleCommand, SimulatePrincipalPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { GetRoleCommand, type IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 
 export interface ExemptTagCheck {

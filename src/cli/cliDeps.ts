@@ -23,7 +23,10 @@ function printingNotifier(printed: unknown[], json: boolean): Notifier {
     destination: 'stdout',
     async publish(alert) {
       if (json) printed.push({ subject: alert.subject, text: alert.text, document: alert.document, attributes: alert.attributes });
-      else process.stdout.write(`── alert (no --topic-arn or KEYSTOP_ALERT_TOPIC_ARN: printed, not sent)\nSubject: ${alert.subject}\n${alert.text}\n`);
+      else
+        process.stdout.write(
+          `── alert (no --topic-arn or KEYSTOP_ALERT_TOPIC_ARN: printed, not sent)\nSubject: ${alert.subject}\n${alert.text}\n`,
+        );
     },
   };
 }

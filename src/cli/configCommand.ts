@@ -17,7 +17,12 @@ export function configCommand(): Command {
     .command('check')
     .description('Check the params a stage deploys with and its policy file, as `osls package` does (docs/settings.md).')
     .option('--stage <stage>', 'the stage whose params: <stage>: block applies', 'prod')
-    .option('--param <key=value>', 'a param as osls takes it; repeatable', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option(
+      '--param <key=value>',
+      'a param as osls takes it; repeatable',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
     .option('--config <file>', 'the serverless.yml', resolve(packageRoot(), 'serverless.yml'))
     .option('--json', 'print {"ok", "problems", "policiesFile", "policies"} as JSON')
     .action(async (options: ConfigCheckOptions) => {
@@ -52,7 +57,9 @@ export function configCommand(): Command {
       });
       const ok = result.problems.length === 0;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ok, stage: options.stage, problems: result.problems, policiesFile: result.policiesFile, policies: result.policies?.map((p) => p.name) ?? [] })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ok, stage: options.stage, problems: result.problems, policiesFile: result.policiesFile, policies: result.policies?.map((p) => p.name) ?? [] })}\n`,
+        );
       } else if (ok) {
         process.stdout.write(`stage ${options.stage}: settings valid; ${result.policies!.length} policies from ${result.policiesFile}\n`);
       }

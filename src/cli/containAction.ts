@@ -1,12 +1,12 @@
-import { severityLabelOf, type CredentialIncident } from '../events/CredentialIncident';
+import { approveIncident } from '../approveIncident';
+import { type CredentialIncident, severityLabelOf } from '../events/CredentialIncident';
 import { respond } from '../respond';
+import { operatorStore } from './breakerActions';
 import { cliDeps, topicArnOf } from './cliDeps';
 import type { ContainOptions } from './containCommand';
 import { decisionSettings } from './decisionSettings';
 import { reportedCredential } from './reportedCredential';
 import { reportResponses } from './reportResponses';
-import { approveIncident } from '../approveIncident';
-import { operatorStore } from './breakerActions';
 import { UsageError } from './UsageError';
 
 /** `keystop contain`: everything the command line says is checked before the first AWS call. */

@@ -20,7 +20,10 @@ export function containCommand(): Command {
         'Contain a key a human reported, or approve an incident Keystop only alerted on (--incident): the same actions, guardrails and alert as an automatic response, with your AWS credentials.',
       )
       .option('--access-key <id>', 'the access key id (AKIA… long-term, ASIA… temporary)')
-      .option('--incident <id>', "approve an incident Keystop alerted on: contained as the policy for source 'approved' says (read from the state table)")
+      .option(
+        '--incident <id>',
+        "approve an incident Keystop alerted on: contained as the policy for source 'approved' says (read from the state table)",
+      )
       .option('--stage <stage>', 'with --incident: the deployed stage, naming the table keystop-state-<stage>', 'prod')
       .option('--table <name>', 'with --incident: the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)')
       .option('--user <name>', "the key's IAM user (looked up in IAM when omitted for an AKIA key)")

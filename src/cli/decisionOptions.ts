@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 
 /** The deployment settings a deciding command takes, as flags or the environment variables the function reads. */
 export interface DecisionOptions {
@@ -18,7 +18,7 @@ export interface DecisionOptions {
  */
 export function withDecisionOptions(command: Command, { breaker = false }: { breaker?: boolean } = {}): Command {
   command
-    .addOption(new Option('--policies <file>', 'a policy file instead of the shipped one (the deployment\'s policiesFile)'))
+    .addOption(new Option('--policies <file>', "a policy file instead of the shipped one (the deployment's policiesFile)"))
     .addOption(new Option('--honey-keys <ids>', 'comma-separated honey key ids').env('KEYSTOP_HONEY_KEYS'))
     .addOption(new Option('--exempt-principals <list>', 'names or ARN patterns only ever alerted on').env('KEYSTOP_EXEMPT_PRINCIPALS'))
     .addOption(new Option('--exempt-tag <key=value>', "the exemption tag ('' turns it off)").env('KEYSTOP_EXEMPT_TAG'))

@@ -1,8 +1,8 @@
 import type * as z from 'zod';
 import { Config } from '../aws/Config';
 import type { SourceSettings } from '../events/eventSources';
-import { parseExemptTag, type Guardrails } from '../policies/Guardrails';
 import { defaultPolicies } from '../policies/defaultPolicies';
+import { type Guardrails, parseExemptTag } from '../policies/Guardrails';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
 import type { DecisionOptions } from './decisionOptions';
 import { loadPolicyFile } from './loadPolicyFile';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { DemoOptions } from './demoCommand';
 import { decisionSettings } from './decisionSettings';
+import type { DemoOptions } from './demoCommand';
 import { formatDemo } from './formatDemo';
 import { packageRoot } from './packageRoot';
 import { readEvents } from './readEvents';
@@ -36,6 +36,8 @@ export async function demoAction(options: DemoOptions): Promise<void> {
     breaker: settings.breaker,
     guardrails: settings.guardrails,
   });
-  process.stdout.write(options.json ? reports.map((r) => `${JSON.stringify(r)}\n`).join('') : formatDemo(reports, { verbose: options.verbose }));
+  process.stdout.write(
+    options.json ? reports.map((r) => `${JSON.stringify(r)}\n`).join('') : formatDemo(reports, { verbose: options.verbose }),
+  );
   if (reports.some((r) => r.outcome === 'failed')) process.exitCode = 1;
 }

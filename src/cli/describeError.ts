@@ -26,7 +26,8 @@ export function describeError(error: unknown): string {
     }
     return `AWS refused the request: ${e.name}${e.$metadata.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ''}: ${e.message.split('\n')[0]}`;
   }
-  if (e.name === 'CredentialsProviderError') return `no AWS credentials: ${e.message.split('\n')[0]} (use --profile, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID variables)`;
+  if (e.name === 'CredentialsProviderError')
+    return `no AWS credentials: ${e.message.split('\n')[0]} (use --profile, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID variables)`;
   return e.message;
 }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withAwsOptions, type AwsOptions } from './awsOptions';
+import { type AwsOptions, withAwsOptions } from './awsOptions';
 
 interface DoctorOptions extends AwsOptions {
   principal?: string;

@@ -80,7 +80,13 @@ export function explainEvent(
     plans: adapted.incidents.map((incident) => {
       const plan = planResponse(policies, incident, guardrails);
       return {
-        incident: { id: incident.id, type: incident.type, severity: incident.severity, accountId: incident.accountId, credentialKind: incident.credential.kind },
+        incident: {
+          id: incident.id,
+          type: incident.type,
+          severity: incident.severity,
+          accountId: incident.accountId,
+          credentialKind: incident.credential.kind,
+        },
         policy: plan.policy ?? null,
         reason: plan.reason,
         execute: plan.execute,

@@ -1,7 +1,14 @@
 import { principalNameOf } from '../events/CredentialIncident';
 import type { SandboxReport } from './runSandbox';
 
-const LABELS: Record<string, string> = { contained: 'contained', notified: 'alerted', ignored: 'ignored', duplicate: 'duplicate', failed: 'failed', gone: 'gone' };
+const LABELS: Record<string, string> = {
+  contained: 'contained',
+  notified: 'alerted',
+  ignored: 'ignored',
+  duplicate: 'duplicate',
+  failed: 'failed',
+  gone: 'gone',
+};
 
 /**
  * Pure: the demo's text. One block per event — what came in, which seeded key stands for the key it named, what
@@ -28,7 +35,9 @@ function formatBlock(report: SandboxReport, position: string, verbose: boolean):
     const before = report.principalsBefore.find((p) => p.name === principal.name && p.accountId === principal.accountId);
     for (const key of principal.keys) {
       const was = before?.keys.find((k) => k.accessKeyId === key.accessKeyId)?.status ?? '(new)';
-      lines.push(`   keys:    ${principal.name} ${key.accessKeyId} ${was} → ${key.status}${key.named ? '   (the reported key)' : '   (decoy)'}`);
+      lines.push(
+        `   keys:    ${principal.name} ${key.accessKeyId} ${was} → ${key.status}${key.named ? '   (the reported key)' : '   (decoy)'}`,
+      );
     }
   }
   for (const alert of report.notifications) {
@@ -41,7 +50,8 @@ function formatBlock(report: SandboxReport, position: string, verbose: boolean):
 /** "3 contained, 1 alerted, 1 ignored; 5 decoy keys untouched". */
 export function summaryLine(reports: readonly SandboxReport[]): string {
   const counts = new Map<string, number>();
-  for (const report of reports) counts.set(LABELS[report.outcome] ?? report.outcome, (counts.get(LABELS[report.outcome] ?? report.outcome) ?? 0) + 1);
+  for (const report of reports)
+    counts.set(LABELS[report.outcome] ?? report.outcome, (counts.get(LABELS[report.outcome] ?? report.outcome) ?? 0) + 1);
   // Every decoy the sandbox created, as it ended: untouched when its status never changed.
   const decoys = new Map<string, boolean>();
   for (const report of reports) {

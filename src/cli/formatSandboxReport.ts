@@ -20,7 +20,9 @@ export function formatSandboxReport(report: SandboxReport): string {
     lines.push('Keys (before → after):');
     for (const principal of relevant) {
       for (const key of principal.keys) {
-        const was = report.principalsBefore.find((p) => p.name === principal.name && p.accountId === principal.accountId)?.keys.find((k) => k.accessKeyId === key.accessKeyId);
+        const was = report.principalsBefore
+          .find((p) => p.name === principal.name && p.accountId === principal.accountId)
+          ?.keys.find((k) => k.accessKeyId === key.accessKeyId);
         const change = `${was?.status ?? '(new)'} → ${key.status}`;
         lines.push(`  ${principal.name} ${key.accessKeyId} ${change}${key.named ? '  ← named in the event' : '  (other key of the user)'}`);
       }
@@ -34,7 +36,9 @@ export function formatSandboxReport(report: SandboxReport): string {
     lines.push('', 'Metrics (CloudWatch, namespace Keystop; service and Stage dimensions left out):');
     for (const metric of report.metrics) {
       const { service: _service, Stage: _stage, ...dimensions } = metric.dimensions;
-      const by = Object.entries(dimensions).map(([name, value]) => `${name}=${value}`).join(', ');
+      const by = Object.entries(dimensions)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ');
       lines.push(`  ${metric.name}${by ? ` {${by}}` : ''} = ${JSON.stringify(metric.value)} ${metric.unit}`);
     }
   }

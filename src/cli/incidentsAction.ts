@@ -1,6 +1,6 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { outcomes, type Outcome } from '../IncidentResponse';
-import { dynamoCredentialStore, DEFAULT_ATTEMPT_LEASE_MS } from '../state/dynamoCredentialStore';
+import { type Outcome, outcomes } from '../IncidentResponse';
+import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from '../state/dynamoCredentialStore';
 import { formatIncidentRows, incidentRows } from './incidentRows';
 import type { IncidentsOptions } from './incidentsCommand';
 import { resolveAws } from './resolveAws';
@@ -17,7 +17,10 @@ function ageOf(text: string): number {
 
 function outcomesOf(text: string | undefined): Outcome[] | undefined {
   if (text === undefined) return undefined;
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((o) => !(outcomes as readonly string[]).includes(o));
   if (unknown.length > 0 || list.length === 0) {
     throw new UsageError(`--outcome ${JSON.stringify(text)}: each must be one of ${outcomes.join(', ')}`);
@@ -38,7 +41,9 @@ export async function incidentsAction(options: IncidentsOptions): Promise<void> 
   const now = new Date();
   const records = await store.records(now).catch((error: unknown) => {
     if (error instanceof ResourceNotFoundException) {
-      throw new UsageError(`no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`);
+      throw new UsageError(
+        `no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`,
+      );
     }
     throw error;
   });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withAwsOptions, type AwsOptions } from './awsOptions';
+import { type AwsOptions, withAwsOptions } from './awsOptions';
 
 export interface IncidentsOptions extends AwsOptions {
   since: string;

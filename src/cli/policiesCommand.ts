@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withDecisionOptions, type DecisionOptions } from './decisionOptions';
+import { type DecisionOptions, withDecisionOptions } from './decisionOptions';
 
 export interface ExplainOptions extends DecisionOptions {
   json?: boolean;
@@ -14,12 +14,14 @@ export function policiesCommand(): Command {
     .description('Validate a policy file (default: the shipped src/policies/policies.json).')
     .argument('[file]', 'a JSON policy file')
     .option('--json', 'print {"file", "policies"} as JSON')
-    .action(async (file: string | undefined, options: { json?: boolean }) => (await import('./validateAction')).validateAction(file, options));
+    .action(async (file: string | undefined, options: { json?: boolean }) =>
+      (await import('./validateAction')).validateAction(file, options),
+    );
 
   withDecisionOptions(
     command
       .command('explain')
-      .description('Which policy matches this event, and what it would do, with the deployment\'s settings (no AWS call).')
+      .description("Which policy matches this event, and what it would do, with the deployment's settings (no AWS call).")
       .argument('<event.json>', 'an EventBridge event')
       .option('--account-id <id>', "Keystop's own account, for the member-account allow-list (default: $KEYSTOP_ACCOUNT_ID)")
       .option('--json', 'print the plan of each incident as JSON'),

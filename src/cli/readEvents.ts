@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { NOT_AN_EVENT, unwrapEvents } from './unwrapEvents';
 import { UsageError } from './UsageError';
+import { NOT_AN_EVENT, unwrapEvents } from './unwrapEvents';
 
 export interface NamedEvent {
   name: string;

@@ -24,11 +24,28 @@ export async function readService(serviceFile: string): Promise<Service> {
   return parse(text, { logLevel: 'error', customTags: cloudFormationTags }) as Service;
 }
 
-const cloudFormationTags = ['Ref', 'GetAtt', 'Sub', 'If', 'Not', 'Equals', 'Split', 'Join', 'Select', 'And', 'Or', 'FindInMap', 'ImportValue', 'Condition', 'Base64', 'GetAZs', 'Cidr']
-  .flatMap((name) =>
-    (['scalar', 'seq', 'map'] as const).map((kind) => ({
-      tag: `!${name}`,
-      collection: kind === 'scalar' ? undefined : kind,
-      resolve: (value: unknown) => ({ [`Fn::${name}`]: value }),
-    })),
-  ) as never;
+const cloudFormationTags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'If',
+  'Not',
+  'Equals',
+  'Split',
+  'Join',
+  'Select',
+  'And',
+  'Or',
+  'FindInMap',
+  'ImportValue',
+  'Condition',
+  'Base64',
+  'GetAZs',
+  'Cidr',
+].flatMap((name) =>
+  (['scalar', 'seq', 'map'] as const).map((kind) => ({
+    tag: `!${name}`,
+    collection: kind === 'scalar' ? undefined : kind,
+    resolve: (value: unknown) => ({ [`Fn::${name}`]: value }),
+  })),
+) as never;

@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { releaseContainment, type ReleaseTarget } from '../releaseContainment';
+import { type ReleaseTarget, releaseContainment } from '../releaseContainment';
 import { operatorStore } from './breakerActions';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';
@@ -15,10 +15,13 @@ function releaseTarget(options: ReleaseOptions): ReleaseTarget {
   if (options.reason.trim() === '') throw new UsageError('--reason must say why: it is recorded and alerted');
   if (options.incident !== undefined) return { incidentId: options.incident };
   if (options.accessKey !== undefined) {
-    if (!/^(AKIA|ASIA)[A-Z0-9]{12,124}$/.test(options.accessKey)) throw new UsageError(`--access-key ${JSON.stringify(options.accessKey)} is not an access key id`);
+    if (!/^(AKIA|ASIA)[A-Z0-9]{12,124}$/.test(options.accessKey))
+      throw new UsageError(`--access-key ${JSON.stringify(options.accessKey)} is not an access key id`);
     return { accessKeyId: options.accessKey };
   }
-  return options.user !== undefined ? { principal: { kind: 'user', name: options.user } } : { principal: { kind: 'role', name: options.role! } };
+  return options.user !== undefined
+    ? { principal: { kind: 'user', name: options.user } }
+    : { principal: { kind: 'role', name: options.role! } };
 }
 
 /** `keystop release`: with the responder's own credentials, so CloudTrail shows who undid the containment. */

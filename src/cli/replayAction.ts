@@ -22,6 +22,9 @@ export async function replayAction(file: string, options: ReplayOptions): Promis
   });
   const { deps, printedAlerts } = await cliDeps(options, settings);
   for (const [index, event] of events.entries()) {
-    await reportResponses(() => makeHandler(sources[index]!, deps)(event, lambdaContext('keystop-replay')), { json: options.json, printedAlerts });
+    await reportResponses(() => makeHandler(sources[index]!, deps)(event, lambdaContext('keystop-replay')), {
+      json: options.json,
+      printedAlerts,
+    });
   }
 }

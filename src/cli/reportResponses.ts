@@ -6,7 +6,10 @@ import { formatResponses } from './formatResponses';
  * Prints the responses, as text or one JSON object; a response that failed (or an outcome `failed`) sets exit code 1,
  * so scripts notice, after everything known has been printed.
  */
-export async function reportResponses(run: () => Promise<IncidentResponse[]>, options: { json?: boolean; printedAlerts: unknown[] }): Promise<void> {
+export async function reportResponses(
+  run: () => Promise<IncidentResponse[]>,
+  options: { json?: boolean; printedAlerts: unknown[] },
+): Promise<void> {
   let responses: IncidentResponse[];
   let failure: string | undefined;
   try {

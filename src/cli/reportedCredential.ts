@@ -28,7 +28,9 @@ export function reportedCredential({ accessKey: accessKeyId, user, role }: Repor
   }
   if (!accessKeyId.startsWith('ASIA')) {
     if (role !== undefined) {
-      throw new UsageError(`${accessKeyId} is a long-term (AKIA…) key, which only an IAM user has: drop --role, or give the ASIA… key of the role's session`);
+      throw new UsageError(
+        `${accessKeyId} is a long-term (AKIA…) key, which only an IAM user has: drop --role, or give the ASIA… key of the role's session`,
+      );
     }
     return user !== undefined ? { kind: 'long-term-key', accessKeyId, userName: user } : { kind: 'long-term-key', accessKeyId };
   }

@@ -21,7 +21,9 @@ export async function resolveAws(options: AwsOptions): Promise<ClientOptions & {
     region = await new STSClient(profile ? { profile } : {}).config.region().catch(() => undefined);
   }
   if (!region) {
-    throw new UsageError(`no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or give the profile${profile ? ` ${profile}` : ''} a region`);
+    throw new UsageError(
+      `no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or give the profile${profile ? ` ${profile}` : ''} a region`,
+    );
   }
   if (!REGION.test(region)) throw new UsageError(`--region ${JSON.stringify(region)} is not an AWS region (e.g. us-east-1)`);
   const endpoint = options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined);

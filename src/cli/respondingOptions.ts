@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { withAwsOptions } from './awsOptions';
 import { withDecisionOptions } from './decisionOptions';
 

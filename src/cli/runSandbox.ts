@@ -1,22 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { ActionResult } from '../actions/ContainmentAction';
+import { unavailableEnricher } from '../activity/Enricher';
+import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
 import { clientsForAccounts } from '../aws/clientsForAccounts';
 import { createClients } from '../aws/createClients';
-import { unavailableEnricher } from '../activity/Enricher';
 import { createDeps } from '../aws/createDeps';
 import { IncompleteResponseError, MalformedEventError, messageOf } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
-import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import type { EventSource } from '../events/EventSource';
-import { lambdaContext } from './lambdaContext';
-import { unrecognizedEvent, type NamedEvent } from './readEvents';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import { parseEvent } from '../events/parseEvent';
 import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse, Outcome, ResponseReason } from '../IncidentResponse';
-import { randomUUID } from 'node:crypto';
+import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
-import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { emittedMetrics, type EmittedMetric } from '../metrics/readEmfLines';
 import { createStateTable } from '../local/createStateTable';
 import {
   LOCAL_ACCOUNT_ID,
@@ -26,12 +25,12 @@ import {
   LOCAL_REGION,
   localClients,
 } from '../local/localClients';
-import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
-import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { startLocalAws } from '../local/startLocalAws';
+import { type EmittedMetric, emittedMetrics } from '../metrics/readEmfLines';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
-
+import { lambdaContext } from './lambdaContext';
+import { type NamedEvent, unrecognizedEvent } from './readEvents';
 
 /** What Keystop did with one event in the sandbox. The JSON contract of `keystop sandbox --json`. */
 export interface SandboxReport {

@@ -22,7 +22,9 @@ export async function sandboxAction(files: string[], options: SandboxOptions): P
     guardrails: {
       ...settings.guardrails,
       // The sandbox plays an organisation: every account is a member unless the allow-list is given.
-      ...(settings.memberAccounts ? { accounts: { own: (await import('../local/localClients')).LOCAL_ACCOUNT_ID, members: settings.memberAccounts } } : {}),
+      ...(settings.memberAccounts
+        ? { accounts: { own: (await import('../local/localClients')).LOCAL_ACCOUNT_ID, members: settings.memberAccounts } }
+        : {}),
     },
   });
   for (const report of reports) {

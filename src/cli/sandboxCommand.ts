@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { withDecisionOptions, type DecisionOptions } from './decisionOptions';
+import { type DecisionOptions, withDecisionOptions } from './decisionOptions';
 
 export interface SandboxOptions extends DecisionOptions {
   json?: boolean;

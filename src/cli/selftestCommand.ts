@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withAwsOptions, type AwsOptions } from './awsOptions';
+import { type AwsOptions, withAwsOptions } from './awsOptions';
 import type { SelftestReport } from './runSelftest';
 
 export function formatSelftest(report: SelftestReport): string {

@@ -13,8 +13,7 @@ export interface UnwrappedEvent {
 
 export type Unwrapping = { kind: 'events'; events: UnwrappedEvent[] } | { kind: 'refused'; reason: string };
 
-export const NOT_AN_EVENT =
-  'not an EventBridge event: expected source, detail-type and detail (or a GuardDuty/Security Hub finding)';
+export const NOT_AN_EVENT = 'not an EventBridge event: expected source, detail-type and detail (or a GuardDuty/Security Hub finding)';
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +37,11 @@ function eventsIn(input: unknown, depth: number): UnwrappedEvent[] | undefined {
   }
   if (Array.isArray(input.Findings)) {
     const findings = input.Findings;
-    return all(findings.map((finding) => findingEvent(finding, findings.length > 1 ? ' (one of get-findings output)' : ' (from get-findings output)')));
+    return all(
+      findings.map((finding) =>
+        findingEvent(finding, findings.length > 1 ? ' (one of get-findings output)' : ' (from get-findings output)'),
+      ),
+    );
   }
   if (Array.isArray(input.Records)) return all(input.Records.map((record) => recordEvent(record)));
   return all([findingEvent(input, '') ?? recordEvent(input)]);
@@ -57,7 +60,9 @@ function isEventBridgeEvent(value: unknown): boolean {
 function findingEvent(value: unknown, from: string): UnwrappedEvent[] | undefined {
   if (!isObject(value)) return undefined;
   if (isAsffFinding(value)) {
-    return [{ event: securityHubEnvelope(value), unwrapped: `wrapped a bare Security Hub (ASFF) finding${from} in its EventBridge envelope` }];
+    return [
+      { event: securityHubEnvelope(value), unwrapped: `wrapped a bare Security Hub (ASFF) finding${from} in its EventBridge envelope` },
+    ];
   }
   if (isGuardDutyFinding(value)) {
     return [{ event: guardDutyEnvelope(value), unwrapped: `wrapped a bare GuardDuty finding${from} in its EventBridge envelope` }];
@@ -66,7 +71,12 @@ function findingEvent(value: unknown, from: string): UnwrappedEvent[] | undefine
   if (text(value.Type) !== undefined && text(value.AccountId) !== undefined && (isObject(value.Resource) || isObject(value.Service))) {
     const finding = camelCased(value) as Json;
     if (isGuardDutyFinding(finding)) {
-      return [{ event: guardDutyEnvelope(finding), unwrapped: `wrapped a GuardDuty finding${from}, its API field names made the event's, in its EventBridge envelope` }];
+      return [
+        {
+          event: guardDutyEnvelope(finding),
+          unwrapped: `wrapped a GuardDuty finding${from}, its API field names made the event's, in its EventBridge envelope`,
+        },
+      ];
     }
   }
   return undefined;
@@ -162,6 +172,9 @@ function camelCased(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCased);
   if (!isObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [/^[A-Z][a-z0-9]/.test(key) ? key[0]!.toLowerCase() + key.slice(1) : key, camelCased(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      /^[A-Z][a-z0-9]/.test(key) ? key[0]!.toLowerCase() + key.slice(1) : key,
+      camelCased(inner),
+    ]),
   );
 }

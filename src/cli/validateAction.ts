@@ -6,5 +6,9 @@ import { packageRoot } from './packageRoot';
 export async function validateAction(file: string | undefined, options: { json?: boolean }): Promise<void> {
   const path = file ?? join(packageRoot(), 'src', 'policies', 'policies.json');
   const policies = await loadPolicyFile(path);
-  process.stdout.write(options.json ? `${JSON.stringify({ file: path, policies: policies.map((p) => p.name) })}\n` : `${path}: ${policies.length} policies, valid\n`);
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify({ file: path, policies: policies.map((p) => p.name) })}\n`
+      : `${path}: ${policies.length} policies, valid\n`,
+  );
 }

@@ -11,9 +11,7 @@ const UserIdentity = z.object({
   accountId: AccountId.optional(),
   accessKeyId: optionalText,
   userName: optionalText,
-  sessionContext: z
-    .object({ sessionIssuer: z.object({ type: optionalText, userName: optionalText }).optional() })
-    .optional(),
+  sessionContext: z.object({ sessionIssuer: z.object({ type: optionalText, userName: optionalText }).optional() }).optional(),
 });
 
 /** AWS attaches one of its AWSCompromisedKeyQuarantine policies (V1 to V4 so far) to a user whose key leaked. */
@@ -28,7 +26,8 @@ export const INLINE_QUARANTINE_POLICY_NAME = /^(AWSCompromisedKeyQuarantine[A-Za
 /** Whether a record is AWS quarantining a user, in either form (whether it succeeded is for the caller to check). */
 export function isQuarantineCall(record: { eventName: string; requestParameters?: Record<string, unknown> | null }): boolean {
   const parameters = record.requestParameters ?? {};
-  if (record.eventName === 'AttachUserPolicy') return typeof parameters.policyArn === 'string' && QUARANTINE_POLICY_ARN.test(parameters.policyArn);
+  if (record.eventName === 'AttachUserPolicy')
+    return typeof parameters.policyArn === 'string' && QUARANTINE_POLICY_ARN.test(parameters.policyArn);
   if (record.eventName === 'PutUserPolicy') {
     return typeof parameters.policyName === 'string' && INLINE_QUARANTINE_POLICY_NAME.test(parameters.policyName);
   }

@@ -15,9 +15,7 @@ const RemoteIpDetails = z
     ipAddressV6: z.string().optional(),
     country: z.object({ countryName: z.string().optional() }).optional(),
     city: z.object({ cityName: z.string().optional() }).optional(),
-    organization: z
-      .object({ asnOrg: z.string().optional(), isp: z.string().optional(), org: z.string().optional() })
-      .optional(),
+    organization: z.object({ asnOrg: z.string().optional(), isp: z.string().optional(), org: z.string().optional() }).optional(),
   })
   .optional();
 
@@ -32,7 +30,14 @@ const SequenceActor = z.object({
       uid: optionalText,
       type: optionalText,
       credentialUid: optionalText,
-      account: z.object({ uid: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional() }).optional(),
+      account: z
+        .object({
+          uid: z
+            .string()
+            .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -43,9 +48,7 @@ const Service = z
     eventFirstSeen: z.string().optional(),
     eventLastSeen: optionalText,
     detection: z.object({ sequence: z.object({ actors: z.array(SequenceActor).optional() }).optional() }).optional(),
-    additionalInfo: z
-      .object({ sample: z.union([z.boolean(), z.literal('true'), z.literal('false')]).optional() })
-      .optional(),
+    additionalInfo: z.object({ sample: z.union([z.boolean(), z.literal('true'), z.literal('false')]).optional() }).optional(),
     action: z
       .object({
         awsApiCallAction: z

@@ -1,4 +1,4 @@
-import { isTemporaryKey, type Credential } from './CredentialIncident';
+import { type Credential, isTemporaryKey } from './CredentialIncident';
 
 /** A principal as GuardDuty (accessKeyDetails) and Security Hub (AwsIamAccessKey) describe it. */
 export interface ReportedPrincipal {

@@ -17,7 +17,13 @@ export const noSourceSettings: SourceSettings = { honeyKeys: [] };
 
 /** Every source Keystop consumes, for routing raw events outside Lambda (CLI, sandbox). */
 export function eventSources(settings: SourceSettings = noSourceSettings): EventSource[] {
-  return [guardDutySource, securityHubSource, securityHubApprovalSource, healthSource, cloudTrailSource(settings.honeyKeys, settings.responders)];
+  return [
+    guardDutySource,
+    securityHubSource,
+    securityHubApprovalSource,
+    healthSource,
+    cloudTrailSource(settings.honeyKeys, settings.responders),
+  ];
 }
 
 /** The source whose events look like this one (EventBridge source and detail-type), if Keystop consumes it. */

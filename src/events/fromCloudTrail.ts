@@ -1,8 +1,8 @@
-import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { isTemporaryKey, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
-import { credentialOfPrincipal } from './credentialOfPrincipal';
-import { isQuarantineCall, type CloudTrailApiCallEvent } from './CloudTrailApiCallEvent';
+import { type AdaptedEvent, ignored, incidents } from './AdaptedEvent';
+import { type CloudTrailApiCallEvent, isQuarantineCall } from './CloudTrailApiCallEvent';
+import { type Credential, type CredentialIncident, isTemporaryKey, severityLabelOf } from './CredentialIncident';
 import { compact } from './compact';
+import { credentialOfPrincipal } from './credentialOfPrincipal';
 
 /** Incident types of our own making: CloudTrail records calls, not findings. */
 export const HONEY_KEY_USED = 'HoneyKeyUsed';
@@ -17,7 +17,10 @@ export function fromCloudTrail(event: CloudTrailApiCallEvent, honeyKeys: readonl
   const found = [honeyKeyUse(event, honeyKeys), quarantine(event)].filter((i): i is CredentialIncident => i !== undefined);
   if (found.length > 0) return incidents(found);
   if (isQuarantineCall(record)) {
-    return ignored('not-a-compromise-signal', `${record.eventName} of AWS's quarantine policy failed (${record.errorCode}): nothing changed`);
+    return ignored(
+      'not-a-compromise-signal',
+      `${record.eventName} of AWS's quarantine policy failed (${record.errorCode}): nothing changed`,
+    );
   }
   return ignored(
     'not-a-compromise-signal',
@@ -52,16 +55,15 @@ function honeyKeyUse(event: CloudTrailApiCallEvent, honeyKeys: readonly string[]
  */
 function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefined {
   const record = event.detail;
-  if (
-    record.eventSource !== 'iam.amazonaws.com' ||
-    !isQuarantineCall(record) ||
-    record.errorCode !== undefined
-  ) {
+  if (record.eventSource !== 'iam.amazonaws.com' || !isQuarantineCall(record) || record.errorCode !== undefined) {
     return undefined;
   }
   const parameters = record.requestParameters ?? {};
   const userName = String(parameters.userName);
-  const policyName = typeof parameters.policyArn === 'string' ? parameters.policyArn.slice(parameters.policyArn.lastIndexOf('/') + 1) : String(parameters.policyName);
+  const policyName =
+    typeof parameters.policyArn === 'string'
+      ? parameters.policyArn.slice(parameters.policyArn.lastIndexOf('/') + 1)
+      : String(parameters.policyName);
   const how = record.eventName === 'PutUserPolicy' ? 'put inline on' : 'attached to';
   // The user is in the account where the call was recorded, not necessarily the caller's.
   const accountId = record.recipientAccountId ?? event.account;
@@ -75,10 +77,7 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
 }
 
 /** The caller's credential; a honey key's owner is looked up when CloudTrail does not name it. */
-function callerCredential(
-  accessKeyId: string,
-  caller: CloudTrailApiCallEvent['detail']['userIdentity'],
-): Credential | undefined {
+function callerCredential(accessKeyId: string, caller: CloudTrailApiCallEvent['detail']['userIdentity']): Credential | undefined {
   const roleName = caller.sessionContext?.sessionIssuer?.userName;
   const named = credentialOfPrincipal({
     accessKeyId,

@@ -1,8 +1,8 @@
-import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import { type AdaptedEvent, ignored, incidents } from './AdaptedEvent';
+import { type Credential, type CredentialIncident, severityLabelOf } from './CredentialIncident';
+import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
-import { compact } from './compact';
 import { unmappedCredential } from './unmappedCredential';
 
 /** Turns a GuardDuty finding into the incident it reports, or says why it is not ours. */
@@ -28,7 +28,8 @@ export function incidentFromFinding(finding: GuardDutyFinding, eventId: string):
   }
   // Every AccessKey finding is about a credential: one GuardDuty describes in a way Keystop cannot map is still
   // reported to people, quoting what the finding names.
-  const credential = credentialOfPrincipal(details) ?? unmappedCredential([details.accessKeyId, details.principalId, details.userName, details.userType]);
+  const credential =
+    credentialOfPrincipal(details) ?? unmappedCredential([details.accessKeyId, details.principalId, details.userName, details.userType]);
   return incidentWith(finding, eventId, credential);
 }
 

@@ -1,7 +1,7 @@
-import { ignored, incidents, type AdaptedEvent } from './AdaptedEvent';
-import { isTemporaryKey, principalNameOf, severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
-import type { HealthEvent } from './HealthEvent';
+import { type AdaptedEvent, ignored, incidents } from './AdaptedEvent';
+import { type Credential, type CredentialIncident, isTemporaryKey, principalNameOf, severityLabelOf } from './CredentialIncident';
 import { compact } from './compact';
+import type { HealthEvent } from './HealthEvent';
 import { unmappedCredential } from './unmappedCredential';
 
 /**
@@ -86,7 +86,8 @@ function credentialsOf(event: HealthEvent): Credential[] {
   const forKeys = keys.map((accessKeyId): Credential => {
     const owner = ownerOf(accessKeyId);
     // A session key's user cannot be looked up in IAM: without an owner it is quoted for people to find.
-    if (isTemporaryKey(accessKeyId)) return owner ? { kind: 'user-session', accessKeyId, userName: owner } : unmappedCredential([accessKeyId]);
+    if (isTemporaryKey(accessKeyId))
+      return owner ? { kind: 'user-session', accessKeyId, userName: owner } : unmappedCredential([accessKeyId]);
     return owner ? { kind: 'long-term-key', accessKeyId, userName: owner } : { kind: 'long-term-key', accessKeyId };
   });
   // Users named without a key of theirs in the notice (a key's owner is already covered by its key's incident).

@@ -1,8 +1,8 @@
-import { ignored, incidents, type AdaptedEvent, type IgnoredReason } from './AdaptedEvent';
-import { severityLabelOf, type Credential, type CredentialIncident } from './CredentialIncident';
+import { type AdaptedEvent, type IgnoredReason, ignored, incidents } from './AdaptedEvent';
+import { type Credential, type CredentialIncident, severityLabelOf } from './CredentialIncident';
+import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';
-import { compact } from './compact';
 import { unmappedCredential } from './unmappedCredential';
 
 type NotOurs = { ignored: IgnoredReason; detail: string };
@@ -65,7 +65,14 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
   const details = resource.Details?.AwsIamAccessKey;
   const credential =
     credentialOf(resource) ??
-    unmappedCredential([resource.Id, details?.AccessKeyId, details?.PrincipalId, details?.PrincipalName, details?.UserName, details?.PrincipalType]);
+    unmappedCredential([
+      resource.Id,
+      details?.AccessKeyId,
+      details?.PrincipalId,
+      details?.PrincipalName,
+      details?.UserName,
+      details?.PrincipalType,
+    ]);
   // A GuardDuty finding seen through Security Hub is the same incident as the one GuardDuty delivers directly.
   const guardDutyId = GUARDDUTY_FINDING_ARN.exec(finding.Id)?.[1];
   const severity = severityOf(finding.Severity);
@@ -84,7 +91,8 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     backupDelivery: false,
     title: finding.Title ?? type,
     evidence: compact({
-      sourceIp: field('action/awsApiCallAction/remoteIpDetails/ipAddressV4') ?? field('action/awsApiCallAction/remoteIpDetails/ipAddressV6'),
+      sourceIp:
+        field('action/awsApiCallAction/remoteIpDetails/ipAddressV4') ?? field('action/awsApiCallAction/remoteIpDetails/ipAddressV6'),
       country: field('action/awsApiCallAction/remoteIpDetails/country/countryName'),
       city: field('action/awsApiCallAction/remoteIpDetails/city/cityName'),
       asnOrg: field('action/awsApiCallAction/remoteIpDetails/organization/asnOrg'),
@@ -150,8 +158,7 @@ function severityOf(severity: AsffFinding['Severity']): number {
 /** GuardDuty's fields flattened into ProductFields, whatever prefix this version of the integration gives them. */
 function productField(fields: Record<string, string> | undefined) {
   const entries = Object.entries(fields ?? {});
-  return (suffix: string): string | undefined =>
-    entries.find(([key]) => key === suffix || key.endsWith(`/${suffix}`))?.[1];
+  return (suffix: string): string | undefined => entries.find(([key]) => key === suffix || key.endsWith(`/${suffix}`))?.[1];
 }
 
 function isSample(field: (suffix: string) => string | undefined, fields: Record<string, string> | undefined): boolean {

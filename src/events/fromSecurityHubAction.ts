@@ -1,5 +1,5 @@
+import { type AdaptedEvent, ignored } from './AdaptedEvent';
 import { approvedIncident } from './approvedIncident';
-import { ignored, type AdaptedEvent } from './AdaptedEvent';
 import { fromSecurityHub } from './fromSecurityHub';
 import type { SecurityHubCustomActionEvent } from './SecurityHubFindingsEvent';
 
@@ -23,7 +23,13 @@ export function fromSecurityHubAction(event: SecurityHubCustomActionEvent): Adap
   const asImport = {
     ...event,
     'detail-type': 'Security Hub Findings - Imported' as const,
-    detail: { findings: event.detail.findings.map(({ Note: _note, ...finding }) => ({ ...finding, Workflow: { Status: 'NEW' }, RecordState: 'ACTIVE' })) },
+    detail: {
+      findings: event.detail.findings.map(({ Note: _note, ...finding }) => ({
+        ...finding,
+        Workflow: { Status: 'NEW' },
+        RecordState: 'ACTIVE',
+      })),
+    },
   };
   const adapted = fromSecurityHub(asImport);
   if (adapted.kind !== 'incidents') return adapted;

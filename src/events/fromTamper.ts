@@ -25,7 +25,8 @@ export function fromTamper(event: CloudTrailApiCallEvent, responders: readonly s
   const record = event.detail;
   if (record.eventSource !== 'iam.amazonaws.com' || record.errorCode !== undefined) return undefined;
   const parameters = record.requestParameters ?? {};
-  const text = (name: string) => (typeof parameters[name] === 'string' && parameters[name] !== '' ? (parameters[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof parameters[name] === 'string' && parameters[name] !== '' ? (parameters[name] as string) : undefined;
   // Without userName, IAM applies a user's key and login calls to the caller itself.
   const user = text('userName') ?? (record.userIdentity.type === 'IAMUser' ? record.userIdentity.userName : undefined);
   const ourPolicy = text('policyName') === REVOKE_POLICY_NAME;
@@ -42,13 +43,21 @@ export function fromTamper(event: CloudTrailApiCallEvent, responders: readonly s
     case 'PutUserPolicy':
     case 'PutRolePolicy': {
       const replaced = record.eventName.startsWith('Put') ? !isKeystopDenyDocument(parameters.policyDocument) : true;
-      const principal = record.eventName.includes('Role') ? { kind: 'role' as const, name: text('roleName') } : { kind: 'user' as const, name: text('userName') };
-      if (ourPolicy && replaced && principal.name) found = { change: 'deny-policy-removed', principal: { kind: principal.kind, name: principal.name } };
+      const principal = record.eventName.includes('Role')
+        ? { kind: 'role' as const, name: text('roleName') }
+        : { kind: 'user' as const, name: text('userName') };
+      if (ourPolicy && replaced && principal.name)
+        found = { change: 'deny-policy-removed', principal: { kind: principal.kind, name: principal.name } };
       break;
     }
     case 'CreateAccessKey': {
       const created = (record.responseElements?.accessKey as { accessKeyId?: unknown } | undefined)?.accessKeyId;
-      if (user) found = { change: 'access-key-created', principal: { kind: 'user', name: user }, ...(typeof created === 'string' ? { accessKeyId: created } : {}) };
+      if (user)
+        found = {
+          change: 'access-key-created',
+          principal: { kind: 'user', name: user },
+          ...(typeof created === 'string' ? { accessKeyId: created } : {}),
+        };
       break;
     }
     case 'CreateLoginProfile':

@@ -1,8 +1,8 @@
-import { NoSuchEntityException, type IAMClient } from '@aws-sdk/client-iam';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { readAccessKeyStatus, readKeyOwner } from '../actions/readAccessKeyStatus';
 import { readPrincipal } from '../actions/readPrincipal';
-import { iamPrincipalOf, type CredentialIncident } from '../events/CredentialIncident';
+import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
 import type { CredentialFacts } from '../state/nextResponse';
 
 /** What is read live before deciding: the key's real owner, the principal's tags, the key's status. */

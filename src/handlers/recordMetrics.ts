@@ -8,14 +8,21 @@ import { responseMetricLines } from '../metrics/recordResponseMetrics';
  * Writes the metrics of each invocation (CloudWatch EMF), derived from the responses it returned or the error it
  * failed with, when deps have a metrics output. Writing metrics never fails an invocation.
  */
-export function recordMetrics(sourceName: string, deps: Pick<Deps, 'metrics' | 'now' | 'logger'>): MiddlewareObj<unknown, IncidentResponse[]> {
+export function recordMetrics(
+  sourceName: string,
+  deps: Pick<Deps, 'metrics' | 'now' | 'logger'>,
+): MiddlewareObj<unknown, IncidentResponse[]> {
   const source = sourceDimensionOf(sourceName);
   let enteredAt = new Date(0);
   const record = (responses: readonly IncidentResponse[]) => {
     const output = deps.metrics;
     if (output === undefined) return;
     try {
-      const lines = responseMetricLines(responses, { source, enteredAt, observations: output.log.take(), stage: output.stage,
+      const lines = responseMetricLines(responses, {
+        source,
+        enteredAt,
+        observations: output.log.take(),
+        stage: output.stage,
         logger: deps.logger,
       });
       for (const line of lines) output.write(line);

@@ -1,15 +1,15 @@
 import {
   CreateAccessKeyCommand,
-  UpdateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  type IAMClient,
   ListAccessKeysCommand,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
   NoSuchEntityException,
-  GetRoleCommand,
-  GetUserCommand,
-  type IAMClient,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { CredentialIncident } from '../events/CredentialIncident';
 

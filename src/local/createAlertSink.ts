@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -43,13 +43,11 @@ export async function createAlertSink(
     name = `keystop-alerts-${randomUUID().slice(0, 8)}`,
     filterPolicy,
     topicArn,
-  }: { name?: string; filterPolicy?: object; /** Subscribe to this topic instead of creating one. */ topicArn?: string } = {},
+  }: { name?: string; filterPolicy?: object /** Subscribe to this topic instead of creating one. */; topicArn?: string } = {},
 ): Promise<AlertSink> {
   const TopicArn = topicArn ?? (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn;
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-subscriber` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   await sns.send(
     new SubscribeCommand({
       TopicArn,
@@ -64,9 +62,7 @@ export async function createAlertSink(
     async drain() {
       const alerts: DeliveredAlert[] = [];
       for (;;) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-        );
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
         if (Messages.length === 0) return alerts;
         for (const message of Messages) {
           const envelope = JSON.parse(message.Body ?? '{}') as SnsEnvelope;
@@ -76,9 +72,7 @@ export async function createAlertSink(
             subject: envelope.Subject ?? '',
             text: renderAlertText(document),
             document,
-            attributes: Object.fromEntries(
-              Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
-            ),
+            attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
           });
         }
         await sqs.send(

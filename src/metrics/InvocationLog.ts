@@ -6,9 +6,7 @@ import type { Notifier } from '../notify/Alert';
  * What an invocation did outside the responses it returns: the alerts it tried to publish (the breaker-open and
  * failure alerts belong to no response) and the CloudTrail lookups it made (their result is not part of a response).
  */
-export type Observation =
-  | { kind: 'alert'; alertType: string; published: boolean }
-  | { kind: 'lookup'; status: ActivityReport['status'] };
+export type Observation = { kind: 'alert'; alertType: string; published: boolean } | { kind: 'lookup'; status: ActivityReport['status'] };
 
 /**
  * Filled by the notifier and the enricher, emptied by the metrics middleware at the end of each invocation (Lambda

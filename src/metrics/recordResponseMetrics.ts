@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { reportingSteps, type ActionResult } from '../actions/ContainmentAction';
+import { type ActionResult, reportingSteps } from '../actions/ContainmentAction';
 import type { ActivityReport } from '../activity/ActivityReport';
 import type { IncidentResponse } from '../IncidentResponse';
 import type { Observation } from './InvocationLog';

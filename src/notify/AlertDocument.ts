@@ -72,9 +72,7 @@ export const AlertDocument = z.object({
     reason: z.string(),
     explanation: z.string(),
     policy: z.string().nullable(),
-    actions: z.array(
-      z.object({ type: z.string(), status: z.enum(['done', 'skipped', 'failed']), target: z.string(), reason: z.string() }),
-    ),
+    actions: z.array(z.object({ type: z.string(), status: z.enum(['done', 'skipped', 'failed']), target: z.string(), reason: z.string() })),
   }),
   /** The runbook for this kind of credential and outcome, in order. */
   nextSteps: z.array(z.string()),

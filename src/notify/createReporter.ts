@@ -49,7 +49,11 @@ export function createReporter(parts: ReporterParts): Reporter {
       results.push(
         await step('notify', notifier.destination, 'alert published', () => notifier.publish(formatAlert(response, early ?? pending))),
       );
-      const finding = await attempt(() => findingUpdater.update(response), 'update-finding', response.incident.origin.findingArn ?? response.incident.origin.findingId);
+      const finding = await attempt(
+        () => findingUpdater.update(response),
+        'update-finding',
+        response.incident.origin.findingArn ?? response.incident.origin.findingId,
+      );
       if (finding) results.push(finding);
 
       const activity = early ?? (await lookup);
@@ -68,10 +72,14 @@ export function createReporter(parts: ReporterParts): Reporter {
       return results;
 
       async function step(type: ActionResult['type'], target: string, done: string, run: () => Promise<void>): Promise<ActionResult> {
-        return (await attempt(async () => {
-          await run();
-          return { type, status: 'done', target, reason: done };
-        }, type, target))!;
+        return (await attempt(
+          async () => {
+            await run();
+            return { type, status: 'done', target, reason: done };
+          },
+          type,
+          target,
+        ))!;
       }
 
       async function attempt(
@@ -90,7 +98,10 @@ export function createReporter(parts: ReporterParts): Reporter {
   };
 }
 
-const pending: ActivityReport = { status: 'pending', reason: 'the CloudTrail lookup is still running; its result follows in a second message' };
+const pending: ActivityReport = {
+  status: 'pending',
+  reason: 'the CloudTrail lookup is still running; its result follows in a second message',
+};
 
 /** The promise's value if it settles within `ms`, else undefined (the promise keeps running). */
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

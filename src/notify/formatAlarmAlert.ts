@@ -15,7 +15,7 @@ export const alarmSeverities: Record<string, SeverityLabel> = {
   'failed-events': 'HIGH',
   'failed-events-age': 'HIGH',
   'function-errors': 'HIGH',
-  'throttles': 'HIGH',
+  throttles: 'HIGH',
   'forensics-failing': 'MEDIUM',
 };
 

@@ -1,4 +1,4 @@
-import { isSummary, type ActivityReport } from '../activity/ActivityReport';
+import { type ActivityReport, isSummary } from '../activity/ActivityReport';
 import type { Credential, CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
 import { principalArnOf } from '../policies/exemptionFor';
@@ -75,7 +75,10 @@ export function alertDocumentOf(response: Answered, activity: ActivityReport | n
     schema: ALERT_SCHEMA,
     version: ALERT_SCHEMA_VERSION,
     alertType: 'response',
-    subject: sanitizeAscii(`Keystop ${headlineOf(response)}: ${credentialName(credential)} in ${incident.accountId} - ${shortType(incident.type)}`, SUBJECT_LIMIT),
+    subject: sanitizeAscii(
+      `Keystop ${headlineOf(response)}: ${credentialName(credential)} in ${incident.accountId} - ${shortType(incident.type)}`,
+      SUBJECT_LIMIT,
+    ),
     headline: `Keystop ${headlineOf(response)}: ${outcomeSentence(response)}`,
     incident: compactObject({
       id: sanitize(incident.id, 300),
@@ -277,7 +280,10 @@ function outcomeSentence(response: Answered): string {
           return `${who}: ${sanitize(response.explanation, 400)}.`;
         case 'responder-change':
         case 'released':
-          return `${who}: ${sanitize(response.explanation, 400)}. ${response.actions.filter((a) => a.status === 'done').map((a) => sanitize(a.reason, 200)).join('; ')}`;
+          return `${who}: ${sanitize(response.explanation, 400)}. ${response.actions
+            .filter((a) => a.status === 'done')
+            .map((a) => sanitize(a.reason, 200))
+            .join('; ')}`;
         case 'breaker-open':
         case 'still-held':
           return `${who} was NOT contained: the blast-radius breaker of account ${sanitize(response.incident.accountId, 20)} is open. Check the other containments, then run \`keystop breaker reset --contain-held\` to contain it (see NEXT STEPS).`;

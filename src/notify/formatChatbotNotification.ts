@@ -26,7 +26,9 @@ export function formatChatbotNotification(document: AlertDocument) {
   ].filter(Boolean);
   if (attacker.length > 0) lines.push(`*Attacker:* ${attacker.join(' ')}`);
   if (document.alertType !== 'activity') {
-    lines.push(`*Keystop:* ${code(response.outcome)} (${code(response.reason)}${response.policy ? `, policy ${code(response.policy)}` : ''})`);
+    lines.push(
+      `*Keystop:* ${code(response.outcome)} (${code(response.reason)}${response.policy ? `, policy ${code(response.policy)}` : ''})`,
+    );
     for (const x of response.actions) lines.push(`• ${x.status} ${code(x.type)} ${code(x.target)}: ${code(x.reason)}`);
   }
   const after = document.afterResponse;
@@ -39,7 +41,12 @@ export function formatChatbotNotification(document: AlertDocument) {
     if (isSummary(activity)) {
       lines.push(
         `*What the key did:* ${activity.eventCount} events${activity.status === 'partial' ? ' (partial)' : ''}` +
-          (activity.calls.length > 0 ? `: ${activity.calls.slice(0, 8).map((c) => `${code(c.name)} ${c.count}`).join(', ')}` : ''),
+          (activity.calls.length > 0
+            ? `: ${activity.calls
+                .slice(0, 8)
+                .map((c) => `${code(c.name)} ${c.count}`)
+                .join(', ')}`
+            : ''),
       );
       for (const n of activity.notable.slice(0, 8)) lines.push(`• ${code(n.time)} ${code(n.name)}${n.target ? ` ${code(n.target)}` : ''}`);
     } else {

@@ -1,4 +1,4 @@
-import { isSummary, type ActivityReport } from '../activity/ActivityReport';
+import { type ActivityReport, isSummary } from '../activity/ActivityReport';
 import type { AlertDocument } from './AlertDocument';
 
 const sourceNames: Record<string, string> = {

@@ -23,7 +23,12 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
 const APPROVABLE = new Set(['notify-only-policy', 'no-matching-policy']);
 
 function approvable(response: IncidentResponse & { incident: CredentialIncident }): boolean {
-  return response.outcome === 'notified' && APPROVABLE.has(response.reason) && !response.incident.sample && response.incident.credential.kind !== 'unmapped';
+  return (
+    response.outcome === 'notified' &&
+    APPROVABLE.has(response.reason) &&
+    !response.incident.sample &&
+    response.incident.credential.kind !== 'unmapped'
+  );
 }
 
 /** The one step that approves containment: the command, and the Security Hub action where the finding is there. */
@@ -45,7 +50,8 @@ function credentialRunbook(response: IncidentResponse & { incident: CredentialIn
   }
   // Tagging the principal is done even when containment failed: only the step that cuts the credential off counts.
   const did = (type: string) => response.actions.some((a) => a.type === type && a.status === 'done');
-  const review = 'Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.';
+  const review =
+    'Review what the credential did (WHAT THE KEY DID, or the CloudTrail link): look for new users, access keys, login profiles, policies and roles assumed, and undo them.';
   switch (credential.kind) {
     case 'long-term-key': {
       const user = sanitize(credential.userName ?? '<owner: see the key in IAM>', 64);
@@ -64,7 +70,9 @@ function credentialRunbook(response: IncidentResponse & { incident: CredentialIn
       return [
         ...(did('revoke-sessions')
           ? []
-          : [`Cut off the session: attach to user ${user} an inline policy that denies "*" when aws:TokenIssueTime is earlier than now (sessions issued later keep working).`]),
+          : [
+              `Cut off the session: attach to user ${user} an inline policy that denies "*" when aws:TokenIssueTime is earlier than now (sessions issued later keep working).`,
+            ]),
         `If the session came from a console sign-in, reset ${user}'s password and MFA; check the user's access keys, which the session may have created.`,
         review,
       ];
@@ -74,7 +82,9 @@ function credentialRunbook(response: IncidentResponse & { incident: CredentialIn
       return [
         ...(did('revoke-sessions')
           ? []
-          : [`Revoke the role's sessions: IAM console, role ${role}, "Revoke active sessions" (an inline deny on aws:TokenIssueTime). Every current session of the role stops working, the workload's too, until it obtains credentials issued after the cut-off.`]),
+          : [
+              `Revoke the role's sessions: IAM console, role ${role}, "Revoke active sessions" (an inline deny on aws:TokenIssueTime). Every current session of the role stops working, the workload's too, until it obtains credentials issued after the cut-off.`,
+            ]),
         'Find how the credentials left their workload (instance metadata without IMDSv2, SSRF, logs, environment dumps) and close that path.',
         review,
       ];
@@ -116,7 +126,7 @@ function protectedRunbook(reason: 'keystop-own-principal' | 'aws-managed-princip
       `Treat Keystop itself as compromised: a credential of its role ${role} is reported used by someone else. Keystop does not act on its own roles, so this is yours.`,
       `Revoke the role's sessions by hand (IAM console, role ${role}, "Revoke active sessions"): Keystop stops responding until its functions get new credentials, within minutes — watch for alerts you would otherwise miss.`,
       "Check who changed Keystop's code, configuration or roles (CloudTrail: UpdateFunctionCode, UpdateFunctionConfiguration, Put/AttachRolePolicy on /keystop/ roles), and rotate the member role's ExternalId (redeploy with a new externalId, update the StackSet).",
-      'Review what the session did (the CloudTrail link): Keystop\'s roles may write inline policies and tags and deactivate keys in every account it reaches.',
+      "Review what the session did (the CloudTrail link): Keystop's roles may write inline policies and tags and deactivate keys in every account it reaches.",
     ];
   }
   return [
@@ -167,7 +177,9 @@ export function afterResponseOf(response: IncidentResponse & { incident: Credent
           `${user}'s access keys (AKIA…) and console password can mint new sessions: long-term keys carry no token issue time and are not denied, and sessions issued after the cut-off are allowed`,
           'anything the session created before the cut-off',
         ],
-        impact: [`every session of ${user} issued before the cut-off is denied, the user's own included: they must sign in or call GetSessionToken again`],
+        impact: [
+          `every session of ${user} issued before the cut-off is denied, the user's own included: they must sign in or call GetSessionToken again`,
+        ],
       };
     }
     case 'role-session': {
@@ -185,11 +197,16 @@ export function afterResponseOf(response: IncidentResponse & { incident: Credent
     }
     case 'federated-session':
       return {
-        stillUsable: ['the federated session until it expires (up to 36 h), and the IAM user whose key called GetFederationToken can mint more'],
+        stillUsable: [
+          'the federated session until it expires (up to 36 h), and the IAM user whose key called GetFederationToken can mint more',
+        ],
         impact: [],
       };
     case 'iam-user':
-      return { stillUsable: [`every access key and the console password of ${sanitize(credential.userName, 64)}: no key was named`], impact: [] };
+      return {
+        stillUsable: [`every access key and the console password of ${sanitize(credential.userName, 64)}: no key was named`],
+        impact: [],
+      };
     case 'root':
       return { stillUsable: ['the root credentials: no IAM action can contain root'], impact: [] };
     case 'unmapped':

@@ -40,7 +40,14 @@ const HOST_LINK = new RegExp(
 
 /** The usual defanged forms; the defanged forms map to themselves, so that sanitizing twice changes nothing. */
 const DEFANGED_SCHEMES: Record<string, string> = {
-  http: 'hxxp', https: 'hxxps', ftp: 'fxp', ftps: 'fxps', hxxp: 'hxxp', hxxps: 'hxxps', fxp: 'fxp', fxps: 'fxps',
+  http: 'hxxp',
+  https: 'hxxps',
+  ftp: 'fxp',
+  ftps: 'fxps',
+  hxxp: 'hxxp',
+  hxxps: 'hxxps',
+  fxp: 'fxp',
+  fxps: 'fxps',
 };
 
 function defangLinks(text: string): string {

@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Notifier } from './Alert';
-import { snsMessageOf, type SnsFormat } from './snsMessageOf';
+import { type SnsFormat, snsMessageOf } from './snsMessageOf';
 
 /** A Notifier that publishes to one SNS topic: per-protocol bodies, attributes for subscription filter policies. */
 export function snsNotifier(sns: SNSClient, topicArn: string, format: SnsFormat = { chatbot: false }): Notifier {

@@ -33,10 +33,16 @@ const patterns = z.array(FieldPattern).min(1);
 
 /** Every field is optional; a field named must match. */
 export const PolicyMatch = strict({
-  source: z.array(z.union([z.enum(incidentSources), PrefixPattern, AnythingButPattern])).min(1).optional(),
+  source: z
+    .array(z.union([z.enum(incidentSources), PrefixPattern, AnythingButPattern]))
+    .min(1)
+    .optional(),
   type: patterns.optional(),
   severity: patterns.optional(),
-  credentialKind: z.array(z.union([z.enum(credentialKinds), AnythingButPattern])).min(1).optional(),
+  credentialKind: z
+    .array(z.union([z.enum(credentialKinds), AnythingButPattern]))
+    .min(1)
+    .optional(),
   accountId: patterns.optional(),
   principalName: patterns.optional(),
 });
@@ -54,7 +60,10 @@ export const ActionSpec = z.discriminatedUnion(
     strict({ type: z.literal('tag-principal') }),
     strict({ type: z.literal('deactivate-user-keys') }),
   ],
-  { error: (issue) => `unknown action type ${JSON.stringify((issue.input as { type?: unknown })?.type)}; valid types: ${actionTypes.join(', ')}` },
+  {
+    error: (issue) =>
+      `unknown action type ${JSON.stringify((issue.input as { type?: unknown })?.type)}; valid types: ${actionTypes.join(', ')}`,
+  },
 );
 export type ActionSpec = z.infer<typeof ActionSpec>;
 

@@ -1,5 +1,5 @@
 import shipped from './policies.json';
-import { ResponsePolicySet, type ResponsePolicy } from './ResponsePolicy';
+import { type ResponsePolicy, ResponsePolicySet } from './ResponsePolicy';
 
 /**
  * The operator's policy file (param policiesFile) as JSON text, put in the bundle at package time by

@@ -1,5 +1,5 @@
-import { principalNameOf, type CredentialIncident } from '../events/CredentialIncident';
 import { partitionOf } from '../aws/partitionOf';
+import { type CredentialIncident, principalNameOf } from '../events/CredentialIncident';
 import { globMatches } from '../events/globMatches';
 
 /** The ARN of the principal holding the credential (the account root for root), in the incident region's partition. */
@@ -49,8 +49,6 @@ export function exemptionFor(incident: CredentialIncident, exemptPrincipals: rea
   const name = principalNameOf(incident.credential);
   const arns = principalArnsOf(incident);
   return exemptPrincipals.find((pattern) =>
-    pattern.startsWith('arn:')
-      ? arns.some((arn) => globMatches(pattern, arn))
-      : name !== undefined && globMatches(pattern, name),
+    pattern.startsWith('arn:') ? arns.some((arn) => globMatches(pattern, arn)) : name !== undefined && globMatches(pattern, name),
   );
 }

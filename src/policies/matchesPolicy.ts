@@ -1,4 +1,4 @@
-import { principalNameOf, type CredentialIncident } from '../events/CredentialIncident';
+import { type CredentialIncident, principalNameOf } from '../events/CredentialIncident';
 import type { FieldPattern, PolicyMatch } from './ResponsePolicy';
 
 /** The incident's values under the names policies match on. A missing value matches no pattern. */
@@ -38,11 +38,15 @@ function matchesNumeric(conditions: (string | number)[], value: number): boolean
     const operator = conditions[i];
     const bound = Number(conditions[i + 1]);
     const holds =
-      operator === '<' ? value < bound
-      : operator === '<=' ? value <= bound
-      : operator === '=' ? value === bound
-      : operator === '>' ? value > bound
-      : value >= bound;
+      operator === '<'
+        ? value < bound
+        : operator === '<='
+          ? value <= bound
+          : operator === '='
+            ? value === bound
+            : operator === '>'
+              ? value > bound
+              : value >= bound;
     if (!holds) return false;
   }
   return true;

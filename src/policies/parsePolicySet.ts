@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { ResponsePolicySet, type ResponsePolicy } from './ResponsePolicy';
+import { type ResponsePolicy, ResponsePolicySet } from './ResponsePolicy';
 
 /** A policy set that does not validate: one line per problem, each naming the policy and the field. */
 export class InvalidPolicySetError extends Error {
@@ -19,13 +19,16 @@ export class InvalidPolicySetError extends Error {
 export function parsePolicySet(data: unknown, origin: string): ResponsePolicy[] {
   const parsed = ResponsePolicySet.safeParse(data);
   if (parsed.success) return parsed.data;
-  throw new InvalidPolicySetError(origin, parsed.error.issues.map((issue) => describeIssue(issue, data)));
+  throw new InvalidPolicySetError(
+    origin,
+    parsed.error.issues.map((issue) => describeIssue(issue, data)),
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const [index, ...field] = issue.path;
   if (typeof index !== 'number') return `${formatPath(issue.path) || '(file)'}: ${issue.message}`;
-  const name = (Array.isArray(data) ? (data[index] as { name?: unknown } | undefined)?.name : undefined);
+  const name = Array.isArray(data) ? (data[index] as { name?: unknown } | undefined)?.name : undefined;
   const policy = typeof name === 'string' && name !== '' ? `policy "${name}"` : `policy [${index}]`;
   const value = valueAt(data, issue.path);
   const shown = field.length > 0 && value !== undefined && typeof value !== 'object' ? ` ${JSON.stringify(value)}` : '';
@@ -40,7 +43,10 @@ function messageOf(issue: z.core.$ZodIssue): string {
 }
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), data);
+  return path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    data,
+  );
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -1,9 +1,9 @@
 import { containmentActions } from '../actions/containmentActions';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
-import { mayActIn, type Guardrails } from './Guardrails';
+import { type Guardrails, mayActIn } from './Guardrails';
 import { matchesPolicy } from './matchesPolicy';
-import { protectionFor, type ProtectionReason } from './protectionFor';
+import { type ProtectionReason, protectionFor } from './protectionFor';
 import type { ActionSpec, ResponsePolicy } from './ResponsePolicy';
 
 /** Why the plan is what it is; the alert shows it. */
@@ -113,7 +113,13 @@ export function planResponse(
  * dropped either. Responders get the alert with what the report names, quoted.
  */
 function planUnmapped(incident: CredentialIncident, entities: readonly string[]): ResponsePlan {
-  const named = entities.length > 0 ? entities.slice(0, 5).map((e) => `"${e}"`).join(', ') : 'nothing';
+  const named =
+    entities.length > 0
+      ? entities
+          .slice(0, 5)
+          .map((e) => `"${e}"`)
+          .join(', ')
+      : 'nothing';
   return {
     policy: undefined,
     reason: incident.sample ? 'sample-finding' : 'unmapped-signal',

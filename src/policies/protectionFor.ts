@@ -1,4 +1,4 @@
-import { iamPrincipalOf, type CredentialIncident } from '../events/CredentialIncident';
+import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
 import type { Guardrails } from './Guardrails';
 
 /** The plan reasons for principals Keystop never changes. */

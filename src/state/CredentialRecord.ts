@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { CredentialIncident } from '../events/CredentialIncident';
-import { outcomes, type AnsweredIncident } from '../IncidentResponse';
+import { type AnsweredIncident, outcomes } from '../IncidentResponse';
 
 /**
  * How strongly Keystop has responded to a credential: told nobody, told responders, contained it. Each report is

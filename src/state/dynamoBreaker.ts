@@ -1,10 +1,10 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { Breaker, BreakerAdmission } from './StateStore';
@@ -88,7 +88,8 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
         // Another session or key of a principal already counted takes no new slot.
-        if (doc.principals.some((p) => p.principal === principal)) return { result: { admitted: true, added: false, justOpened: false, count } };
+        if (doc.principals.some((p) => p.principal === principal))
+          return { result: { admitted: true, added: false, justOpened: false, count } };
         if (count < settings.breakerLimit) {
           const { openedAt: _closed, ...rest } = doc;
           return {

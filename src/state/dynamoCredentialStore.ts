@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
+  type DynamoDBClient,
   ScanCommand,
   UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { parseCredentialRecord, type CredentialRecord } from './CredentialRecord';
+import { type CredentialRecord, parseCredentialRecord } from './CredentialRecord';
 import type { Claim, CredentialStore } from './StateStore';
 
 export interface CredentialStoreSettings {
@@ -33,21 +33,29 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
   const { tableName: TableName } = settings;
 
   type Window = 'dedup' | 'guard' | 'either';
-  function recordOf(item: Record<string, AttributeValue> | undefined, now: Date, { window = 'dedup' as Window } = {}): CredentialRecord | undefined {
+  function recordOf(
+    item: Record<string, AttributeValue> | undefined,
+    now: Date,
+    { window = 'dedup' as Window } = {},
+  ): CredentialRecord | undefined {
     if (item === undefined) return undefined;
     const inDedup = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY) >= now.getTime();
     const inGuard = Number(item.guardUntil?.N ?? 0) >= now.getTime();
     if (!(window === 'dedup' ? inDedup : window === 'guard' ? inGuard : inDedup || inGuard)) return undefined;
     const key = item.pk?.S ?? 'unknown';
-    return parseCredentialRecord(key, {
-      ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
-      legacy: {
-        incidentId: item.incidentId?.S,
-        state: item.state?.S,
-        alertSent: item.alertSent?.BOOL,
-        response: item.response?.S,
+    return parseCredentialRecord(
+      key,
+      {
+        ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
+        legacy: {
+          incidentId: item.incidentId?.S,
+          state: item.state?.S,
+          alertSent: item.alertSent?.BOOL,
+          response: item.response?.S,
+        },
       },
-    }, now);
+      now,
+    );
   }
 
   async function scan(
@@ -88,7 +96,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
             TableName,
             Key: { pk: S(key) },
             // A record's own expiry stays as its last save set it (the guard may keep it for days); a new one gets one.
-            UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
+            UpdateExpression:
+              'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
             // Free, or the attempt holding it ran out of lease (its invocation is gone). A live lease is never taken,
             // whatever the age of the record.
             ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now',
@@ -159,10 +168,16 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
       }
     },
 
-    held: (accountId, now) => scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
+    held: (accountId, now) =>
+      scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
     records: (now) => scan(now, '', {}),
     guarded: (accountId, principal, now) =>
-      scan(now, ' AND accountId = :account AND principal = :principal', { ':account': S(accountId), ':principal': S(principal) }, { window: 'guard' }),
+      scan(
+        now,
+        ' AND accountId = :account AND principal = :principal',
+        { ':account': S(accountId), ':principal': S(principal) },
+        { window: 'guard' },
+      ),
     watched: (now) => scan(now, '', {}, { window: 'either' }),
   };
 }

@@ -1,9 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoBreaker, type BreakerSettings } from './dynamoBreaker';
-import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore, type CredentialStoreSettings } from './dynamoCredentialStore';
+import { type BreakerSettings, dynamoBreaker } from './dynamoBreaker';
+import { type CredentialStoreSettings, DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from './dynamoCredentialStore';
 import type { StateStore } from './StateStore';
 
-export type StateSettings = BreakerSettings & Omit<CredentialStoreSettings, 'attemptLeaseMs'> & Partial<Pick<CredentialStoreSettings, 'attemptLeaseMs'>>;
+export type StateSettings = BreakerSettings &
+  Omit<CredentialStoreSettings, 'attemptLeaseMs'> &
+  Partial<Pick<CredentialStoreSettings, 'attemptLeaseMs'>>;
 
 /** The per-credential records and the breaker, in one DynamoDB table. */
 export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettings): StateStore {

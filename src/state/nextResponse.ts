@@ -1,7 +1,7 @@
 import type { TamperReport } from '../events/TamperReport';
 import type { ResponseReason } from '../IncidentResponse';
 import type { ResponsePlan } from '../policies/planResponse';
-import { isStronger, type CredentialRecord, type ResponseLevel } from './CredentialRecord';
+import { type CredentialRecord, isStronger, type ResponseLevel } from './CredentialRecord';
 
 /** What was read live about the credential before deciding (see gatherFacts). */
 export interface CredentialFacts {
@@ -51,12 +51,21 @@ export function nextResponse(record: CredentialRecord | undefined, plan: Respons
   if (plan.execute) {
     if (facts.gone !== undefined) {
       return isStronger('contained', alerted)
-        ? { kind: 'report', level: 'contained', outcome: 'gone', reason: 'credential-gone', explanation: `${facts.gone}: nothing is left to contain` }
+        ? {
+            kind: 'report',
+            level: 'contained',
+            outcome: 'gone',
+            reason: 'credential-gone',
+            explanation: `${facts.gone}: nothing is left to contain`,
+          }
         : duplicate(`the credential no longer exists and responders were told${before}`);
     }
     if (achieved === 'contained') {
       if (facts.statusUnknown) {
-        return { kind: 'retry', explanation: "the key's status could not be read, so a re-enabled key cannot be told from a contained one" };
+        return {
+          kind: 'retry',
+          explanation: "the key's status could not be read, so a re-enabled key cannot be told from a contained one",
+        };
       }
       if (facts.keyStatus === 'Active') {
         return {
@@ -75,10 +84,18 @@ export function nextResponse(record: CredentialRecord | undefined, plan: Respons
       };
     }
     if (record?.held) {
-      return { kind: 'act', reason: 'escalated', explanation: `held by the blast-radius breaker earlier${before}; the breaker admits it now: ${plan.explanation}` };
+      return {
+        kind: 'act',
+        reason: 'escalated',
+        explanation: `held by the blast-radius breaker earlier${before}; the breaker admits it now: ${plan.explanation}`,
+      };
     }
     if (achieved === 'alerted' || alerted !== 'none') {
-      return { kind: 'act', reason: 'escalated', explanation: `an earlier report was only alerted on${before}; this one calls for containment: ${plan.explanation}` };
+      return {
+        kind: 'act',
+        reason: 'escalated',
+        explanation: `an earlier report was only alerted on${before}; this one calls for containment: ${plan.explanation}`,
+      };
     }
     return { kind: 'act', reason: plan.reason, explanation: plan.explanation };
   }
@@ -130,18 +147,24 @@ export function holdTransition(record: CredentialRecord | undefined, plan: Respo
  * - `restore`: contained → tampered → contained: the key is deactivated again, the deny policy put back;
  * - `warn`: a new key or console password for a contained user: nothing to undo, responders are alerted.
  */
-export type TamperTransition =
-  | { kind: 'unguarded' | 'duplicate' | 'sanctioned' | 'restore' | 'warn'; explanation: string };
+export type TamperTransition = { kind: 'unguarded' | 'duplicate' | 'sanctioned' | 'restore' | 'warn'; explanation: string };
 
 /** Pure: the transition for a tamper report, given the record of the credential it touches (see TamperTransition). */
 export function tamperTransition(record: CredentialRecord | undefined, report: TamperReport, now: Date): TamperTransition {
   const who = `${report.actor}${report.sourceIp ? ` from ${report.sourceIp}` : ''}`;
-  if (record?.guardUntil === undefined) return { kind: 'unguarded', explanation: `${report.api} by ${who}: Keystop did not contain this credential` };
+  if (record?.guardUntil === undefined)
+    return { kind: 'unguarded', explanation: `${report.api} by ${who}: Keystop did not contain this credential` };
   if (record.released) {
-    return { kind: 'unguarded', explanation: `${report.api} by ${who}: released by ${record.released.by} on ${record.released.at} (${record.released.reason})` };
+    return {
+      kind: 'unguarded',
+      explanation: `${report.api} by ${who}: released by ${record.released.by} on ${record.released.at} (${record.released.reason})`,
+    };
   }
   if (Date.parse(record.guardUntil) < now.getTime()) {
-    return { kind: 'unguarded', explanation: `${report.api} by ${who}: Keystop's containment is older than the guard window (watched until ${record.guardUntil})` };
+    return {
+      kind: 'unguarded',
+      explanation: `${report.api} by ${who}: Keystop's containment is older than the guard window (watched until ${record.guardUntil})`,
+    };
   }
   if (record.lastTamper === report.id) return { kind: 'duplicate', explanation: `${report.api} by ${who} was handled already` };
   const contained = record.last ? ` (incident ${record.last.incident.id})` : '';

@@ -22,11 +22,29 @@ function stateChange(alarmName: string, value: string, previous: string) {
     resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarmName}`],
     detail: {
       alarmName,
-      state: { value, reason: 'Threshold Crossed: 1 datapoint [1.0 (30/11/26 13:01:00)] was greater than the threshold (0.0).', timestamp: '2026-11-30T13:02:03.000+0000' },
-      previousState: { value: previous, reason: 'Threshold Crossed: no datapoints were received.', timestamp: '2026-11-29T09:00:00.000+0000' },
+      state: {
+        value,
+        reason: 'Threshold Crossed: 1 datapoint [1.0 (30/11/26 13:01:00)] was greater than the threshold (0.0).',
+        timestamp: '2026-11-30T13:02:03.000+0000',
+      },
+      previousState: {
+        value: previous,
+        reason: 'Threshold Crossed: no datapoints were received.',
+        timestamp: '2026-11-29T09:00:00.000+0000',
+      },
       configuration: {
         description: 'A containment step failed; a compromised credential may still be active.',
-        metrics: [{ id: 'm1', metricStat: { metric: { namespace: 'Keystop', name: 'ContainmentsFailed', dimensions: { service: 'keystop', Stage: 'prod' } }, period: 60, stat: 'Sum' }, returnData: true }],
+        metrics: [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: { namespace: 'Keystop', name: 'ContainmentsFailed', dimensions: { service: 'keystop', Stage: 'prod' } },
+              period: 60,
+              stat: 'Sum',
+            },
+            returnData: true,
+          },
+        ],
       },
     },
   };
@@ -36,7 +54,11 @@ async function alarmTopic() {
   const clients = localClients(awsEndpoint());
   // The on-call pager subscribes to failures only; the audit queue to responses only: the usual filter policies.
   const pager = await createAlertSink(clients, { name: uniqueName('keystop-alarms'), filterPolicy: { outcome: ['failed'] } });
-  const responsesOnly = await createAlertSink(clients, { topicArn: pager.topicArn, name: uniqueName('responses'), filterPolicy: { alertType: ['response'] } });
+  const responsesOnly = await createAlertSink(clients, {
+    topicArn: pager.topicArn,
+    name: uniqueName('responses'),
+    filterPolicy: { alertType: ['response'] },
+  });
   const everything = await createAlertSink(clients, { topicArn: pager.topicArn, name: uniqueName('everything') });
   const deps = alarmPublisherDeps(
     { KEYSTOP_ALERT_TOPIC_ARN: pager.topicArn },
@@ -55,7 +77,13 @@ describe('Alarm publisher: alarm state changes reach subscribers as alerts (SNS 
     expect(result).toBe('published');
     const [alert, ...others] = await pager.drain();
     expect(others).toEqual([]);
-    expect(alert!.attributes).toEqual({ outcome: 'failed', severity: 'CRITICAL', alertType: 'alarm', account: '123456789012', source: 'keystop' });
+    expect(alert!.attributes).toEqual({
+      outcome: 'failed',
+      severity: 'CRITICAL',
+      alertType: 'alarm',
+      account: '123456789012',
+      source: 'keystop',
+    });
     expect(alert!.subject).toBe('Keystop ALARM: keystop-prod-containment-failed');
     expect(AlertDocument.parse(alert!.document)).toMatchObject({ alertType: 'alarm', response: { outcome: 'failed', reason: 'alarm' } });
     expect(alert!.text).toContain('a compromised credential may still be active');

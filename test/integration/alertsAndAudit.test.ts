@@ -30,7 +30,11 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
     const { client } = recordedCloudTrail({ delayMs: 150, calls });
     const { clients, sink, deps } = await localResponder({
       calls,
-      enricher: cloudTrailEnricher(() => client, lookupSettings, () => new Date()),
+      enricher: cloudTrailEnricher(
+        () => client,
+        lookupSettings,
+        () => new Date(),
+      ),
       activity: { inlineWaitMs: 50 },
     });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
@@ -54,7 +58,11 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
     ]);
     expect(response?.outcome).toBe('contained');
     expect(response?.actions.map((a) => `${a.type}:${a.status}`)).toEqual([
-      'deactivate-access-key:done', 'tag-principal:done', 'notify:done', 'notify-activity:done', 'audit:done',
+      'deactivate-access-key:done',
+      'tag-principal:done',
+      'notify:done',
+      'notify-activity:done',
+      'audit:done',
     ]);
     const [first, followUp, ...others] = await sink.drain();
     expect(others).toEqual([]);
@@ -69,7 +77,11 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
   it('puts what the key did in the first alert when the lookup answers in time: one message', async () => {
     const { client } = recordedCloudTrail();
     const { clients, sink, deps } = await localResponder({
-      enricher: cloudTrailEnricher(() => client, lookupSettings, () => new Date()),
+      enricher: cloudTrailEnricher(
+        () => client,
+        lookupSettings,
+        () => new Date(),
+      ),
       activity: { inlineWaitMs: 2_000 },
     });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
@@ -84,7 +96,11 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
   it('reports a failed lookup as such and still contains and alerts', async () => {
     const { client } = recordedCloudTrail({ pages: [] });
     const { clients, sink, deps } = await localResponder({
-      enricher: cloudTrailEnricher(() => client, lookupSettings, () => new Date()),
+      enricher: cloudTrailEnricher(
+        () => client,
+        lookupSettings,
+        () => new Date(),
+      ),
     });
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
 
@@ -102,7 +118,11 @@ describe('Alert routing and the audit trail, against the local AWS emulator', ()
   it('delivers to a queue subscribed with a filter policy on severity only the alerts that match', async () => {
     // Prepare: one queue takes everything, another only HIGH and CRITICAL
     const { clients, sink, deps } = await localResponder();
-    const highOnly = await createAlertSink(clients, { topicArn: sink.topicArn, name: uniqueName('high-only'), filterPolicy: { severity: ['HIGH', 'CRITICAL'] } });
+    const highOnly = await createAlertSink(clients, {
+      topicArn: sink.topicArn,
+      name: uniqueName('high-only'),
+      filterPolicy: { severity: ['HIGH', 'CRITICAL'] },
+    });
     const medium = await userWithTwoKeys(clients.iam);
     const high = await userWithTwoKeys(clients.iam);
     const handler = makeHandler(guardDutySource, deps);
@@ -133,10 +153,16 @@ describe('Alert routing and the audit trail, against the local AWS emulator', ()
       new PutRuleCommand({
         Name: rule,
         EventBusName: bus,
-        EventPattern: JSON.stringify({ source: ['keystop'], 'detail-type': ['Keystop Incident Response'], detail: { outcome: ['contained'] } }),
+        EventPattern: JSON.stringify({
+          source: ['keystop'],
+          'detail-type': ['Keystop Incident Response'],
+          detail: { outcome: ['contained'] },
+        }),
       }),
     );
-    await events.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: [{ Id: 'audit-queue', Arn: Attributes!.QueueArn }] }));
+    await events.send(
+      new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: [{ Id: 'audit-queue', Arn: Attributes!.QueueArn }] }),
+    );
     const { deps } = await localResponder({ auditBus: bus });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 

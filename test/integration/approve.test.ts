@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { awsEndpoint, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { reportAbout, securityHub, type ReportKind } from '../support/reports';
+import { type ReportKind, reportAbout, securityHub } from '../support/reports';
 import { runCli } from '../support/runCli';
 
 async function setUp() {
@@ -21,9 +21,9 @@ async function alertedOn(context: Awaited<ReturnType<typeof setUp>>, kind: Repor
 }
 
 const approve = (context: Awaited<ReturnType<typeof setUp>>, incidentId: string) =>
-  runCli(['contain', '--incident', incidentId, '--table', context.tableName, '--topic-arn', context.sink.topicArn, '--json'], { endpoint: awsEndpoint() }).then(
-    ({ stdout }) => JSON.parse(stdout).responses[0],
-  );
+  runCli(['contain', '--incident', incidentId, '--table', context.tableName, '--topic-arn', context.sink.topicArn, '--json'], {
+    endpoint: awsEndpoint(),
+  }).then(({ stdout }) => JSON.parse(stdout).responses[0]);
 
 describe('Approve in one step: keystop contain --incident', () => {
   it('an alert-only alert names the incident and the command; running it contains exactly that key and alerts', async () => {
@@ -87,7 +87,11 @@ describe('Approve in one step: the Security Hub "Keystop: contain" custom action
 
     const delivery = await context.deliver(customAction(key, uniqueName('action')));
 
-    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained', policy: 'approved-by-responder', incident: { source: 'approved' } });
+    expect(delivery.responses[0]).toMatchObject({
+      outcome: 'contained',
+      policy: 'approved-by-responder',
+      incident: { source: 'approved' },
+    });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
     const [alert, ...more] = await context.sink.drain();
     expect(more).toEqual([]);

@@ -48,7 +48,10 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
       'notified/breaker-open',
     ]);
     for (const [i, user] of users.slice(0, 5).entries()) {
-      expect(await keyStatuses(clients.iam, user.userName)).toEqual({ [user.leaked]: i < 3 ? 'Inactive' : 'Active', [user.decoy]: 'Active' });
+      expect(await keyStatuses(clients.iam, user.userName)).toEqual({
+        [user.leaked]: i < 3 ? 'Inactive' : 'Active',
+        [user.decoy]: 'Active',
+      });
     }
     const breakerAlerts = alerts.filter((a) => a.attributes.outcome === 'breaker-open');
     expect(breakerAlerts).toHaveLength(1);
@@ -57,7 +60,9 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
     const held = alerts.filter((a) => a.attributes.outcome === 'notified');
     expect(held).toHaveLength(2);
     expect(held[0]!.text).toContain('reason: breaker-open');
-    expect(held[0]!.text).toContain(`aws iam update-access-key --user-name ${users[3]!.userName} --access-key-id ${users[3]!.leaked} --status Inactive`);
+    expect(held[0]!.text).toContain(
+      `aws iam update-access-key --user-name ${users[3]!.userName} --access-key-id ${users[3]!.leaked} --status Inactive`,
+    );
     expect(statusWhileOpen.stdout).toMatch(/breaker of account 123456789012: OPEN since .*; 3 of 3 automatic containments/);
     expect(statusAfterReset.stdout).toContain('breaker of account 123456789012: closed; 0 of 3 automatic containments');
     expect(afterReset).toMatchObject({ outcome: 'contained', reason: 'matched' });
@@ -65,7 +70,14 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
 
   it('lets a policy that bypasses the breaker contain while it is open (a honey key is proof, not suspicion)', async () => {
     const policies: ResponsePolicy[] = [
-      { name: 'proof', description: 'bypasses', match: { principalName: [{ prefix: 'alice' }] }, mode: 'contain', actions: [{ type: 'deactivate-access-key' }], bypassBreaker: true },
+      {
+        name: 'proof',
+        description: 'bypasses',
+        match: { principalName: [{ prefix: 'alice' }] },
+        mode: 'contain',
+        actions: [{ type: 'deactivate-access-key' }],
+        bypassBreaker: true,
+      },
     ];
     const { clients, deps } = await localResponder({ state: { breakerLimit: 1 }, policies });
     const first = await userWithTwoKeys(clients.iam);

@@ -10,7 +10,13 @@ import { awsEndpoint } from '../support/localAws';
 import { runCli } from '../support/runCli';
 
 type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) => run.then(() => { throw new Error('the command exited 0'); }, (e: Failure) => e);
+const failureOf = (run: Promise<unknown>) =>
+  run.then(
+    () => {
+      throw new Error('the command exited 0');
+    },
+    (e: Failure) => e,
+  );
 
 async function tempJson(name: string, value: unknown) {
   const file = join(await mkdtemp(join(tmpdir(), 'keystop-cli-')), name);
@@ -27,9 +33,13 @@ const torAlertOnly = {
   actions: [],
 };
 const TOR = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
-const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line));
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
-describe('The deciding commands take the deployment\'s policies and settings', () => {
+describe("The deciding commands take the deployment's policies and settings", () => {
   // Two sandbox runs through the CLI, one after the other: more time than one command's on a loaded machine.
   it('sandbox --policies: a custom policy file changes what Keystop does with the same finding', { timeout: 90_000 }, async () => {
     const policies = await tempJson('policies.json', [torAlertOnly, ...defaultPolicies]);
@@ -123,7 +133,11 @@ describe('Uniform CLI habits', () => {
   });
 
   it.each([
-    { case: 'a limit that is not a number', args: ['--limit', 'abc'], message: '--limit (or KEYSTOP_BREAKER_LIMIT) "abc" must be a whole number' },
+    {
+      case: 'a limit that is not a number',
+      args: ['--limit', 'abc'],
+      message: '--limit (or KEYSTOP_BREAKER_LIMIT) "abc" must be a whole number',
+    },
     { case: 'an account id of 2 digits', args: ['--account', '12'], message: '--account "12" is not a 12-digit account id' },
   ])('breaker status refuses $case with exit 2 before any AWS request', async ({ args, message }) => {
     const proxy = await startFaultProxy(awsEndpoint());
@@ -158,7 +172,9 @@ describe('Uniform CLI habits', () => {
       const failure = await failureOf(runCli(['breaker', 'status', '--account', LOCAL_ACCOUNT_ID], { endpoint: proxy.endpoint }));
 
       expect(failure.code).toBe(1);
-      expect(failure.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^keystop: AWS refused the request: InternalServerError \(HTTP 500\): /)]);
+      expect(failure.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^keystop: AWS refused the request: InternalServerError \(HTTP 500\): /),
+      ]);
     } finally {
       await proxy.stop();
     }
@@ -166,10 +182,13 @@ describe('Uniform CLI habits', () => {
 });
 
 describe('AWS CLI habits: --profile', () => {
-  it("takes the region from the named profile of the AWS config file", async () => {
+  it('takes the region from the named profile of the AWS config file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keystop-aws-config-'));
     const config = join(dir, 'config');
-    await writeFile(config, '[profile responder]\nregion = eu-west-2\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = example\n');
+    await writeFile(
+      config,
+      '[profile responder]\nregion = eu-west-2\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = example\n',
+    );
 
     const failure = await failureOf(
       runCli(['breaker', 'status', '--profile', 'responder', '--stage', 'nosuchstage', '--account', LOCAL_ACCOUNT_ID], {

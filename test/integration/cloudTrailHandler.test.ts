@@ -8,7 +8,9 @@ import { iamAndSns, keyStatuses, localResponder, userWithTwoKeys } from '../supp
 
 /** A CloudTrail fixture recorded in the emulator's account, with the fixture's user and key replaced. */
 function apiCall(fixture: string, replacements: Record<string, string>) {
-  let text = JSON.stringify(loadFixture(`cloudtrail/${fixture}`)).split('111122223333').join(LOCAL_ACCOUNT_ID);
+  let text = JSON.stringify(loadFixture(`cloudtrail/${fixture}`))
+    .split('111122223333')
+    .join(LOCAL_ACCOUNT_ID);
   for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
   return JSON.parse(text);
 }

@@ -1,7 +1,7 @@
 import {
+  CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
-  CreateAccessKeyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
@@ -117,7 +117,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     expect(alerts[0]!.text).toContain(`[done] revoke-sessions role/${roleName}`);
   });
 
-  it('contains a stolen user session at the user and leaves the user\'s long-term keys alone', async () => {
+  it("contains a stolen user session at the user and leaves the user's long-term keys alone", async () => {
     const { clients, handler } = await responder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
 
@@ -175,7 +175,12 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     expect((await clients.iam.send(new ListUserTagsCommand({ UserName: userName }))).Tags).toEqual([]);
     expect(response?.actions).toEqual([
       { type: 'deactivate-access-key', status: 'skipped', target: leaked, reason: `dry-run: would deactivate access key ${leaked}` },
-      { type: 'tag-principal', status: 'skipped', target: `user/${userName}`, reason: `dry-run: would tag user/${userName} with the incident id` },
+      {
+        type: 'tag-principal',
+        status: 'skipped',
+        target: `user/${userName}`,
+        reason: `dry-run: would tag user/${userName} with the incident id`,
+      },
       expect.objectContaining({ type: 'notify', status: 'done' }),
       expect.objectContaining({ type: 'audit', status: 'done' }),
     ]);
@@ -216,22 +221,46 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const bystander = await userWithTwoKeys(clients.iam);
     const { respond } = await import('../../src/respond');
     const base = {
-      source: 'cloudtrail' as const, type: 'AttachUserPolicy:AWSCompromisedKeyQuarantineV2', severity: 8, severityLabel: 'HIGH' as const,
-      accountId: LOCAL_ACCOUNT_ID, region: 'us-east-1', observedAt: NOW.toISOString(), sample: false, backupDelivery: false,
-      title: 'AWS quarantined a user', evidence: {}, origin: { findingId: 'q1', eventId: 'e1' },
+      source: 'cloudtrail' as const,
+      type: 'AttachUserPolicy:AWSCompromisedKeyQuarantineV2',
+      severity: 8,
+      severityLabel: 'HIGH' as const,
+      accountId: LOCAL_ACCOUNT_ID,
+      region: 'us-east-1',
+      observedAt: NOW.toISOString(),
+      sample: false,
+      backupDelivery: false,
+      title: 'AWS quarantined a user',
+      evidence: {},
+      origin: { findingId: 'q1', eventId: 'e1' },
     };
 
     const [quarantine] = await respond(
-      { kind: 'incidents', incidents: [{ ...base, id: 'cloudtrail:q1', credential: { kind: 'iam-user', userName: quarantined.userName } }] },
+      {
+        kind: 'incidents',
+        incidents: [{ ...base, id: 'cloudtrail:q1', credential: { kind: 'iam-user', userName: quarantined.userName } }],
+      },
       deps,
     );
     const [single] = await respond(
-      { kind: 'incidents', incidents: [{ ...base, id: 'cloudtrail:q2', credential: { kind: 'long-term-key', accessKeyId: bystander.leaked, userName: bystander.userName } }] },
+      {
+        kind: 'incidents',
+        incidents: [
+          {
+            ...base,
+            id: 'cloudtrail:q2',
+            credential: { kind: 'long-term-key', accessKeyId: bystander.leaked, userName: bystander.userName },
+          },
+        ],
+      },
       deps,
     );
 
     expect(quarantine).toMatchObject({ outcome: 'contained', policy: 'quarantined-user' });
-    expect(await keyStatuses(clients.iam, quarantined.userName)).toEqual({ [quarantined.leaked]: 'Inactive', [quarantined.decoy]: 'Inactive' });
+    expect(await keyStatuses(clients.iam, quarantined.userName)).toEqual({
+      [quarantined.leaked]: 'Inactive',
+      [quarantined.decoy]: 'Inactive',
+    });
     expect(single).toMatchObject({ outcome: 'contained', policy: 'keys' });
     expect(await keyStatuses(clients.iam, bystander.userName)).toEqual({ [bystander.leaked]: 'Inactive', [bystander.decoy]: 'Active' });
     const users = [quarantined.userName, bystander.userName];
@@ -251,14 +280,37 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const [response] = await respond(
       {
         kind: 'incidents',
-        incidents: [{
-          id: 'health:k1', source: 'health', type: 'AWS_RISK_CREDENTIALS_EXPOSED', severity: 8, severityLabel: 'HIGH',
-          accountId: LOCAL_ACCOUNT_ID, region: 'global', observedAt: NOW.toISOString(), sample: false, backupDelivery: false,
-          title: 'exposed', evidence: {}, origin: { findingId: 'k1', eventId: 'e1' },
-          credential: { kind: 'long-term-key', accessKeyId: leaked },
-        }],
+        incidents: [
+          {
+            id: 'health:k1',
+            source: 'health',
+            type: 'AWS_RISK_CREDENTIALS_EXPOSED',
+            severity: 8,
+            severityLabel: 'HIGH',
+            accountId: LOCAL_ACCOUNT_ID,
+            region: 'global',
+            observedAt: NOW.toISOString(),
+            sample: false,
+            backupDelivery: false,
+            title: 'exposed',
+            evidence: {},
+            origin: { findingId: 'k1', eventId: 'e1' },
+            credential: { kind: 'long-term-key', accessKeyId: leaked },
+          },
+        ],
       },
-      { ...deps, policies: [{ name: 'exposed', description: 'd', match: { source: ['health'] }, mode: 'contain', actions: [{ type: 'deactivate-access-key' }] }] },
+      {
+        ...deps,
+        policies: [
+          {
+            name: 'exposed',
+            description: 'd',
+            match: { source: ['health'] },
+            mode: 'contain',
+            actions: [{ type: 'deactivate-access-key' }],
+          },
+        ],
+      },
     );
 
     expect(response?.actions[0]).toMatchObject({ status: 'done', reason: `deactivated access key ${leaked} of user ${userName}` });

@@ -1,4 +1,4 @@
-import { ListUserTagsCommand, TagUserCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { type IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/createClients';
@@ -55,7 +55,7 @@ async function securityAccountResponder() {
   return { ...local, assumed, handler: makeHandler(guardDutySource, local.deps) };
 }
 
-describe('Cross-account containment through the member role, against the emulator\'s accounts', () => {
+describe("Cross-account containment through the member role, against the emulator's accounts", () => {
   it('contains a key in a member account through the member role, with the incident id in the session name', async () => {
     // Prepare: the same user name in the member account and in the security account
     const { endpoint, clients, handler, sink, assumed } = await securityAccountResponder();
@@ -107,7 +107,7 @@ describe('Cross-account containment through the member role, against the emulato
     expect(await keyStatuses(memberIam, second.userName)).toEqual({ [second.leaked]: 'Inactive', [second.decoy]: 'Active' });
   });
 
-  it("reads the exemption tag in the member account, where the principal lives", async () => {
+  it('reads the exemption tag in the member account, where the principal lives', async () => {
     // Prepare: the member account's user is exempt by tag; its namesake in the security account is not
     const { endpoint, clients, handler } = await securityAccountResponder();
     const memberIam = await iamOf(MEMBER, endpoint, clients.sts);

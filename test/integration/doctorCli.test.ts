@@ -5,7 +5,13 @@ import { awsEndpoint, uniqueName } from '../support/localAws';
 import { runCli } from '../support/runCli';
 
 type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) => run.then(() => { throw new Error('the command exited 0'); }, (e: Failure) => e);
+const failureOf = (run: Promise<unknown>) =>
+  run.then(
+    () => {
+      throw new Error('the command exited 0');
+    },
+    (e: Failure) => e,
+  );
 
 describe('keystop doctor', () => {
   it('says it could not check the exemption tag, and exits 1, where IAM has no policy simulator (the emulator)', async () => {

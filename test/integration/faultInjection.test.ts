@@ -8,17 +8,17 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClients, type Clients } from '../../src/aws/createClients';
+import { unavailableEnricher } from '../../src/activity/Enricher';
+import { type Clients, createClients } from '../../src/aws/createClients';
 import { createDeps } from '../../src/aws/createDeps';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { createAlertSink, type DeliveredAlert } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
-import { unavailableEnricher } from '../../src/activity/Enricher';
-import { startLocalAws, type LocalAws } from '../../src/local/startLocalAws';
+import { type LocalAws, startLocalAws } from '../../src/local/startLocalAws';
 import { defaultGuardrails } from '../../src/policies/Guardrails';
-import { startFaultProxy, type FaultPlan, type FaultProxy } from '../support/faultProxy';
+import { type FaultPlan, type FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint, keyStatuses, uniqueName, userWithTwoKeys } from '../support/localAws';
@@ -179,8 +179,7 @@ async function responderBehindProxy(upstream: string, plan?: FaultPlan, batch = 
 }
 
 /** The access key id each forwarded UpdateAccessKey named. */
-const updatedKeys = (proxy: FaultProxy) =>
-  proxy.forwarded('UpdateAccessKey').map((r) => new URLSearchParams(r.body).get('AccessKeyId'));
+const updatedKeys = (proxy: FaultProxy) => proxy.forwarded('UpdateAccessKey').map((r) => new URLSearchParams(r.body).get('AccessKeyId'));
 
 const alertsNaming = (alerts: DeliveredAlert[], key: string) => alerts.filter((a) => a.text.includes(key));
 const ONE_CONTAINED_ALERT = [expect.stringMatching(/^Keystop CONTAINED/)];
@@ -199,128 +198,144 @@ afterAll(async () => {
 });
 
 describe('fault injection: every event ends contained or in the failure queue, never lost', () => {
-  it('absorbs throttling of the first requests in the SDK retries: all contained, one UpdateAccessKey per key', async () => {
-    // Prepare
-    const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
-      fault: 'throttle',
-      count: 3,
-    });
-    proxies.push(proxy);
-
-    // Act
-    const results: Delivery[] = [];
-    for (const { userName, leaked } of users) results.push(await invoke(torFinding(userName, leaked)));
-
-    // Assess
-    expect(proxy.requests.filter((r) => r.fate.kind === 'fault')).toHaveLength(3);
-    expect(results.every((r) => r.delivered && r.invocations === 1)).toBe(true);
-    for (const { userName, leaked, decoy } of users) {
-      expect(await keyStatuses(direct.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    }
-    expect(updatedKeys(proxy).sort()).toEqual(users.map((u) => u.leaked).sort());
-    const alerts = await sink.drain();
-    for (const { leaked } of users) {
-      expect(alertsNaming(alerts, leaked).map((a) => a.subject)).toEqual(ONE_CONTAINED_ALERT);
-    }
-    expect(await destination.drain()).toEqual([]);
-  }, BATCH_TIMEOUT_MS);
-
-  it('absorbs server errors (HTTP 500) of the first requests the same way', async () => {
-    const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
-      fault: 'server-error',
-      count: 3,
-    });
-    proxies.push(proxy);
-
-    const results: Delivery[] = [];
-    for (const { userName, leaked } of users) results.push(await invoke(torFinding(userName, leaked)));
-
-    expect(proxy.requests.filter((r) => r.fate.kind === 'fault')).toHaveLength(3);
-    expect(results.every((r) => r.delivered && r.invocations === 1)).toBe(true);
-    for (const { userName, leaked, decoy } of users) {
-      expect(await keyStatuses(direct.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    }
-    expect(updatedKeys(proxy).sort()).toEqual(users.map((u) => u.leaked).sort());
-    const alerts = await sink.drain();
-    for (const { leaked } of users) expect(alertsNaming(alerts, leaked)).toHaveLength(1);
-    expect(await destination.drain()).toEqual([]);
-  }, BATCH_TIMEOUT_MS);
-
-  it('sends an event whose key cannot be deactivated to the failure queue, after a "containment FAILED" alert', async () => {
-    // Prepare: IAM answers 500 to every UpdateAccessKey of a quarter of the keys; SNS stays reachable
-    let failing = new Set<string>();
-    const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
-      fault: 'server-error',
-      count: Infinity,
-      matches: ({ operation, body }) =>
-        operation === 'UpdateAccessKey' && failing.has(new URLSearchParams(body).get('AccessKeyId') ?? ''),
-    });
-    proxies.push(proxy);
-    failing = new Set(users.filter((_, i) => i % 4 === 0).map((u) => u.leaked));
-    const events = users.map(({ userName, leaked }) => torFinding(userName, leaked));
-
-    // Act
-    const results: Delivery[] = [];
-    for (const event of events) results.push(await invoke(event));
-
-    // Assess: nothing lost — each event contained, or in the failure queue intact with the people told
-    const records = await destination.drain();
-    const alerts = await sink.drain();
-    expect(records).toHaveLength(failing.size);
-    users.forEach(({ leaked }, i) => {
-      expect(results[i]!.delivered).toBe(!failing.has(leaked));
-    });
-    for (const [i, { userName, leaked, decoy }] of users.entries()) {
-      const statuses = await keyStatuses(direct.iam, userName);
-      if (failing.has(leaked)) {
-        expect(statuses).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
-        const record = records.find((r) => JSON.stringify(r.requestPayload) === JSON.stringify(events[i]));
-        expect(record?.requestPayload).toEqual(events[i]);
-        expect(record?.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
-        expect(record?.responsePayload.errorType).toBe('IncompleteResponseError');
-        // Each of the three invocations told the responders it could not contain the key.
-        const told = alertsNaming(alerts, leaked);
-        expect(told).toHaveLength(1 + MAX_RETRIES);
-        for (const alert of told) expect(alert.subject).toMatch(/^Keystop containment FAILED/);
-      } else {
-        expect(statuses).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-        expect(alertsNaming(alerts, leaked).map((a) => a.subject)).toEqual(ONE_CONTAINED_ALERT);
-      }
-    }
-  }, BATCH_TIMEOUT_MS);
-
-  it('sends every event after the emulator stopped to the failure queue intact, and drops none', async () => {
-    // Prepare: an emulator this test stops half-way through the batch
-    const doomed = await startLocalAws();
-    try {
-      const { direct, users, proxy, destination, invoke } = await responderBehindProxy(doomed.endpoint);
+  it(
+    'absorbs throttling of the first requests in the SDK retries: all contained, one UpdateAccessKey per key',
+    async () => {
+      // Prepare
+      const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
+        fault: 'throttle',
+        count: 3,
+      });
       proxies.push(proxy);
-      const events = users.map(({ userName, leaked }) => torFinding(userName, leaked));
-      const half = BATCH / 2;
 
-      // Act: the first half with the emulator up, read back before it goes, then the rest without it
-      const before: Delivery[] = [];
-      for (const event of events.slice(0, half)) before.push(await invoke(event));
-      const statusesBefore = await Promise.all(users.slice(0, half).map((u) => keyStatuses(direct.iam, u.userName)));
-      await doomed.stop();
-      const after: Delivery[] = [];
-      for (const event of events.slice(half)) after.push(await invoke(event));
+      // Act
+      const results: Delivery[] = [];
+      for (const { userName, leaked } of users) results.push(await invoke(torFinding(userName, leaked)));
 
       // Assess
-      expect(before.every((r) => r.delivered)).toBe(true);
-      users.slice(0, half).forEach(({ leaked, decoy }, i) => {
-        expect(statusesBefore[i]).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+      expect(proxy.requests.filter((r) => r.fate.kind === 'fault')).toHaveLength(3);
+      expect(results.every((r) => r.delivered && r.invocations === 1)).toBe(true);
+      for (const { userName, leaked, decoy } of users) {
+        expect(await keyStatuses(direct.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+      }
+      expect(updatedKeys(proxy).sort()).toEqual(users.map((u) => u.leaked).sort());
+      const alerts = await sink.drain();
+      for (const { leaked } of users) {
+        expect(alertsNaming(alerts, leaked).map((a) => a.subject)).toEqual(ONE_CONTAINED_ALERT);
+      }
+      expect(await destination.drain()).toEqual([]);
+    },
+    BATCH_TIMEOUT_MS,
+  );
+
+  it(
+    'absorbs server errors (HTTP 500) of the first requests the same way',
+    async () => {
+      const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
+        fault: 'server-error',
+        count: 3,
       });
-      expect(after.every((r) => !r.delivered && r.invocations === 1 + MAX_RETRIES)).toBe(true);
+      proxies.push(proxy);
+
+      const results: Delivery[] = [];
+      for (const { userName, leaked } of users) results.push(await invoke(torFinding(userName, leaked)));
+
+      expect(proxy.requests.filter((r) => r.fate.kind === 'fault')).toHaveLength(3);
+      expect(results.every((r) => r.delivered && r.invocations === 1)).toBe(true);
+      for (const { userName, leaked, decoy } of users) {
+        expect(await keyStatuses(direct.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+      }
+      expect(updatedKeys(proxy).sort()).toEqual(users.map((u) => u.leaked).sort());
+      const alerts = await sink.drain();
+      for (const { leaked } of users) expect(alertsNaming(alerts, leaked)).toHaveLength(1);
+      expect(await destination.drain()).toEqual([]);
+    },
+    BATCH_TIMEOUT_MS,
+  );
+
+  it(
+    'sends an event whose key cannot be deactivated to the failure queue, after a "containment FAILED" alert',
+    async () => {
+      // Prepare: IAM answers 500 to every UpdateAccessKey of a quarter of the keys; SNS stays reachable
+      let failing = new Set<string>();
+      const { direct, sink, users, proxy, destination, invoke } = await responderBehindProxy(aws.endpoint, {
+        fault: 'server-error',
+        count: Infinity,
+        matches: ({ operation, body }) =>
+          operation === 'UpdateAccessKey' && failing.has(new URLSearchParams(body).get('AccessKeyId') ?? ''),
+      });
+      proxies.push(proxy);
+      failing = new Set(users.filter((_, i) => i % 4 === 0).map((u) => u.leaked));
+      const events = users.map(({ userName, leaked }) => torFinding(userName, leaked));
+
+      // Act
+      const results: Delivery[] = [];
+      for (const event of events) results.push(await invoke(event));
+
+      // Assess: nothing lost — each event contained, or in the failure queue intact with the people told
       const records = await destination.drain();
-      expect(records.map((r) => r.requestPayload)).toEqual(events.slice(half));
-      expect(proxy.requests.filter((r) => r.fate.kind === 'unreachable').length).toBeGreaterThan(0);
-      // Accounted for: contained before the stop + kept in the failure queue = the whole batch.
-      expect(before.filter((r) => r.delivered).length + records.length).toBe(BATCH);
-    } finally {
-      await doomed.stop();
-    }
-  }, BATCH_TIMEOUT_MS);
+      const alerts = await sink.drain();
+      expect(records).toHaveLength(failing.size);
+      users.forEach(({ leaked }, i) => {
+        expect(results[i]!.delivered).toBe(!failing.has(leaked));
+      });
+      for (const [i, { userName, leaked, decoy }] of users.entries()) {
+        const statuses = await keyStatuses(direct.iam, userName);
+        if (failing.has(leaked)) {
+          expect(statuses).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+          const record = records.find((r) => JSON.stringify(r.requestPayload) === JSON.stringify(events[i]));
+          expect(record?.requestPayload).toEqual(events[i]);
+          expect(record?.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+          expect(record?.responsePayload.errorType).toBe('IncompleteResponseError');
+          // Each of the three invocations told the responders it could not contain the key.
+          const told = alertsNaming(alerts, leaked);
+          expect(told).toHaveLength(1 + MAX_RETRIES);
+          for (const alert of told) expect(alert.subject).toMatch(/^Keystop containment FAILED/);
+        } else {
+          expect(statuses).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+          expect(alertsNaming(alerts, leaked).map((a) => a.subject)).toEqual(ONE_CONTAINED_ALERT);
+        }
+      }
+    },
+    BATCH_TIMEOUT_MS,
+  );
+
+  it(
+    'sends every event after the emulator stopped to the failure queue intact, and drops none',
+    async () => {
+      // Prepare: an emulator this test stops half-way through the batch
+      const doomed = await startLocalAws();
+      try {
+        const { direct, users, proxy, destination, invoke } = await responderBehindProxy(doomed.endpoint);
+        proxies.push(proxy);
+        const events = users.map(({ userName, leaked }) => torFinding(userName, leaked));
+        const half = BATCH / 2;
+
+        // Act: the first half with the emulator up, read back before it goes, then the rest without it
+        const before: Delivery[] = [];
+        for (const event of events.slice(0, half)) before.push(await invoke(event));
+        const statusesBefore = await Promise.all(users.slice(0, half).map((u) => keyStatuses(direct.iam, u.userName)));
+        await doomed.stop();
+        const after: Delivery[] = [];
+        for (const event of events.slice(half)) after.push(await invoke(event));
+
+        // Assess
+        expect(before.every((r) => r.delivered)).toBe(true);
+        users.slice(0, half).forEach(({ leaked, decoy }, i) => {
+          expect(statusesBefore[i]).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+        });
+        expect(after.every((r) => !r.delivered && r.invocations === 1 + MAX_RETRIES)).toBe(true);
+        const records = await destination.drain();
+        expect(records.map((r) => r.requestPayload)).toEqual(events.slice(half));
+        expect(proxy.requests.filter((r) => r.fate.kind === 'unreachable').length).toBeGreaterThan(0);
+        // Accounted for: contained before the stop + kept in the failure queue = the whole batch.
+        expect(before.filter((r) => r.delivered).length + records.length).toBe(BATCH);
+      } finally {
+        await doomed.stop();
+      }
+    },
+    BATCH_TIMEOUT_MS,
+  );
 
   it('sends a malformed event to the failure queue intact, logs the parse error, and makes no AWS call but the FAILED alert', async () => {
     // Prepare
@@ -339,10 +354,9 @@ describe('fault injection: every event ends contained or in the failure queue, n
     expect(records.map((r) => r.requestPayload)).toEqual([event]);
     expect(records[0]!.responsePayload.errorType).toBe('MalformedEventError');
     expect(records[0]!.responsePayload.errorMessage).toContain('userType');
-    expect(logged).toHaveBeenCalledWith(
-      'malformed event: no action taken; the event goes to the failure destination',
-      { error: expect.stringContaining('userType') },
-    );
+    expect(logged).toHaveBeenCalledWith('malformed event: no action taken; the event goes to the failure destination', {
+      error: expect.stringContaining('userType'),
+    });
     // Nothing is acted on; each attempt tells people (the event came from aws.guardduty and may be a compromise).
     expect(proxy.requests.map((r) => r.operation)).toEqual(Array(1 + MAX_RETRIES).fill('Publish'));
   });

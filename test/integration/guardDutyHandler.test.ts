@@ -1,3 +1,4 @@
+import { ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { MalformedEventError } from '../../src/errors';
 import { guardDutySource } from '../../src/events/guardDutySource';
@@ -5,7 +6,6 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 
 /** The Tor-caller fixture, naming the given key of the given user in the emulator's account. */
@@ -57,7 +57,10 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       incident: { accountId: LOCAL_ACCOUNT_ID, type: 'UnauthorizedAccess:IAMUser/TorIPCaller' },
       credential: { kind: 'long-term-key', accessKeyId: leaked, userName },
       attacker: { sourceIp: '192.0.2.77' },
-      response: { outcome: 'contained', actions: expect.arrayContaining([expect.objectContaining({ type: 'deactivate-access-key', status: 'done', target: leaked })]) },
+      response: {
+        outcome: 'contained',
+        actions: expect.arrayContaining([expect.objectContaining({ type: 'deactivate-access-key', status: 'done', target: leaked })]),
+      },
     });
   });
 
@@ -147,9 +150,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
 
     const responses = await makeHandler(guardDutySource, deps)(loadFixture('guardduty/ec2-finding.json'), lambdaContext());
 
-    expect(responses).toEqual([
-      expect.objectContaining({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null }),
-    ]);
+    expect(responses).toEqual([expect.objectContaining({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null })]);
     expect(calls).toEqual([]);
   });
 
@@ -206,7 +207,12 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     const responses = await makeHandler(guardDutySource, deps)(event, lambdaContext());
 
     expect(responses).toHaveLength(1);
-    expect(responses[0]).toMatchObject({ outcome: 'notified', reason: 'unmapped-signal', policy: undefined, incident: { credential: { kind: 'unmapped' } } });
+    expect(responses[0]).toMatchObject({
+      outcome: 'notified',
+      reason: 'unmapped-signal',
+      policy: undefined,
+      incident: { credential: { kind: 'unmapped' } },
+    });
     expect(responses[0]!.actions.map((a) => `${a.type}:${a.status}`)).toEqual(['notify:done', 'audit:done']);
     expect(calls.filter((c) => c.startsWith('IAM:'))).toEqual([]);
     const [alert, ...more] = await sink.drain();

@@ -25,10 +25,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
     const { clients, sink, deps, calls } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
 
-    const [response] = await makeHandler(healthSource, deps)(
-      healthNotice('exposed-current-shape.json', leaked, userName),
-      lambdaContext(),
-    );
+    const [response] = await makeHandler(healthSource, deps)(healthNotice('exposed-current-shape.json', leaked, userName), lambdaContext());
 
     expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
@@ -104,7 +101,11 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     const [response] = await makeHandler(healthSource, deps)(event, lambdaContext());
 
-    expect(response).toMatchObject({ outcome: 'notified', reason: 'unmapped-signal', incident: { credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] } } });
+    expect(response).toMatchObject({
+      outcome: 'notified',
+      reason: 'unmapped-signal',
+      incident: { credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] } },
+    });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     expect(iamAndSns(calls)).toEqual(['SNS:Publish']);
     const [alert, ...more] = await sink.drain();
@@ -156,4 +157,3 @@ describe('AWS Health handler against the local AWS emulator', () => {
     expect(alerts.find((a) => a.attributes.credentialKind === 'unmapped')!.text).toContain('"ASIAHEALTHSESSION001"');
   });
 });
-

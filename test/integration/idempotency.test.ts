@@ -34,7 +34,11 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
     const storm = [
-      ...Array.from({ length: 10 }, (_, i) => ({ ...finding, id: `redelivery-${i}`, detail: { ...finding.detail, service: { ...finding.detail.service, count: 3 + i } } })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        ...finding,
+        id: `redelivery-${i}`,
+        detail: { ...finding.detail, service: { ...finding.detail.service, count: 3 + i } },
+      })),
       reportOf('security-hub/mixed-batch-one-key-finding.json', leaked, userName),
       reportOf('health/exposed-current-shape.json', leaked, userName),
       reportOf('health/exposed-backup-delivery.json', leaked, userName),
@@ -108,7 +112,10 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     await clients.iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: leaked, Status: 'Inactive' }));
 
-    const [response] = (await deliver(deps, reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName))) as IncidentResponse[];
+    const [response] = (await deliver(
+      deps,
+      reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName),
+    )) as IncidentResponse[];
 
     expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(0);
     expect(response?.outcome).toBe('contained');

@@ -5,12 +5,18 @@ import { awsEndpoint, uniqueName } from '../support/localAws';
 import { runCli } from '../support/runCli';
 
 const examples = (name: string) => `examples/${name}`;
-const jsonLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const jsonLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 describe('keystop incidents: what Keystop did, from the state table', () => {
   it('lists what a sequence of sandbox runs did, newest first, one row per credential', async () => {
     const table = uniqueName('keystop-state-incidents');
-    const sandbox = (...files: string[]) => runCli(['sandbox', ...files, '--json', '--state-table', table, '--endpoint-url', awsEndpoint()]);
+    const sandbox = (...files: string[]) =>
+      runCli(['sandbox', ...files, '--json', '--state-table', table, '--endpoint-url', awsEndpoint()]);
     const tor = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
 
     const first = jsonLines((await sandbox(tor, tor, examples('guardduty-sample-finding.json'))).stdout);
@@ -37,7 +43,11 @@ describe('keystop incidents: what Keystop did, from the state table', () => {
       held: false,
       incidentId: first[0].incident.id,
     });
-    expect(torRow.actions).toContainEqual({ type: 'deactivate-access-key', status: 'done', target: first[0].incident.credential.accessKeyId });
+    expect(torRow.actions).toContainEqual({
+      type: 'deactivate-access-key',
+      status: 'done',
+      target: first[0].incident.credential.accessKeyId,
+    });
     expect(contained.map((row) => row.source)).toEqual(['health', 'guardduty']);
     // The sample finding names the emulator's own account; the others name 111122223333.
     expect(ofOwnAccount.map((row) => [row.accountId, row.reason])).toEqual([[LOCAL_ACCOUNT_ID, 'sample-finding']]);
@@ -49,7 +59,10 @@ describe('keystop incidents: what Keystop did, from the state table', () => {
     const missing = await runCli(['incidents', '--stage', 'nosuchstage'], { endpoint: awsEndpoint() }).catch((e) => e);
 
     expect(since).toMatchObject({ code: 2, stderr: expect.stringContaining('--since "yesterday" is not an age') });
-    expect(outcome).toMatchObject({ code: 2, stderr: expect.stringContaining('--outcome "contianed": each must be one of contained, notified') });
+    expect(outcome).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--outcome "contianed": each must be one of contained, notified'),
+    });
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('no state table keystop-state-nosuchstage in us-east-1') });
   });
 });

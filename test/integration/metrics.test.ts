@@ -50,11 +50,20 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
       },
     ]);
     expect(named(metrics, 'Containments')).toEqual([
-      expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, CredentialKind: 'long-term-key' }, dimensionSets: sets([], ['CredentialKind']) }),
+      expect.objectContaining({
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...base, CredentialKind: 'long-term-key' },
+        dimensionSets: sets([], ['CredentialKind']),
+      }),
     ]);
     const [fromEntry] = named(metrics, 'TimeToContainFromEntry');
     const [fromFirstSeen] = named(metrics, 'TimeToContainFromFirstSeen');
-    expect(fromEntry).toMatchObject({ unit: 'Milliseconds', dimensions: { ...base, Source: 'guardduty' }, dimensionSets: sets([], ['Source']) });
+    expect(fromEntry).toMatchObject({
+      unit: 'Milliseconds',
+      dimensions: { ...base, Source: 'guardduty' },
+      dimensionSets: sets([], ['Source']),
+    });
     expect(fromFirstSeen).toMatchObject({ unit: 'Milliseconds', dimensions: { ...base, Source: 'guardduty' } });
     // Measured to the same acknowledgement: the finding's time is ten minutes before the handler was entered.
     const entry = fromEntry!.value as number;
@@ -108,10 +117,20 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
       expect.objectContaining({ value: 1, dimensions: { ...base, Source: 'guardduty', Outcome: 'failed', Reason: 'access-denied' } }),
     ]);
     expect(named(metrics, 'ContainmentsFailed')).toEqual([
-      expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, Source: 'guardduty' }, dimensionSets: sets([], ['Source']) }),
+      expect.objectContaining({
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...base, Source: 'guardduty' },
+        dimensionSets: sets([], ['Source']),
+      }),
     ]);
     expect(named(metrics, 'FailedSteps')).toEqual([
-      expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, Action: 'deactivate-access-key' }, dimensionSets: sets(['Action']) }),
+      expect.objectContaining({
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...base, Action: 'deactivate-access-key' },
+        dimensionSets: sets(['Action']),
+      }),
     ]);
     expect(named(metrics, 'AlertsPublished').map((m) => m.dimensions.AlertType)).toEqual(['response']);
     expect(named(metrics, 'Containments')).toEqual([]);
@@ -151,7 +170,12 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
     expect(strong.responses[0]).toMatchObject({ outcome: 'contained', reason: 'escalated' });
     const metrics = emittedMetrics(local.emf);
     expect(named(metrics, 'ReContainments')).toEqual([
-      expect.objectContaining({ unit: 'Count', value: 1, dimensions: { ...base, Reason: 'escalated' }, dimensionSets: sets([], ['Reason']) }),
+      expect.objectContaining({
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...base, Reason: 'escalated' },
+        dimensionSets: sets([], ['Reason']),
+      }),
     ]);
     expect(named(metrics, 'Containments')).toHaveLength(1);
   });
@@ -175,9 +199,17 @@ describe('Metrics a handler writes (CloudWatch EMF, namespace Keystop)', () => {
     expect(named(opening, 'Responses')).toEqual([
       expect.objectContaining({ dimensions: { ...base, Source: 'guardduty', Outcome: 'notified', Reason: 'breaker-open' } }),
     ]);
-    expect(named(opening, 'BreakerHeld')).toEqual([expect.objectContaining({ unit: 'Count', value: 1, dimensions: base, dimensionSets: sets([]) })]);
-    expect(named(opening, 'BreakerOpened')).toEqual([expect.objectContaining({ unit: 'Count', value: 1, dimensions: base, dimensionSets: sets([]) })]);
-    expect(named(opening, 'AlertsPublished').map((m) => m.dimensions.AlertType).sort()).toEqual(['breaker', 'response']);
+    expect(named(opening, 'BreakerHeld')).toEqual([
+      expect.objectContaining({ unit: 'Count', value: 1, dimensions: base, dimensionSets: sets([]) }),
+    ]);
+    expect(named(opening, 'BreakerOpened')).toEqual([
+      expect.objectContaining({ unit: 'Count', value: 1, dimensions: base, dimensionSets: sets([]) }),
+    ]);
+    expect(
+      named(opening, 'AlertsPublished')
+        .map((m) => m.dimensions.AlertType)
+        .sort(),
+    ).toEqual(['breaker', 'response']);
     expect(named(opening, 'Containments')).toEqual([]);
     // Later incidents are held too, but the breaker opened only once.
     expect(named(stillOpen, 'BreakerHeld')).toHaveLength(1);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import { fixturePath, loadFixture } from '../support/loadFixture';
 import { startFaultProxy } from '../support/faultProxy';
+import { fixturePath, loadFixture } from '../support/loadFixture';
 import { awsEndpoint, keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 import { runCli } from '../support/runCli';
 
@@ -31,9 +31,13 @@ describe('keystop policies', () => {
 
     expect(failure).toMatchObject({ code: 2 });
     const { stderr } = failure as { stderr: string };
-    expect(stderr).toContain('policy "x": match: unknown key "sorce"; valid keys: source, type, severity, credentialKind, accountId, principalName');
+    expect(stderr).toContain(
+      'policy "x": match: unknown key "sorce"; valid keys: source, type, severity, credentialKind, accountId, principalName',
+    );
     expect(stderr).toContain('policy "x": mode "contian": Invalid option: expected one of "contain"|"notify-only"|"dry-run"');
-    expect(stderr).toContain('policy "x": actions[0].type "deactivate-key": unknown action type "deactivate-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys');
+    expect(stderr).toContain(
+      'policy "x": actions[0].type "deactivate-key": unknown action type "deactivate-key"; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys',
+    );
     expect(stderr).toContain('policy "y": match.source[0] "gaurdduty": is not one of guardduty, security-hub, health, cloudtrail, manual');
   });
 
@@ -47,7 +51,7 @@ describe('keystop policies', () => {
   });
 });
 
-describe('keystop contain and replay, with the caller\'s credentials (here: the emulator)', () => {
+describe("keystop contain and replay, with the caller's credentials (here: the emulator)", () => {
   it('contains a key a human reports, alerts, and leaves the other key alone', async () => {
     const { endpoint, clients, sink } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
@@ -70,7 +74,10 @@ describe('keystop contain and replay, with the caller\'s credentials (here: the 
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
 
     // runCli rejects on any exit code but 0.
-    const { stdout } = await runCli(['contain', '--access-key', leaked, '--reason', 'found in a build log'], { endpoint, env: { KEYSTOP_ALERT_TOPIC_ARN: '' } });
+    const { stdout } = await runCli(['contain', '--access-key', leaked, '--reason', 'found in a build log'], {
+      endpoint,
+      env: { KEYSTOP_ALERT_TOPIC_ARN: '' },
+    });
 
     expect(stdout).toContain('Outcome: CONTAINED (matched) — policy manual-report');
     expect(stdout).toMatch(/Subject: Keystop CONTAINED: AKIA/);
@@ -84,9 +91,21 @@ describe('keystop contain and replay, with the caller\'s credentials (here: the 
     { case: 'a key id one character short', args: ['--access-key', 'AKIAIOSFODNN7EXAMPL'], message: 'is not an access key id' },
     { case: 'a lower-case key id', args: ['--access-key', 'akiaiosfodnn7example'], message: 'is not an access key id' },
     { case: 'a role for a long-term key', args: ['--access-key', 'AKIAIOSFODNN7EXAMPLE', '--role', 'web'], message: 'drop --role' },
-    { case: 'both a user and a role', args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE', '--role', 'web', '--user', 'bob'], message: 'not both' },
-    { case: 'an ASIA key without its principal', args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE'], message: 'is a temporary (ASIA…) key: name its --role or --user' },
-    { case: 'a topic that is not an SNS ARN', args: ['--access-key', 'AKIAIOSFODNN7EXAMPLE', '--topic-arn', 'alerts'], message: 'is not an SNS topic ARN' },
+    {
+      case: 'both a user and a role',
+      args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE', '--role', 'web', '--user', 'bob'],
+      message: 'not both',
+    },
+    {
+      case: 'an ASIA key without its principal',
+      args: ['--access-key', 'ASIAIOSFODNN7EXAMPLE'],
+      message: 'is a temporary (ASIA…) key: name its --role or --user',
+    },
+    {
+      case: 'a topic that is not an SNS ARN',
+      args: ['--access-key', 'AKIAIOSFODNN7EXAMPLE', '--topic-arn', 'alerts'],
+      message: 'is not an SNS topic ARN',
+    },
   ])('refuses $case with exit 2 before any AWS request', async ({ args, message }) => {
     const proxy = await startFaultProxy(awsEndpoint());
     try {

@@ -30,7 +30,7 @@ describe('Responder commands for scripts', () => {
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
   });
 
-  it('breaker reset --contain-held contains, with the responder\'s credentials, what the open breaker held', async () => {
+  it("breaker reset --contain-held contains, with the responder's credentials, what the open breaker held", async () => {
     const { endpoint, clients, deps, sink, tableName } = await localResponder({ state: { breakerLimit: 1 } });
     const [first, held] = [await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam)];
     const handler = makeHandler(guardDutySource, deps);

@@ -18,9 +18,7 @@ describe('Sandbox: accounts', () => {
 
     // Assess: contained in 444455556666; the sandbox's own account never had the user
     expect(report).toMatchObject({ outcome: 'contained', incident: { accountId: '444455556666' } });
-    expect(report!.principals).toEqual([
-      expect.objectContaining({ accountId: '444455556666', kind: 'user', name: userName }),
-    ]);
+    expect(report!.principals).toEqual([expect.objectContaining({ accountId: '444455556666', kind: 'user', name: userName })]);
     expect(report!.principals[0]!.keys.map((k) => [k.named, k.status]).sort()).toEqual([
       [false, 'Active'],
       [true, 'Inactive'],

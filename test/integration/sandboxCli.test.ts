@@ -8,7 +8,10 @@ const run = promisify(execFile);
 
 async function sandboxJson(...files: string[]) {
   const { stdout } = await run('node', ['bin/keystop.mjs', 'sandbox', ...files, '--json', '--endpoint', awsEndpoint()]);
-  return stdout.trim().split('\n').map((line) => JSON.parse(line));
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 describe('keystop sandbox --json', () => {
@@ -30,8 +33,20 @@ describe('keystop sandbox --json', () => {
     expect(seededKey).toMatch(/^AKIA/);
     expect(seededKey).not.toBe('AKIAFIXTURELEAKED001');
     expect(report.actions).toEqual([
-      { type: 'deactivate-access-key', status: 'done', target: seededKey, reason: `deactivated access key ${seededKey} of user build-bot`, at: expect.any(String) },
-      { type: 'tag-principal', status: 'done', target: 'user/build-bot', reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90', at: expect.any(String) },
+      {
+        type: 'deactivate-access-key',
+        status: 'done',
+        target: seededKey,
+        reason: `deactivated access key ${seededKey} of user build-bot`,
+        at: expect.any(String),
+      },
+      {
+        type: 'tag-principal',
+        status: 'done',
+        target: 'user/build-bot',
+        reason: 'tagged keystop:incident=guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90',
+        at: expect.any(String),
+      },
       expect.objectContaining({ type: 'notify', status: 'done' }),
       expect.objectContaining({ type: 'audit', status: 'done', target: 'default' }),
     ]);
@@ -48,7 +63,9 @@ describe('keystop sandbox --json', () => {
       status: 'unavailable',
       reason: 'unavailable in the local emulator: moto does not implement CloudTrail LookupEvents',
     });
-    expect(report.notifications[0].text).toContain('WHAT THE KEY DID (CloudTrail)\n  unavailable in the local emulator: moto does not implement CloudTrail LookupEvents');
+    expect(report.notifications[0].text).toContain(
+      'WHAT THE KEY DID (CloudTrail)\n  unavailable in the local emulator: moto does not implement CloudTrail LookupEvents',
+    );
   });
 
   it("says Security Hub's finding note is unavailable in the local emulator, never a raw SDK error", async () => {
@@ -90,7 +107,14 @@ describe('keystop sandbox --json', () => {
     const { stdout } = await run('node', ['bin/keystop.mjs', 'sandbox', file, file, '--metrics', '--endpoint', awsEndpoint()]);
 
     const names = (report: { metrics: { name: string }[] }) => report.metrics.map((m) => m.name).sort();
-    expect(names(first)).toEqual(['AlertsPublished', 'Containments', 'ForensicsLookups', 'Responses', 'TimeToContainFromEntry', 'TimeToContainFromFirstSeen']);
+    expect(names(first)).toEqual([
+      'AlertsPublished',
+      'Containments',
+      'ForensicsLookups',
+      'Responses',
+      'TimeToContainFromEntry',
+      'TimeToContainFromFirstSeen',
+    ]);
     expect(first.metrics.find((m: { name: string }) => m.name === 'Containments')).toMatchObject({
       namespace: 'Keystop',
       unit: 'Count',
@@ -98,14 +122,19 @@ describe('keystop sandbox --json', () => {
       dimensions: { service: 'keystop', Stage: 'sandbox', CredentialKind: 'long-term-key' },
     });
     expect(second.metrics).toEqual([
-      expect.objectContaining({ name: 'Responses', dimensions: expect.objectContaining({ Outcome: 'duplicate', Reason: 'duplicate-report' }) }),
+      expect.objectContaining({
+        name: 'Responses',
+        dimensions: expect.objectContaining({ Outcome: 'duplicate', Reason: 'duplicate-report' }),
+      }),
     ]);
     expect(stdout).toContain('Metrics (CloudWatch, namespace Keystop');
     expect(stdout).toMatch(/ {2}Responses \{Outcome=duplicate, Source=guardduty, Reason=duplicate-report\} = 1 Count/);
   });
 
   it('fails with a clear message for a file that is not JSON', async () => {
-    await expect(run('node', ['bin/keystop.mjs', 'sandbox', 'package.json.missing', '--json', '--endpoint', awsEndpoint()])).rejects.toMatchObject({
+    await expect(
+      run('node', ['bin/keystop.mjs', 'sandbox', 'package.json.missing', '--json', '--endpoint', awsEndpoint()]),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('cannot read event file package.json.missing'),
     });
   });

@@ -11,17 +11,52 @@ const run = promisify(execFile);
  * run through the real CLI in one sandbox.
  */
 const cases = [
-  { fixture: 'guardduty/tor-ip-caller-long-term-key.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
-  { fixture: 'guardduty/attack-sequence-compromised-credentials.json', outcome: 'contained', policy: 'guardduty-attack-sequence', keyAfter: 'Inactive' },
-  { fixture: 'security-hub/two-new-guardduty-key-findings.json', outcome: 'contained', policy: 'guardduty-key-used-by-attacker', keyAfter: 'Inactive' },
-  { fixture: 'security-hub/key-unknown-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  {
+    fixture: 'guardduty/tor-ip-caller-long-term-key.json',
+    outcome: 'contained',
+    policy: 'guardduty-key-used-by-attacker',
+    keyAfter: 'Inactive',
+  },
+  {
+    fixture: 'guardduty/attack-sequence-compromised-credentials.json',
+    outcome: 'contained',
+    policy: 'guardduty-attack-sequence',
+    keyAfter: 'Inactive',
+  },
+  {
+    fixture: 'security-hub/two-new-guardduty-key-findings.json',
+    outcome: 'contained',
+    policy: 'guardduty-key-used-by-attacker',
+    keyAfter: 'Inactive',
+  },
+  {
+    fixture: 'security-hub/key-unknown-user-only.json',
+    outcome: 'notified',
+    policy: 'user-named-without-key-alert-only',
+    keyAfter: 'Active',
+  },
   { fixture: 'security-hub/notified-update.json', outcome: 'ignored', policy: null, keyAfter: undefined },
   { fixture: 'health/exposed-current-shape.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
-  { fixture: 'health/compromised-minimal-affected-entities.json', outcome: 'contained', policy: 'health-key-exposed-or-compromised', keyAfter: 'Inactive' },
-  { fixture: 'health/iam-quarantine-global-user-only.json', outcome: 'notified', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  {
+    fixture: 'health/compromised-minimal-affected-entities.json',
+    outcome: 'contained',
+    policy: 'health-key-exposed-or-compromised',
+    keyAfter: 'Inactive',
+  },
+  {
+    fixture: 'health/iam-quarantine-global-user-only.json',
+    outcome: 'notified',
+    policy: 'user-named-without-key-alert-only',
+    keyAfter: 'Active',
+  },
   { fixture: 'cloudtrail/honey-key-used.json', outcome: 'contained', policy: 'cloudtrail-honey-key-used', keyAfter: 'Inactive' },
   // AWS's quarantine of the same user that the Health notice above reported: one credential, one alert.
-  { fixture: 'cloudtrail/quarantine-policy-attached.json', outcome: 'duplicate', policy: 'user-named-without-key-alert-only', keyAfter: 'Active' },
+  {
+    fixture: 'cloudtrail/quarantine-policy-attached.json',
+    outcome: 'duplicate',
+    policy: 'user-named-without-key-alert-only',
+    keyAfter: 'Active',
+  },
   { fixture: 'cloudtrail/ordinary-api-call.json', outcome: 'ignored', policy: null, keyAfter: undefined },
   { fixture: 'health/ec2-scheduled-maintenance.json', outcome: 'ignored', policy: null, keyAfter: undefined },
 ] as const;
@@ -40,7 +75,10 @@ beforeAll(async () => {
     '--endpoint',
     awsEndpoint(),
   ]);
-  reports = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  reports = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }, 60_000);
 
 describe('keystop sandbox on one fixture of each source', () => {

@@ -9,7 +9,9 @@ import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } f
 
 /** A Security Hub fixture about the emulator's account, with every name replaced as given. */
 function batch(fixture: string, replacements: Record<string, string>) {
-  let text = JSON.stringify(loadFixture(`security-hub/${fixture}`)).split('111122223333').join(LOCAL_ACCOUNT_ID);
+  let text = JSON.stringify(loadFixture(`security-hub/${fixture}`))
+    .split('111122223333')
+    .join(LOCAL_ACCOUNT_ID);
   for (const [from, to] of Object.entries(replacements)) text = text.split(from).join(to);
   return JSON.parse(text);
 }
@@ -19,7 +21,9 @@ describe('Security Hub handler against the local AWS emulator', () => {
     const { clients, sink, deps } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     const roleName = uniqueName('web-tier');
-    await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+    await clients.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+    );
     const event = batch('two-new-guardduty-key-findings.json', {
       AKIASECHUBLEAKED0001: leaked,
       'report-exporter': userName,

@@ -1,4 +1,4 @@
-import { CreateRoleCommand, ListRolePoliciesCommand, ListRoleTagsCommand, ListUserTagsCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, type IAMClient, ListRolePoliciesCommand, ListRoleTagsCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/createClients';
@@ -48,9 +48,11 @@ async function untouchedRole(iam: IAMClient, roleName: string) {
 }
 
 describe('Keystop cannot be turned on itself, against the local AWS emulator', () => {
-  it("changes nothing about a finding on one of its own function roles, and alerts with the reason", async () => {
+  it('changes nothing about a finding on one of its own function roles, and alerts with the reason', async () => {
     const roleName = uniqueName('keystop-prod-GuardDutyResponderRole');
-    const { clients, handler, calls, sink } = await responder({ ownRoles: { functionRoleNames: [roleName], memberRoleName: 'KeystopMember' } });
+    const { clients, handler, calls, sink } = await responder({
+      ownRoles: { functionRoleNames: [roleName], memberRoleName: 'KeystopMember' },
+    });
     await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, Path: '/keystop/prod/', AssumeRolePolicyDocument: trust }));
 
     const [response] = await handler(roleSessionFinding(roleName), lambdaContext());
@@ -78,7 +80,10 @@ describe('Keystop cannot be turned on itself, against the local AWS emulator', (
 
   it('changes nothing about a finding on the member role in a member account, and never assumes it for that', async () => {
     const { handler, calls, assumed, sink } = await responder(
-      { accounts: { own: LOCAL_ACCOUNT_ID, members: ['222222222222'] }, ownRoles: { functionRoleNames: [], memberRoleName: memberRole.name } },
+      {
+        accounts: { own: LOCAL_ACCOUNT_ID, members: ['222222222222'] },
+        ownRoles: { functionRoleNames: [], memberRoleName: memberRole.name },
+      },
       true,
     );
     const event = roleSessionFinding(memberRole.name);
@@ -172,7 +177,7 @@ describe('Exemptions by ARN hold in every form, against the local AWS emulator',
 });
 
 describe('An alert built from hostile text, as subscribers receive it', () => {
-  it('carries no clickable attacker URL in any format; Keystop\'s console links stay clickable', async () => {
+  it("carries no clickable attacker URL in any format; Keystop's console links stay clickable", async () => {
     const { clients, handler, sink } = await responder();
     const user = await userWithTwoKeys(clients.iam);
     const event = keyFinding(user.userName, user.leaked);

@@ -13,7 +13,7 @@ import { credentialKey } from '../../src/state/credentialKey';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { reportAbout, securityHub, type ReportKind } from '../support/reports';
+import { type ReportKind, reportAbout, securityHub } from '../support/reports';
 
 /** A responder on the emulator, run through Lambda's retries with faults and a clock the test moves. */
 async function setUp(options: Parameters<typeof localResponder>[0] = {}) {
@@ -104,7 +104,13 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       const live = await userWithTwoKeys(clients.iam);
 
       const delivery = await deliver(
-        securityHub([{ userName: gone.userName, accessKeyId: gone.leaked }, { userName: live.userName, accessKeyId: live.leaked }], uniqueName('batch')),
+        securityHub(
+          [
+            { userName: gone.userName, accessKeyId: gone.leaked },
+            { userName: live.userName, accessKeyId: live.leaked },
+          ],
+          uniqueName('batch'),
+        ),
       );
 
       expect(delivery.succeeded).toBe(true);
@@ -121,7 +127,13 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       arm({ call: 'IAM:UpdateAccessKey', kind: 'throttle', times: 99, when: (input) => input.AccessKeyId === failing.leaked });
 
       const delivery = await deliver(
-        securityHub([{ userName: failing.userName, accessKeyId: failing.leaked }, { userName: live.userName, accessKeyId: live.leaked }], uniqueName('batch')),
+        securityHub(
+          [
+            { userName: failing.userName, accessKeyId: failing.leaked },
+            { userName: live.userName, accessKeyId: live.leaked },
+          ],
+          uniqueName('batch'),
+        ),
       );
 
       expect(delivery).toMatchObject({ succeeded: false, attempts: 3 });
@@ -130,7 +142,11 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       expect(writes.filter((k) => k === live.leaked)).toHaveLength(1);
       const alerts = await sink.drain();
       expect(alerts.filter((a) => a.subject.includes(live.leaked)).map((a) => a.attributes.outcome)).toEqual(['contained']);
-      expect(alerts.filter((a) => a.subject.includes(failing.leaked)).map((a) => a.attributes.outcome)).toEqual(['failed', 'failed', 'failed']);
+      expect(alerts.filter((a) => a.subject.includes(failing.leaked)).map((a) => a.attributes.outcome)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+      ]);
     });
   });
 
@@ -160,19 +176,28 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
     it('eleven sessions of one role take one slot: all are denied, the breaker stays closed', async () => {
       const { clients, deliver, deps } = await setUp({ state: { breakerLimit: 2 } });
       const roleName = uniqueName('web-tier');
-      await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
+      await clients.iam.send(
+        new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+      );
 
       const outcomes = [];
       for (let i = 0; i < 11; i++) {
         const event = loadFixture('guardduty/role-session-exfiltration.json');
         event.id = uniqueName('session');
         Object.assign(event.detail, { id: uniqueName('finding'), accountId: LOCAL_ACCOUNT_ID });
-        Object.assign(event.detail.resource.accessKeyDetails, { userName: roleName, accessKeyId: `ASIAROLESESSION${String(i).padStart(5, '0')}` });
+        Object.assign(event.detail.resource.accessKeyDetails, {
+          userName: roleName,
+          accessKeyId: `ASIAROLESESSION${String(i).padStart(5, '0')}`,
+        });
         outcomes.push((await deliver(event)).responses[0]!.outcome);
       }
 
       expect(outcomes).toEqual(Array(11).fill('contained'));
-      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({ count: 1, open: false, principals: [`role/${roleName}`] });
+      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({
+        count: 1,
+        open: false,
+        principals: [`role/${roleName}`],
+      });
       const { PolicyNames } = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
       expect(PolicyNames).toEqual(['keystop-revoke-older-sessions']);
     });
@@ -200,7 +225,10 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       const second = await deliver(reportAbout('guardduty-tor', { userName: user.userName, accessKeyId: user.decoy }, uniqueName('tor')));
 
       expect(second.succeeded).toBe(false);
-      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({ count: 1, principals: [`user/${user.userName}`] });
+      expect(await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).toMatchObject({
+        count: 1,
+        principals: [`user/${user.userName}`],
+      });
     });
 
     it('a failed attempt gives its slot back', async () => {
@@ -216,7 +244,11 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
 
     it('a held incident is never a duplicate: after the reset the next report contains it, and --contain-held contains the others', async () => {
       const { clients, deliver, deps, sink } = await setUp({ state: { breakerLimit: 1 } });
-      const [first, held, alsoHeld] = [await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam)];
+      const [first, held, alsoHeld] = [
+        await userWithTwoKeys(clients.iam),
+        await userWithTwoKeys(clients.iam),
+        await userWithTwoKeys(clients.iam),
+      ];
       const ref = (k: typeof first) => ({ userName: k.userName, accessKeyId: k.leaked });
 
       await deliver(reportAbout('guardduty-tor', ref(first), uniqueName('tor')));
@@ -313,7 +345,9 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       const owner = await userWithTwoKeys(clients.iam);
       const named = await userWithTwoKeys(clients.iam);
 
-      const delivery = await deliver(reportAbout('health-exposed', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('exposed')));
+      const delivery = await deliver(
+        reportAbout('health-exposed', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('exposed')),
+      );
 
       expect(delivery.responses[0]!.incident!.credential).toMatchObject({ userName: owner.userName });
       expect(await keyStatuses(clients.iam, owner.userName)).toEqual({ [owner.leaked]: 'Inactive', [owner.decoy]: 'Active' });
@@ -328,7 +362,9 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       const named = await userWithTwoKeys(clients.iam);
       await clients.iam.send(new TagUserCommand({ UserName: owner.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
 
-      const delivery = await deliver(reportAbout('guardduty-tor', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('tor')));
+      const delivery = await deliver(
+        reportAbout('guardduty-tor', { userName: named.userName, accessKeyId: owner.leaked }, uniqueName('tor')),
+      );
 
       expect(delivery.responses[0]).toMatchObject({ outcome: 'notified', reason: 'exempt-principal' });
       expect(await keyStatuses(clients.iam, owner.userName)).toEqual({ [owner.leaked]: 'Active', [owner.decoy]: 'Active' });
@@ -340,7 +376,10 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
     const { clients, deliver, tableName, sink } = await setUp();
     const key = await userWithTwoKeys(clients.iam);
     const event = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor'));
-    const incidentKey = credentialKey({ accountId: LOCAL_ACCOUNT_ID, credential: { kind: 'long-term-key', accessKeyId: key.leaked } } as never);
+    const incidentKey = credentialKey({
+      accountId: LOCAL_ACCOUNT_ID,
+      credential: { kind: 'long-term-key', accessKeyId: key.leaked },
+    } as never);
     await clients.iam.send(new UpdateAccessKeyCommand({ UserName: key.userName, AccessKeyId: key.leaked, Status: 'Inactive' }));
     const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     const legacyResponse = {

@@ -1,18 +1,24 @@
-import { DeleteAccessKeyCommand, ListUserPoliciesCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import {
+  DeleteAccessKeyCommand,
+  ListUserPoliciesCommand,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { defaultGuardrails } from '../../src/policies/Guardrails';
-import { planResponse } from '../../src/policies/planResponse';
 import { eventSourceFor } from '../../src/events/eventSources';
 import { parseEvent } from '../../src/events/parseEvent';
 import type { DeliveredAlert } from '../../src/local/createAlertSink';
-import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { createStateTable } from '../../src/local/createStateTable';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { defaultGuardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
 import { dynamoStateStore } from '../../src/state/dynamoStateStore';
-import { lambdaHarness, type Delivery, type Fault } from '../support/lambdaHarness';
+import { type Delivery, type Fault, lambdaHarness } from '../support/lambdaHarness';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { reportAbout, reportKinds, securityHub, type KeyRef, type ReportKind } from '../support/reports';
+import { type KeyRef, type ReportKind, reportAbout, reportKinds, securityHub } from '../support/reports';
 
 /**
  * Model-based test of the per-credential state machine (issue 11): random sequences of reports of several sources
@@ -63,7 +69,15 @@ interface Model {
   keys: KeyModel[];
 }
 
-type FaultName = 'none' | 'hang-at-write' | 'hang-at-alert' | 'hang-after-alert' | 'hang-at-record' | 'throttle-once' | 'sns-refuses-once' | 'write-keeps-failing';
+type FaultName =
+  | 'none'
+  | 'hang-at-write'
+  | 'hang-at-alert'
+  | 'hang-after-alert'
+  | 'hang-at-record'
+  | 'throttle-once'
+  | 'sns-refuses-once'
+  | 'write-keeps-failing';
 
 function faultOf(name: FaultName, key: KeyRef): Fault | undefined {
   const ofKey = (input: Record<string, any>) => input.AccessKeyId === key.accessKeyId;
@@ -137,8 +151,12 @@ class Report implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const ref = real.keys[this.key]!;
-    const event = this.redeliver && model.keys[this.key]!.lastEvent ? model.keys[this.key]!.lastEvent : reportAbout(this.kind, ref, uniqueName('r'));
-    const kind = this.redeliver && model.keys[this.key]!.lastEvent ? (model.keys[this.key]!.lastEvent as { kind: ReportKind }).kind ?? this.kind : this.kind;
+    const event =
+      this.redeliver && model.keys[this.key]!.lastEvent ? model.keys[this.key]!.lastEvent : reportAbout(this.kind, ref, uniqueName('r'));
+    const kind =
+      this.redeliver && model.keys[this.key]!.lastEvent
+        ? ((model.keys[this.key]!.lastEvent as { kind: ReportKind }).kind ?? this.kind)
+        : this.kind;
     const fault = faultOf(this.fault, ref);
     if (fault) real.harness.arm(fault);
     const delivery = await real.harness.deliver(event);
@@ -261,9 +279,9 @@ const faults = fc.constantFrom<FaultName>(
 );
 const keyIndex = fc.integer({ min: 0, max: KEYS - 1 });
 const commands = [
-  fc.tuple(keyIndex, fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])), faults, fc.boolean()).map(
-    ([key, kind, fault, redeliver]) => new Report(key, kind, fault, redeliver),
-  ),
+  fc
+    .tuple(keyIndex, fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])), faults, fc.boolean())
+    .map(([key, kind, fault, redeliver]) => new Report(key, kind, fault, redeliver)),
   fc.tuple(keyIndex, keyIndex, faults).map(([a, b, fault]) => new Batch(a, b, fault)),
   keyIndex.map((key) => new ReEnable(key)),
   fc.tuple(keyIndex, fc.boolean()).map(([key, exempt]) => new Exempt(key, exempt)),
@@ -293,21 +311,36 @@ describe('Model: the per-credential state machine over random sequences (emulato
       fc.asyncProperty(fc.commands(commands, { maxCommands: 6 }), async (sequence) => {
         const tableName = uniqueName('keystop-model');
         await createStateTable(local.clients.dynamodb, tableName);
-        harness.use(dynamoStateStore(dynamodb, { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: 3600_000 }));
+        harness.use(
+          dynamoStateStore(dynamodb, { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: 3600_000 }),
+        );
         const keys = [];
         for (let i = 0; i < KEYS; i++) {
           const { userName, leaked, decoy } = await userWithTwoKeys(local.clients.iam);
           keys.push({ userName, accessKeyId: leaked, decoy });
         }
         const model: Model = {
-          keys: keys.map(() => ({ strongest: 'none', mustBeInactive: false, exempt: false, held: false, deleted: false, reEnabled: 0, repeatAllowance: 0, notifiedBudget: 1, answered: false })),
+          keys: keys.map(() => ({
+            strongest: 'none',
+            mustBeInactive: false,
+            exempt: false,
+            held: false,
+            deleted: false,
+            reEnabled: 0,
+            repeatAllowance: 0,
+            notifiedBudget: 1,
+            answered: false,
+          })),
         };
         // Alerts of earlier sequences (a failed one) stay out of this one's counts.
         await local.sink.drain();
         const real: Real = { keys, harness, iam: local.clients.iam, sink: local.sink, alerts: [] };
         await fc.asyncModelRun(() => ({ model, real }), sequence);
         for (const { userName } of keys) {
-          expect((await local.clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames, `policies of ${userName}`).toEqual([]);
+          expect(
+            (await local.clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames,
+            `policies of ${userName}`,
+          ).toEqual([]);
         }
       }),
       { numRuns: RUNS, endOnFailure: true },

@@ -9,13 +9,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import { attacker, iamChange, type Caller } from '../support/iamChanges';
+import { attacker, type Caller, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
-import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { awsEndpoint, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 import { reportAbout } from '../support/reports';
 import { runCli } from '../support/runCli';
-import { awsEndpoint } from '../support/localAws';
 
 const responderRole: Caller = { kind: 'role', name: 'SecurityResponders', sourceIp: '192.0.2.7' };
 const DAY = 24 * 3600_000;
@@ -34,7 +33,9 @@ async function setUp() {
 /** A key Keystop contained (a GuardDuty Tor finding), and its user's decoy key. */
 async function containedKey(context: Awaited<ReturnType<typeof setUp>>) {
   const key = await userWithTwoKeys(context.clients.iam);
-  const contained = await context.deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+  const contained = await context.deliver(
+    reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')),
+  );
   expect(contained.responses[0]).toMatchObject({ outcome: 'contained' });
   await context.sink.drain();
   return key;
@@ -59,7 +60,9 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
     const [alert, ...more] = await context.sink.drain();
     expect(more).toEqual([]);
     expect(alert!.subject).toMatch(/^Keystop RE-CONTAINED \(tampered\)/);
-    expect(alert!.text).toContain(`access key ${key.leaked} was re-enabled by arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory from 198.51.100.23`);
+    expect(alert!.text).toContain(
+      `access key ${key.leaked} was re-enabled by arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory from 198.51.100.23`,
+    );
   });
 
   it('the same CloudTrail event delivered again is a duplicate: no second write, no second alert', async () => {
@@ -77,7 +80,7 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
     expect(await context.sink.drain()).toEqual([]);
   });
 
-  it("a key set Active by a responder principal is recorded as released, not undone; a later report of it is new evidence", async () => {
+  it('a key set Active by a responder principal is recorded as released, not undone; a later report of it is new evidence', async () => {
     const context = await setUp();
     const key = await containedKey(context);
     const event = await reEnable(context, key, responderRole);
@@ -93,7 +96,9 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
     expect(later.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'not-guarded' });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
     // A new report about the key is new evidence: contained, as the first one was (not a duplicate).
-    const report = await context.deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor-again')));
+    const report = await context.deliver(
+      reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor-again')),
+    );
     expect(report.responses[0]).toMatchObject({ outcome: 'contained', reason: 'matched' });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
   });
@@ -146,15 +151,26 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
     await context.sink.drain();
     // Someone else deletes the deny policy.
     await context.clients.iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }));
-    const event = iamChange('DeleteRolePolicy', { roleName, policyName: REVOKE_POLICY_NAME }, { kind: 'role', name: 'ci-deployer', sourceIp: '203.0.113.99' }, uniqueName('delete'));
+    const event = iamChange(
+      'DeleteRolePolicy',
+      { roleName, policyName: REVOKE_POLICY_NAME },
+      { kind: 'role', name: 'ci-deployer', sourceIp: '203.0.113.99' },
+      uniqueName('delete'),
+    );
 
     const delivery = await context.deliver(event);
 
     expect(delivery.responses[0]).toMatchObject({ outcome: 'contained', reason: 'tampered' });
     const { PolicyNames } = await context.clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
     expect(PolicyNames).toEqual([REVOKE_POLICY_NAME]);
-    const { PolicyDocument } = await context.clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }));
-    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0]).toMatchObject({ Sid: 'KeystopRevokeOlderSessions', Effect: 'Deny', Action: '*' });
+    const { PolicyDocument } = await context.clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }),
+    );
+    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0]).toMatchObject({
+      Sid: 'KeystopRevokeOlderSessions',
+      Effect: 'Deny',
+      Action: '*',
+    });
     const [alert] = await context.sink.drain();
     expect(alert!.text).toContain(`assumed-role/ci-deployer/ci-deployer-session from 203.0.113.99`);
   });
@@ -162,23 +178,43 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
   it("Keystop's deny policy replaced by another document is restored; Keystop writing its own deny again is not tampering", async () => {
     const context = await setUp();
     const roleName = uniqueName('batch');
-    await context.clients.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+    await context.clients.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
+    );
     const finding = loadFixture('guardduty/role-session-exfiltration.json');
     finding.detail.accountId = LOCAL_ACCOUNT_ID;
     finding.detail.resource.accessKeyDetails.userName = roleName;
     await context.deliver(finding);
     await context.sink.drain();
-    const { PolicyDocument: ours } = await context.clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }));
+    const { PolicyDocument: ours } = await context.clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }),
+    );
     const allowAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
-    await context.clients.iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: allowAll }));
+    await context.clients.iam.send(
+      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: allowAll }),
+    );
 
-    const ownRepeat = await context.deliver(iamChange('PutRolePolicy', { roleName, policyName: REVOKE_POLICY_NAME, policyDocument: decodeURIComponent(ours!) }, attacker, uniqueName('own')));
-    const replaced = await context.deliver(iamChange('PutRolePolicy', { roleName, policyName: REVOKE_POLICY_NAME, policyDocument: allowAll }, attacker, uniqueName('put')));
+    const ownRepeat = await context.deliver(
+      iamChange(
+        'PutRolePolicy',
+        { roleName, policyName: REVOKE_POLICY_NAME, policyDocument: decodeURIComponent(ours!) },
+        attacker,
+        uniqueName('own'),
+      ),
+    );
+    const replaced = await context.deliver(
+      iamChange('PutRolePolicy', { roleName, policyName: REVOKE_POLICY_NAME, policyDocument: allowAll }, attacker, uniqueName('put')),
+    );
 
     expect(ownRepeat.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'not-a-compromise-signal' });
     expect(replaced.responses[0]).toMatchObject({ outcome: 'contained', reason: 'tampered' });
-    const { PolicyDocument } = await context.clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }));
-    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0]).toMatchObject({ Sid: 'KeystopRevokeOlderSessions', Effect: 'Deny' });
+    const { PolicyDocument } = await context.clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: REVOKE_POLICY_NAME }),
+    );
+    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0]).toMatchObject({
+      Sid: 'KeystopRevokeOlderSessions',
+      Effect: 'Deny',
+    });
   });
 
   it('a new access key created for a user Keystop contained alerts (the new key is left to responders)', async () => {
@@ -193,22 +229,40 @@ describe('Tamper guard: a containment undone by someone else is put back', () =>
     expect(delivery.responses[0]).toMatchObject({ outcome: 'notified', reason: 'tampered' });
     const [alert] = await context.sink.drain();
     expect(alert!.subject).toMatch(/^Keystop TAMPERING/);
-    expect(alert!.text).toContain(`a new access key AKIAEXAMPLENEWKEY001 was created for user ${key.userName} by arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory`);
+    expect(alert!.text).toContain(
+      `a new access key AKIAEXAMPLENEWKEY001 was created for user ${key.userName} by arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory`,
+    );
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
   });
 });
 
 describe('keystop release: the sanctioned way to undo a containment', () => {
-  it('reactivates exactly the key, records who and why, alerts; the guard leaves the responder\'s change alone; a later report is new evidence', async () => {
+  it("reactivates exactly the key, records who and why, alerts; the guard leaves the responder's change alone; a later report is new evidence", async () => {
     const context = await setUp();
     const key = await containedKey(context);
 
     const { stdout } = await runCli(
-      ['release', '--access-key', key.leaked, '--reason', 'false positive: the CI key was rotated', '--table', context.tableName, '--topic-arn', context.sink.topicArn, '--json'],
+      [
+        'release',
+        '--access-key',
+        key.leaked,
+        '--reason',
+        'false positive: the CI key was rotated',
+        '--table',
+        context.tableName,
+        '--topic-arn',
+        context.sink.topicArn,
+        '--json',
+      ],
       { endpoint: awsEndpoint() },
     );
     // The responder's own UpdateAccessKey, as CloudTrail delivers it to the guard (the CLI ran as this user).
-    const ownChange = iamChange('UpdateAccessKey', { userName: key.userName, accessKeyId: key.leaked, status: 'Active' }, { kind: 'user', name: 'jane-oncall' }, uniqueName('release'));
+    const ownChange = iamChange(
+      'UpdateAccessKey',
+      { userName: key.userName, accessKeyId: key.leaked, status: 'Active' },
+      { kind: 'user', name: 'jane-oncall' },
+      uniqueName('release'),
+    );
     const guarded = await context.deliver(ownChange);
 
     const [released] = JSON.parse(stdout).responses;
@@ -221,7 +275,9 @@ describe('keystop release: the sanctioned way to undo a containment', () => {
     expect(alert!.text).toContain('false positive: the CI key was rotated');
     expect(guarded.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'not-guarded' });
     expect(guarded.responses[0]!.explanation).toContain('released by');
-    const report = await context.deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor-again')));
+    const report = await context.deliver(
+      reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor-again')),
+    );
     expect(report.responses[0]).toMatchObject({ outcome: 'contained', reason: 'matched' });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
   });
@@ -229,14 +285,18 @@ describe('keystop release: the sanctioned way to undo a containment', () => {
   it("deletes Keystop's deny policy from a role with --role; releasing again answers that it was released already", async () => {
     const context = await setUp();
     const roleName = uniqueName('etl');
-    await context.clients.iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+    await context.clients.iam.send(
+      new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
+    );
     const finding = loadFixture('guardduty/role-session-exfiltration.json');
     finding.detail.accountId = LOCAL_ACCOUNT_ID;
     finding.detail.resource.accessKeyDetails.userName = roleName;
     const contained = await context.deliver(finding);
     expect(contained.responses[0]).toMatchObject({ outcome: 'contained' });
     const release = () =>
-      runCli(['release', '--role', roleName, '--reason', 'the session was ours', '--table', context.tableName, '--json'], { endpoint: awsEndpoint() });
+      runCli(['release', '--role', roleName, '--reason', 'the session was ours', '--table', context.tableName, '--json'], {
+        endpoint: awsEndpoint(),
+      });
 
     const first = JSON.parse((await release()).stdout).responses[0];
     const second = JSON.parse((await release()).stdout).responses[0];
@@ -250,7 +310,9 @@ describe('keystop release: the sanctioned way to undo a containment', () => {
   it('refuses to run without exactly one target, or for a key Keystop did not contain', async () => {
     const context = await setUp();
     const none = await runCli(['release', '--reason', 'x', '--table', context.tableName], { endpoint: awsEndpoint() }).catch((e) => e);
-    const unknown = await runCli(['release', '--access-key', 'AKIAEXAMPLENOTOURS01', '--reason', 'x', '--table', context.tableName], { endpoint: awsEndpoint() }).catch((e) => e);
+    const unknown = await runCli(['release', '--access-key', 'AKIAEXAMPLENOTOURS01', '--reason', 'x', '--table', context.tableName], {
+      endpoint: awsEndpoint(),
+    }).catch((e) => e);
 
     expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one of --incident, --access-key, --user, --role') });
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('nothing to release') });

@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { ListAccessKeysCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { sampledTraceOf, traceAwsCalls, type AwsCallSubsegment } from '../../src/aws/traceAwsCalls';
+import { type AwsCallSubsegment, sampledTraceOf, traceAwsCalls } from '../../src/aws/traceAwsCalls';
 import { localClients } from '../../src/local/localClients';
 import { awsEndpoint } from '../support/localAws';
 
@@ -39,7 +39,9 @@ describe('X-Ray subsegments for AWS calls (tracing: true), against the emulator'
       await iam.send(new ListUsersCommand({}));
       const ok = await first;
       const second = daemon.next();
-      await expect(iam.send(new ListAccessKeysCommand({ UserName: 'keystop-no-such-user' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+      await expect(iam.send(new ListAccessKeysCommand({ UserName: 'keystop-no-such-user' }))).rejects.toMatchObject({
+        name: 'NoSuchEntityException',
+      });
       const failed = await second;
 
       expect(ok.header).toEqual({ format: 'json', version: 1 });
@@ -74,7 +76,10 @@ describe('X-Ray subsegments for AWS calls (tracing: true), against the emulator'
   });
 
   it('reads the trace only from a sampled header with a root and a parent', () => {
-    expect(sampledTraceOf(`Root=${TRACE_ID};Parent=${PARENT_ID};Sampled=1;Lineage=a:1`)).toEqual({ traceId: TRACE_ID, parentId: PARENT_ID });
+    expect(sampledTraceOf(`Root=${TRACE_ID};Parent=${PARENT_ID};Sampled=1;Lineage=a:1`)).toEqual({
+      traceId: TRACE_ID,
+      parentId: PARENT_ID,
+    });
     expect(sampledTraceOf(`Root=${TRACE_ID};Sampled=1`)).toBeUndefined();
     expect(sampledTraceOf(undefined)).toBeUndefined();
   });

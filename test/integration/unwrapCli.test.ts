@@ -23,21 +23,33 @@ async function file(name: string, content: unknown): Promise<string> {
 
 async function sandbox(path: string, ...args: string[]) {
   const { stdout, stderr } = await run('node', ['bin/keystop.mjs', 'sandbox', path, '--json', '--endpoint', awsEndpoint(), ...args]);
-  return { reports: stdout.trim().split('\n').map((line) => JSON.parse(line)), stderr };
+  return {
+    reports: stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line)),
+    stderr,
+  };
 }
 
 /** The API's PascalCase, as `aws guardduty get-findings` prints the same finding the event carries in camelCase. */
 function pascalCased(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pascalCased);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [/^[a-z]/.test(k) ? k[0]!.toUpperCase() + k.slice(1) : k, pascalCased(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [/^[a-z]/.test(k) ? k[0]!.toUpperCase() + k.slice(1) : k, pascalCased(v)]),
+  );
 }
 
 /** What a report did, without the ids that differ from run to run: enough to say two runs did the same. */
 function effect(report: any) {
   const changed = report.principals.flatMap((p: any) =>
     p.keys
-      .filter((k: any) => report.principalsBefore.find((b: any) => b.name === p.name)?.keys.find((bk: any) => bk.accessKeyId === k.accessKeyId)?.status !== k.status)
+      .filter(
+        (k: any) =>
+          report.principalsBefore.find((b: any) => b.name === p.name)?.keys.find((bk: any) => bk.accessKeyId === k.accessKeyId)?.status !==
+          k.status,
+      )
       .map((k: any) => `${p.name}: ${k.named ? 'named' : 'other'} key → ${k.status}`),
   );
   return {
@@ -58,7 +70,11 @@ describe('keystop sandbox on findings and records as responders hold them: the s
     const bare = await sandbox(await file('gd-bare.json', event.detail));
     const output = await sandbox(await file('gd-get-findings.json', { Findings: [pascalCased(event.detail)] }));
 
-    expect(effect(wrapped.reports[0])).toMatchObject({ outcome: 'contained', changed: ['build-bot: named key → Inactive'], alerts: ['contained'] });
+    expect(effect(wrapped.reports[0])).toMatchObject({
+      outcome: 'contained',
+      changed: ['build-bot: named key → Inactive'],
+      alerts: ['contained'],
+    });
     expect(effect(bare.reports[0])).toEqual(effect(wrapped.reports[0]));
     expect(effect(output.reports[0])).toEqual(effect(wrapped.reports[0]));
     expect(wrapped.stderr).toBe('');
@@ -103,27 +119,37 @@ describe('keystop refuses what holds no event, in one line, with exit code 2', (
   ];
 
   // Every command reads files through readEvents: each input is tried on sandbox, the first on all three commands.
-  it.each(inputs.map(([name, content], index) => ({ name, content, commands: index === 0 ? ['sandbox', 'replay', 'policies explain'] : ['sandbox'] })))(
-    '$commands on $name',
-    async ({ name, content, commands }) => {
-      const path = await file(name, content);
-      for (const command of commands.map((c) => [...c.split(' '), path, ...(c === 'sandbox' ? ['--endpoint', awsEndpoint()] : [])])) {
-        const failure = await run('node', ['bin/keystop.mjs', ...command]).then(
-          () => undefined,
-          (error: { code: number; stdout: string; stderr: string }) => error,
-        );
+  it.each(
+    inputs.map(([name, content], index) => ({
+      name,
+      content,
+      commands: index === 0 ? ['sandbox', 'replay', 'policies explain'] : ['sandbox'],
+    })),
+  )('$commands on $name', async ({ name, content, commands }) => {
+    const path = await file(name, content);
+    for (const command of commands.map((c) => [...c.split(' '), path, ...(c === 'sandbox' ? ['--endpoint', awsEndpoint()] : [])])) {
+      const failure = await run('node', ['bin/keystop.mjs', ...command]).then(
+        () => undefined,
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
 
-        expect(failure, command.join(' ')).toMatchObject({ code: 2, stdout: '' });
-        expect(failure!.stderr).toBe(`keystop: ${path}: ${NOT_AN_EVENT}\n`);
-      }
-    },
-  );
+      expect(failure, command.join(' ')).toMatchObject({ code: 2, stdout: '' });
+      expect(failure!.stderr).toBe(`keystop: ${path}: ${NOT_AN_EVENT}\n`);
+    }
+  });
 
   it('explains each finding of get-findings output', async () => {
-    const { stdout, stderr } = await run('node', ['bin/keystop.mjs', 'policies', 'explain', fixturePath('real/aws-cli-guardduty-get-findings-recon-userpermissions.json')]);
+    const { stdout, stderr } = await run('node', [
+      'bin/keystop.mjs',
+      'policies',
+      'explain',
+      fixturePath('real/aws-cli-guardduty-get-findings-recon-userpermissions.json'),
+    ]);
 
     expect(stderr).toMatch(/wrapped a GuardDuty finding \(from get-findings output\)/);
-    expect(stdout).toContain('incident guardduty:111122223333:1ab92989eaf0e742df4a014d5example: Recon:IAMUser/UserPermissions, user-session (severity 5)');
+    expect(stdout).toContain(
+      'incident guardduty:111122223333:1ab92989eaf0e742df4a014d5example: Recon:IAMUser/UserPermissions, user-session (severity 5)',
+    );
     expect(stdout).toContain('policy: guardduty-other-iam-findings; reason: notify-only-policy; would only alert');
   });
 });

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { requiredPermissions } from '../../src/actions/requiredPermissions';
 import { incidentSources } from '../../src/events/CredentialIncident';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
-import { iamWritesAllowed, isAllowed, substitute, type PolicyStatement } from '../support/evaluatePolicy';
+import { iamWritesAllowed, isAllowed, type PolicyStatement, substitute } from '../support/evaluatePolicy';
+import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType, statementsOf } from '../support/packageTemplate';
 import { resolveConditions } from '../support/resolveConditions';
 
 const MEMBER_ROLE = 'KeystopMember';
@@ -59,7 +59,11 @@ describe.each(configurations)('Least privilege on the packaged template: $name',
 
     expect(functions.length).toBeGreaterThanOrEqual(5);
     expect(new Set(roles).size).toBe(functions.length);
-    expect(resourcesOfType(template(), 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...roles].sort());
+    expect(
+      resourcesOfType(template(), 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...roles].sort());
     for (const role of roles) expect(template().Resources[role]!.Properties.Path).toBe('/keystop/prod/');
   });
 
@@ -89,18 +93,19 @@ describe.each(configurations)('Least privilege on the packaged template: $name',
   it(memberRole ? "may assume only the member role, in the organisation's accounts" : 'may assume no role at all', () => {
     for (const [fn, lambda] of functionsOf(template())) {
       const sts = statementsOf(template(), roleOf(lambda)).filter((s) => actionsOf(s).some((a) => a.startsWith('sts:')));
-      const expected = memberRole && fn !== ALARM_PUBLISHER
-        ? [
-            {
-              Sid: 'AssumeMemberRole',
-              Effect: 'Allow',
-              Action: 'sts:AssumeRole',
-              Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRole}` },
-              // Only in the organisation's accounts, whatever account an event names.
-              Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION } },
-            },
-          ]
-        : [];
+      const expected =
+        memberRole && fn !== ALARM_PUBLISHER
+          ? [
+              {
+                Sid: 'AssumeMemberRole',
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberRole}` },
+                // Only in the organisation's accounts, whatever account an event names.
+                Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION } },
+              },
+            ]
+          : [];
       expect(sts, fn).toEqual(expected);
     }
   });
@@ -215,7 +220,9 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
         // Writes a later action may add are denied there too: the deny names reads, not writes.
         for (const later of ['iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy']) {
           for (const arn of protectedRoles(memberRole)) {
-            expect(isAllowed([...statements, { Effect: 'Allow', Action: later, Resource: arn }], later, arn), `${later} ${arn}`).toBe(false);
+            expect(isAllowed([...statements, { Effect: 'Allow', Action: later, Resource: arn }], later, arn), `${later} ${arn}`).toBe(
+              false,
+            );
           }
         }
       }
@@ -244,10 +251,7 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
   });
 
   it('lets AWS services send to its queues and topics only for its own rules and alarms, in its own account', () => {
-    const policies = [
-      ...resourcesOfType(template(), 'AWS::SQS::QueuePolicy'),
-      ...resourcesOfType(template(), 'AWS::SNS::TopicPolicy'),
-    ];
+    const policies = [...resourcesOfType(template(), 'AWS::SQS::QueuePolicy'), ...resourcesOfType(template(), 'AWS::SNS::TopicPolicy')];
     const services = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement.filter((s: any) => s.Principal?.Service));
     expect(policies.length).toBeGreaterThanOrEqual(2);
     expect(services.length).toBeGreaterThanOrEqual(2);
@@ -270,7 +274,9 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
       const arn = `arn:aws:events:us-east-1:123456789012:rule/${rule.Properties.Name}`;
       expect(isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', arn), id).toBe(true);
     }
-    expect(isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', 'arn:aws:events:us-east-1:123456789012:rule/attacker')).toBe(false);
+    expect(
+      isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', 'arn:aws:events:us-east-1:123456789012:rule/attacker'),
+    ).toBe(false);
   });
 });
 
@@ -288,7 +294,13 @@ describe('Member role template (deploy/member-role.yml, for StackSets)', () => {
     const resolved = resolveConditions({ ...member, Conditions: conditions });
     return substitute(resolved.Resources.MemberRole!.Properties, { ...SAMPLE_MEMBER_VALUES, ...parameters }) as any;
   };
-  const SAMPLE_MEMBER_VALUES = { 'AWS::Partition': 'aws', 'AWS::AccountId': '222222222222', SecurityAccountId: '111111111111', ExternalId: 'ext-1', RoleName: MEMBER_ROLE };
+  const SAMPLE_MEMBER_VALUES = {
+    'AWS::Partition': 'aws',
+    'AWS::AccountId': '222222222222',
+    SecurityAccountId: '111111111111',
+    ExternalId: 'ext-1',
+    RoleName: MEMBER_ROLE,
+  };
 
   it("trusts exactly Keystop's function roles, by ARN, only with the ExternalId; no wildcard", () => {
     const trust = deployed({ KeystopRoleArns: keystopRoles as any, OrganizationId: '' }).AssumeRolePolicyDocument.Statement;
@@ -316,7 +328,7 @@ describe('Member role template (deploy/member-role.yml, for StackSets)', () => {
     });
   });
 
-  it('never writes to itself, Keystop\'s roles, /aws-reserved/ or /aws-service-role/ roles', () => {
+  it("never writes to itself, Keystop's roles, /aws-reserved/ or /aws-service-role/ roles", () => {
     const statements: PolicyStatement[] = deployed({ KeystopRoleArns: keystopRoles as any, OrganizationId: '' }).Policies.flatMap(
       (p: any) => p.PolicyDocument.Statement,
     );
@@ -365,7 +377,10 @@ describe('Event forwarder template (deploy/forward-events.yml, one stack per reg
     // Keystop's own alarms change state in the home region: nothing to forward for the alarm publisher. Nor for the
     // approve function: its custom action is this stack's own, chosen in the home region's Security Hub.
     const listened = resourcesOfType(home, 'AWS::Events::Rule')
-      .filter(([, rule]) => !rule.Properties.Targets.some((t: any) => [ALARM_PUBLISHER, 'ApproveLambdaFunction'].includes(t.Arn?.['Fn::GetAtt']?.[0])))
+      .filter(
+        ([, rule]) =>
+          !rule.Properties.Targets.some((t: any) => [ALARM_PUBLISHER, 'ApproveLambdaFunction'].includes(t.Arn?.['Fn::GetAtt']?.[0])),
+      )
       .map(([, rule]) => rule.Properties.EventPattern);
     // The honey-key pattern takes its keys from a parameter in both templates.
     const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
@@ -375,7 +390,9 @@ describe('Event forwarder template (deploy/forward-events.yml, one stack per reg
 
   it("sends only to the home region's default bus, with a role that can do nothing else", () => {
     for (const rule of rules()) {
-      expect(rule.Properties.Targets).toEqual([{ Id: 'keystop-home-region', Arn: homeBus, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } }]);
+      expect(rule.Properties.Targets).toEqual([
+        { Id: 'keystop-home-region', Arn: homeBus, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } },
+      ]);
     }
     const statements = forwarder.Resources.ForwarderRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
     expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBus }]);

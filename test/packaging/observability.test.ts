@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { keystopMetrics, METRICS_NAMESPACE } from '../../src/metrics/recordResponseMetrics';
 import { alarmSeverities } from '../../src/notify/formatAlarmAlert';
 import { everyEmittedMetric } from '../support/everyMetric';
-import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
+import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType, statementsOf } from '../support/packageTemplate';
 import { resolveConditions } from '../support/resolveConditions';
 
 const ALARM_PUBLISHER = 'AlarmsLambdaFunction';
@@ -56,13 +56,20 @@ function metricsOfAlarms(t: CfnTemplate): UsedMetric[] {
       ? [{ where: id, namespace: p.Namespace, name: p.MetricName, dimensions: dims(p.Dimensions) }]
       : (p.Metrics as any[])
           .filter((m) => m.MetricStat)
-          .map((m) => ({ where: id, namespace: m.MetricStat.Metric.Namespace, name: m.MetricStat.Metric.MetricName, dimensions: dims(m.MetricStat.Metric.Dimensions) })),
+          .map((m) => ({
+            where: id,
+            namespace: m.MetricStat.Metric.Namespace,
+            name: m.MetricStat.Metric.MetricName,
+            dimensions: dims(m.MetricStat.Metric.Dimensions),
+          })),
   );
 }
 
 const alarms = (t: CfnTemplate) => resourcesOfType(t, 'AWS::CloudWatch::Alarm');
 const publisherRule = (t: CfnTemplate) =>
-  resourcesOfType(t, 'AWS::Events::Rule').find(([, r]) => r.Properties.Targets.some((x: any) => x.Arn?.['Fn::GetAtt']?.[0] === ALARM_PUBLISHER))!;
+  resourcesOfType(t, 'AWS::Events::Rule').find(([, r]) =>
+    r.Properties.Targets.some((x: any) => x.Arn?.['Fn::GetAtt']?.[0] === ALARM_PUBLISHER),
+  )!;
 
 describe('Keystop metrics used by the dashboard and the alarms', () => {
   const emitted = everyEmittedMetric('prod');
@@ -70,7 +77,8 @@ describe('Keystop metrics used by the dashboard and the alarms', () => {
   it('are emitted, every one of them, by the code (each declared name under each declared dimension set)', () => {
     const seen = new Set(emitted.flatMap((m) => m.dimensionSets.map((set) => `${m.name}:${set.join(',')}`)));
     for (const [name, { dimensions }] of Object.entries(keystopMetrics)) {
-      for (const set of dimensions) expect(seen, `${name} by [${set}]`).toContain(`${name}:${[...set, 'Stage', 'service'].sort().join(',')}`);
+      for (const set of dimensions)
+        expect(seen, `${name} by [${set}]`).toContain(`${name}:${[...set, 'Stage', 'service'].sort().join(',')}`);
     }
     expect(emitted.every((m) => m.namespace === METRICS_NAMESPACE)).toBe(true);
   });
@@ -96,7 +104,11 @@ describe('Keystop metrics used by the dashboard and the alarms', () => {
 
     expect(template.Resources.Dashboard!.Properties.DashboardName).toBe('keystop-prod');
     expect(stats.sort()).toEqual(['p50', 'p50', 'p99', 'p99']);
-    for (const title of [/outcome/, /[Bb]reaker/, /Failures/, /Failure queue/]) expect(titles.some((t) => title.test(t)), String(title)).toBe(true);
+    for (const title of [/outcome/, /[Bb]reaker/, /Failures/, /Failure queue/])
+      expect(
+        titles.some((t) => title.test(t)),
+        String(title),
+      ).toBe(true);
     const alarmWidget = dashboardWidgets(template).find((w) => w.type === 'alarm');
     expect(alarmWidget.properties.alarms).toHaveLength(alarms(template).length);
   });
@@ -161,14 +173,19 @@ describe('The alarm publisher', () => {
     const statements = statementsOf(template, role);
 
     expect(Object.fromEntries(statements.map((s) => [s.Sid, [actionsOf(s).sort(), s.Resource]]))).toEqual({
-      Logs: [['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/keystop-prod-alarms:*' }],
+      Logs: [
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/keystop-prod-alarms:*' },
+      ],
       Alerts: [['sns:Publish'], { Ref: 'AlertTopic' }],
       AlertEncryption: [['kms:Decrypt', 'kms:GenerateDataKey'], { 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }],
       FailureDestination: [['sqs:SendMessage'], { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] }],
     });
-    expect(resourcesOfType(template, 'AWS::IAM::ManagedPolicy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role)).map(([id]) => id)).toEqual([
-      'TracingAccess',
-    ]);
+    expect(
+      resourcesOfType(template, 'AWS::IAM::ManagedPolicy')
+        .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))
+        .map(([id]) => id),
+    ).toEqual(['TracingAccess']);
   });
 });
 
@@ -203,7 +220,7 @@ describe('Tracing and log level settings', () => {
 });
 
 describe('Saved Logs Insights queries', () => {
-  it('answer what happened to a key, all failures, and containment latency by source, over the functions\' logs', () => {
+  it("answer what happened to a key, all failures, and containment latency by source, over the functions' logs", () => {
     const queries: Record<string, any> = Object.fromEntries(
       resourcesOfType(template, 'AWS::Logs::QueryDefinition').map(([, q]) => [q.Properties.Name, q.Properties]),
     );

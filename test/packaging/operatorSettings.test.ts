@@ -11,8 +11,8 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, localClients } from '../../src/loc
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint, keyStatuses, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
-import { packageRefusal, packageTemplate, type CfnTemplate } from '../support/packageTemplate';
+import { lambdaEnvironment, type PackagedFunction, packagedFunctions, unpack } from '../support/packagedFunctions';
+import { type CfnTemplate, packageRefusal, packageTemplate } from '../support/packageTemplate';
 
 /** An operator's own policy set: Tor findings only alert (the shipped set contains them). */
 const OPERATOR_POLICY = {
@@ -44,9 +44,7 @@ beforeAll(async () => {
 
 describe('Package-time check of the settings', () => {
   it('refuses to package with bad params, one line per param naming it and the allowed form', async () => {
-    const typo = await tempJson('typo-policies.json', [
-      { ...OPERATOR_POLICY, match: { source: ['gaurdduty'] } },
-    ]);
+    const typo = await tempJson('typo-policies.json', [{ ...OPERATOR_POLICY, match: { source: ['gaurdduty'] } }]);
 
     const { output, dir } = await packageRefusal(
       `--param=honeyKeys=${HONEY_KEYS[0]}, not-a-key`,
@@ -62,7 +60,9 @@ describe('Package-time check of the settings', () => {
     expect(output).toContain('param dryRun: "yes" must be true or false');
     expect(output).toContain('param memberAccounts: "2222" each member account must be a 12-digit account id, or *');
     expect(output).toContain('param breakerLimt is not a Keystop setting');
-    expect(output).toMatch(/param policiesFile: policy "operator-tor-alert-only": match\.source\[0\] "gaurdduty": is not one of guardduty, security-hub, /);
+    expect(output).toMatch(
+      /param policiesFile: policy "operator-tor-alert-only": match\.source\[0\] "gaurdduty": is not one of guardduty, security-hub, /,
+    );
     // Refused before building anything.
     expect(await readdir(dir)).toEqual([]);
   }, 120_000);
@@ -77,7 +77,7 @@ describe('Package-time check of the settings', () => {
 });
 
 describe('An operator policy file, bundled at package time', () => {
-  it('puts the operator\'s policy set into every responder function', () => {
+  it("puts the operator's policy set into every responder function", () => {
     // The alarm publisher decides nothing about credentials: it has no policies to carry.
     for (const fn of functions.filter((f) => f.name !== 'alarms')) {
       const code = fn.bundle.content.toString('utf8');

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType } from '../support/packageTemplate';
 import { resolveConditions } from '../support/resolveConditions';
-import { actionsOf, packageTemplate, resourcesOfType, type CfnTemplate } from '../support/packageTemplate';
 
 let template: CfnTemplate;
 /** Every function in the template, by its logical id: derived, so that a new function is checked without editing. */

@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { guardPermissions, requiredPermissions } from '../../src/actions/requiredPermissions';
+import { unwrapEvents } from '../../src/cli/unwrapEvents';
 import { KEYSTOP_CONTAIN_ACTION_ID } from '../../src/events/fromSecurityHubAction';
 import { GUARDED_CALLS } from '../../src/events/fromTamper';
 import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
-import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { unwrapEvents } from '../../src/cli/unwrapEvents';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';
-import { lambdaEnvironment, packagedFunctions, unpack, type PackagedFunction } from '../support/packagedFunctions';
-import { actionsOf, packageTemplate, resourcesOfType, statementsOf, type CfnTemplate } from '../support/packageTemplate';
+import { lambdaEnvironment, type PackagedFunction, packagedFunctions, unpack } from '../support/packagedFunctions';
+import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType, statementsOf } from '../support/packageTemplate';
 
 let template: CfnTemplate;
 let functions: PackagedFunction[];
@@ -169,7 +169,7 @@ describe('Packaged CloudFormation (osls package)', () => {
     expect(new Set(targets)).toEqual(new Set([...responders.map((r) => r.fn), 'AlarmsLambdaFunction']));
   });
 
-  it("subscribes the tamper guard to exactly the IAM calls its adapter reads", () => {
+  it('subscribes the tamper guard to exactly the IAM calls its adapter reads', () => {
     const guard = responders.find((r) => r.name === 'guard')!;
     const names = guard.patterns.flatMap((p) => [...p.detail.eventName]);
 
@@ -210,26 +210,38 @@ describe('Packaged CloudFormation (osls package)', () => {
     await events.send(new CreateEventBusCommand({ Name: bus }));
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: bus }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    const patterns = rulesTargeting('CloudtrailLambdaFunction').map((rule) => rule.Properties.EventPattern).filter((p) => p.source?.[0] === 'aws.iam');
+    const patterns = rulesTargeting('CloudtrailLambdaFunction')
+      .map((rule) => rule.Properties.EventPattern)
+      .filter((p) => p.source?.[0] === 'aws.iam');
     expect(patterns).toHaveLength(2);
     for (const [index, pattern] of patterns.entries()) {
       await events.send(new PutRuleCommand({ Name: `${bus}-${index}`, EventBusName: bus, EventPattern: JSON.stringify(pattern) }));
-      await events.send(new PutTargetsCommand({ Rule: `${bus}-${index}`, EventBusName: bus, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }));
+      await events.send(
+        new PutTargetsCommand({ Rule: `${bus}-${index}`, EventBusName: bus, Targets: [{ Id: 'q', Arn: Attributes!.QueueArn }] }),
+      );
     }
-    const records = ['panther-cloudtrail-attach-quarantine-v2.json', 'panther-cloudtrail-put-inline-quarantine-v3.json', 'panther-cloudtrail-put-own-deny-all.json'];
+    const records = [
+      'panther-cloudtrail-attach-quarantine-v2.json',
+      'panther-cloudtrail-put-inline-quarantine-v3.json',
+      'panther-cloudtrail-put-own-deny-all.json',
+    ];
     for (const name of records) {
       const unwrapped = unwrapEvents(loadFixture(`real/${name}`));
       if (unwrapped.kind !== 'events') throw new Error(`${name}: ${unwrapped.reason}`);
       const event = unwrapped.events[0]!.event as Record<string, any>;
       await events.send(
-        new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }),
+        new PutEventsCommand({
+          Entries: [{ EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }],
+        }),
       );
     }
 
     const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const delivered = Messages.map((m) => JSON.parse(m.Body!).detail.eventName as string).sort();
     expect(delivered).toEqual(['AttachUserPolicy', 'PutUserPolicy']);
-    expect(Messages.map((m) => JSON.parse(m.Body!).detail.requestParameters.policyName).filter(Boolean)).toEqual(['AWSCompromisedKeyQuarantineV3']);
+    expect(Messages.map((m) => JSON.parse(m.Body!).detail.requestParameters.policyName).filter(Boolean)).toEqual([
+      'AWSCompromisedKeyQuarantineV3',
+    ]);
   });
 
   describe.each(responders)('function $name', ({ name, source, fn, role, patterns }) => {
@@ -252,9 +264,7 @@ describe('Packaged CloudFormation (osls package)', () => {
     });
 
     it('sends events that failed every retry to the failure queue', () => {
-      const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(
-        ([, c]) => c.Properties.FunctionName?.Ref === fn,
-      );
+      const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName?.Ref === fn);
       expect(configs).toHaveLength(1);
       expect(configs[0]![1].Properties.DestinationConfig.OnFailure.Destination).toEqual({
         'Fn::GetAtt': ['FailedEventsQueue', 'Arn'],

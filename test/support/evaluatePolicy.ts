@@ -39,7 +39,10 @@ export function substitute(value: unknown, values: Record<string, string> = SAMP
 const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as string]);
 
 function globMatches(pattern: string, value: string): boolean {
-  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const regex = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${regex.replace(/\\\?/g, '.')}$`, 'i').test(value);
 }
 

@@ -1,12 +1,16 @@
 import type { ActionResult } from '../../src/actions/ContainmentAction';
 import type { IncidentResponse } from '../../src/IncidentResponse';
+import { type EmittedMetric, emittedMetrics } from '../../src/metrics/readEmfLines';
 import { responseMetricLines } from '../../src/metrics/recordResponseMetrics';
-import { emittedMetrics, type EmittedMetric } from '../../src/metrics/readEmfLines';
 import { credentials, incidentAbout } from './incidents';
 
 const at = (ms: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + ms).toISOString();
 
-function response(outcome: IncidentResponse['outcome'], reason: IncidentResponse['reason'], actions: ActionResult[] = []): IncidentResponse {
+function response(
+  outcome: IncidentResponse['outcome'],
+  reason: IncidentResponse['reason'],
+  actions: ActionResult[] = [],
+): IncidentResponse {
   return { outcome, reason, explanation: '', incident: incidentAbout(credentials['long-term-key']), policy: 'p', actions };
 }
 

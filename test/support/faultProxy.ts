@@ -93,8 +93,7 @@ export async function startFaultProxy(upstream: string, plan?: FaultPlan): Promi
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     requests,
-    forwarded: (operation) =>
-      requests.filter((r) => r.fate.kind === 'forwarded' && (operation === undefined || r.operation === operation)),
+    forwarded: (operation) => requests.filter((r) => r.fate.kind === 'forwarded' && (operation === undefined || r.operation === operation)),
     stop: close,
   };
 }

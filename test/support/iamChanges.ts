@@ -34,7 +34,13 @@ export function iamChange(
     sourceIPAddress: caller.sourceIp ?? '203.0.113.10',
     userIdentity:
       caller.kind === 'user'
-        ? { type: 'IAMUser', principalId: 'AIDAEXAMPLECALLER001', arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${caller.name}`, accountId: LOCAL_ACCOUNT_ID, userName: caller.name }
+        ? {
+            type: 'IAMUser',
+            principalId: 'AIDAEXAMPLECALLER001',
+            arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${caller.name}`,
+            accountId: LOCAL_ACCOUNT_ID,
+            userName: caller.name,
+          }
         : {
             type: 'AssumedRole',
             principalId: `AROAEXAMPLECALLER001:${caller.name}-session`,

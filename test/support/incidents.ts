@@ -48,11 +48,14 @@ export const credentials = {
 export type Answered = IncidentResponse & { incident: CredentialIncident };
 
 /** A response as respond() builds it before the alert goes out (containment steps only). */
-export function responseTo(incident: CredentialIncident, response: Partial<IncidentResponse> & { actions?: ActionResult[] } = {}): Answered {
+export function responseTo(
+  incident: CredentialIncident,
+  response: Partial<IncidentResponse> & { actions?: ActionResult[] } = {},
+): Answered {
   return {
     outcome: 'contained',
     reason: 'matched',
-    explanation: 'GuardDuty saw the credential used from a Tor address: the key is in someone else\'s hands. Contain it.',
+    explanation: "GuardDuty saw the credential used from a Tor address: the key is in someone else's hands. Contain it.",
     policy: 'guardduty-key-used-by-attacker',
     actions: [],
     ...response,

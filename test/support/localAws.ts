@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { inject } from 'vitest';
-import { unavailableEnricher, type Enricher } from '../../src/activity/Enricher';
-import { createDeps, type ActivitySettings } from '../../src/aws/createDeps';
+import { type Enricher, unavailableEnricher } from '../../src/activity/Enricher';
+import type { MemberRole } from '../../src/aws/clientsForAccounts';
+import { type ActivitySettings, createDeps } from '../../src/aws/createDeps';
 import type { Deps } from '../../src/Deps';
 import { createAlertSink } from '../../src/local/createAlertSink';
+import { createStateTable } from '../../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
-import type { MemberRole } from '../../src/aws/clientsForAccounts';
 import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
-import { createStateTable } from '../../src/local/createStateTable';
 import type { StateSettings } from '../../src/state/dynamoStateStore';
 
 /** The production defaults: a day's de-duplication window, at most 10 containments an hour per account. */

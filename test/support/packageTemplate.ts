@@ -1,11 +1,11 @@
-import { resolveConditions } from './resolveConditions';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { inject } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { resolveConditions } from './resolveConditions';
 
 export interface CfnTemplate {
   Resources: Record<string, { Type: string; Properties: Record<string, any> }>;

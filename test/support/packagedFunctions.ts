@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { CfnTemplate } from './packageTemplate';
-import { zipEntries, type ZipEntry } from './zipEntries';
+import { type ZipEntry, zipEntries } from './zipEntries';
 
 /** One Lambda function as `osls package` built it: its zip, the bundle Lambda loads, and its environment. */
 export interface PackagedFunction {

@@ -1,4 +1,9 @@
-import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  LookupEventsCommand,
+  type LookupEventsCommandInput,
+  type LookupEventsCommandOutput,
+} from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadFixture } from './loadFixture';
 

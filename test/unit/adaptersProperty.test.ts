@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { MalformedEventError } from '../../src/errors';
 import { severityLabelOf } from '../../src/events/CredentialIncident';
-import { eventSources } from '../../src/events/eventSources';
 import type { EventSource } from '../../src/events/EventSource';
+import { eventSources } from '../../src/events/eventSources';
 import { parseEvent } from '../../src/events/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
@@ -14,30 +14,32 @@ const sourceNamed = (name: string) => sources.find((s) => s.name === name)!;
 
 /** An independent statement of what a well-formed incident is; the adapters' output is held to it. */
 const text = z.string().min(1);
-const WellFormedIncident = z.object({
-  id: text,
-  source: z.enum(['guardduty', 'security-hub', 'health', 'cloudtrail']),
-  type: text,
-  severity: z.number().min(0).max(10),
-  severityLabel: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
-  accountId: z.string().regex(/^\d{12}$/),
-  region: text,
-  observedAt: text,
-  credential: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('long-term-key'), accessKeyId: text, userName: text.optional() }).strict(),
-    z.object({ kind: z.literal('user-session'), accessKeyId: text.optional(), userName: text }).strict(),
-    z.object({ kind: z.literal('role-session'), accessKeyId: text, roleName: text, sessionName: text.optional() }).strict(),
-    z.object({ kind: z.literal('federated-session'), accessKeyId: text, principalName: text }).strict(),
-    z.object({ kind: z.literal('iam-user'), userName: text }).strict(),
-    z.object({ kind: z.literal('root'), accessKeyId: text.optional() }).strict(),
-    z.object({ kind: z.literal('unmapped'), entities: z.array(text) }).strict(),
-  ]),
-  sample: z.boolean(),
-  backupDelivery: z.boolean(),
-  title: z.string(),
-  evidence: z.record(z.string(), z.string()),
-  origin: z.object({ findingId: text, findingArn: text.optional(), eventId: text }).strict(),
-}).strict();
+const WellFormedIncident = z
+  .object({
+    id: text,
+    source: z.enum(['guardduty', 'security-hub', 'health', 'cloudtrail']),
+    type: text,
+    severity: z.number().min(0).max(10),
+    severityLabel: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+    accountId: z.string().regex(/^\d{12}$/),
+    region: text,
+    observedAt: text,
+    credential: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('long-term-key'), accessKeyId: text, userName: text.optional() }).strict(),
+      z.object({ kind: z.literal('user-session'), accessKeyId: text.optional(), userName: text }).strict(),
+      z.object({ kind: z.literal('role-session'), accessKeyId: text, roleName: text, sessionName: text.optional() }).strict(),
+      z.object({ kind: z.literal('federated-session'), accessKeyId: text, principalName: text }).strict(),
+      z.object({ kind: z.literal('iam-user'), userName: text }).strict(),
+      z.object({ kind: z.literal('root'), accessKeyId: text.optional() }).strict(),
+      z.object({ kind: z.literal('unmapped'), entities: z.array(text) }).strict(),
+    ]),
+    sample: z.boolean(),
+    backupDelivery: z.boolean(),
+    title: z.string(),
+    evidence: z.record(z.string(), z.string()),
+    origin: z.object({ findingId: text, findingArn: text.optional(), eventId: text }).strict(),
+  })
+  .strict();
 
 const RISK_CODES = [
   'AWS_RISK_CREDENTIALS_EXPOSED',
@@ -96,12 +98,46 @@ const fixtures: Record<string, string[]> = {
 
 /** Values that sit on the boundaries the adapters decide on, so that mutations often land on a decision. */
 const interesting = fc.constantFrom<unknown>(
-  '', 'null', null, 0, -1, 11, 5.5, true, 'true', 'false', [], {},
-  'AKIAFIXTURELEAKED001', 'ASIAFIXTURESESSION01', HONEY_KEY, '111122223333', '12345', 'global',
-  'AccessKey', 'Instance', 'IAMUser', 'AssumedRole', 'Root', 'FederatedUser', 'AWSService',
-  'NEW', 'NOTIFIED', 'ARCHIVED', 'AwsIamAccessKey', 'AWS::IAM::AccessKey:null', 'RISK', 'EC2', ...RISK_CODES,
-  'AttachUserPolicy', 'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV4', 'arn:aws:securityhub:us-east-1::product/aws/guardduty',
-  'AttackSequence:IAM/CompromisedCredentials', 'UnauthorizedAccess:IAMUser/TorIPCaller', 'Wed, 12 Feb 2025 00:37:54 GMT', 'not a date',
+  '',
+  'null',
+  null,
+  0,
+  -1,
+  11,
+  5.5,
+  true,
+  'true',
+  'false',
+  [],
+  {},
+  'AKIAFIXTURELEAKED001',
+  'ASIAFIXTURESESSION01',
+  HONEY_KEY,
+  '111122223333',
+  '12345',
+  'global',
+  'AccessKey',
+  'Instance',
+  'IAMUser',
+  'AssumedRole',
+  'Root',
+  'FederatedUser',
+  'AWSService',
+  'NEW',
+  'NOTIFIED',
+  'ARCHIVED',
+  'AwsIamAccessKey',
+  'AWS::IAM::AccessKey:null',
+  'RISK',
+  'EC2',
+  ...RISK_CODES,
+  'AttachUserPolicy',
+  'arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV4',
+  'arn:aws:securityhub:us-east-1::product/aws/guardduty',
+  'AttackSequence:IAM/CompromisedCredentials',
+  'UnauthorizedAccess:IAMUser/TorIPCaller',
+  'Wed, 12 Feb 2025 00:37:54 GMT',
+  'not a date',
 );
 
 type Mutation = { at: number; op: 'delete' | 'replace'; value: unknown };

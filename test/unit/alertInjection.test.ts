@@ -1,9 +1,9 @@
-import type { IncidentResponse } from '../../src/IncidentResponse';
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
-import { auditDetailOf } from '../../src/audit/auditDetailOf';
 import { AuditDetail } from '../../src/audit/AuditEvent';
-import { credentialKinds, type Credential } from '../../src/events/CredentialIncident';
+import { auditDetailOf } from '../../src/audit/auditDetailOf';
+import { type Credential, credentialKinds } from '../../src/events/CredentialIncident';
+import type { IncidentResponse } from '../../src/IncidentResponse';
 import { AlertDocument } from '../../src/notify/AlertDocument';
 import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
 import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
@@ -58,7 +58,14 @@ const hostileActivity: ActivitySummary = {
   lastSeen: '2026-10-02T08:16:45.000Z',
   calls: Array.from({ length: 20 }, (_, i) => ({ name: `${hostile}${i}`, count: 10 })),
   sourceIps: Array.from({ length: 10 }, () => ({ ip: hostile, count: 20 })),
-  notable: Array.from({ length: 20 }, () => ({ time: hostile, name: hostile, region: hostile, sourceIp: hostile, errorCode: hostile, target: hostile })),
+  notable: Array.from({ length: 20 }, () => ({
+    time: hostile,
+    name: hostile,
+    region: hostile,
+    sourceIp: hostile,
+    errorCode: hostile,
+    target: hostile,
+  })),
 };
 
 function hostileResponse(kind: Credential['kind']) {
@@ -69,8 +76,16 @@ function hostileResponse(kind: Credential['kind']) {
     region: hostile,
     observedAt: hostile,
     evidence: {
-      sourceIp: hostile, country: hostile, city: hostile, asnOrg: hostile, isp: hostile, api: hostile,
-      serviceName: hostile, userAgent: hostile, exposedUrl: hostile, description: hostile,
+      sourceIp: hostile,
+      country: hostile,
+      city: hostile,
+      asnOrg: hostile,
+      isp: hostile,
+      api: hostile,
+      serviceName: hostile,
+      userAgent: hostile,
+      exposedUrl: hostile,
+      description: hostile,
     },
     origin: { findingId: hostile, findingArn: hostile, eventId: hostile },
   });
@@ -93,7 +108,9 @@ function expectNeutral(text: string, { newlines = false } = {}) {
   expect(text.replace(/https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\/[^\s)]*/g, '')).not.toMatch(/evil[.\u3002]example/i);
   expect(text).not.toMatch(/(^|[^(\w])@(here|channel|everyone)\b/i);
   expect(text).not.toMatch(/\]\((?!https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\/)/);
-  expect(text).not.toMatch(newlines ? /[\p{Cf}\p{Co}\p{Cs}\u2028\u2029\r\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u : /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u);
+  expect(text).not.toMatch(
+    newlines ? /[\p{Cf}\p{Co}\p{Cs}\u2028\u2029\r\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u : /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u,
+  );
 }
 
 /** Every string inside a JSON value. */
@@ -142,7 +159,8 @@ describe('Hostile values in every field that reaches a message', () => {
       }
       // The region came from the event: it is not a region name, so no regional finding link is made from it.
       expect(alert.document.links.finding).toBeUndefined();
-      if (alert.document.links.cloudTrail) expect(alert.document.links.cloudTrail).toMatch(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\//);
+      if (alert.document.links.cloudTrail)
+        expect(alert.document.links.cloudTrail).toMatch(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\//);
     });
 
     it('cannot format, mention or link in the Chatbot notification: values sit in code spans, only console links are links', () => {

@@ -14,16 +14,24 @@ function clients(decisions: Record<string, string>) {
   stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:sts::111122223333:assumed-role/ci-deployer/build-42' });
   iamMock.on(GetRoleCommand).resolves({ Role: { Arn: 'arn:aws:iam::111122223333:role/team/ci-deployer' } as never });
   iamMock.on(SimulatePrincipalPolicyCommand).resolves({
-    EvaluationResults: Object.entries(decisions).map(([EvalActionName, EvalDecision]) => ({ EvalActionName, EvalDecision: EvalDecision as 'allowed' })),
+    EvaluationResults: Object.entries(decisions).map(([EvalActionName, EvalDecision]) => ({
+      EvalActionName,
+      EvalDecision: EvalDecision as 'allowed',
+    })),
   });
   return { iam, sts, iamMock };
 }
 
 const TAG = { key: 'keystop:exempt', value: 'true' };
-const denied = { 'iam:TagUser': 'explicitDeny', 'iam:TagRole': 'explicitDeny', 'iam:CreateUser': 'implicitDeny', 'iam:CreateRole': 'implicitDeny' };
+const denied = {
+  'iam:TagUser': 'explicitDeny',
+  'iam:TagRole': 'explicitDeny',
+  'iam:CreateUser': 'implicitDeny',
+  'iam:CreateRole': 'implicitDeny',
+};
 
 describe('keystop doctor: can the exemption tag be self-granted?', () => {
-  it('simulates tagging with the exemption key and value as the role behind the caller\'s session (path included)', async () => {
+  it("simulates tagging with the exemption key and value as the role behind the caller's session (path included)", async () => {
     const { iam, sts, iamMock } = clients(denied);
 
     const check = await checkExemptTag({ iam, sts }, TAG);

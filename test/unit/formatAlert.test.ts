@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
-import { credentialKinds, type CredentialKind } from '../../src/events/CredentialIncident';
+import { type CredentialKind, credentialKinds } from '../../src/events/CredentialIncident';
 import { AlertDocument } from '../../src/notify/AlertDocument';
 import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
 import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
 import { snsMessageOf } from '../../src/notify/snsMessageOf';
-import { credentials, incidentAbout, responseTo, type Answered } from '../support/incidents';
+import { type Answered, credentials, incidentAbout, responseTo } from '../support/incidents';
 
 const deactivated = {
   type: 'deactivate-access-key' as const,
@@ -33,8 +33,21 @@ const activity: ActivitySummary = {
   ],
   sourceIps: [{ ip: '192.0.2.77', count: 7 }],
   notable: [
-    { time: '2026-10-02T08:15:10.000Z', name: 'iam:CreateUser', region: 'us-east-1', sourceIp: '192.0.2.77', target: 'userName=backup-admin' },
-    { time: '2026-10-02T08:15:30.000Z', name: 'iam:AttachUserPolicy', region: 'us-east-1', sourceIp: '192.0.2.77', errorCode: 'AccessDenied', target: 'userName=backup-admin' },
+    {
+      time: '2026-10-02T08:15:10.000Z',
+      name: 'iam:CreateUser',
+      region: 'us-east-1',
+      sourceIp: '192.0.2.77',
+      target: 'userName=backup-admin',
+    },
+    {
+      time: '2026-10-02T08:15:30.000Z',
+      name: 'iam:AttachUserPolicy',
+      region: 'us-east-1',
+      sourceIp: '192.0.2.77',
+      errorCode: 'AccessDenied',
+      target: 'userName=backup-admin',
+    },
   ],
 };
 
@@ -43,7 +56,9 @@ describe('Alert text for email: what a responder reads first', () => {
     const alert = formatAlert(responseTo(incidentAbout(credentials['long-term-key']), { actions: [deactivated] }), activity);
 
     expect(alert.subject).toBe('Keystop CONTAINED: AKIAEXAMPLELEAKED001 (build-bot) in 111122223333 - TorIPCaller');
-    expect(alert.text).toBe(`Keystop CONTAINED: AKIAEXAMPLELEAKED001 (build-bot): deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.
+    expect(
+      alert.text,
+    ).toBe(`Keystop CONTAINED: AKIAEXAMPLELEAKED001 (build-bot): deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.
 
 WHAT HAPPENED
   UnauthorizedAccess:IAMUser/TorIPCaller (severity 5, MEDIUM), reported by Amazon GuardDuty
@@ -97,11 +112,17 @@ Incident: guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90`);
   });
 
   it('tells a responder about root to act by hand, with the root runbook and CloudTrail filtered by root', () => {
-    const incident = incidentAbout(credentials.root, { type: 'Policy:IAMUser/RootCredentialUsage', title: 'API ListBuckets was invoked using root credentials.' });
+    const incident = incidentAbout(credentials.root, {
+      type: 'Policy:IAMUser/RootCredentialUsage',
+      title: 'API ListBuckets was invoked using root credentials.',
+    });
     const alert = formatAlert(
-      responseTo(incident, { outcome: 'notified', reason: 'no-applicable-action', policy: 'guardduty-key-used-by-attacker', actions: [
-        { type: 'deactivate-access-key', status: 'skipped', target: 'none', reason: 'cannot act on a root' },
-      ] }),
+      responseTo(incident, {
+        outcome: 'notified',
+        reason: 'no-applicable-action',
+        policy: 'guardduty-key-used-by-attacker',
+        actions: [{ type: 'deactivate-access-key', status: 'skipped', target: 'none', reason: 'cannot act on a root' }],
+      }),
       { status: 'not-applicable', reason: 'the report names no access key to look up (use the CloudTrail link by user name)' },
     );
 
@@ -113,7 +134,9 @@ Incident: guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90`);
   1. Sign in as root with MFA now, change the root password, and delete any root access keys (root should have none).
   2. Check for new IAM users, access keys, roles and policies, and for changes to the account contact and billing details.
   3. If you cannot sign in as root, open an AWS Support case for account recovery at once.`);
-    expect(alert.text).toContain('  CloudTrail: https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events?Username=root');
+    expect(alert.text).toContain(
+      '  CloudTrail: https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events?Username=root',
+    );
     expect(alert.text).not.toContain('Principal:');
   });
 });
@@ -121,21 +144,38 @@ Incident: guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90`);
 /** The first line of the text (the headline) and the first runbook step, for each kind of credential. */
 const firstStepByKind: Record<CredentialKind, { notContained: RegExp; principalLink?: string }> = {
   'long-term-key': {
-    notContained: /^Deactivate the key now: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Inactive$/,
+    notContained:
+      /^Deactivate the key now: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Inactive$/,
     principalLink: 'users/details/build-bot',
   },
-  'user-session': { notContained: /^Cut off the session: attach to user alice an inline policy that denies "\*" when aws:TokenIssueTime/, principalLink: 'users/details/alice' },
-  'role-session': { notContained: /^Revoke the role's sessions: IAM console, role ci-deployer, "Revoke active sessions"/, principalLink: 'roles/details/ci-deployer' },
-  'federated-session': { notContained: /^A federated session cannot be revoked by itself: find the IAM user whose key called GetFederationToken for partner-sso/ },
-  'iam-user': { notContained: /^The report names the user, not a key: list its keys .*aws iam list-access-keys --user-name legacy-app/, principalLink: 'users/details/legacy-app' },
+  'user-session': {
+    notContained: /^Cut off the session: attach to user alice an inline policy that denies "\*" when aws:TokenIssueTime/,
+    principalLink: 'users/details/alice',
+  },
+  'role-session': {
+    notContained: /^Revoke the role's sessions: IAM console, role ci-deployer, "Revoke active sessions"/,
+    principalLink: 'roles/details/ci-deployer',
+  },
+  'federated-session': {
+    notContained: /^A federated session cannot be revoked by itself: find the IAM user whose key called GetFederationToken for partner-sso/,
+  },
+  'iam-user': {
+    notContained: /^The report names the user, not a key: list its keys .*aws iam list-access-keys --user-name legacy-app/,
+    principalLink: 'users/details/legacy-app',
+  },
   root: { notContained: /^Sign in as root with MFA now/ },
-  unmapped: { notContained: /^AWS reported a compromise \(UnauthorizedAccess:IAMUser\/TorIPCaller\) but Keystop could not tell which credential it is about\. The report names: "ACCESS_KEY_ID_HERE"\.$/ },
+  unmapped: {
+    notContained:
+      /^AWS reported a compromise \(UnauthorizedAccess:IAMUser\/TorIPCaller\) but Keystop could not tell which credential it is about\. The report names: "ACCESS_KEY_ID_HERE"\.$/,
+  },
 };
 
 describe('Alert for every kind of credential', () => {
   it.each(credentialKinds)('gives a %s its own runbook, its console links and a document that matches the published schema', (kind) => {
     const incident = incidentAbout(credentials[kind]);
-    const alert = formatAlert(responseTo(incident, { outcome: 'notified', reason: 'notify-only-policy', policy: 'guardduty-other-iam-findings' }));
+    const alert = formatAlert(
+      responseTo(incident, { outcome: 'notified', reason: 'notify-only-policy', policy: 'guardduty-other-iam-findings' }),
+    );
 
     expect(AlertDocument.parse(alert.document)).toEqual(alert.document);
     expect(alert.document.credential?.kind).toBe(kind);
@@ -156,7 +196,9 @@ describe('Alert for every kind of credential', () => {
   });
 
   it('gives a sample finding no runbook beyond "nothing to do", whatever the credential', () => {
-    const alert = formatAlert(responseTo(incidentAbout(credentials['long-term-key'], { sample: true }), { outcome: 'notified', reason: 'sample-finding' }));
+    const alert = formatAlert(
+      responseTo(incidentAbout(credentials['long-term-key'], { sample: true }), { outcome: 'notified', reason: 'sample-finding' }),
+    );
 
     expect(alert.subject).toMatch(/^Keystop SAMPLE: /);
     expect(alert.document.nextSteps).toEqual([
@@ -168,14 +210,20 @@ describe('Alert for every kind of credential', () => {
 
 describe('Alert for every outcome', () => {
   const key = incidentAbout(credentials['long-term-key']);
-  const skipped = (reason: string) => ({ type: 'deactivate-access-key' as const, status: 'skipped' as const, target: 'AKIAEXAMPLELEAKED001', reason });
+  const skipped = (reason: string) => ({
+    type: 'deactivate-access-key' as const,
+    status: 'skipped' as const,
+    target: 'AKIAEXAMPLELEAKED001',
+    reason,
+  });
   const cases: { name: string; response: Answered; subject: RegExp; headline: string; firstStep: RegExp }[] = [
     {
       name: 'contained',
       response: responseTo(key, { actions: [deactivated] }),
       subject: /^Keystop CONTAINED: AKIAEXAMPLELEAKED001 \(build-bot\)/,
       headline: 'Keystop CONTAINED: AKIAEXAMPLELEAKED001 (build-bot): deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.',
-      firstStep: /^The key is Inactive, not deleted\. If this was a false positive, release it .*: keystop release --incident \S+ --reason "<why>"$/,
+      firstStep:
+        /^The key is Inactive, not deleted\. If this was a false positive, release it .*: keystop release --incident \S+ --reason "<why>"$/,
     },
     {
       name: 'notify-only',
@@ -186,7 +234,8 @@ describe('Alert for every outcome', () => {
         explanation: 'policy "guardduty-other-iam-findings" only alerts: every other GuardDuty IAM finding',
       }),
       subject: /^Keystop ACTION NEEDED: /,
-      headline: 'Keystop ACTION NEEDED: AKIAEXAMPLELEAKED001 (build-bot) was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).',
+      headline:
+        'Keystop ACTION NEEDED: AKIAEXAMPLELEAKED001 (build-bot) was reported under an alert-only policy; nothing was changed. Decide by hand (see NEXT STEPS).',
       firstStep: /^Deactivate the key now: .* --status Inactive$/,
     },
     {
@@ -198,7 +247,8 @@ describe('Alert for every outcome', () => {
         actions: [skipped('exempt-principal: would deactivate access key AKIAEXAMPLELEAKED001')],
       }),
       subject: /^Keystop EXEMPT: /,
-      headline: 'Keystop EXEMPT: AKIAEXAMPLELEAKED001 (build-bot) belongs to a principal exempt from automatic containment; nothing was changed. Decide by hand (see NEXT STEPS).',
+      headline:
+        'Keystop EXEMPT: AKIAEXAMPLELEAKED001 (build-bot) belongs to a principal exempt from automatic containment; nothing was changed. Decide by hand (see NEXT STEPS).',
       firstStep: /^Deactivate the key now: /,
     },
     {
@@ -210,7 +260,8 @@ describe('Alert for every outcome', () => {
         actions: [skipped('dry-run: would deactivate access key AKIAEXAMPLELEAKED001')],
       }),
       subject: /^Keystop DRY RUN: /,
-      headline: 'Keystop DRY RUN: AKIAEXAMPLELEAKED001 (build-bot) was NOT contained because Keystop runs in dry-run; the actions below are what it would have done.',
+      headline:
+        'Keystop DRY RUN: AKIAEXAMPLELEAKED001 (build-bot) was NOT contained because Keystop runs in dry-run; the actions below are what it would have done.',
       firstStep: /^Deactivate the key now: /,
     },
     {
@@ -219,11 +270,19 @@ describe('Alert for every outcome', () => {
         outcome: 'failed',
         reason: 'containment-failed',
         explanation: 'a containment step failed; GuardDuty saw the credential used from a Tor address',
-        actions: [{ type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'NoSuchEntityException: The Access Key with id AKIAEXAMPLELEAKED001 cannot be found.' }],
+        actions: [
+          {
+            type: 'deactivate-access-key',
+            status: 'failed',
+            target: 'AKIAEXAMPLELEAKED001',
+            reason: 'NoSuchEntityException: The Access Key with id AKIAEXAMPLELEAKED001 cannot be found.',
+          },
+        ],
       }),
       subject: /^Keystop containment FAILED: AKIAEXAMPLELEAKED001/,
       headline: 'Keystop containment FAILED: AKIAEXAMPLELEAKED001 (build-bot) could NOT be contained. Act by hand now (see NEXT STEPS).',
-      firstStep: /^Deactivate the key now: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Inactive$/,
+      firstStep:
+        /^Deactivate the key now: aws iam update-access-key --user-name build-bot --access-key-id AKIAEXAMPLELEAKED001 --status Inactive$/,
     },
     {
       name: 'key-re-enabled',
@@ -234,7 +293,8 @@ describe('Alert for every outcome', () => {
         actions: [deactivated],
       }),
       subject: /^Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 \(build-bot\)/,
-      headline: 'Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 (build-bot) had been contained by Keystop and was found Active again (someone re-enabled it): contained again (deactivated access key AKIAEXAMPLELEAKED001 of user build-bot). Find out who re-enabled it (see NEXT STEPS).',
+      headline:
+        'Keystop RE-CONTAINED: AKIAEXAMPLELEAKED001 (build-bot) had been contained by Keystop and was found Active again (someone re-enabled it): contained again (deactivated access key AKIAEXAMPLELEAKED001 of user build-bot). Find out who re-enabled it (see NEXT STEPS).',
       firstStep: /^The key is Inactive, not deleted\./,
     },
     {
@@ -246,7 +306,8 @@ describe('Alert for every outcome', () => {
         actions: [deactivated],
       }),
       subject: /^Keystop CONTAINED \(escalated\): AKIAEXAMPLELEAKED001/,
-      headline: 'Keystop CONTAINED (escalated): AKIAEXAMPLELEAKED001 (build-bot) was only alerted on (or held) before; a stronger report calls for containment: deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.',
+      headline:
+        'Keystop CONTAINED (escalated): AKIAEXAMPLELEAKED001 (build-bot) was only alerted on (or held) before; a stronger report calls for containment: deactivated access key AKIAEXAMPLELEAKED001 of user build-bot.',
       firstStep: /^The key is Inactive, not deleted\./,
     },
     {
@@ -255,10 +316,13 @@ describe('Alert for every outcome', () => {
         outcome: 'gone',
         reason: 'credential-gone',
         explanation: 'IAM does not know access key AKIAEXAMPLELEAKED001 (deleted): nothing is left to contain',
-        actions: [{ type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'NoSuchEntityException: not found' }],
+        actions: [
+          { type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'NoSuchEntityException: not found' },
+        ],
       }),
       subject: /^Keystop GONE: AKIAEXAMPLELEAKED001/,
-      headline: 'Keystop GONE: AKIAEXAMPLELEAKED001 (build-bot) no longer exists in IAM (deleted before Keystop acted): nothing is left to contain. Check who deleted it and what it did (see NEXT STEPS).',
+      headline:
+        'Keystop GONE: AKIAEXAMPLELEAKED001 (build-bot) no longer exists in IAM (deleted before Keystop acted): nothing is left to contain. Check who deleted it and what it did (see NEXT STEPS).',
       firstStep: /^Deactivate the key now: /,
     },
     {
@@ -267,10 +331,13 @@ describe('Alert for every outcome', () => {
         outcome: 'failed',
         reason: 'access-denied',
         explanation: 'IAM refused a containment step (AccessDenied: explicit deny in a service control policy)',
-        actions: [{ type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'AccessDenied: explicit deny' }],
+        actions: [
+          { type: 'deactivate-access-key', status: 'failed', target: 'AKIAEXAMPLELEAKED001', reason: 'AccessDenied: explicit deny' },
+        ],
       }),
       subject: /^Keystop containment REFUSED by IAM: AKIAEXAMPLELEAKED001/,
-      headline: 'Keystop containment REFUSED by IAM: AKIAEXAMPLELEAKED001 (build-bot) could NOT be contained: IAM refused (IAM refused a containment step (AccessDenied: explicit deny in a service control policy)). Retrying cannot help; act by hand now (see NEXT STEPS).',
+      headline:
+        'Keystop containment REFUSED by IAM: AKIAEXAMPLELEAKED001 (build-bot) could NOT be contained: IAM refused (IAM refused a containment step (AccessDenied: explicit deny in a service control policy)). Retrying cannot help; act by hand now (see NEXT STEPS).',
       firstStep: /^Deactivate the key now: /,
     },
     {
@@ -279,32 +346,47 @@ describe('Alert for every outcome', () => {
         outcome: 'notified',
         reason: 'breaker-open',
         explanation: 'the blast-radius breaker is open',
-        actions: [{ type: 'deactivate-access-key', status: 'skipped', target: 'AKIAEXAMPLELEAKED001', reason: 'breaker-open: would deactivate access key AKIAEXAMPLELEAKED001' }],
+        actions: [
+          {
+            type: 'deactivate-access-key',
+            status: 'skipped',
+            target: 'AKIAEXAMPLELEAKED001',
+            reason: 'breaker-open: would deactivate access key AKIAEXAMPLELEAKED001',
+          },
+        ],
       }),
       subject: /^Keystop HELD by the breaker: AKIAEXAMPLELEAKED001/,
-      headline: 'Keystop HELD by the breaker: AKIAEXAMPLELEAKED001 (build-bot) was NOT contained: the blast-radius breaker of account 111122223333 is open. Check the other containments, then run `keystop breaker reset --contain-held` to contain it (see NEXT STEPS).',
+      headline:
+        'Keystop HELD by the breaker: AKIAEXAMPLELEAKED001 (build-bot) was NOT contained: the blast-radius breaker of account 111122223333 is open. Check the other containments, then run `keystop breaker reset --contain-held` to contain it (see NEXT STEPS).',
       firstStep: /^The blast-radius breaker held this containment\. .*keystop breaker reset --account 111122223333 --contain-held$/,
     },
   ];
 
-  it.each(cases)('$name: the subject, the first line and the first next step say it plainly', ({ response, subject, headline, firstStep }) => {
-    const alert = formatAlert(response);
+  it.each(cases)(
+    '$name: the subject, the first line and the first next step say it plainly',
+    ({ response, subject, headline, firstStep }) => {
+      const alert = formatAlert(response);
 
-    expect(alert.subject).toMatch(subject);
-    expect(alert.subject.length).toBeLessThanOrEqual(100);
-    expect(alert.text.split('\n')[0]).toBe(headline);
-    expect(alert.document.headline).toBe(headline);
-    expect(alert.document.nextSteps[0]).toMatch(firstStep);
-    expect(alert.document.response).toMatchObject({ outcome: response.outcome, reason: response.reason });
-    expect(alert.text).toContain(`WHAT KEYSTOP DID (policy ${response.policy}; reason: ${response.reason})\n  ${response.explanation}`);
-    for (const action of response.actions) expect(alert.text).toContain(`  [${action.status}] ${action.type} ${action.target}: ${action.reason}`);
-    expect(AlertDocument.safeParse(alert.document).success).toBe(true);
-  });
+      expect(alert.subject).toMatch(subject);
+      expect(alert.subject.length).toBeLessThanOrEqual(100);
+      expect(alert.text.split('\n')[0]).toBe(headline);
+      expect(alert.document.headline).toBe(headline);
+      expect(alert.document.nextSteps[0]).toMatch(firstStep);
+      expect(alert.document.response).toMatchObject({ outcome: response.outcome, reason: response.reason });
+      expect(alert.text).toContain(`WHAT KEYSTOP DID (policy ${response.policy}; reason: ${response.reason})\n  ${response.explanation}`);
+      for (const action of response.actions)
+        expect(alert.text).toContain(`  [${action.status}] ${action.type} ${action.target}: ${action.reason}`);
+      expect(AlertDocument.safeParse(alert.document).success).toBe(true);
+    },
+  );
 });
 
 describe('The JSON document for queues, functions and webhooks', () => {
   it('carries every fact of the text as a field, versioned', () => {
-    const { document } = formatAlert(responseTo(incidentAbout(credentials['role-session']), { outcome: 'notified', reason: 'matched' }), activity);
+    const { document } = formatAlert(
+      responseTo(incidentAbout(credentials['role-session']), { outcome: 'notified', reason: 'matched' }),
+      activity,
+    );
 
     expect(document).toEqual({
       schema: 'keystop.alert',
@@ -358,7 +440,8 @@ describe('The JSON document for queues, functions and webhooks', () => {
       afterResponse: { stillUsable: ['the credential itself: Keystop changed nothing, it works as before'], impact: [] },
       links: {
         principal: 'https://console.aws.amazon.com/iam/home#/roles/details/ci-deployer?section=permissions',
-        finding: 'https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&fId=a1b2c3d4e5f60718293a4b5c6d7e8f90',
+        finding:
+          'https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&fId=a1b2c3d4e5f60718293a4b5c6d7e8f90',
         cloudTrail: 'https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events?AccessKeyId=ASIAEXAMPLEROLESES01',
       },
       activity,
@@ -379,11 +462,19 @@ describe('The JSON document for queues, functions and webhooks', () => {
   });
 
   it('says plainly when the lookup stopped early, and where it failed', () => {
-    const partial: ActivitySummary = { ...activity, status: 'partial', stoppedBy: 'page-cap', pagesRead: 10, regionErrors: [{ region: 'us-east-1', error: 'ThrottlingException: Rate exceeded' }] };
+    const partial: ActivitySummary = {
+      ...activity,
+      status: 'partial',
+      stoppedBy: 'page-cap',
+      pagesRead: 10,
+      regionErrors: [{ region: 'us-east-1', error: 'ThrottlingException: Rate exceeded' }],
+    };
 
     const { text } = formatAlert(responseTo(incidentAbout(credentials['long-term-key']), { actions: [deactivated] }), partial);
 
-    expect(text).toContain('  PARTIAL: the lookup stopped at its page cap after 10 pages; there may be more. Use the CloudTrail link for the rest.');
+    expect(text).toContain(
+      '  PARTIAL: the lookup stopped at its page cap after 10 pages; there may be more. Use the CloudTrail link for the rest.',
+    );
     expect(text).toContain('  Lookup failed in us-east-1: ThrottlingException: Rate exceeded');
   });
 });

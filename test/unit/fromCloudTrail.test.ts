@@ -121,7 +121,11 @@ describe('Adapter: CloudTrail API call → CredentialIncident', () => {
   function inlineQuarantine(policyName: string) {
     const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
     event.detail.eventName = 'PutUserPolicy';
-    event.detail.requestParameters = { userName: event.detail.requestParameters.userName, policyName, policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser"],"Resource":["*"]}]}' };
+    event.detail.requestParameters = {
+      userName: event.detail.requestParameters.userName,
+      policyName,
+      policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser"],"Resource":["*"]}]}',
+    };
     return event;
   }
 

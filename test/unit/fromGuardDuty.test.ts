@@ -14,7 +14,7 @@ function withKey(details: Record<string, unknown>) {
 }
 
 describe('Adapter: GuardDuty finding → CredentialIncident', () => {
-  it('turns a finding about an IAM user\'s AKIA key into one long-term-key incident with its evidence', () => {
+  it("turns a finding about an IAM user's AKIA key into one long-term-key incident with its evidence", () => {
     const adapted = adapt(loadFixture('guardduty/tor-ip-caller-long-term-key.json'));
 
     expect(adapted).toEqual({
@@ -65,13 +65,22 @@ describe('Adapter: GuardDuty finding → CredentialIncident', () => {
   });
 
   it.each([
-    [{ accessKeyId: 'ASIAFIXTURESESSION01', userType: 'IAMUser', userName: 'build-bot' },
-      { kind: 'user-session', accessKeyId: 'ASIAFIXTURESESSION01', userName: 'build-bot' }],
-    [{ accessKeyId: 'ASIAFIXTUREROLESES01', userType: 'AssumedRole', userName: 'web-tier', principalId: 'AROAFIXTURE:i-0abc123' },
-      { kind: 'role-session', accessKeyId: 'ASIAFIXTUREROLESES01', roleName: 'web-tier', sessionName: 'i-0abc123' }],
-    [{ accessKeyId: 'ASIAFIXTUREROOTSES01', userType: 'Root', userName: 'Root' }, { kind: 'root', accessKeyId: 'ASIAFIXTUREROOTSES01' }],
-    [{ accessKeyId: 'ASIAFIXTUREFEDERA01', userType: 'FederatedUser', userName: 'alice@example.com' },
-      { kind: 'federated-session', accessKeyId: 'ASIAFIXTUREFEDERA01', principalName: 'alice@example.com' }],
+    [
+      { accessKeyId: 'ASIAFIXTURESESSION01', userType: 'IAMUser', userName: 'build-bot' },
+      { kind: 'user-session', accessKeyId: 'ASIAFIXTURESESSION01', userName: 'build-bot' },
+    ],
+    [
+      { accessKeyId: 'ASIAFIXTUREROLESES01', userType: 'AssumedRole', userName: 'web-tier', principalId: 'AROAFIXTURE:i-0abc123' },
+      { kind: 'role-session', accessKeyId: 'ASIAFIXTUREROLESES01', roleName: 'web-tier', sessionName: 'i-0abc123' },
+    ],
+    [
+      { accessKeyId: 'ASIAFIXTUREROOTSES01', userType: 'Root', userName: 'Root' },
+      { kind: 'root', accessKeyId: 'ASIAFIXTUREROOTSES01' },
+    ],
+    [
+      { accessKeyId: 'ASIAFIXTUREFEDERA01', userType: 'FederatedUser', userName: 'alice@example.com' },
+      { kind: 'federated-session', accessKeyId: 'ASIAFIXTUREFEDERA01', principalName: 'alice@example.com' },
+    ],
   ])('classifies %o as %o', (details, credential) => {
     const adapted = adapt(withKey(details));
 

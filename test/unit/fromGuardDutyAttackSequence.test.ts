@@ -54,7 +54,10 @@ describe('Adapter: GuardDuty attack sequence about credentials', () => {
     expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => [i.id, i.credential])).toEqual([
       [
         `guardduty:111122223333:${event.detail.id}`,
-        { kind: 'unmapped', entities: ['data-sync', 'AIDASEQUENCEUSER0001', 'IAMUser', 'batch-runner', 'AROASEQUENCEROLE0001:job-42', 'AssumedRole'] },
+        {
+          kind: 'unmapped',
+          entities: ['data-sync', 'AIDASEQUENCEUSER0001', 'IAMUser', 'batch-runner', 'AROASEQUENCEROLE0001:job-42', 'AssumedRole'],
+        },
       ],
     ]);
   });

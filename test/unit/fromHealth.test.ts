@@ -35,8 +35,7 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
           },
           origin: {
             findingId: '3b9e0f61c2d84a7f95e1b6c0d2a4f8e71c3b5d9a0e2f',
-            findingArn:
-              'arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/AWS_RISK_CREDENTIALS_EXPOSED-Kx7QpR2mZa',
+            findingArn: 'arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/AWS_RISK_CREDENTIALS_EXPOSED-Kx7QpR2mZa',
             eventId: '7d3f1c2e-5a4b-4e6f-8a9b-0c1d2e3f4a5b',
           },
         },
@@ -182,10 +181,12 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
 
     const adapted = adapt(event);
 
-    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => i.credential)).toEqual([{ kind: 'iam-user', userName: 'deploy-bot' }]);
+    expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => i.credential)).toEqual([
+      { kind: 'iam-user', userName: 'deploy-bot' },
+    ]);
   });
 
-  it("takes the only user ARN as the owner of the only key, and reports no separate user incident", () => {
+  it('takes the only user ARN as the owner of the only key, and reports no separate user incident', () => {
     const event = loadFixture('health/compromised-minimal-affected-entities.json');
     event.detail.affectedEntities.push({ entityValue: 'arn:aws:iam::111122223333:user/deploy-bot' });
 
@@ -204,7 +205,10 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
 
     expect(adapted.kind === 'incidents' && adapted.incidents.map((i) => [i.id, i.credential])).toEqual([
       [`health:111122223333:${event.detail.eventArn}:AKIAHEALTHMINIMAL001`, { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001' }],
-      [`health:111122223333:${event.detail.eventArn}:unmapped/ASIAHEALTHSESSION001`, { kind: 'unmapped', entities: ['ASIAHEALTHSESSION001'] }],
+      [
+        `health:111122223333:${event.detail.eventArn}:unmapped/ASIAHEALTHSESSION001`,
+        { kind: 'unmapped', entities: ['ASIAHEALTHSESSION001'] },
+      ],
     ]);
   });
 

@@ -112,9 +112,18 @@ describe('Adapter: Security Hub "Findings - Imported" → CredentialIncident', (
   });
 
   it.each([
-    [{ PrincipalType: 'IAMUser', PrincipalName: 'ci', AccessKeyId: 'ASIASECHUBUSERSES001' }, { kind: 'user-session', accessKeyId: 'ASIASECHUBUSERSES001', userName: 'ci' }],
-    [{ PrincipalType: 'FederatedUser', PrincipalName: 'ana@example.com', AccessKeyId: 'ASIASECHUBFEDERAT001' }, { kind: 'federated-session', accessKeyId: 'ASIASECHUBFEDERAT001', principalName: 'ana@example.com' }],
-    [{ UserName: 'old-shape', AccessKeyId: 'AKIASECHUBOLDSHAPE01' }, { kind: 'long-term-key', accessKeyId: 'AKIASECHUBOLDSHAPE01', userName: 'old-shape' }],
+    [
+      { PrincipalType: 'IAMUser', PrincipalName: 'ci', AccessKeyId: 'ASIASECHUBUSERSES001' },
+      { kind: 'user-session', accessKeyId: 'ASIASECHUBUSERSES001', userName: 'ci' },
+    ],
+    [
+      { PrincipalType: 'FederatedUser', PrincipalName: 'ana@example.com', AccessKeyId: 'ASIASECHUBFEDERAT001' },
+      { kind: 'federated-session', accessKeyId: 'ASIASECHUBFEDERAT001', principalName: 'ana@example.com' },
+    ],
+    [
+      { UserName: 'old-shape', AccessKeyId: 'AKIASECHUBOLDSHAPE01' },
+      { kind: 'long-term-key', accessKeyId: 'AKIASECHUBOLDSHAPE01', userName: 'old-shape' },
+    ],
     [{ PrincipalType: 'Root' }, { kind: 'root' }],
   ])('classifies AwsIamAccessKey %o as %o', (details, credential) => {
     const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
@@ -200,7 +209,10 @@ describe('GuardDuty finding type from ASFF Types', () => {
   it.each([
     ['TTPs/Command and Control/UnauthorizedAccess:IAMUser-TorIPCaller', 'UnauthorizedAccess:IAMUser/TorIPCaller'],
     ['TTPs/PenTest:IAMUser/KaliLinux', 'PenTest:IAMUser/KaliLinux'],
-    ['Unusual Behaviors/User/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS', 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS'],
+    [
+      'Unusual Behaviors/User/UnauthorizedAccess:IAMUser-InstanceCredentialExfiltration.OutsideAWS',
+      'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
+    ],
     ['TTPs/Discovery:IAMUser-AnomalousBehavior', 'Discovery:IAMUser/AnomalousBehavior'],
   ])('reads %s as %s', (path, type) => {
     expect(guardDutyTypeOf({ Types: [path] })).toBe(type);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { revocationPolicy } from '../../src/actions/revokeSessions';
 import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
 import { fromTamper } from '../../src/events/fromTamper';
 import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
-import { revocationPolicy } from '../../src/actions/revokeSessions';
 import { loadFixture } from '../support/loadFixture';
 
 const RESPONDERS = ['arn:aws:iam::111122223333:role/SecurityResponders', 'incident-lead'];
@@ -29,9 +29,25 @@ describe('Adapter: fromTamper (the tamper guard)', () => {
   });
 
   it('ignores a key set Inactive, a call that failed, and a call to another service', () => {
-    expect(fromTamper(call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Inactive' }), [])).toBeUndefined();
-    expect(fromTamper(call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' }, { errorCode: 'AccessDenied' }), [])).toBeUndefined();
-    expect(fromTamper(call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' }, { eventSource: 's3.amazonaws.com' }), [])).toBeUndefined();
+    expect(
+      fromTamper(call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Inactive' }), []),
+    ).toBeUndefined();
+    expect(
+      fromTamper(
+        call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' }, { errorCode: 'AccessDenied' }),
+        [],
+      ),
+    ).toBeUndefined();
+    expect(
+      fromTamper(
+        call(
+          'UpdateAccessKey',
+          { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' },
+          { eventSource: 's3.amazonaws.com' },
+        ),
+        [],
+      ),
+    ).toBeUndefined();
   });
 
   it("sees Keystop's deny policy deleted or replaced, but not another policy, nor Keystop's deny written again", () => {
@@ -40,34 +56,56 @@ describe('Adapter: fromTamper (the tamper guard)', () => {
       change: 'deny-policy-removed',
       principal: { kind: 'role', name: 'web' },
     });
-    expect(fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: '{"Statement":[]}' }), [])).toMatchObject({
+    expect(
+      fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: '{"Statement":[]}' }), []),
+    ).toMatchObject({
       change: 'deny-policy-removed',
       principal: { kind: 'user', name: 'bob' },
     });
-    expect(fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: ours }), [])).toBeUndefined();
-    expect(fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: encodeURIComponent(ours) }), [])).toBeUndefined();
+    expect(
+      fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: ours }), []),
+    ).toBeUndefined();
+    expect(
+      fromTamper(call('PutUserPolicy', { userName: 'bob', policyName: REVOKE_POLICY_NAME, policyDocument: encodeURIComponent(ours) }), []),
+    ).toBeUndefined();
     expect(fromTamper(call('DeleteRolePolicy', { roleName: 'web', policyName: 'app-policy' }), [])).toBeUndefined();
   });
 
   it("reads a new key's id from the response, and a key or password for the caller itself when no user is named", () => {
-    expect(fromTamper(call('CreateAccessKey', { userName: 'bob' }, { responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLENEWKEY001' } } }), [])).toMatchObject({
+    expect(
+      fromTamper(
+        call('CreateAccessKey', { userName: 'bob' }, { responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLENEWKEY001' } } }),
+        [],
+      ),
+    ).toMatchObject({
       change: 'access-key-created',
       accessKeyId: 'AKIAEXAMPLENEWKEY001',
     });
-    expect(fromTamper(call('CreateLoginProfile', {}), [])).toMatchObject({ change: 'login-profile-changed', principal: { kind: 'user', name: 'mallory' } });
+    expect(fromTamper(call('CreateLoginProfile', {}), [])).toMatchObject({
+      change: 'login-profile-changed',
+      principal: { kind: 'user', name: 'mallory' },
+    });
   });
 
   it('marks a change by a responder: a role session matched by the role ARN, a user by name', () => {
-    const bySession = call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' }, {
-      userIdentity: {
-        type: 'AssumedRole',
-        arn: 'arn:aws:sts::111122223333:assumed-role/SecurityResponders/jane',
-        sessionContext: { sessionIssuer: { type: 'Role', userName: 'SecurityResponders' } },
+    const bySession = call(
+      'UpdateAccessKey',
+      { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' },
+      {
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/SecurityResponders/jane',
+          sessionContext: { sessionIssuer: { type: 'Role', userName: 'SecurityResponders' } },
+        },
       },
-    });
-    const byLead = call('UpdateAccessKey', { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' }, {
-      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/incident-lead', userName: 'incident-lead' },
-    });
+    );
+    const byLead = call(
+      'UpdateAccessKey',
+      { userName: 'u', accessKeyId: 'AKIAEXAMPLELEAKED001', status: 'Active' },
+      {
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/incident-lead', userName: 'incident-lead' },
+      },
+    );
 
     expect(fromTamper(bySession, RESPONDERS)?.byResponder).toBe(true);
     expect(fromTamper(byLead, RESPONDERS)?.byResponder).toBe(true);

@@ -39,7 +39,14 @@ describe('Dependencies point one way', () => {
       ['d', []],
     ]);
     expect(cyclesOf(graph)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(cyclesOf(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      cyclesOf(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('no file under src/ imports, directly or through others, a file that imports it back', async () => {
@@ -59,7 +66,10 @@ describe('Dependencies point one way', () => {
     const graph = new Map<string, string[]>();
     for (const [file, input] of Object.entries(metafile.inputs)) {
       if (!file.startsWith('src/')) continue;
-      graph.set(file, input.imports.map((i) => relative(root, join(root, i.path))).filter((path) => path.startsWith('src/')));
+      graph.set(
+        file,
+        input.imports.map((i) => relative(root, join(root, i.path))).filter((path) => path.startsWith('src/')),
+      );
     }
 
     expect(graph.size).toBeGreaterThan(50);

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { cloudTrailEnricher } from '../../src/activity/Enricher';
-import { lookupKeyActivity, type ActivityLookupSettings } from '../../src/activity/lookupKeyActivity';
+import { type ActivityLookupSettings, lookupKeyActivity } from '../../src/activity/lookupKeyActivity';
 import { credentials, incidentAbout } from '../support/incidents';
 import { recordedCloudTrail } from '../support/recordedLookup';
 
@@ -50,11 +50,42 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
         { ip: '198.51.100.23', count: 3 },
       ],
       notable: [
-        { time: '2026-10-02T08:14:03.000Z', name: 'ec2:RunInstances', region: 'us-east-1', sourceIp: '198.51.100.23', target: 'instanceType=p3.16xlarge' },
-        { time: '2026-10-02T08:15:20.000Z', name: 'sts:AssumeRole', region: 'us-east-1', sourceIp: '198.51.100.23', target: 'roleArn=arn:aws:iam::111122223333:role/ci-deployer' },
-        { time: '2026-10-02T08:15:50.000Z', name: 'iam:CreateUser', region: 'us-east-1', sourceIp: '192.0.2.77', target: 'userName=backup-admin' },
-        { time: '2026-10-02T08:16:10.000Z', name: 'iam:CreateAccessKey', region: 'us-east-1', sourceIp: '192.0.2.77', target: 'userName=backup-admin' },
-        { time: '2026-10-02T08:16:30.000Z', name: 'iam:AttachUserPolicy', region: 'us-east-1', sourceIp: '192.0.2.77', errorCode: 'AccessDenied', target: 'userName=backup-admin' },
+        {
+          time: '2026-10-02T08:14:03.000Z',
+          name: 'ec2:RunInstances',
+          region: 'us-east-1',
+          sourceIp: '198.51.100.23',
+          target: 'instanceType=p3.16xlarge',
+        },
+        {
+          time: '2026-10-02T08:15:20.000Z',
+          name: 'sts:AssumeRole',
+          region: 'us-east-1',
+          sourceIp: '198.51.100.23',
+          target: 'roleArn=arn:aws:iam::111122223333:role/ci-deployer',
+        },
+        {
+          time: '2026-10-02T08:15:50.000Z',
+          name: 'iam:CreateUser',
+          region: 'us-east-1',
+          sourceIp: '192.0.2.77',
+          target: 'userName=backup-admin',
+        },
+        {
+          time: '2026-10-02T08:16:10.000Z',
+          name: 'iam:CreateAccessKey',
+          region: 'us-east-1',
+          sourceIp: '192.0.2.77',
+          target: 'userName=backup-admin',
+        },
+        {
+          time: '2026-10-02T08:16:30.000Z',
+          name: 'iam:AttachUserPolicy',
+          region: 'us-east-1',
+          sourceIp: '192.0.2.77',
+          errorCode: 'AccessDenied',
+          target: 'userName=backup-admin',
+        },
       ],
     });
   });
@@ -90,9 +121,16 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
   it('searches each configured region and reports a region that failed next to those that answered', async () => {
     const { client: answering } = recordedCloudTrail();
     const failing = new CloudTrailClient({ region: 'eu-west-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
-    mockClient(failing).on(LookupEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    mockClient(failing)
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
-    const report = await lookupKeyActivity((region) => (region === 'us-east-1' ? answering : failing), KEY, { ...settings, regions: ['us-east-1', 'eu-west-1'] }, NOW);
+    const report = await lookupKeyActivity(
+      (region) => (region === 'us-east-1' ? answering : failing),
+      KEY,
+      { ...settings, regions: ['us-east-1', 'eu-west-1'] },
+      NOW,
+    );
 
     expect(report).toMatchObject({
       status: 'complete',
@@ -104,13 +142,18 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
 
   it('reports "unavailable" when CloudTrail refuses the lookup, and "failed" when it breaks, never throwing', async () => {
     const denied = new CloudTrailClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
-    mockClient(denied).on(LookupEventsCommand).rejects(Object.assign(new Error('not authorized to perform cloudtrail:LookupEvents'), { name: 'AccessDeniedException' }));
+    mockClient(denied)
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('not authorized to perform cloudtrail:LookupEvents'), { name: 'AccessDeniedException' }));
     const broken = new CloudTrailClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
-    mockClient(broken).on(LookupEventsCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    mockClient(broken)
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
 
     await expect(lookupKeyActivity(() => denied, KEY, settings, NOW)).resolves.toEqual({
       status: 'unavailable',
-      reason: 'CloudTrail LookupEvents is not available (us-east-1: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents)',
+      reason:
+        'CloudTrail LookupEvents is not available (us-east-1: AccessDeniedException: not authorized to perform cloudtrail:LookupEvents)',
     });
     await expect(lookupKeyActivity(() => broken, KEY, settings, NOW)).resolves.toEqual({
       status: 'failed',
@@ -121,7 +164,11 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
   it('looks in the incident region and us-east-1 by default, and not at all for a sample finding or a credential without a key', async () => {
     const { client, inputs } = recordedCloudTrail();
     const regions: string[] = [];
-    const enricher = cloudTrailEnricher((region) => (regions.push(region), client), { ...settings, regions: [] }, () => NOW);
+    const enricher = cloudTrailEnricher(
+      (region) => (regions.push(region), client),
+      { ...settings, regions: [] },
+      () => NOW,
+    );
 
     await enricher.activityOf(incidentAbout(credentials['long-term-key']));
     const sample = await enricher.activityOf(incidentAbout(credentials['long-term-key'], { sample: true }));

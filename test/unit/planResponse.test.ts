@@ -36,7 +36,11 @@ describe('Planner', () => {
   });
 
   it('plans an unmapped compromise signal as an alert with reason unmapped-signal, quoting what the report names', () => {
-    const unmapped = incident({ source: 'health', type: 'AWS_RISK_CREDENTIALS_EXPOSED', credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] } });
+    const unmapped = incident({
+      source: 'health',
+      type: 'AWS_RISK_CREDENTIALS_EXPOSED',
+      credential: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] },
+    });
 
     const plan = planResponse(defaultPolicies, unmapped, noGuardrails);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { noGuardrails, type Guardrails } from '../../src/policies/Guardrails';
-import { planResponse } from '../../src/policies/planResponse';
 import { runbookFor } from '../../src/notify/runbookFor';
+import { defaultPolicies } from '../../src/policies/defaultPolicies';
+import { type Guardrails, noGuardrails } from '../../src/policies/Guardrails';
+import { planResponse } from '../../src/policies/planResponse';
 
 function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
   return {
@@ -71,11 +71,14 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     expect(linked.explanation).toContain('service-linked');
   });
 
-  it('contains an ordinary role and a user named like a Keystop role (only roles are Keystop\'s)', () => {
+  it("contains an ordinary role and a user named like a Keystop role (only roles are Keystop's)", () => {
     expect(planResponse(defaultPolicies, incident(session('app-server')), keystop).reason).toBe('matched');
-    const user = incident({ kind: 'long-term-key', accessKeyId: 'AKIAPROTECTTEST00001', userName: 'KeystopMember' }, {
-      type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
-    });
+    const user = incident(
+      { kind: 'long-term-key', accessKeyId: 'AKIAPROTECTTEST00001', userName: 'KeystopMember' },
+      {
+        type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
+      },
+    );
     expect(planResponse(defaultPolicies, user, keystop).reason).toBe('matched');
   });
 
@@ -116,7 +119,14 @@ describe('Runbook for principals Keystop never changes', () => {
     const about = incident(session(roleName));
     const plan = planResponse(defaultPolicies, about, keystop);
     expect(plan.reason).toBe(reason);
-    return runbookFor({ outcome: 'notified', reason: plan.reason, explanation: plan.explanation, incident: about, policy: plan.policy, actions: [] });
+    return runbookFor({
+      outcome: 'notified',
+      reason: plan.reason,
+      explanation: plan.explanation,
+      incident: about,
+      policy: plan.policy,
+      actions: [],
+    });
   };
 
   it("tells responders to treat Keystop as compromised, and what revoking its own role's sessions costs", () => {
@@ -124,7 +134,7 @@ describe('Runbook for principals Keystop never changes', () => {
 
     expect(steps[0]).toContain('Treat Keystop itself as compromised');
     expect(steps.join(' ')).toContain('Keystop stops responding until its functions get new credentials');
-    expect(steps.join(' ')).toContain('rotate the member role\'s ExternalId');
+    expect(steps.join(' ')).toContain("rotate the member role's ExternalId");
   });
 
   it('sends responders to Identity Center for an SSO role, never to the role itself', () => {

@@ -7,7 +7,7 @@ import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 
 const service = () => readService(join(import.meta.dirname, '..', '..', 'serverless.yml'));
 
-describe('Package-time check: the roles grant what an operator\'s policies need', () => {
+describe("Package-time check: the roles grant what an operator's policies need", () => {
   it('finds nothing missing for the shipped policies', async () => {
     expect(missingPermissions(defaultPolicies, await service())).toEqual([]);
   });

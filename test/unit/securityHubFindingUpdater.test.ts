@@ -19,10 +19,15 @@ const fromSecurityHub = incidentAbout(credentials['long-term-key'], {
   id: `security-hub:111122223333:${findingArn}`,
   origin: { findingId: findingArn, findingArn, eventId: 'e1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty' },
 });
-const deactivated = { type: 'deactivate-access-key' as const, status: 'done' as const, target: 'AKIAEXAMPLELEAKED001', reason: 'deactivated access key AKIAEXAMPLELEAKED001 of user build-bot' };
+const deactivated = {
+  type: 'deactivate-access-key' as const,
+  status: 'done' as const,
+  target: 'AKIAEXAMPLELEAKED001',
+  reason: 'deactivated access key AKIAEXAMPLELEAKED001 of user build-bot',
+};
 
 describe('Security Hub finding update', () => {
-  it('notes on the finding what Keystop did and sets its workflow status to NOTIFIED, in the finding\'s region', async () => {
+  it("notes on the finding what Keystop did and sets its workflow status to NOTIFIED, in the finding's region", async () => {
     const { mock, securityHubIn, regions } = securityHub();
 
     const result = await securityHubFindingUpdater(securityHubIn).update(responseTo(fromSecurityHub, { actions: [deactivated] }));
@@ -38,7 +43,12 @@ describe('Security Hub finding update', () => {
         Workflow: { Status: 'NOTIFIED' },
       },
     ]);
-    expect(result).toEqual({ type: 'update-finding', status: 'done', target: findingArn, reason: 'noted what Keystop did; workflow status NOTIFIED' });
+    expect(result).toEqual({
+      type: 'update-finding',
+      status: 'done',
+      target: findingArn,
+      reason: 'noted what Keystop did; workflow status NOTIFIED',
+    });
   });
 
   it('leaves a finding whose containment failed in NEW, so it stays in the triage queue, with a note', async () => {
@@ -51,7 +61,7 @@ describe('Security Hub finding update', () => {
     expect(call!.args[0].input.Note?.Text).toMatch(/^Keystop failed \(containment-failed/);
   });
 
-  it('bounds the note to Security Hub\'s 512 characters and neutralises hostile text in it', async () => {
+  it("bounds the note to Security Hub's 512 characters and neutralises hostile text in it", async () => {
     const { mock, securityHubIn } = securityHub();
 
     await securityHubFindingUpdater(securityHubIn).update(responseTo(fromSecurityHub, { explanation: `<!channel>\n${'x'.repeat(2000)}` }));
@@ -63,12 +73,19 @@ describe('Security Hub finding update', () => {
 
   it('throws when Security Hub leaves the finding unprocessed (the reporter records it as failed)', async () => {
     const { mock, securityHubIn } = securityHub();
-    mock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ FindingIdentifier: { Id: findingArn, ProductArn: 'p' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' }] });
+    mock.on(BatchUpdateFindingsCommand).resolves({
+      ProcessedFindings: [],
+      UnprocessedFindings: [
+        { FindingIdentifier: { Id: findingArn, ProductArn: 'p' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'no such finding' },
+      ],
+    });
 
-    await expect(securityHubFindingUpdater(securityHubIn).update(responseTo(fromSecurityHub))).rejects.toThrow(/FindingNotFound no such finding/);
+    await expect(securityHubFindingUpdater(securityHubIn).update(responseTo(fromSecurityHub))).rejects.toThrow(
+      /FindingNotFound no such finding/,
+    );
   });
 
-  it('names GuardDuty\'s product in the finding\'s own partition when the finding did not carry it (GovCloud, China)', async () => {
+  it("names GuardDuty's product in the finding's own partition when the finding did not carry it (GovCloud, China)", async () => {
     const { mock, securityHubIn } = securityHub();
     const govArn = 'arn:aws-us-gov:guardduty:us-gov-west-1:111122223333:detector/0f1e/finding/0a1b';
     const inGovCloud = { ...fromSecurityHub, region: 'us-gov-west-1', origin: { findingId: govArn, findingArn: govArn, eventId: 'e1' } };
@@ -83,7 +100,9 @@ describe('Security Hub finding update', () => {
   it('does nothing for incidents that did not come from Security Hub', async () => {
     const { mock, securityHubIn } = securityHub();
 
-    await expect(securityHubFindingUpdater(securityHubIn).update(responseTo(incidentAbout(credentials['long-term-key'])))).resolves.toBeUndefined();
+    await expect(
+      securityHubFindingUpdater(securityHubIn).update(responseTo(incidentAbout(credentials['long-term-key']))),
+    ).resolves.toBeUndefined();
     expect(mock.commandCalls(BatchUpdateFindingsCommand)).toHaveLength(0);
   });
 });

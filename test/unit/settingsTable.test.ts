@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { checkParams, paramSettings } from '../../src/aws/checkParams';
 import { SETTINGS_TABLE_END, SETTINGS_TABLE_START, settingsTable } from '../../src/aws/settingsTable';
 import { readServiceParams } from '../../src/cli/readServiceParams';
@@ -19,7 +19,11 @@ describe('The settings schema, serverless.yml and docs/settings.md say the same'
   it("declares exactly the schema's params in serverless.yml, each with the schema's default", async () => {
     const { default: defaults } = await readServiceParams(join(root, 'serverless.yml'));
 
-    expect(Object.keys(defaults ?? {}).sort()).toEqual(paramSettings().map((s) => s.param).sort());
+    expect(Object.keys(defaults ?? {}).sort()).toEqual(
+      paramSettings()
+        .map((s) => s.param)
+        .sort(),
+    );
     for (const s of paramSettings()) expect(String(defaults![s.param]), s.param).toBe(s.default);
     expect(checkParams(defaults as Record<string, string>)).toEqual([]);
   });
@@ -40,6 +44,12 @@ describe('The settings schema, serverless.yml and docs/settings.md say the same'
       }),
     );
 
-    expect(fromParams).toEqual(Object.fromEntries(paramSettings().filter((s) => s.env).map((s) => [s.env, s.param])));
+    expect(fromParams).toEqual(
+      Object.fromEntries(
+        paramSettings()
+          .filter((s) => s.env)
+          .map((s) => [s.env, s.param]),
+      ),
+    );
   });
 });

@@ -43,14 +43,28 @@ describe('unwrapEvents: the EventBridge events in what a responder holds', () =>
 
     expect(events.map((e) => (e.event as any).detail.id)).toEqual(['1ab92989eaf0e742df4a014d5example', 'second']);
     const { detail } = events[0]!.event as any;
-    expect(detail.resource.accessKeyDetails).toEqual({ userName: 'testuser', userType: 'IAMUser', principalId: 'AIDACKCEVSQ6C2EXAMPLE', accessKeyId: 'ASIASZ4SI7REEEXAMPLE' });
+    expect(detail.resource.accessKeyDetails).toEqual({
+      userName: 'testuser',
+      userType: 'IAMUser',
+      principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+      accessKeyId: 'ASIASZ4SI7REEEXAMPLE',
+    });
     expect(detail.service.action.awsApiCallAction.remoteIpDetails.organization.asnOrg).toBe('AMAZON-02');
     expect(events[0]!.unwrapped).toMatch(/one of get-findings output/);
   });
 
   it('keeps keys that are data, not field names, as they are', () => {
     const [{ event }] = eventsOf({
-      Findings: [{ Id: 'f', Type: 'Policy:S3/X', AccountId: '111122223333', Region: 'us-east-1', Resource: { ResourceType: 'S3Bucket' }, Service: { Action: { AwsApiCallAction: { AffectedResources: { 'AWS::S3::Bucket': 'b' } } } } }],
+      Findings: [
+        {
+          Id: 'f',
+          Type: 'Policy:S3/X',
+          AccountId: '111122223333',
+          Region: 'us-east-1',
+          Resource: { ResourceType: 'S3Bucket' },
+          Service: { Action: { AwsApiCallAction: { AffectedResources: { 'AWS::S3::Bucket': 'b' } } } },
+        },
+      ],
     }) as [{ event: any }];
 
     expect(event.detail.service.action.awsApiCallAction.affectedResources).toEqual({ 'AWS::S3::Bucket': 'b' });
