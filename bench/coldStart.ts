@@ -23,7 +23,7 @@ export interface ColdStartResult {
  */
 export function measureColdStarts(commands: ColdStartCommand[], runs: number): ColdStartResult[] {
   const samples = commands.map(() => [] as number[]);
-  for (const [i, c] of commands.entries()) once(c); // warm the file system cache; not counted
+  for (const c of commands) once(c); // warm the file system cache; not counted
   for (let run = 0; run < runs; run++) {
     for (const [i, c] of commands.entries()) samples[i]!.push(once(c));
   }

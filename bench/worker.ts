@@ -198,7 +198,7 @@ async function burst(credentials: number, concurrency: number): Promise<BurstRes
         }),
       )
     : undefined;
-  const status = (userIndex: number, keyId: string) => states?.[userIndex]!.find((k) => k.AccessKeyId === keyId)?.Status;
+  const status = (userIndex: number, keyId: string) => states?.[userIndex]?.find((k) => k.AccessKeyId === keyId)?.Status;
   return {
     scenario: scenario as BurstResult['scenario'],
     events: queue.length,

@@ -35,7 +35,8 @@ export default class KeystopSettings {
       if (raw !== undefined) replaceStrings([service.provider, service.functions, service.resources], raw, value);
       this.log.notice(`Keystop: param ${param} deploys as "${value}"`);
     }
-    const esbuild = (service.custom.esbuild ??= {});
+    service.custom.esbuild ??= {};
+    const esbuild = service.custom.esbuild;
     esbuild.define = { ...esbuild.define, KEYSTOP_BUNDLED_POLICIES: JSON.stringify(JSON.stringify(result.policies)) };
     this.log.notice(`Keystop: ${result.policies.length} response policies from ${result.policiesFile}`);
   }

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --noEmit
+# Format, lint and import order (biome.json): fails on any difference, changes nothing.
+npx biome ci .
 results="$(mktemp -t keystop-vitest-XXXXXX.json)"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?

@@ -34,7 +34,7 @@ export async function claimCredential(
   if (deps.state === undefined) return {};
   const deadline = Date.now() + (deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
   for (let pause = 50, waited = false; ; pause = Math.min(pause * 2, 1_000), waited = true) {
-    let claim;
+    let claim: Awaited<ReturnType<NonNullable<Deps['state']>['claim']>>;
     try {
       claim = await deps.state.claim(key, incident.id, deps.now());
     } catch (error) {

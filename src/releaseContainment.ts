@@ -89,7 +89,7 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
       ...(containmentOf[incident.credential.kind] ?? []),
       ...(record.last?.actions ?? []).filter((a) => a.status === 'done').map((a) => a.type),
     ]);
-    let actions;
+    let actions: Awaited<ReturnType<typeof undoContainment>>;
     let failure: unknown;
     try {
       actions = await undoContainment(incident, touched, deps.clientsFor(incident), now);

@@ -1,6 +1,6 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { GUARD_ACTIONS } from './actions/requiredPermissions';
+import type { GUARD_ACTIONS } from './actions/requiredPermissions';
 import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from './errors';
@@ -10,7 +10,6 @@ import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { mayActIn } from './policies/Guardrails';
 import type { ActionType } from './policies/ResponsePolicy';
 import { type CredentialRecord, storedResponseOf } from './state/CredentialRecord';
-import { credentialKey } from './state/credentialKey';
 import { tamperTransition } from './state/nextResponse';
 
 /**
@@ -32,7 +31,7 @@ export async function respondToTampering(reports: readonly TamperReport[], deps:
   return responses;
 }
 
-const unguarded = (tamper: TamperReport, explanation: string): IncidentResponse => ({
+const unguarded = (explanation: string): IncidentResponse => ({
   outcome: 'ignored',
   reason: 'not-guarded',
   explanation,
@@ -54,16 +53,12 @@ const hasDone = (record: CredentialRecord, type: ActionType) =>
   [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
 
 async function guard(tamper: TamperReport, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined)
-    return [unguarded(tamper, 'the tamper guard needs the state table: nothing is known of earlier containments')];
+  if (deps.state === undefined) return [unguarded('the tamper guard needs the state table: nothing is known of earlier containments')];
   const keys = await touchedRecords(tamper, deps);
   if (keys.length === 0) {
     deps.logger.info('IAM change about a credential Keystop does not guard', { tamperId: tamper.id, api: tamper.api, actor: tamper.actor });
     return [
-      unguarded(
-        tamper,
-        `${tamper.api} by ${tamper.actor}: Keystop guards no containment of ${tamper.principal.kind} ${tamper.principal.name}`,
-      ),
+      unguarded(`${tamper.api} by ${tamper.actor}: Keystop guards no containment of ${tamper.principal.kind} ${tamper.principal.name}`),
     ];
   }
   const responses: IncidentResponse[] = [];
@@ -90,7 +85,7 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
             policy: undefined,
             actions: [],
           }
-        : unguarded(tamper, transition.explanation);
+        : unguarded(transition.explanation);
     }
 
     const now = deps.now();

@@ -8,7 +8,7 @@ import { roleSessionName } from './roleSessionName';
 export type ClientsFor = (incident: Pick<CredentialIncident, 'id' | 'accountId'>) => ActionClients;
 
 /** The role Keystop assumes in member accounts (deploy/member-role.yml). */
-type CredentialProvider = Extract<NonNullable<IAMClientConfig['credentials']>, Function>;
+type CredentialProvider = Extract<NonNullable<IAMClientConfig['credentials']>, (...args: never[]) => unknown>;
 
 export interface MemberRole {
   name: string;

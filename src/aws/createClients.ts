@@ -64,7 +64,10 @@ export type Clients = ReturnType<typeof createClients>;
 
 function once<C>(make: () => C): () => C {
   let made: { client: C } | undefined;
-  return () => (made ??= { client: make() }).client;
+  return () => {
+    made ??= { client: make() };
+    return made.client;
+  };
 }
 
 function perRegion<C>(make: (region: string) => C): (region: string) => C {

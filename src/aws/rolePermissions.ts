@@ -17,13 +17,13 @@ interface ServiceShape {
 
 /** Every action an `Allow` statement anywhere in the resource names (conditional statements included). */
 function allowedActions(node: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((item) => allowedActions(item, into));
+  if (Array.isArray(node)) for (const item of node) allowedActions(item, into);
   else if (node !== null && typeof node === 'object') {
     const statement = node as { Effect?: unknown; Action?: unknown };
     if (statement.Effect === 'Allow' && statement.Action !== undefined) {
       for (const action of [statement.Action].flat()) if (typeof action === 'string') into.add(action);
     }
-    Object.values(node).forEach((value) => allowedActions(value, into));
+    for (const value of Object.values(node)) allowedActions(value, into);
   }
   return into;
 }

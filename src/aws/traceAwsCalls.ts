@@ -47,51 +47,55 @@ interface SmithyClient {
  * does, without the SDK (~120 KB with the Powertools Tracer: docs/operations.md). Not sampled: nothing is sent.
  * Tracing never fails or delays a call: a datagram is fire-and-forget.
  */
+type ResponseMetadata = { requestId?: string; httpStatusCode?: number; attempts?: number };
+
 export function traceAwsCalls<C extends SmithyClient>(client: C, options: TraceOptions = {}): C {
   const env = options.env ?? process.env;
   const send = options.send ?? udpSend;
   // Configured again (tests point a client at their own daemon): the last configuration wins.
   client.middlewareStack.remove(MIDDLEWARE_NAME);
   client.middlewareStack.add(
-    (next: (args: unknown) => Promise<any>, context: { commandName?: string }) => async (args: unknown) => {
-      const trace = sampledTraceOf(env._X_AMZN_TRACE_ID);
-      const address = env.AWS_XRAY_DAEMON_ADDRESS;
-      if (trace === undefined || !address) return next(args);
-      const start = Date.now() / 1000;
-      // The resolved config holds the region as a provider function.
-      const configured = client.config.region;
-      const region = typeof configured === 'function' ? await (configured as () => Promise<unknown>)().catch(() => undefined) : configured;
-      const subsegment = (metadata: { requestId?: string; httpStatusCode?: number; attempts?: number } | undefined) => ({
-        type: 'subsegment' as const,
-        id: randomBytes(8).toString('hex'),
-        trace_id: trace.traceId,
-        parent_id: trace.parentId,
-        name: client.config.serviceId ?? 'AWS',
-        namespace: 'aws' as const,
-        start_time: start,
-        end_time: Date.now() / 1000,
-        aws: {
-          operation: String(context.commandName ?? 'unknown').replace(/Command$/, ''),
-          ...(typeof region === 'string' ? { region } : {}),
-          ...(metadata?.requestId ? { request_id: metadata.requestId } : {}),
-          ...(metadata?.attempts && metadata.attempts > 1 ? { retries: metadata.attempts - 1 } : {}),
-        },
-        ...(metadata?.httpStatusCode ? { http: { response: { status: metadata.httpStatusCode } } } : {}),
-      });
-      try {
-        const output = await next(args);
-        emit(send, address, subsegment(output?.output?.$metadata));
-        return output;
-      } catch (error) {
-        const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
-        const status = metadata?.httpStatusCode ?? 0;
-        emit(send, address, {
-          ...subsegment(metadata),
-          ...(status === 429 ? { throttle: true, error: true } : status >= 400 && status < 500 ? { error: true } : { fault: true }),
+    (next: (args: unknown) => Promise<{ output?: { $metadata?: ResponseMetadata } }>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        const trace = sampledTraceOf(env._X_AMZN_TRACE_ID);
+        const address = env.AWS_XRAY_DAEMON_ADDRESS;
+        if (trace === undefined || !address) return next(args);
+        const start = Date.now() / 1000;
+        // The resolved config holds the region as a provider function.
+        const configured = client.config.region;
+        const region =
+          typeof configured === 'function' ? await (configured as () => Promise<unknown>)().catch(() => undefined) : configured;
+        const subsegment = (metadata: { requestId?: string; httpStatusCode?: number; attempts?: number } | undefined) => ({
+          type: 'subsegment' as const,
+          id: randomBytes(8).toString('hex'),
+          trace_id: trace.traceId,
+          parent_id: trace.parentId,
+          name: client.config.serviceId ?? 'AWS',
+          namespace: 'aws' as const,
+          start_time: start,
+          end_time: Date.now() / 1000,
+          aws: {
+            operation: String(context.commandName ?? 'unknown').replace(/Command$/, ''),
+            ...(typeof region === 'string' ? { region } : {}),
+            ...(metadata?.requestId ? { request_id: metadata.requestId } : {}),
+            ...(metadata?.attempts && metadata.attempts > 1 ? { retries: metadata.attempts - 1 } : {}),
+          },
+          ...(metadata?.httpStatusCode ? { http: { response: { status: metadata.httpStatusCode } } } : {}),
         });
-        throw error;
-      }
-    },
+        try {
+          const output = await next(args);
+          emit(send, address, subsegment(output?.output?.$metadata));
+          return output;
+        } catch (error) {
+          const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+          const status = metadata?.httpStatusCode ?? 0;
+          emit(send, address, {
+            ...subsegment(metadata),
+            ...(status === 429 ? { throttle: true, error: true } : status >= 400 && status < 500 ? { error: true } : { fault: true }),
+          });
+          throw error;
+        }
+      },
     { step: 'initialize', name: MIDDLEWARE_NAME },
   );
   return client;

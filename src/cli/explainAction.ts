@@ -59,7 +59,7 @@ export function explainEvent(
 ): Explanation {
   const source = eventSourceFor(event, settings);
   if (source === undefined) return { kind: 'ignored', reason: 'not-a-credential-finding', detail: unrecognizedEvent(event) };
-  let adapted;
+  let adapted: ReturnType<typeof source.adapt>;
   try {
     adapted = source.adapt(parseEvent(source.name, source.schema, event));
   } catch (error) {

@@ -16,7 +16,7 @@ export function isKeystopDenyDocument(document: unknown): boolean {
   const statements = parsed?.Statement;
   const list = Array.isArray(statements) ? statements : [statements];
   return list.some(
-    (s: any) =>
+    (s: PolicyStatement | undefined) =>
       s?.Sid === REVOKE_STATEMENT_ID &&
       s.Effect === 'Deny' &&
       (s.Action === '*' || (Array.isArray(s.Action) && s.Action.includes('*'))) &&
@@ -24,7 +24,9 @@ export function isKeystopDenyDocument(document: unknown): boolean {
   );
 }
 
-function parseJson(text: string | undefined): any {
+type PolicyStatement = { Sid?: unknown; Effect?: unknown; Action?: unknown; Condition?: { DateLessThan?: Record<string, unknown> } };
+
+function parseJson(text: string | undefined): { Statement?: PolicyStatement | PolicyStatement[] } | undefined {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { MalformedEventError } from '../errors';
 
 /** Parses an event at the edge; a bad one becomes a MalformedEventError that names each bad field. */

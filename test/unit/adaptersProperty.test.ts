@@ -149,9 +149,16 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 
 /** Every [container, key] in a JSON value, depth first. */
 function slots(value: unknown, found: [any, string | number][] = []): [any, string | number][] {
-  if (Array.isArray(value)) value.forEach((item, i) => (found.push([value, i]), slots(item, found)));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) found.push([value, key]), slots(item, found);
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      found.push([value, i]);
+      slots(item, found);
+    }
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      found.push([value, key]);
+      slots(item, found);
+    }
   }
   return found;
 }
@@ -183,7 +190,7 @@ function eventsOf(name: string): fc.Arbitrary<unknown> {
 
 /** The property, for one event: a typed parse error, or "ignored" with a reason, or well-formed incidents. */
 function holdsFor(source: EventSource, event: unknown): void {
-  let adapted;
+  let adapted: ReturnType<typeof source.adapt>;
   try {
     adapted = source.adapt(parseEvent(source.name, source.schema, event));
   } catch (error) {

@@ -54,6 +54,6 @@ describe('Honest outcomes: what stays usable and what containment costs', () => 
       stillUsable: ['the credential itself: Keystop changed nothing, it works as before'],
       impact: [],
     });
-    expect(afterResponseOf(responseTo(incidentAbout(credentials['root'], { sample: true })))).toEqual({ stillUsable: [], impact: [] });
+    expect(afterResponseOf(responseTo(incidentAbout(credentials.root, { sample: true })))).toEqual({ stillUsable: [], impact: [] });
   });
 });

@@ -109,6 +109,7 @@ function expectNeutral(text: string, { newlines = false } = {}) {
   expect(text).not.toMatch(/(^|[^(\w])@(here|channel|everyone)\b/i);
   expect(text).not.toMatch(/\]\((?!https:\/\/([a-z0-9-]+\.)?console\.aws\.amazon\.com\/)/);
   expect(text).not.toMatch(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for exactly the control characters an attacker could smuggle in
     newlines ? /[\p{Cf}\p{Co}\p{Cs}\u2028\u2029\r\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u : /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u,
   );
 }

@@ -165,7 +165,10 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
     const { client, inputs } = recordedCloudTrail();
     const regions: string[] = [];
     const enricher = cloudTrailEnricher(
-      (region) => (regions.push(region), client),
+      (region) => {
+        regions.push(region);
+        return client;
+      },
       { ...settings, regions: [] },
       () => NOW,
     );

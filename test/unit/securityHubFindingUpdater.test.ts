@@ -10,7 +10,14 @@ function securityHub() {
   const mock = mockClient(client);
   mock.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
   const regions: string[] = [];
-  return { mock, securityHubIn: async (region: string) => (regions.push(region), client), regions };
+  return {
+    mock,
+    securityHubIn: async (region: string) => {
+      regions.push(region);
+      return client;
+    },
+    regions,
+  };
 }
 
 const findingArn = 'arn:aws:guardduty:eu-west-1:111122223333:detector/0f1e/finding/a1b2c3d4e5f60718293a4b5c6d7e8f90';
