@@ -82,7 +82,8 @@ function responseOfError(error: unknown, incident: CredentialIncident): Incident
 
 /**
  * One report about one credential, in fixed phases (docs/state-machine.md):
- * claim ∥ facts → plan once → transition → execute → record → report.
+ * gate → plan → transition → execute → record → report. A first report calling for containment takes the critical
+ * path (one request before the containment write); everything else, the exact path.
  */
 export async function respondToIncident(
   reported: CredentialIncident,
@@ -92,6 +93,124 @@ export async function respondToIncident(
 ): Promise<IncidentResponse> {
   const key = credentialKey(reported);
   const initial = planResponse(deps.policies, reported, deps.guardrails);
+  const { credential } = reported;
+  const onCriticalPath =
+    deps.state !== undefined && initial.execute && (credential.kind !== 'long-term-key' || credential.userName !== undefined);
+  if (onCriticalPath) {
+    const answered = await respondOnCriticalPath(reported, initial, key, deps, options);
+    if (answered !== undefined) return answered;
+  }
+  return respondExactly(reported, initial, key, deps, options);
+}
+
+/**
+ * The critical path of a first report calling for containment: ONE request (the credential's claim and the breaker's
+ * admission together, in parallel with the principal's tags when an exemption depends on them), then the containment
+ * write. The record is read while the write runs. Undefined: this path cannot settle the report (a live attempt, a
+ * breaker to decide exactly, an exemption by tag, a key the named user does not own…): the exact path does, from the
+ * start (what this path took is given back first).
+ */
+async function respondOnCriticalPath(
+  reported: CredentialIncident,
+  initial: ResponsePlan,
+  key: string,
+  deps: Deps,
+  options: { bypassBreaker?: boolean },
+): Promise<IncidentResponse | undefined> {
+  const state = deps.state!;
+  const counted = !initial.bypassBreaker && !options.bypassBreaker;
+  const admission = counted ? { accountId: reported.accountId, principal: breakerPrincipalOf(reported) } : undefined;
+  const [gate, early] = await Promise.all([
+    state.gate(key, reported.id, admission, deps.now()).catch((error: unknown) => {
+      deps.logger.error('credential state unavailable on the critical path; taking the exact path', { incidentId: reported.id, error });
+      return undefined;
+    }),
+    needsPrincipalFacts(deps.guardrails)
+      ? gatherFacts(reported, { iam: deps.clientsFor(reported).iam, logger: deps.logger, readPrincipal: true, readStatus: false })
+      : noFacts(reported),
+  ]);
+  if (gate === undefined) return undefined;
+  // The slot this request took, if it took one (a principal counted already has none to give back).
+  const taken =
+    admission && gate.admission?.kind === 'admitted' && gate.admission.added ? { ...admission, stamp: gate.admission.stamp } : undefined;
+  const attempt = attemptOn(key, gate.claim.kind === 'claimed' ? gate.claim.token : undefined, deps);
+  const stepAside = async () => {
+    if (taken) await giveBackSlot(taken, deps);
+    await attempt.release();
+    return undefined;
+  };
+  if (gate.claim.kind === 'settled') {
+    const duplicate = settledDuplicate(gate.claim.record, reported, initial, deps);
+    if (duplicate === undefined) return stepAside();
+    if (taken) await giveBackSlot(taken, deps);
+    return duplicate;
+  }
+  // Another invocation holds the credential, or the breaker must decide exactly (full?): the exact path waits or decides.
+  if (gate.claim.kind !== 'claimed' || gate.admission?.kind === 'refused') return stepAside();
+  const admitted = taken;
+  try {
+    const plan =
+      early.tags || early.incident !== reported ? planResponse(deps.policies, early.incident, deps.guardrails, early.tags) : initial;
+    // Exempt by its tags or path: nothing was written; the exact path answers with the record.
+    if (!plan.execute) return await stepAside();
+    const incident = early.incident;
+    const [steps, stored] = await Promise.all([runSteps(incident, plan, early, deps), state.read(key, deps.now())]);
+    // IAM does not know the key as the named user's: the exact path asks IAM whose it is (that owner's exemptions
+    // decide), or finds it deleted.
+    if (incident.credential.kind === 'long-term-key' && steps.failures.some((f) => failureKindOf(f) === 'gone')) return await stepAside();
+
+    let record = stored.record?.released ? undefined : stored.record;
+    if (record?.pendingAlert) ({ record } = await resendPendingAlert(record, attempt, deps));
+    // The gate claimed a credential not contained: the transition acts (its reason says why: first, escalated…).
+    const next = nextResponse(record, plan, early);
+    const transition: Extract<Transition, { kind: 'act' }> =
+      next.kind === 'act' ? next : { kind: 'act', reason: plan.reason, explanation: plan.explanation };
+    const executed = await outcomeOf(transition, incident, plan, steps, deps);
+    return await finish(
+      { key, incident, plan, facts: early, transition, executed, record, guarded: stored.guarded, demand: incident, admitted, attempt },
+      deps,
+    );
+  } catch (error) {
+    await attempt.release();
+    throw error;
+  }
+}
+
+/**
+ * A report about a credential Keystop contained, answered from its record alone (no IAM read, no alert): while the
+ * tamper guard watches the credential, a re-enabled key is put back by the guard on IAM's own CloudTrail event, so
+ * the record is the truth. Undefined when the record alone cannot tell (an alert pending, held, released, past
+ * the guard window, a record of the previous format): the exact path reads the key's status.
+ */
+function settledDuplicate(
+  record: CredentialRecord | undefined,
+  incident: CredentialIncident,
+  plan: ResponsePlan,
+  deps: Deps,
+): IncidentResponse | undefined {
+  const watched = record?.guardUntil !== undefined && Date.parse(record.guardUntil) > deps.now().getTime();
+  if (record === undefined || record.achieved !== 'contained' || record.pendingAlert || record.held || record.released || !watched) {
+    return undefined;
+  }
+  const before = record.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
+  const explanation =
+    `already contained${before}; the tamper guard watches it until ${record.guardUntil} and puts back whatever undoes ` +
+    'the containment, so no second containment and no second alert';
+  deps.logger.info('duplicate report of a credential already handled', { incidentId: incident.id, key: record.key, explanation });
+  return { outcome: 'duplicate', reason: 'duplicate-report', explanation, incident, policy: plan.policy, actions: [] };
+}
+
+/**
+ * The exact path: claim ∥ facts (the key's real owner, its status, the principal's tags) → plan → transition →
+ * breaker → execute → record → report. Every report the critical path does not settle ends here.
+ */
+async function respondExactly(
+  reported: CredentialIncident,
+  initial: ResponsePlan,
+  key: string,
+  deps: Deps,
+  options: { bypassBreaker?: boolean },
+): Promise<IncidentResponse> {
   // Facts are read only when the plan would act (or show what it would do): they cannot change an alert-only plan.
   // A key exempt by the name the report gives is looked up too: its real owner decides, not the name.
   const wouldAct =
@@ -135,7 +254,7 @@ export async function respondToIncident(
     const next = nextResponse(record, plan, facts);
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let transition: Exclude<Transition, { kind: 'retry' }> = next;
-    let admittedAs: string | undefined;
+    let admitted: Admitted | undefined;
     const counted = plan.execute && !plan.bypassBreaker && !options.bypassBreaker && transition.reason !== 'already-inactive';
     if (transition.kind === 'act' && counted) {
       const admission = await admit(incident, plan, deps);
@@ -143,7 +262,7 @@ export async function respondToIncident(
         plan = admission.plan;
         transition = holdTransition(record, plan);
       } else {
-        admittedAs = admission.added;
+        admitted = admission.admitted;
       }
     }
 
@@ -166,71 +285,94 @@ export async function respondToIncident(
     }
 
     const executed = await execute(transition, incident, plan, facts, deps);
-    // The slot this attempt took goes back only if nothing was cut off (a partial containment still counts; a tag
-    // does not cut anything off).
-    const cutOff = executed.actions.some((a) => a.status === 'done' && a.type !== 'tag-principal');
-    if (executed.outcome === 'failed' && admittedAs !== undefined && !cutOff) {
-      await giveBackSlot(incident.accountId, admittedAs, deps);
-    }
-    const response: AnsweredIncident = {
-      outcome: executed.outcome,
-      reason: executed.reason,
-      explanation: withOwnerNote(executed.explanation, facts),
-      incident,
-      policy: plan.policy,
-      actions: executed.actions,
-    };
-    // Past the de-duplication window the guard may still watch the credential: that is kept.
-    const watched = claim.guarded?.released ? undefined : claim.guarded?.guardUntil;
-    const before = record ?? { ...newRecord(key, incident, deps.now()), ...(watched ? { guardUntil: watched } : {}) };
-    const failed = executed.outcome === 'failed';
-    const achieved =
-      transition.kind === 'report' && transition.achieved !== undefined
-        ? transition.achieved
-        : failed
-          ? before.achieved
-          : strongerOf(before.achieved, executed.level);
-    const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
-    const { pendingAlert: _replaced, released: _startedOver, ...rest } = before;
-    const containedNow = !failed && executed.level === 'contained' && transition.kind === 'act';
-    const recorded: CredentialRecord = {
-      ...rest,
-      ...(demand ? { demand } : {}),
-      ...(containedNow
-        ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() }
-        : {}),
-      achieved,
-      held: heldNow || (achieved !== 'contained' && before.held),
-      last: storedResponseOf(response, deps.now()),
-      updatedAt: deps.now().toISOString(),
-    };
-
-    if (failed) {
-      // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
-      await attempt.save(recorded, { release: true });
-      const final = await report(response, deps);
-      if (executed.retry) throw new ContainmentFailedError(final);
-      if (notifyFailed(final)) throw new NotificationFailedError(final);
-      return final;
-    }
-    // Acting is always news, and so is a changed situation (newly held, undone); otherwise responders are told only
-    // what is stronger than what they know.
-    const tell = transition.kind === 'act' || (transition.kind === 'report' && transition.tell === true) || isNews(executed.level, before);
-    if (!tell) {
-      await attempt.save(recorded, { release: true });
-      return logged(response, deps);
-    }
-    // Recorded as achieved before the alert, with the alert pending: if this invocation dies now, whoever claims the
-    // credential next sends it. The attempt is kept until the alert is out.
-    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, deps.now()) }, { release: false });
-    const final = await report(response, deps);
-    if (notifyFailed(final)) throw new NotificationFailedError(final);
-    await attempt.save({ ...recorded, alerted: strongerOf(before.alerted, executed.level) }, { release: true });
-    return final;
+    return await finish(
+      { key, incident, plan, facts, transition, executed, record, guarded: claim.guarded, demand, admitted, attempt },
+      deps,
+    );
   } catch (error) {
     await attempt.release();
     throw error;
   }
+}
+
+/** What a response decided and did, on either path: recorded and reported by `finish`. */
+interface Decided {
+  key: string;
+  incident: CredentialIncident;
+  plan: ResponsePlan;
+  facts: LiveFacts;
+  transition: Exclude<Transition, { kind: 'duplicate' | 'retry' }>;
+  executed: Executed;
+  /** The record as the attempt found it (undefined: none, or released: starting over). */
+  record: CredentialRecord | undefined;
+  /** The record while the tamper guard still watches it, even past the de-duplication window. */
+  guarded: CredentialRecord | undefined;
+  demand: CredentialIncident | undefined;
+  /** The breaker slot this attempt took, if it took one. */
+  admitted: Admitted | undefined;
+  attempt: Attempt;
+}
+
+/** Record → report: the last phases, the same on both paths. */
+async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
+  const { key, incident, plan, facts, transition, executed, record, guarded, demand, admitted, attempt } = decided;
+  // The slot this attempt took goes back only if nothing was cut off (a partial containment still counts; a tag
+  // does not cut anything off).
+  const cutOff = executed.actions.some((a) => a.status === 'done' && a.type !== 'tag-principal');
+  if (executed.outcome === 'failed' && admitted !== undefined && !cutOff) await giveBackSlot(admitted, deps);
+  const response: AnsweredIncident = {
+    outcome: executed.outcome,
+    reason: executed.reason,
+    explanation: withOwnerNote(executed.explanation, facts),
+    incident,
+    policy: plan.policy,
+    actions: executed.actions,
+  };
+  // Past the de-duplication window the guard may still watch the credential: that is kept.
+  const watched = guarded?.released ? undefined : guarded?.guardUntil;
+  const before = record ?? { ...newRecord(key, incident, deps.now()), ...(watched ? { guardUntil: watched } : {}) };
+  const failed = executed.outcome === 'failed';
+  const achieved =
+    transition.kind === 'report' && transition.achieved !== undefined
+      ? transition.achieved
+      : failed
+        ? before.achieved
+        : strongerOf(before.achieved, executed.level);
+  const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
+  const { pendingAlert: _replaced, released: _startedOver, ...rest } = before;
+  const containedNow = !failed && executed.level === 'contained' && transition.kind === 'act';
+  const recorded: CredentialRecord = {
+    ...rest,
+    ...(demand ? { demand } : {}),
+    ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() } : {}),
+    achieved,
+    held: heldNow || (achieved !== 'contained' && before.held),
+    last: storedResponseOf(response, deps.now()),
+    updatedAt: deps.now().toISOString(),
+  };
+
+  if (failed) {
+    // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
+    await attempt.save(recorded, { release: true });
+    const final = await report(response, deps);
+    if (executed.retry) throw new ContainmentFailedError(final);
+    if (notifyFailed(final)) throw new NotificationFailedError(final);
+    return final;
+  }
+  // Acting is always news, and so is a changed situation (newly held, undone); otherwise responders are told only
+  // what is stronger than what they know.
+  const tell = transition.kind === 'act' || (transition.kind === 'report' && transition.tell === true) || isNews(executed.level, before);
+  if (!tell) {
+    await attempt.save(recorded, { release: true });
+    return logged(response, deps);
+  }
+  // Recorded as achieved before the alert, with the alert pending: if this invocation dies now, whoever claims the
+  // credential next sends it. The attempt is kept until the alert is out.
+  await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, deps.now()) }, { release: false });
+  const final = await report(response, deps);
+  if (notifyFailed(final)) throw new NotificationFailedError(final);
+  await attempt.save({ ...recorded, alerted: strongerOf(before.alerted, executed.level) }, { release: true });
+  return final;
 }
 
 /** A report is news to responders when it is stronger than anything they were told about this credential. */
@@ -293,17 +435,32 @@ async function resendPendingAlert(
 
 // ————————————————————————————————————————— breaker ————————————————————————————————————————
 
+/** The breaker slot an attempt took: the principal, and the stamp its admission left (what giving it back takes). */
+interface Admitted {
+  accountId: string;
+  principal: string;
+  stamp: string;
+}
+
+/** What the breaker counts for an incident: its principal, else the credential itself. */
+const breakerPrincipalOf = (incident: CredentialIncident) => principalOf(incident) ?? credentialKey(incident);
+
 /** Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). */
 async function admit(
   incident: CredentialIncident,
   plan: ResponsePlan,
   deps: Deps,
-): Promise<{ held: false; added?: string } | { held: true; plan: ResponsePlan }> {
+): Promise<{ held: false; admitted?: Admitted } | { held: true; plan: ResponsePlan }> {
   if (deps.state === undefined) return { held: false };
-  const principal = principalOf(incident) ?? credentialKey(incident);
+  const principal = breakerPrincipalOf(incident);
   try {
     const admission = await deps.state.admit(incident.accountId, principal, deps.now());
-    if (admission.admitted) return { held: false, ...(admission.added ? { added: principal } : {}) };
+    if (admission.admitted) {
+      return {
+        held: false,
+        ...(admission.stamp ? { admitted: { accountId: incident.accountId, principal, stamp: admission.stamp } } : {}),
+      };
+    }
     if (admission.justOpened) {
       await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, deps.now())).catch((error: unknown) => {
         deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, error });
@@ -316,9 +473,9 @@ async function admit(
   }
 }
 
-async function giveBackSlot(accountId: string, principal: string, deps: Deps): Promise<void> {
+async function giveBackSlot({ accountId, principal, stamp }: Admitted, deps: Deps): Promise<void> {
   await deps.state
-    ?.giveBack(accountId, principal, deps.now())
+    ?.giveBack(accountId, principal, stamp)
     .catch((error: unknown) => deps.logger.error('could not give the breaker slot back', { accountId, principal, error }));
 }
 
@@ -344,7 +501,17 @@ async function execute(
   if (transition.kind === 'report') {
     return { ...transition, actions: describeSteps(incident, plan), retry: false };
   }
-  const { results, failures } = await runSteps(incident, plan, facts, deps);
+  return outcomeOf(transition, incident, plan, await runSteps(incident, plan, facts, deps), deps);
+}
+
+/** What the steps of an `act` transition came to: contained, or a failure to retry, refused, or a credential gone. */
+async function outcomeOf(
+  transition: Extract<Transition, { kind: 'act' }>,
+  incident: CredentialIncident,
+  plan: ResponsePlan,
+  { results, failures }: { results: ActionResult[]; failures: unknown[] },
+  deps: Deps,
+): Promise<Executed> {
   const contained: Executed = {
     outcome: 'contained',
     reason: transition.reason,
@@ -355,15 +522,14 @@ async function execute(
   };
   if (failures.length === 0) return contained;
   const kinds = failures.map(failureKindOf);
-  if (kinds.includes('transient')) {
-    return {
-      ...contained,
-      outcome: 'failed',
-      reason: 'containment-failed',
-      explanation: `a containment step failed and will be retried; ${plan.explanation}`,
-      retry: true,
-    };
-  }
+  const retried: Executed = {
+    ...contained,
+    outcome: 'failed',
+    reason: 'containment-failed',
+    explanation: `a containment step failed and will be retried; ${plan.explanation}`,
+    retry: true,
+  };
+  if (kinds.includes('transient')) return retried;
   if (kinds.includes('denied')) {
     return {
       ...contained,
@@ -373,15 +539,7 @@ async function execute(
     };
   }
   const gone = await confirmGone(incident, deps);
-  if (gone === undefined) {
-    return {
-      ...contained,
-      outcome: 'failed',
-      reason: 'containment-failed',
-      explanation: `a containment step failed and will be retried; ${plan.explanation}`,
-      retry: true,
-    };
-  }
+  if (gone === undefined) return retried;
   return { ...contained, outcome: 'gone', reason: 'credential-gone', explanation: `${gone}: nothing is left to contain` };
 }
 

@@ -15,6 +15,24 @@ export type Claim =
   | { kind: 'busy'; incidentId: string };
 
 /**
+ * The outcome of the one round trip on the critical path of a first containment: the credential's claim and its
+ * principal's admission by the breaker, sent together (two conditional updates of two items, in parallel).
+ * - claim `claimed`: the credential had no record, or one not contained; read it (`read`) while acting.
+ * - claim `settled`: not claimed: the record (contained, or of the previous format) decides (maybe a duplicate).
+ * - claim `busy`: not claimed: another invocation holds the credential.
+ * - admission `admitted`: counted (`added`: this request took the slot; only then is there one to give back);
+ *   `refused`: the breaker did not admit the principal at once (full, or its window needs trimming): the exact path
+ *   (`admit`) decides.
+ */
+export interface Gate {
+  claim:
+    | { kind: 'claimed'; token: string }
+    | { kind: 'settled'; record: CredentialRecord | undefined; guarded?: CredentialRecord }
+    | { kind: 'busy'; incidentId: string };
+  admission?: { kind: 'admitted'; added: boolean; stamp: string } | { kind: 'refused' };
+}
+
+/**
  * The per-credential records, kept in DynamoDB so every concurrent invocation sees them. Every write is conditional:
  * one invocation at a time holds a credential (an attempt with a lease longer than the function's time-out), and a
  * write by an invocation whose attempt was taken over is refused.
@@ -22,6 +40,8 @@ export type Claim =
 export interface CredentialStore {
   /** Takes the credential for an attempt, unless another attempt's lease is still running. */
   claim(key: string, incidentId: string, now: Date): Promise<Claim>;
+  /** The record as it stands (a credential claimed by `gate` is read this way while the containment runs). */
+  read(key: string, now: Date): Promise<{ record?: CredentialRecord; guarded?: CredentialRecord }>;
   /** Writes the record; `release` also ends the attempt (otherwise it is kept, e.g. while the alert goes out). */
   save(key: string, token: string, record: CredentialRecord, now: Date, options: { release: boolean }): Promise<void>;
   /** Ends the attempt without changing the record (a transient failure: the retry starts over). */
@@ -40,6 +60,8 @@ export interface BreakerAdmission {
   admitted: boolean;
   /** This admission took a new slot (the principal was not counted yet): only such a slot is ever given back. */
   added: boolean;
+  /** The stamp this admission left on the principal (when it added it): what `giveBack` takes. */
+  stamp?: string;
   /** This containment is the one the breaker refused first: the "breaker open" alert goes out once, with it. */
   justOpened: boolean;
   /** Distinct principals contained in the window, this one included when admitted. */
@@ -61,10 +83,19 @@ export interface BreakerStatus {
  */
 export interface Breaker {
   admit(accountId: string, principal: string, now: Date): Promise<BreakerAdmission>;
-  /** Takes back the slot of a containment that did not happen. */
-  giveBack(accountId: string, principal: string, now: Date): Promise<void>;
+  /**
+   * Takes back the slot of a containment that did not happen: only while the principal still carries the stamp of
+   * that attempt's admission (another attempt that admitted the same principal since counts on the slot).
+   */
+  giveBack(accountId: string, principal: string, stamp: string): Promise<void>;
   breakerStatus(accountId: string, now: Date): Promise<BreakerStatus>;
   resetBreaker(accountId: string): Promise<void>;
 }
 
-export interface StateStore extends CredentialStore, Breaker {}
+export interface StateStore extends CredentialStore, Breaker {
+  /**
+   * Claims the credential and, when `admission` is given, admits its principal against the breaker, in one round trip
+   * (see Gate). A failed admission is `refused`; a failed claim throws.
+   */
+  gate(key: string, incidentId: string, admission: { accountId: string; principal: string } | undefined, now: Date): Promise<Gate>;
+}

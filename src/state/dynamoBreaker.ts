@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -5,6 +6,8 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type Update,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { Breaker, BreakerAdmission } from './StateStore';
@@ -20,21 +23,68 @@ export interface BreakerSettings {
 /** Concurrent breaker updates are settled by compare-and-swap on a version; a few rounds settle any real burst. */
 const CAS_ROUNDS = 8;
 
-const BreakerDoc = z.object({
-  /** Each principal contained in the window, with when it was first admitted. */
+/** One principal counted in the window: when it was last admitted, and the mark of the attempt that first admitted it. */
+interface Admission {
+  principal: string;
+  at: number;
+  mark: string;
+}
+
+interface BreakerDoc {
+  principals: Admission[];
+  openedAt?: string;
+}
+
+/** The format before admissions took one request (one JSON attribute): read, converted on the next write. */
+const LegacyDoc = z.object({
   principals: z.array(z.object({ principal: z.string(), at: z.number() })),
   openedAt: z.string().optional(),
 });
-type BreakerDoc = z.infer<typeof BreakerDoc>;
 
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 
+// The breaker of an account is one item: `members` (a string set of the principals counted) and, per member,
+// `at:<principal>` (when it was last admitted: the rolling window counts from there) and `first:<principal>` (the
+// mark of the attempt that added it: only that attempt may give the slot back). Sets and per-member attributes, not
+// one JSON document, so that an admission is a single conditional update (see admissionUpdate).
+const atAttribute = (principal: string) => `at:${principal}`;
+const markAttribute = (principal: string) => `first:${principal}`;
+
 /** Pure: the admissions still inside the rolling window ending at `now`. */
-export function slideWindow(doc: BreakerDoc, now: number, windowMs: number): BreakerDoc['principals'] {
+export function slideWindow(doc: BreakerDoc, now: number, windowMs: number): Admission[] {
   // No upper bound: an entry stamped by a Lambda whose clock runs slightly ahead still counts.
   return doc.principals.filter(({ at }) => at > now - windowMs);
 }
+
+/**
+ * The admission of a principal as one conditional update, for a transaction with the credential's claim: it succeeds
+ * when the principal is counted already or the breaker has room, and stamps the principal with `stamp`. It counts
+ * every member, even one whose stamp left the window: a breaker that looks full this way is decided by the exact path
+ * (`admit`), which drops what left the window. A breaker that is new or reset has no item: the update creates it.
+ */
+export function admissionUpdate(settings: BreakerSettings, accountId: string, principal: string, stamp: string, now: Date): Update {
+  return {
+    TableName: settings.tableName,
+    Key: { pk: S(`breaker#${accountId}`) },
+    UpdateExpression: 'ADD members :member, version :one SET #at = :now, #mark = if_not_exists(#mark, :stamp), #ttl = :ttl REMOVE openedAt',
+    ConditionExpression:
+      '(attribute_not_exists(members) AND attribute_not_exists(doc)) OR contains(members, :principal) OR size(members) < :limit',
+    ExpressionAttributeNames: { '#at': atAttribute(principal), '#mark': markAttribute(principal), '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':member': { SS: [principal] },
+      ':principal': S(principal),
+      ':one': N(1),
+      ':now': N(now.getTime()),
+      ':stamp': S(stamp),
+      ':ttl': N(Math.ceil((now.getTime() + settings.breakerWindowMs) / 1000)),
+      ':limit': N(settings.breakerLimit),
+    },
+  };
+}
+
+/** A fresh mark for an admission: what `giveBack` takes, if this admission turns out to be the one that added it. */
+export const newStamp = () => randomUUID();
 
 export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSettings): Breaker {
   const { tableName: TableName } = settings;
@@ -43,19 +93,27 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
   /** The breaker as stored; version undefined when there is none (never opened, or reset). */
   async function read(accountId: string): Promise<{ doc: BreakerDoc; version: number | undefined }> {
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: Key(accountId), ConsistentRead: true }));
-    const doc = Item?.doc?.S === undefined ? { principals: [] } : BreakerDoc.parse(JSON.parse(Item.doc.S));
-    return { doc, version: Item?.version?.N === undefined ? undefined : Number(Item.version.N) };
+    return { doc: docOf(Item), version: Item?.version?.N === undefined ? undefined : Number(Item.version.N) };
   }
 
   /** Writes the next state if nobody else wrote since `version`; false when someone did (read again). */
   async function swap(accountId: string, version: number | undefined, doc: BreakerDoc, now: number): Promise<boolean> {
+    const stamps = Object.fromEntries(
+      doc.principals.flatMap((p) => [
+        [atAttribute(p.principal), N(p.at)],
+        [markAttribute(p.principal), S(p.mark)],
+      ]),
+    );
     try {
       await dynamodb.send(
         new PutItemCommand({
           TableName,
           Item: {
             ...Key(accountId),
-            doc: S(JSON.stringify(doc)),
+            // A string set cannot be empty: no members, no attribute.
+            ...(doc.principals.length > 0 ? { members: { SS: doc.principals.map((p) => p.principal) } } : {}),
+            ...stamps,
+            ...(doc.openedAt ? { openedAt: S(doc.openedAt) } : {}),
             version: N((version ?? 0) + 1),
             ttl: N(Math.ceil((now + settings.breakerWindowMs) / 1000)),
           },
@@ -92,9 +150,10 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
           return { result: { admitted: true, added: false, justOpened: false, count } };
         if (count < settings.breakerLimit) {
           const { openedAt: _closed, ...rest } = doc;
+          const admission = { principal, at: now.getTime(), mark: randomUUID() };
           return {
-            doc: { ...rest, principals: [...doc.principals, { principal, at: now.getTime() }] },
-            result: { admitted: true, added: true, justOpened: false, count: count + 1 },
+            doc: { ...rest, principals: [...doc.principals, admission] },
+            result: { admitted: true, added: true, stamp: admission.mark, justOpened: false, count: count + 1 },
           };
         }
         if (doc.openedAt !== undefined) return { result: { admitted: false, added: false, justOpened: false, count } };
@@ -102,12 +161,23 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       });
     },
 
-    giveBack(accountId, principal, now) {
-      return update<void>(accountId, now.getTime(), (doc) =>
-        doc.principals.some((p) => p.principal === principal)
-          ? { doc: { ...doc, principals: doc.principals.filter((p) => p.principal !== principal) }, result: undefined }
-          : { result: undefined },
-      );
+    async giveBack(accountId, principal, stamp) {
+      // Only if this attempt added the principal: one that was counted already (another key or session of it, contained)
+      // keeps its slot.
+      try {
+        await dynamodb.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: Key(accountId),
+            UpdateExpression: 'DELETE members :member REMOVE #at, #mark ADD version :one',
+            ConditionExpression: '#mark = :stamp',
+            ExpressionAttributeNames: { '#at': atAttribute(principal), '#mark': markAttribute(principal) },
+            ExpressionAttributeValues: { ':member': { SS: [principal] }, ':stamp': S(stamp), ':one': N(1) },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
 
     async breakerStatus(accountId, now) {
@@ -127,4 +197,27 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       await dynamodb.send(new DeleteItemCommand({ TableName, Key: Key(accountId) }));
     },
   };
+}
+
+/** The breaker document an item holds (either format); empty when there is none. */
+function docOf(item: Record<string, AttributeValue> | undefined): BreakerDoc {
+  if (item === undefined) return { principals: [] };
+  const openedAt = item.openedAt?.S;
+  const legacy = item.doc?.S === undefined ? undefined : LegacyDoc.parse(JSON.parse(item.doc.S));
+  const principals: Admission[] = [
+    ...(legacy?.principals ?? []).map((p) => ({ ...p, mark: 'legacy' })),
+    ...(item.members?.SS ?? []).map((principal) => ({
+      principal,
+      at: Number(item[atAttribute(principal)]?.N ?? 0),
+      mark: item[markAttribute(principal)]?.S ?? 'none',
+    })),
+  ];
+  const opened = openedAt ?? legacy?.openedAt;
+  // The latest admission of each principal (a legacy entry and a new one may name the same).
+  const latest = new Map<string, Admission>();
+  for (const admission of principals) {
+    const seen = latest.get(admission.principal);
+    if (seen === undefined || seen.at < admission.at) latest.set(admission.principal, admission);
+  }
+  return { principals: [...latest.values()], ...(opened ? { openedAt: opened } : {}) };
 }

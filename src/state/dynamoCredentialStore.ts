@@ -3,7 +3,9 @@ import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   ScanCommand,
+  type Update,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type CredentialRecord, parseCredentialRecord } from './CredentialRecord';
@@ -29,34 +31,65 @@ const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const seconds = (ms: number) => N(Math.ceil(ms / 1000));
 
+type Window = 'dedup' | 'guard' | 'either';
+
+/** The record an item holds, if it is inside the window asked for (the de-duplication window unless told). */
+export function recordOf(
+  item: Record<string, AttributeValue> | undefined,
+  now: Date,
+  { window = 'dedup' as Window } = {},
+): CredentialRecord | undefined {
+  if (item === undefined) return undefined;
+  const inDedup = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY) >= now.getTime();
+  const inGuard = Number(item.guardUntil?.N ?? 0) >= now.getTime();
+  if (!(window === 'dedup' ? inDedup : window === 'guard' ? inGuard : inDedup || inGuard)) return undefined;
+  const key = item.pk?.S ?? 'unknown';
+  return parseCredentialRecord(
+    key,
+    {
+      ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
+      legacy: {
+        incidentId: item.incidentId?.S,
+        state: item.state?.S,
+        alertSent: item.alertSent?.BOOL,
+        response: item.response?.S,
+      },
+    },
+    now,
+  );
+}
+
+/**
+ * The claim of a credential that has no record yet, or one of a credential not contained (a first report, or one
+ * only alerted on), as one update for a transaction with the breaker's admission: the critical path of a first
+ * containment. Anything else (a live attempt, a contained record, a record of the previous format) fails the
+ * condition and comes back whole (ReturnValuesOnConditionCheckFailure), to be decided from it.
+ */
+export function freshClaimUpdate(settings: CredentialStoreSettings, key: string, incidentId: string, token: string, now: Date): Update {
+  const at = now.getTime();
+  return {
+    TableName: settings.tableName,
+    Key: { pk: S(key) },
+    UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
+    ConditionExpression:
+      '(attribute_not_exists(attemptToken) OR leaseUntil < :now) AND attribute_not_exists(#state)' +
+      ' AND (attribute_not_exists(doc) OR achieved IN (:none, :alerted))',
+    ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
+    ExpressionAttributeValues: {
+      ':token': S(token),
+      ':incident': S(incidentId),
+      ':lease': N(at + settings.attemptLeaseMs),
+      ':now': N(at),
+      ':ttl': seconds(at + settings.dedupWindowMs),
+      ':none': S('none'),
+      ':alerted': S('alerted'),
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  };
+}
+
 export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: CredentialStoreSettings): CredentialStore {
   const { tableName: TableName } = settings;
-
-  type Window = 'dedup' | 'guard' | 'either';
-  function recordOf(
-    item: Record<string, AttributeValue> | undefined,
-    now: Date,
-    { window = 'dedup' as Window } = {},
-  ): CredentialRecord | undefined {
-    if (item === undefined) return undefined;
-    const inDedup = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY) >= now.getTime();
-    const inGuard = Number(item.guardUntil?.N ?? 0) >= now.getTime();
-    if (!(window === 'dedup' ? inDedup : window === 'guard' ? inGuard : inDedup || inGuard)) return undefined;
-    const key = item.pk?.S ?? 'unknown';
-    return parseCredentialRecord(
-      key,
-      {
-        ...(item.doc?.S === undefined ? {} : { doc: item.doc.S }),
-        legacy: {
-          incidentId: item.incidentId?.S,
-          state: item.state?.S,
-          alertSent: item.alertSent?.BOOL,
-          response: item.response?.S,
-        },
-      },
-      now,
-    );
-  }
 
   async function scan(
     now: Date,
@@ -130,7 +163,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
           TableName,
           Key: { pk: S(key) },
           UpdateExpression:
-            'SET doc = :doc, accountId = :account, principal = :principal, held = :held, updatedAt = :updated, expiresAt = :expires,' +
+            'SET doc = :doc, accountId = :account, principal = :principal, held = :held, achieved = :achieved, updatedAt = :updated,' +
+            ' expiresAt = :expires,' +
             ' guardUntil = :guardUntil, #ttl = :ttl' +
             ' REMOVE incidentId, #state, alertSent, alertFailed, #response' +
             (release ? ', attemptToken, attemptIncident, leaseUntil' : ''),
@@ -141,6 +175,7 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
             ':account': S(record.accountId),
             ':principal': S(record.principal ?? 'none'),
             ':held': { BOOL: record.held },
+            ':achieved': S(record.achieved),
             ':updated': S(record.updatedAt),
             ':expires': N(at + settings.dedupWindowMs),
             ':guardUntil': N(guardUntil),
@@ -149,6 +184,13 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
           },
         }),
       );
+    },
+
+    async read(key, now) {
+      const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: S(key) }, ConsistentRead: true }));
+      const record = recordOf(Item, now);
+      const guarded = recordOf(Item, now, { window: 'guard' });
+      return { ...(record ? { record } : {}), ...(guarded ? { guarded } : {}) };
     },
 
     async release(key, token) {

@@ -1,7 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type BreakerSettings, dynamoBreaker } from './dynamoBreaker';
-import { type CredentialStoreSettings, DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from './dynamoCredentialStore';
-import type { StateStore } from './StateStore';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
+import {
+  type CredentialStoreSettings,
+  DEFAULT_ATTEMPT_LEASE_MS,
+  dynamoCredentialStore,
+  freshClaimUpdate,
+  recordOf,
+} from './dynamoCredentialStore';
+import type { Gate, StateStore } from './StateStore';
 
 export type StateSettings = BreakerSettings &
   Omit<CredentialStoreSettings, 'attemptLeaseMs'> &
@@ -9,8 +16,59 @@ export type StateSettings = BreakerSettings &
 
 /** The per-credential records and the breaker, in one DynamoDB table. */
 export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettings): StateStore {
+  const credentials = { attemptLeaseMs: DEFAULT_ATTEMPT_LEASE_MS, ...settings };
+
+  async function claim(key: string, incidentId: string, now: Date): Promise<Gate['claim']> {
+    const token = randomUUID();
+    try {
+      await dynamodb.send(new UpdateItemCommand(freshClaimUpdate(credentials, key, incidentId, token, now)));
+      return { kind: 'claimed', token };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const item = error.Item;
+      const live = item?.attemptToken?.S !== undefined && Number(item.leaseUntil?.N ?? 0) >= now.getTime();
+      if (live) return { kind: 'busy', incidentId: item?.attemptIncident?.S ?? 'unknown' };
+      const guarded = recordOf(item, now, { window: 'guard' });
+      return { kind: 'settled', record: recordOf(item, now), ...(guarded ? { guarded } : {}) };
+    }
+  }
+
+  async function admit(accountId: string, principal: string, now: Date): Promise<NonNullable<Gate['admission']>> {
+    const stamp = newStamp();
+    try {
+      const { Attributes } = await dynamodb.send(
+        new UpdateItemCommand({ ...admissionUpdate(settings, accountId, principal, stamp, now), ReturnValues: 'ALL_OLD' }),
+      );
+      // Not a member before: this request added the principal (and its mark is this stamp).
+      return { kind: 'admitted', added: !(Attributes?.members?.SS ?? []).includes(principal), stamp };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { kind: 'refused' };
+    }
+  }
+
+  const breaker = dynamoBreaker(dynamodb, settings);
   return {
-    ...dynamoCredentialStore(dynamodb, { attemptLeaseMs: DEFAULT_ATTEMPT_LEASE_MS, ...settings }),
-    ...dynamoBreaker(dynamodb, settings),
+    ...dynamoCredentialStore(dynamodb, credentials),
+    ...breaker,
+
+    // Two items, two conditional updates in parallel, not a transaction: every containment in an account admits
+    // against the same breaker item, and concurrent transactions on one item cancel each other (TransactionConflict)
+    // in exactly the burst the breaker is for, where plain updates of it are simply serialised.
+    async gate(key, incidentId, admission, now) {
+      const [claimed, admitted] = await Promise.allSettled([
+        claim(key, incidentId, now),
+        admission ? admit(admission.accountId, admission.principal, now) : undefined,
+      ]);
+      const counted = admitted.status === 'fulfilled' ? admitted.value : ({ kind: 'refused' } as const);
+      if (claimed.status === 'rejected') {
+        // The table cannot be reached for the claim: a slot taken alongside goes back (best effort) before the error.
+        if (admission && counted?.kind === 'admitted' && counted.added) {
+          await breaker.giveBack(admission.accountId, admission.principal, counted.stamp).catch(() => undefined);
+        }
+        throw claimed.reason;
+      }
+      return { claim: claimed.value, ...(counted ? { admission: counted } : {}) };
+    },
   };
 }

@@ -29,7 +29,7 @@ describe('AWS Health handler against the local AWS emulator', () => {
 
     expect(response).toMatchObject({ outcome: 'contained', policy: 'health-key-exposed-or-compromised' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
-    expect(iamAndSns(calls)).toEqual(['IAM:GetUser', 'IAM:ListAccessKeys', 'IAM:UpdateAccessKey', 'SNS:Publish']);
+    expect(iamAndSns(calls)).toEqual(['IAM:GetUser', 'IAM:UpdateAccessKey', 'SNS:Publish']);
     const [alert] = await sink.drain();
     expect(alert!.attributes).toMatchObject({ source: 'health', outcome: 'contained', credentialKind: 'long-term-key' });
     // Where AWS found the key, defanged like every URL from an event: readable, not clickable.

@@ -88,8 +88,9 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     expect(await sink.drain()).toHaveLength(1);
   });
 
-  it('contains a key again when a later report finds it re-enabled, and the alert says so', async () => {
-    const { clients, deps, calls, sink } = await localResponder();
+  it('contains a key again when a later report finds it re-enabled (no tamper guard watching), and the alert says so', async () => {
+    // With the guard (the default), the guard puts the key back on IAM's CloudTrail event: tamperGuard.test.ts.
+    const { clients, deps, calls, sink } = await localResponder({ guardWindowMs: 0 });
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
     await deliver(deps, finding);
@@ -107,7 +108,9 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     expect(alert!.text).toContain('had been contained by Keystop and was found Active again (someone re-enabled it): contained again');
   });
 
-  it('does not write a key that is already Inactive, and the alert says so', async () => {
+  it('a key already Inactive is written Inactive again on the critical path (no status read before the write)', async () => {
+    // The status is not read before the write (one round trip before containment): writing Inactive is idempotent,
+    // and the alert says contained. The exact path (e.g. a key whose owner must be looked up) still tells it apart.
     const { clients, deps, calls, sink } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     await clients.iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: leaked, Status: 'Inactive' }));
@@ -117,7 +120,25 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
       reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName),
     )) as IncidentResponse[];
 
-    expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(0);
+    expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(1);
+    expect(response).toMatchObject({ outcome: 'contained', reason: 'matched' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    expect(await sink.drain()).toHaveLength(1);
+  });
+
+  it('does not write a key already Inactive when the exact path reads its status (its owner had to be looked up)', async () => {
+    const { clients, deps, calls, sink } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    await clients.iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: leaked, Status: 'Inactive' }));
+    const named = await userWithTwoKeys(clients.iam);
+
+    const [response] = (await deliver(
+      deps,
+      reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, named.userName),
+    )) as IncidentResponse[];
+
+    // The one write is the critical path's, refused by IAM (the named user does not hold the key); none after it.
+    expect(countOf(calls, 'IAM:UpdateAccessKey')).toBe(1);
     expect(response?.outcome).toBe('contained');
     expect(response?.actions[0]).toMatchObject({
       type: 'deactivate-access-key',

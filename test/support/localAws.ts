@@ -21,10 +21,30 @@ export const awsEndpoint = () => inject('awsEndpoint');
 
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** A call a client sent, with its input. */
+/** A call a client sent, with its input, and where its sending and its answer fall among all calls' events. */
 export interface RecordedRequest {
   call: string;
   input: Record<string, unknown>;
+  /** Position in the clients' common order of events (a send or an answer): sent… */
+  sentAt?: number;
+  /** …and answered (or failed); undefined while in flight. */
+  answeredAt?: number;
+}
+
+/**
+ * The sequential round trips among `requests` (in the order sent): a request sent after an answer of the current
+ * round came back starts the next round. What precedes the first `until` call is what its caller waited for.
+ */
+export function roundTrips(requests: readonly RecordedRequest[], until: string): string[][] {
+  const end = requests.findIndex((r) => r.call === until);
+  const rounds: RecordedRequest[][] = [];
+  for (const request of requests.slice(0, end < 0 ? requests.length : end)) {
+    const current = rounds.at(-1);
+    const waited = current?.some((r) => r.answeredAt !== undefined && r.answeredAt < request.sentAt!);
+    if (current === undefined || waited) rounds.push([request]);
+    else current.push(request);
+  }
+  return rounds.map((round) => round.map((r) => r.call));
 }
 
 /** The recorded calls but the state table's: what the responder does to accounts and whom it tells. */
@@ -38,13 +58,19 @@ export function recordCalls(
   /** Shared with a mocked client's recorder, to see the order across both. */
   calls: string[] = [],
 ): string[] {
+  let events = 0;
   for (const [service, client] of Object.entries(clients)) {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
         const call = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
         calls.push(call);
-        requests.push({ call, input: { ...args.input } });
-        return next(args);
+        const request: RecordedRequest = { call, input: { ...args.input }, sentAt: events++ };
+        requests.push(request);
+        try {
+          return await next(args);
+        } finally {
+          request.answeredAt = events++;
+        }
       },
       { step: 'initialize', name: `record-${service}` },
     );
@@ -65,6 +91,8 @@ export async function localResponder(
     activity?: Partial<ActivitySettings>;
     /** Where the responder's AWS calls are noted (to interleave them with a mocked client's). */
     calls?: string[];
+    /** The tamper guard's window (0: no guard; a repeat report then reads the key's status). */
+    guardWindowMs?: number;
   } = {},
 ) {
   const endpoint = awsEndpoint();
@@ -96,6 +124,7 @@ export async function localResponder(
     topicArn: sink.topicArn,
     guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] }, ...options.guardrails },
     policies: options.policies,
+    ...(options.guardWindowMs === undefined ? {} : { guardWindowMs: options.guardWindowMs }),
     logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
   return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName, emf };
