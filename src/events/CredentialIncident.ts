@@ -127,6 +127,9 @@ export function principalNameOf(credential: Credential): string | undefined {
   }
 }
 
+/** An access key id as IAM and STS issue them: AKIA (long-term) or ASIA (temporary), then upper-case letters and digits. */
+export const isAccessKeyId = (value: string) => /^A[KS]IA[A-Z0-9]{12,124}$/.test(value);
+
 /** Long-term keys start AKIA; temporary STS credentials start ASIA and cannot be deactivated. */
 export function isTemporaryKey(accessKeyId: string): boolean {
   return accessKeyId.startsWith('ASIA');

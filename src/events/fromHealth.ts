@@ -1,5 +1,12 @@
 import { type AdaptedEvent, ignored, incidents } from './AdaptedEvent';
-import { type Credential, type CredentialIncident, isTemporaryKey, principalNameOf, severityLabelOf } from './CredentialIncident';
+import {
+  type Credential,
+  type CredentialIncident,
+  isAccessKeyId,
+  isTemporaryKey,
+  principalNameOf,
+  severityLabelOf,
+} from './CredentialIncident';
 import { compact } from './compact';
 import type { HealthEvent } from './HealthEvent';
 import { unmappedCredential } from './unmappedCredential';
@@ -16,9 +23,6 @@ export const healthCompromiseCodes: Readonly<Record<string, { severity: number; 
   AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED: { severity: 5, title: 'AWS suspects this access key is compromised' },
   AWS_RISK_IAM_QUARANTINE: { severity: 8, title: 'AWS quarantined this IAM user because its key leaked' },
 };
-
-/** An access key id as IAM issues them: AKIA (long-term) or ASIA (temporary) and upper-case letters and digits. */
-const ACCESS_KEY_ID = /^A[KS]IA[A-Z0-9]{12,124}$/;
 
 /** Turns an AWS Health RISK event into the incident(s) for the key(s) it names, or says why it is not ours. */
 export function fromHealth(event: HealthEvent): AdaptedEvent {
@@ -78,7 +82,7 @@ function credentialsOf(event: HealthEvent): Credential[] {
       ),
     ),
   ];
-  const keys = named.filter((value) => ACCESS_KEY_ID.test(value));
+  const keys = named.filter(isAccessKeyId);
   const users = [...new Set(named.flatMap((value) => USER_ARN.exec(value)?.[1] ?? []))];
   const userName = eventMetadata?.userName ?? (users.length === 1 ? users[0] : undefined);
   // The user named in the metadata (or the only user named) owns the metadata's key, or the only key named.

@@ -1,5 +1,5 @@
 import { type AdaptedEvent, type IgnoredReason, ignored, incidents } from './AdaptedEvent';
-import { type Credential, type CredentialIncident, severityLabelOf } from './CredentialIncident';
+import { type Credential, type CredentialIncident, isAccessKeyId, severityLabelOf } from './CredentialIncident';
 import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';
@@ -63,8 +63,10 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
   const type = guardDutyTypeOf(finding);
   // A GuardDuty credential finding that does not say which credential: still reported, quoting what it names.
   const details = resource.Details?.AwsIamAccessKey;
+  const field = productField(finding.ProductFields);
+  const sample = isSample(field, finding.ProductFields);
   const credential =
-    credentialOf(resource) ??
+    credentialOf(resource, sample) ??
     unmappedCredential([
       resource.Id,
       details?.AccessKeyId,
@@ -76,7 +78,6 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
   // A GuardDuty finding seen through Security Hub is the same incident as the one GuardDuty delivers directly.
   const guardDutyId = GUARDDUTY_FINDING_ARN.exec(finding.Id)?.[1];
   const severity = severityOf(finding.Severity);
-  const field = productField(finding.ProductFields);
   return {
     id: guardDutyId ? `guardduty:${finding.AwsAccountId}:${guardDutyId}` : `security-hub:${finding.AwsAccountId}:${finding.Id}`,
     source: 'security-hub',
@@ -87,7 +88,7 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     region: resource.Region ?? finding.Region ?? event.region,
     observedAt: finding.LastObservedAt ?? finding.UpdatedAt ?? finding.CreatedAt ?? event.time,
     credential,
-    sample: isSample(field, finding.ProductFields),
+    sample,
     backupDelivery: false,
     title: finding.Title ?? type,
     evidence: compact({
@@ -112,8 +113,10 @@ type AccessKeyResource = AsffFinding['Resources'][number];
 /**
  * The credential from Resources[].Details.AwsIamAccessKey. An Id ending ":null" with no AccessKeyId means Security
  * Hub lost the key: the user is known, the key is not, and acting on "all keys of the user" would be guessing.
+ * Anyone allowed BatchImportFindings writes these fields: a key id IAM could not have issued names no credential
+ * (the alert quotes it as unmapped; nothing is sent to IAM with it). Samples keep GuardDuty's placeholder id.
  */
-function credentialOf(resource: AccessKeyResource): Credential | undefined {
+function credentialOf(resource: AccessKeyResource, sample: boolean): Credential | undefined {
   const details = resource.Details?.AwsIamAccessKey;
   const idKey = resource.Id.slice(resource.Id.lastIndexOf(':') + 1);
   const accessKeyId = details?.AccessKeyId ?? (idKey !== '' && idKey !== 'null' && idKey !== resource.Id ? idKey : undefined);
@@ -121,6 +124,7 @@ function credentialOf(resource: AccessKeyResource): Credential | undefined {
   // Findings from before PrincipalType existed name only an IAM user (UserName).
   const userType = details?.PrincipalType ?? (name ? 'IAMUser' : undefined);
   if (accessKeyId !== undefined) {
+    if (!sample && !isAccessKeyId(accessKeyId)) return undefined;
     return credentialOfPrincipal({ accessKeyId, userName: name, userType, principalId: details?.PrincipalId });
   }
   if (userType === 'Root') return { kind: 'root' };

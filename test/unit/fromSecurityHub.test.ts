@@ -145,6 +145,19 @@ describe('Adapter: Security Hub "Findings - Imported" → CredentialIncident', (
     });
   });
 
+  it.each([
+    ['text that is no key id', 'not-a-key'],
+    ['a key id with a path in it', 'AKIA../../user/admin'],
+    ['a lower-case key id', 'akiasechubleaked0001'],
+  ])('reports a finding whose AccessKeyId is %s as unmapped, quoting it: nothing is sent to IAM with it', (_, bogus) => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    event.detail.findings[0].Resources[0].Details.AwsIamAccessKey.AccessKeyId = bogus;
+
+    const credential = incidentsOf(adapt(event))[0]!.credential;
+    expect(credential.kind).toBe('unmapped');
+    expect(JSON.stringify(credential)).toContain(bogus);
+  });
+
   it('marks GuardDuty sample findings so that they can never cause containment', () => {
     const [incident] = incidentsOf(adapt(loadFixture('security-hub/sample-finding.json')));
 
