@@ -10,18 +10,20 @@ import { deflateRawSync } from 'node:zlib';
 import { LOCAL_CREDENTIALS } from '../src/local/localClients';
 import { startLocalAws } from '../src/local/startLocalAws';
 import { lambdaEnvironment, packagedFunctions, unpack } from '../test/support/packagedFunctions';
-import { packageTemplate, resourcesOfType } from '../test/support/packageTemplate';
 import { type ColdStartCommand, measureColdStarts, realPython } from './coldStart';
 import { type BenchFigures, formatReadmeBlock, formatResults } from './formatResults';
+import { packageForBench, resourcesOfType } from './packageForBench';
 import { runWorker } from './runWorker';
 import { profileStartup, type StartupBreakdown } from './startupProfile';
-import type { BurstResult, LatencyResult } from './worker';
+import type { BurstResult, LatencyResult, RoundTripResult } from './worker';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const COLD_RUNS = setting('BENCH_COLD_RUNS', 20);
+const COLD_RUNS = setting('BENCH_COLD_RUNS', 15);
 const INSTANT_EVENTS = setting('BENCH_INSTANT_EVENTS', 10_000);
-const EMULATOR_EVENTS = setting('BENCH_EMULATOR_EVENTS', 200);
+const EMULATOR_EVENTS = setting('BENCH_EMULATOR_EVENTS', 100);
+const RTT_EVENTS = setting('BENCH_RTT_EVENTS', 20);
+const RTT_MS = setting('BENCH_RTT_MS', 25);
 const BURST_CREDENTIALS = setting('BENCH_BURST_CREDENTIALS', 200);
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -29,7 +31,7 @@ const started = new Date();
 const loadAtStart = loadavg();
 
 log('packaging with osls package (serverless-esbuild, the production build)…');
-const { template, dir } = await packageTemplate();
+const { template, dir } = await packageForBench();
 const functions = await packagedFunctions(template, dir);
 const sizes = functions.map((fn) => ({
   name: fn.name,
@@ -50,10 +52,17 @@ for (const fn of functions) {
   const env: Record<string, string> = { ...bare, ...lambdaEnvironment(template, fn) };
   startupProfiles.push({ name: fn.name, breakdown: await profileStartup(file, env, 3) });
   commands.push({ label: fn.name, command: process.execPath, args: [file], env });
-  // What Lambda's --enable-source-maps costs, shown once (for the first function) to keep the run short.
-  if (fn === functions[0] && env.NODE_OPTIONS?.includes('--enable-source-maps')) {
-    const { NODE_OPTIONS: _, ...withoutMaps } = env;
-    commands.push({ label: `${fn.name} without --enable-source-maps`, command: process.execPath, args: [file], env: withoutMaps });
+  // What --enable-source-maps (the debug setting) costs, shown once (for the first function) to keep the run short.
+  if (fn === functions[0]) {
+    const { NODE_OPTIONS: options = '', ...rest } = env;
+    const withMaps = options.includes('--enable-source-maps');
+    const other = withMaps ? options.replace('--enable-source-maps', '').trim() : `${options} --enable-source-maps`.trim();
+    commands.push({
+      label: `${fn.name} ${withMaps ? 'without' : 'with'} --enable-source-maps`,
+      command: process.execPath,
+      args: [file],
+      env: other ? { ...rest, NODE_OPTIONS: other } : rest,
+    });
   }
 }
 const awsEnv = { ...bare, AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', ...credentialsEnv() };
@@ -62,13 +71,13 @@ commands.push(
   { label: 'node (empty)', command: process.execPath, args: ['-e', '0'], env: bare },
   { label: 'python (empty)', command: python.executable, args: ['-c', 'pass'], env: bare },
 );
-const coldStarts = measureColdStarts(commands, COLD_RUNS);
+const coldStarts = measureColdStarts(commands, COLD_RUNS, python.executable);
 
 const [first] = functions;
 if (!first) throw new Error('osls package produced no function');
 // The blast-radius breaker stops automatic containment after KEYSTOP_BREAKER_LIMIT keys per account and window (10 per
 // hour by default), by design; the bench contains thousands of keys on purpose, so it raises the limit.
-const functionEnv = { ...lambdaEnvironment(template, first), KEYSTOP_BREAKER_LIMIT: '1000000' };
+const functionEnv: Record<string, string> = { ...lambdaEnvironment(template, first), KEYSTOP_BREAKER_LIMIT: '10000' };
 log(`time to containment, in-process transport: ${INSTANT_EVENTS} events…`);
 const instant = (await runWorker(functionEnv, 'instant', INSTANT_EVENTS)) as LatencyResult;
 // Lambda runs at most the function's reserved concurrency at once, and retries a failed event MaximumRetryAttempts times.
@@ -87,8 +96,15 @@ log('starting the local AWS emulator (moto server)…');
 const aws = await startLocalAws();
 let emulator: LatencyResult;
 let burst: BurstResult;
+const roundTrips: RoundTripResult[] = [];
 try {
   const emulatorEnv = { ...functionEnv, AWS_ENDPOINT_URL: aws.endpoint, ...credentialsEnv() };
+  // The tag check as serverless.yml deploys it, then with exemptions by name/ARN only (exemptTag '').
+  for (const exemptTag of [functionEnv.KEYSTOP_EXEMPT_TAG ?? '', '']) {
+    log(`round trips through a ${RTT_MS} ms latency proxy, exemptTag '${exemptTag}': ${RTT_EVENTS} reports and their duplicates…`);
+    const env = { ...emulatorEnv, KEYSTOP_EXEMPT_TAG: exemptTag, BENCH_RTT_MS: String(RTT_MS) };
+    roundTrips.push((await runWorker(env, 'rtt', RTT_EVENTS)) as RoundTripResult);
+  }
   log(`time to containment over HTTP against the emulator: ${EMULATOR_EVENTS} events…`);
   emulator = (await runWorker(emulatorEnv, 'emulator', EMULATOR_EVENTS)) as LatencyResult;
   log(`burst against the emulator: ${BURST_CREDENTIALS} credentials, several reports each, ${concurrency} at a time…`);
@@ -115,6 +131,7 @@ const figures: BenchFigures = {
   startupProfiles,
   instant,
   emulator,
+  roundTrips,
   burst,
   burstInProcess,
 };

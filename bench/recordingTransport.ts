@@ -31,23 +31,36 @@ interface RequestHandler {
 
 /**
  * A transport that answers at once, the way AWS would answer success: takes the network out of the figure while
- * every SDK step before it (serialize, sign, retry bookkeeping) still runs.
+ * every SDK step before it (serialize, sign, retry bookkeeping) still runs. `ListAccessKeys` lists the user's keys
+ * (`keysOf`), all Active, so that the responder finds the reported key; every other call answers empty.
  */
-export const instantTransport: RequestHandler = {
-  async handle(request) {
-    const { service, action } = operationOf(request);
-    if (isQuery(request)) {
-      // Query protocol (IAM, SNS): an empty <Action>Result parses as "no optional fields", which is success.
-      const extra = action === 'Publish' ? '<MessageId>00000000-0000-0000-0000-000000000000</MessageId>' : '';
-      const body = `<${action}Response xmlns="https://${service.toLowerCase()}.amazonaws.com/doc/"><${action}Result>${extra}</${action}Result><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></${action}Response>`;
-      return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(body) } };
-    }
-    // JSON protocols (DynamoDB, …): `{}` is an empty successful output.
-    return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from('{}') } };
-  },
-  updateHttpClientConfig() {},
-  httpHandlerConfigs: () => ({}),
-};
+export function instantTransport(keysOf: (userName: string) => string[]): RequestHandler {
+  return {
+    async handle(request) {
+      const { service, action } = operationOf(request);
+      if (isQuery(request)) {
+        // Query protocol (IAM, SNS): an empty <Action>Result parses as "no optional fields", which is success.
+        const body = `<${action}Response xmlns="https://${service.toLowerCase()}.amazonaws.com/doc/"><${action}Result>${resultOf(action, request)}</${action}Result><ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata></${action}Response>`;
+        return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(body) } };
+      }
+      // JSON protocols (DynamoDB, …): `{}` is an empty successful output.
+      return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from('{}') } };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+
+  function resultOf(action: string, request: HttpRequestLike): string {
+    if (action === 'Publish') return '<MessageId>00000000-0000-0000-0000-000000000000</MessageId>';
+    if (action !== 'ListAccessKeys') return '';
+    const userName = new URLSearchParams(bodyOf(request)).get('UserName') ?? '';
+    const members = keysOf(userName).map(
+      (id) =>
+        `<member><UserName>${userName}</UserName><AccessKeyId>${id}</AccessKeyId><Status>Active</Status><CreateDate>2026-01-01T00:00:00Z</CreateDate></member>`,
+    );
+    return `<AccessKeyMetadata>${members.join('')}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`;
+  }
+}
 
 /** The SDK's own HTTP transport (what clients use by default), for runs against the emulator. */
 export const httpTransport = (): RequestHandler => new NodeHttpHandler() as unknown as RequestHandler;
@@ -83,7 +96,10 @@ function operationOf(request: HttpRequestLike): { service: string; action: strin
     const [prefix, action] = target.split('.');
     return { service: prefix?.startsWith('DynamoDB') ? 'DynamoDB' : service, action: action ?? target };
   }
-  const body = typeof request.body === 'string' ? request.body : Buffer.isBuffer(request.body) ? request.body.toString() : '';
-  const action = new URLSearchParams(body).get('Action') ?? `${request.method} ${request.path}`;
+  const action = new URLSearchParams(bodyOf(request)).get('Action') ?? `${request.method} ${request.path}`;
   return { service, action };
+}
+
+function bodyOf(request: HttpRequestLike): string {
+  return typeof request.body === 'string' ? request.body : Buffer.isBuffer(request.body) ? request.body.toString() : '';
 }

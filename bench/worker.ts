@@ -1,8 +1,9 @@
 /**
  * Runs one bench scenario in a process of its own, with the Lambda function's environment, so that the responder's
  * log lines go where Lambda's go (stdout, here discarded) and its memory is measured apart from the bench's.
- * Reports one JSON result over IPC. Scenarios: `instant` (in-process transport), `emulator`, `burst` (against the
- * emulator) and `burst-instant` (the same burst with the in-process transport: what Keystop's own code can do).
+ * Reports one JSON result over IPC. Scenarios: `instant` (in-process transport), `emulator`, `rtt` (against the
+ * emulator behind a proxy that adds a fixed round-trip time), `burst` (against the emulator) and `burst-instant` (the
+ * same burst with the in-process transport: what Keystop's own code can do).
  */
 import { performance } from 'node:perf_hooks';
 import { CreateAccessKeyCommand, CreateUserCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
@@ -14,6 +15,7 @@ import { makeHandler } from '../src/handlers/makeHandler';
 import { createAlertSink } from '../src/local/createAlertSink';
 import { createStateTable } from '../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, localClients } from '../src/local/localClients';
+import { type ProxiedRequest, roundsOf, startLatencyProxy } from './latencyProxy';
 import { httpTransport, instantTransport, recording, type SentRequest } from './recordingTransport';
 import { benchKeyId, burstReports, firstReports, type LeakedKey, type Report } from './reports';
 import { type Summary, seededRandom, shuffle, summarize } from './stats';
@@ -60,7 +62,30 @@ export interface BurstResult {
   sources: string[];
 }
 
-export type WorkerResult = LatencyResult | BurstResult;
+/** What one invocation sent through the latency proxy, times relative to the handler's entry, in RTT units. */
+export interface RoundTripEvent {
+  requests: { api: string; round: number; sent: number; answered: number }[];
+  /** Handler entry → the containment write's answer, in RTTs; absent when the event sent no containment write. */
+  toContainmentAcknowledged?: number;
+  /** The containment write's round minus one: the sequential round trips that precede it. */
+  roundsBeforeWrite?: number;
+  /** Handler entry → return, in RTTs. */
+  invocation: number;
+  outcome: string;
+}
+
+export interface RoundTripResult {
+  scenario: 'rtt';
+  rttMs: number;
+  /** KEYSTOP_EXEMPT_TAG as the run had it ('' = exemptions by name/ARN only). */
+  exemptTag: string;
+  /** A fresh report about a credential of its own, then the same event delivered again (EventBridge's at-least-once). */
+  first: RoundTripEvent[];
+  duplicate: RoundTripEvent[];
+  sources: string[];
+}
+
+export type WorkerResult = LatencyResult | BurstResult | RoundTripResult;
 
 /** An IAM write is any IAM call that is not a read; the first one of an event is its containment request. */
 export const isIamWrite = (operation: string) => operation.startsWith('IAM:') && !/^IAM:(Get|List|Simulate|Generate)/.test(operation);
@@ -77,6 +102,11 @@ process.removeAllListeners('warning');
 const inProcess = scenario === 'instant' || scenario === 'burst-instant';
 const local = inProcess ? undefined : localClients(process.env.AWS_ENDPOINT_URL!);
 const sink = local ? await createAlertSink(local) : undefined;
+// `rtt`: the responder reaches the emulator through a proxy that holds every answer back a fixed time (bench setup
+// goes to the emulator directly, at loopback speed).
+const rttMs = Number(process.env.BENCH_RTT_MS ?? 25);
+const proxy = scenario === 'rtt' ? await startLatencyProxy(process.env.AWS_ENDPOINT_URL!, rttMs) : undefined;
+if (proxy) process.env.AWS_ENDPOINT_URL = proxy.endpoint;
 if (sink) process.env.KEYSTOP_ALERT_TOPIC_ARN = sink.topicArn;
 // The state table the function's environment names (de-duplication, breaker), as the stack would create it.
 if (local) {
@@ -86,7 +116,13 @@ if (local) {
 }
 
 const sent: SentRequest[] = [];
-const transport = recording(inProcess ? instantTransport : httpTransport(), (request) => sent.push(request));
+// In-process, a user's keys are those the made-up keys below give it (bench-user-<i>).
+const madeUpKeysOf = (userName: string) => {
+  const i = Number(/^bench-user-(\d+)$/.exec(userName)?.[1] ?? -1);
+  if (i < 0) return [];
+  return scenario === 'instant' ? [benchKeyId(i)] : [benchKeyId(2 * i), benchKeyId(2 * i + 1)];
+};
+const transport = recording(inProcess ? instantTransport(madeUpKeysOf) : httpTransport(), (request) => sent.push(request));
 const deps = depsFromEnvironment(process.env, { requestHandler: transport });
 // No honey keys are configured: CloudTrail's incidents are uses of honey keys, which the bench's leaked keys are not.
 const sourcesOnMain = eventSources();
@@ -100,8 +136,52 @@ const handlerFor = (event: unknown) => {
 };
 const sources = sourcesOnMain.filter((s) => firstReports[s.name]).map((s) => s.name);
 
-const result: WorkerResult = scenario.startsWith('burst') ? await burst(count, Number(concurrencyArg)) : await latency(count);
+const result: WorkerResult = scenario.startsWith('burst')
+  ? await burst(count, Number(concurrencyArg))
+  : scenario === 'rtt'
+    ? await roundTrips(count)
+    : await latency(count);
+await proxy?.close();
 process.send!(result, () => process.exit(0));
+
+/**
+ * Each event through the latency proxy, one at a time: a fresh report about a credential of its own, then the same
+ * event again (a duplicate). Every request is recorded with its send and answer times, so that the sequential round
+ * trips are counted from what happened, not from what the code is meant to do.
+ */
+async function roundTrips(events: number): Promise<RoundTripResult> {
+  const keys = await seededKeys(events);
+  const first: RoundTripEvent[] = [];
+  const duplicate: RoundTripEvent[] = [];
+  for (const [i, key] of keys.entries()) {
+    const report = firstReports[sources[i % sources.length]!]!(key);
+    first.push(await throughProxy(report.event));
+    duplicate.push(await throughProxy(report.event));
+  }
+  return { scenario: 'rtt', rttMs, exemptTag: process.env.KEYSTOP_EXEMPT_TAG ?? '', first, duplicate, sources };
+}
+
+async function throughProxy(event: unknown): Promise<RoundTripEvent> {
+  const handler = handlerFor(event);
+  const already = proxy!.requests.length;
+  const entry = performance.now();
+  const responses = await handler(event, lambdaContext());
+  const end = performance.now();
+  // Requests of this invocation, in the order they were sent (the proxy records them as they are answered).
+  const own: ProxiedRequest[] = proxy!.requests
+    .slice(already)
+    .filter((r) => r.sentAt >= entry && r.sentAt <= end)
+    .sort((a, b) => a.sentAt - b.sentAt);
+  const rounds = roundsOf(own);
+  const write = own.findIndex((r) => isContainment(r.api));
+  const inRtt = (at: number) => (at - entry) / rttMs;
+  return {
+    requests: own.map((r, i) => ({ api: r.api, round: rounds[i]!, sent: inRtt(r.sentAt), answered: inRtt(r.answeredAt) })),
+    ...(write >= 0 && { toContainmentAcknowledged: inRtt(own[write]!.answeredAt), roundsBeforeWrite: rounds[write]! - 1 }),
+    invocation: inRtt(end),
+    outcome: responses.map((r) => r.outcome).join(', '),
+  };
+}
 
 /** Events one at a time, each naming a credential of its own, timed from handler entry to the containment request. */
 async function latency(events: number): Promise<LatencyResult> {
