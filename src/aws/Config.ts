@@ -197,6 +197,8 @@ export const DeployParams = z.object({
   }),
   // Exactly true or false: serverless.yml turns it into Lambda's tracing mode and the X-Ray policy's condition.
   tracing: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'tracing', default: 'false' }),
+  // Exactly true or false: serverless.yml picks the functions' NODE_OPTIONS by it (custom.nodeOptions).
+  debug: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'debug', default: 'false' }),
   alarmFailedEventsDepth: alarmThreshold('alarmFailedEventsDepth', '0', 100_000),
   alarmFailedEventsAgeSeconds: alarmThreshold('alarmFailedEventsAgeSeconds', '3600', 1_209_600),
   alarmFunctionErrors: alarmThreshold('alarmFunctionErrors', '0', 100_000),

@@ -130,6 +130,11 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
       'X-Ray active tracing of every function, with a subsegment per AWS call; off by default (docs/operations.md: cost, what a trace shows)',
     form: 'true or false',
   },
+  debug: {
+    meaning:
+      "stack traces in the functions' logs point into the TypeScript sources (Node's `--enable-source-maps`); off by default because reading the map costs every cold start (bench/RESULTS.md); the map is shipped either way (docs/operations.md: mapping a stack trace by hand)",
+    form: 'true or false',
+  },
   alarmFailedEventsDepth: {
     meaning: 'alarm when the failure queue holds more events than this',
     form: 'a whole number from 0 to 100000',

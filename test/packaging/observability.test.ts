@@ -19,6 +19,7 @@ beforeAll(async () => {
     '--param=alarmThrottles=5',
     '--param=alarmFailedEventsAgeSeconds=900',
     '--param=alarmForensicsFailures=7',
+    '--param=debug=true',
   ));
 }, 240_000);
 
@@ -216,6 +217,19 @@ describe('Tracing and log level settings', () => {
       { Sid: 'Traces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
     ]);
     expect(new Set(access.Roles.map(JSON.stringify))).toEqual(new Set(roles.map((r) => JSON.stringify(r))));
+  });
+});
+
+describe('The debug setting', () => {
+  const nodeOptions = (t: CfnTemplate): [string, string][] =>
+    resourcesOfType(t, 'AWS::Lambda::Function').map(([id, fn]) => [id, String(fn.Properties.Environment.Variables.NODE_OPTIONS ?? '')]);
+
+  it('leaves source maps off by default: Node does not read the map at a cold start', () => {
+    for (const [id, options] of nodeOptions(template)) expect(options, id).not.toContain('--enable-source-maps');
+  });
+
+  it('turns on source-mapped stack traces in every function', () => {
+    for (const [id, options] of nodeOptions(tuned)) expect(options.split(/\s+/), id).toContain('--enable-source-maps');
   });
 });
 
