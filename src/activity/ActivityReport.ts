@@ -53,5 +53,3 @@ export type ActivityUnknown = z.infer<typeof ActivityUnknown>;
 
 export const ActivityReport = z.union([ActivitySummary, ActivityUnknown]);
 export type ActivityReport = z.infer<typeof ActivityReport>;
-
-export const isSummary = (report: ActivityReport): report is ActivitySummary => report.status === 'complete' || report.status === 'partial';

@@ -1,12 +1,7 @@
 import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
 import { AlertDocument } from '../notify/AlertDocument';
-
-/** EventBridge `source` and `detail-type` of Keystop's audit events (docs/audit-event.md). */
-export const AUDIT_SOURCE = 'keystop';
-export const AUDIT_DETAIL_TYPE = 'Keystop Incident Response';
-export const AUDIT_SCHEMA = 'keystop.audit';
-export const AUDIT_SCHEMA_VERSION = '1.1';
+import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 
 /**
  * The `detail` of an audit event: one per response to an incident, after every step (containment, alert, finding

@@ -3,7 +3,8 @@ import type { ActivityReport } from '../activity/ActivityReport';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
 import { alertDocumentOf } from '../notify/formatAlert';
-import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION, type AuditDetail } from './AuditEvent';
+import type { AuditDetail } from './AuditEvent';
+import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 
 /** Pure: the audit record of a response, with every step taken (`actions`) and what the key did. */
 export function auditDetailOf(

@@ -1,5 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { AUDIT_DETAIL_TYPE, AUDIT_SOURCE, type AuditDetail } from './AuditEvent';
+import type { AuditDetail } from './AuditEvent';
+import { AUDIT_DETAIL_TYPE, AUDIT_SOURCE } from './auditSchema';
 
 /** Records responses somewhere durable for SIEM and ticketing. */
 export interface Auditor {

@@ -2,14 +2,13 @@ import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
 import { credentialKinds, incidentSources } from '../events/CredentialIncident';
 import { outcomes } from '../IncidentResponse';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 
 /**
  * The JSON document that SNS subscribers other than email receive (sqs, lambda, http/https, firehose): one per
  * alert, versioned. docs/alert-schema.md documents it and docs/alert-schema.json is generated from this schema
  * (a test keeps them equal). Within a major version fields are only added, never renamed or removed.
  */
-export const ALERT_SCHEMA = 'keystop.alert';
-export const ALERT_SCHEMA_VERSION = '1.1';
 
 export const alertTypes = ['response', 'activity', 'failure', 'breaker', 'alarm'] as const;
 

@@ -1,7 +1,8 @@
 import type { AlarmStateChangeEvent } from '../events/AlarmStateChangeEvent';
 import type { SeverityLabel } from '../events/CredentialIncident';
 import type { Alert } from './Alert';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
+import type { AlertDocument } from './AlertDocument';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 import { renderAlertText } from './renderAlertText';
 import { sanitize, sanitizeAscii } from './sanitize';
 

@@ -1,9 +1,11 @@
-import { type ActivityReport, isSummary } from '../activity/ActivityReport';
+import type { ActivityReport } from '../activity/ActivityReport';
+import { isSummary } from '../activity/isSummary';
 import type { Credential, CredentialIncident } from '../events/CredentialIncident';
 import type { IncidentResponse } from '../IncidentResponse';
 import { principalArnOf } from '../policies/exemptionFor';
 import type { Alert } from './Alert';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
+import type { AlertDocument } from './AlertDocument';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 import { consoleLinks } from './consoleLinks';
 import { renderAlertText } from './renderAlertText';
 import { afterResponseOf, runbookFor } from './runbookFor';

@@ -1,4 +1,4 @@
-import { isSummary } from '../activity/ActivityReport';
+import { isSummary } from '../activity/isSummary';
 import type { AlertDocument } from './AlertDocument';
 
 /**

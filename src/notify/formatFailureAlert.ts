@@ -1,5 +1,6 @@
 import type { Alert } from './Alert';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION, type AlertDocument } from './AlertDocument';
+import type { AlertDocument } from './AlertDocument';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 import { renderAlertText } from './renderAlertText';
 import { sanitize, sanitizeAscii } from './sanitize';
 

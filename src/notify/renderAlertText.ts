@@ -1,4 +1,5 @@
-import { type ActivityReport, isSummary } from '../activity/ActivityReport';
+import type { ActivityReport } from '../activity/ActivityReport';
+import { isSummary } from '../activity/isSummary';
 import type { AlertDocument } from './AlertDocument';
 
 const sourceNames: Record<string, string> = {
