@@ -20,7 +20,7 @@ import type { BurstResult, LatencyResult, RoundTripResult } from './worker';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const COLD_RUNS = setting('BENCH_COLD_RUNS', 15);
-const INSTANT_EVENTS = setting('BENCH_INSTANT_EVENTS', 10_000);
+const INSTANT_EVENTS = setting('BENCH_INSTANT_EVENTS', 2_000);
 const EMULATOR_EVENTS = setting('BENCH_EMULATOR_EVENTS', 100);
 const RTT_EVENTS = setting('BENCH_RTT_EVENTS', 20);
 const RTT_MS = setting('BENCH_RTT_MS', 25);
