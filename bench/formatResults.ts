@@ -377,7 +377,7 @@ in Lambda (discarded here).
 ${table(['Transport', 'Events', 'Median', 'p90', 'p99', 'First event', 'Whole invocation, median', 'Whole invocation, p99'], [latencyRow('in-process (instant answers)', f.instant), latencyRow('HTTP to the local emulator', f.emulator)])}
 
 Requests sent before the containment request: ${before(f.instant)} (in-process), ${before(f.emulator)} (emulator).
-In AWS each of these is a round trip to IAM before the key is deactivated. "First event" is the first invocation of
+Section 4 counts the sequential round trips they take. "First event" is the first invocation of
 the process (the SDK resolves credentials and endpoints, V8 is cold); a real cold start pays it once.
 Sources exercised: ${f.instant.sources.join(', ')}.
 
