@@ -369,7 +369,7 @@ skip it); events run one at a time through the same deps and handler the Lambda 
 (\`depsFromEnvironment\` + \`makeHandler\`), with the function's environment; the responder's JSON logs go to stdout as
 in Lambda (discarded here).
 
-- **In-process**: every SDK client gets a transport that answers at once (success, empty result): the network is out
+- **In-process**: every SDK client gets a transport that answers at once (success, empty result; \`ListAccessKeys\` lists the reported key, Active): the network is out
   of the figure, every step of the SDK before it (serialize, sign, retry bookkeeping) is in.
 - **Emulator**: the SDK's own HTTP transport to moto server on loopback; fewer events, because each one costs the
   emulator real work (users and keys are created for them first).
@@ -498,7 +498,7 @@ const NOTES = `## Notes
 
 - **De-duplication.** Keystop de-duplicates by credential in its DynamoDB state table (issue 5); the bench goes through
   \`depsFromEnvironment\` and \`makeHandler\` and creates that table on the emulator, so the burst against the emulator
-  measures it. The in-process transport keeps no state (every DynamoDB write succeeds, every read finds nothing), so the
+  measures it. The in-process transport keeps no state (every DynamoDB write succeeds, every read finds nothing, IAM lists the reported key), so the
   in-process burst answers each report as new: its counts show the cost of the code, not the de-duplication.
 - **Blast-radius breaker.** The latency runs and the bursts raise \`KEYSTOP_BREAKER_LIMIT\` to 10,000 (its maximum): they contain
   thousands of distinct keys on purpose. With the default (10 containments per account per hour) a burst about 200
