@@ -95,10 +95,7 @@ export function roundTripFigures(r: RoundTripResult) {
 
 const isContainmentWrite = (api: string) => /^IAM:(UpdateAccessKey|Put(User|Role)Policy|Attach(User|Role)Policy)$/.test(api);
 
-/**
- * One event's requests by round up to its containment write (in bold), then how many followed:
- * `1: ListUserTags ∥ TransactWriteItems → 2: UpdateAccessKey, then 6 requests`. Without a write, every round.
- */
+/** One event's requests by round up to its containment write (in bold): `1: ListUserTags ∥ TransactWriteItems → 2: UpdateAccessKey`. */
 function sequenceOf(e: RoundTripEvent): string {
   const write = e.requests.find((q) => isContainmentWrite(q.api));
   const shownUpTo = write?.round ?? Number.POSITIVE_INFINITY;
@@ -107,17 +104,22 @@ function sequenceOf(e: RoundTripEvent): string {
   const shown = [...rounds.entries()]
     .sort(([a], [b]) => a - b)
     .map(([round, apis]) => `${round}: ${apis.map((a) => (isContainmentWrite(a) ? `**${a}**` : `\`${a}\``)).join(' ∥ ')}`);
-  const after = e.requests.length - [...rounds.values()].flat().length;
-  if (shown.length === 0) return 'no request';
-  return `${shown.join(' → ')}${write ? `, then ${after} request${after === 1 ? '' : 's'} after the write` : ''}`;
+  return shown.length > 0 ? shown.join(' → ') : 'no request';
 }
 
-/** The most common request sequence among events (and how many shared it): what a typical event does. */
-function typicalSequence(events: RoundTripEvent[]): { sequence: string; count: number } {
+/**
+ * The request sequences events took, the most common first, with how many events took each: what a typical event
+ * does, and what the others did instead.
+ */
+function sequences(events: RoundTripEvent[]): string {
   const counts = new Map<string, number>();
   for (const e of events) counts.set(sequenceOf(e), (counts.get(sequenceOf(e)) ?? 0) + 1);
-  const [sequence = 'none', count = 0] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
-  return { sequence, count };
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([sequence, count]) => `${count} of ${events.length}: ${sequence}`)
+    .join('; ')
+    .concat(counts.size > 3 ? `; ${counts.size - 3} other sequences` : '');
 }
 
 /** Requests per event by API, averaged over the events: `IAM:UpdateAccessKey` 1, `SNS:Publish` 1, … */
@@ -236,10 +238,13 @@ own time and Keystop's code.
 ${table(
   ['Figure', ...modes.map(({ r }) => modeName(r))],
   [
-    ['Round trips before the containment write (most)', ...modes.map(({ x }) => `${x.beforeMax} (target ≤ ${x.beforeTarget})`)],
+    [
+      'Round trips before the containment write',
+      ...modes.map(({ x }) => `median ${x.beforeMedian}, most ${x.beforeMax} (target ≤ ${x.beforeTarget})`),
+    ],
     [
       'Handler entry → containment acknowledged, median',
-      ...modes.map(({ x }) => `${x.ackMedianRtt.toFixed(2)} RTT (${rounds(x.toWriteRounds)})`),
+      ...modes.map(({ x }) => `${x.ackMedianRtt.toFixed(2)} RTT (${rounds(x.beforeMedian + 1)}; most ${x.toWriteRounds})`),
     ],
     ['Whole invocation, median', ...modes.map(({ x }) => `${x.invocationMedianRtt.toFixed(2)} RTT`)],
     ['Requests per first report, by API', ...modes.map(({ r }) => perEventByApi(r.first))],
@@ -249,17 +254,11 @@ ${table(
   ],
 )}
 
-The requests of a typical event, round by round up to the containment write (\`∥\`: sent together; the write in bold):
+The requests of each event, round by round up to the containment write (\`∥\`: sent together; the write in bold),
+grouped by sequence:
 
 ${modes
-  .flatMap(({ r }) => {
-    const first = typicalSequence(r.first);
-    const dup = typicalSequence(r.duplicate);
-    return [
-      `- ${modeName(r)}, first report (${first.count} of ${r.first.length} alike): ${first.sequence}`,
-      `- ${modeName(r)}, duplicate (${dup.count} of ${r.duplicate.length} alike): ${dup.sequence}`,
-    ];
-  })
+  .flatMap(({ r }) => [`- ${modeName(r)}, first reports: ${sequences(r.first)}`, `- ${modeName(r)}, duplicates: ${sequences(r.duplicate)}`])
   .join('\n')}
 
 The emulator does not implement CloudTrail's \`LookupEvents\` (HTTP 500), so after the write the SDK tries the activity
@@ -454,7 +453,7 @@ function gaps(f: BenchFigures): string {
     out.push(
       `- **Round trips, ${modeName(r)}**: ${x.beforeMax} before the containment write (target ${x.beforeTarget}); a duplicate costs ` +
         `${x.dupRequestsMax} requests, ${x.dupIamMax} to IAM and ${x.dupSnsMax} to SNS (target 1, 0, 0). What the events sent, round by round: ` +
-        `first report ${typicalSequence(r.first).sequence}; duplicate ${typicalSequence(r.duplicate).sequence}.`,
+        `first reports ${sequences(r.first)}; duplicates ${sequences(r.duplicate)}.`,
     );
   }
   if (f.instant.toContainment.median > CONTAINMENT_BUDGET_MS) {

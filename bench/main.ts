@@ -135,6 +135,10 @@ const figures: BenchFigures = {
   burst,
   burstInProcess,
 };
+// The raw figures too, outside the repository: RESULTS.md can be formatted again from them without a new run.
+const figuresFile = join(tmpdir(), 'keystop-bench-figures.json');
+await writeFile(figuresFile, JSON.stringify(figures));
+log(`figures: ${figuresFile}`);
 await writeFile(join(root, 'bench', 'RESULTS.md'), formatResults(figures));
 await updateReadme(formatReadmeBlock(figures));
 log(`wrote bench/RESULTS.md in ${figures.seconds.toFixed(0)} s`);
