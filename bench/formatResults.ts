@@ -453,7 +453,8 @@ function gaps(f: BenchFigures): string {
     out.push(
       `- **Round trips, ${modeName(r)}**: ${x.beforeMax} before the containment write (target ${x.beforeTarget}); a duplicate costs ` +
         `${x.dupRequestsMax} requests, ${x.dupIamMax} to IAM and ${x.dupSnsMax} to SNS (target 1, 0, 0). What the events sent, round by round: ` +
-        `first reports ${sequences(r.first)}; duplicates ${sequences(r.duplicate)}.`,
+        `first reports ${sequences(r.first)}; duplicates ${sequences(r.duplicate)}. Why the state machine sends what it sends ` +
+        'before the write: docs/state-machine.md, *The critical path*.',
     );
   }
   if (f.instant.toContainment.median > CONTAINMENT_BUDGET_MS) {
