@@ -190,6 +190,32 @@ class Batch implements fc.AsyncCommand<Model, Real> {
   toString = () => `security-hub batch(keys ${this.first}+${this.second}, fault on the first: ${this.failing})`;
 }
 
+/**
+ * Two reports delivered at the same moment, as two concurrent Lambda invocations (a redelivery racing the original, a
+ * second source racing the first): whatever the interleaving, the invariants hold as if they came one after another.
+ */
+class Concurrent implements fc.AsyncCommand<Model, Real> {
+  constructor(
+    readonly keys: [number, number],
+    readonly kinds: [ReportKind, ReportKind],
+  ) {}
+  check = () => true;
+  async run(model: Model, real: Real) {
+    const events = this.keys.map((key, n) => reportAbout(this.kinds[n]!, real.keys[key]!, uniqueName('c')));
+    // The first attempts run at once; Lambda retries a failed one a minute later, when the other has long finished
+    // (its time-out is 30 s), so the retries run after both (the harness's one clock must not jump under a live one).
+    const first = await Promise.all(events.map((event) => real.harness.deliver(event, { retries: 0 })));
+    const deliveries: Delivery[] = [];
+    for (const [n, delivery] of first.entries()) deliveries.push(delivery.succeeded ? delivery : await real.harness.deliver(events[n]));
+    for (const [n, delivery] of deliveries.entries()) {
+      await checkHeldIsJustified(delivery, real);
+      record(model, real, [this.keys[n]!], [reportKinds[this.kinds[n]!]], delivery, 'none');
+    }
+    await checkInvariants(model, real);
+  }
+  toString = () => `at once: report(key ${this.keys[0]}, ${this.kinds[0]}) ∥ report(key ${this.keys[1]}, ${this.kinds[1]})`;
+}
+
 class ReEnable implements fc.AsyncCommand<Model, Real> {
   constructor(readonly key: number) {}
   check = (model: Readonly<Model>) => !model.keys[this.key]!.deleted;
@@ -288,6 +314,14 @@ const commands = [
     .tuple(keyIndex, fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])), faults, fc.boolean())
     .map(([key, kind, fault, redeliver]) => new Report(key, kind, fault, redeliver)),
   fc.tuple(keyIndex, keyIndex, faults).map(([a, b, fault]) => new Batch(a, b, fault)),
+  fc
+    .tuple(
+      keyIndex,
+      keyIndex,
+      fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])),
+      fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])),
+    )
+    .map(([a, b, kindA, kindB]) => new Concurrent([a, b], [kindA, kindB])),
   keyIndex.map((key) => new ReEnable(key)),
   fc.tuple(keyIndex, fc.boolean()).map(([key, exempt]) => new Exempt(key, exempt)),
   keyIndex.map((key) => new DeleteKey(key)),
