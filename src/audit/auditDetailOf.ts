@@ -1,14 +1,13 @@
 import type { ActionResult } from '../actions/ContainmentAction';
 import type { ActivityReport } from '../activity/ActivityReport';
-import type { CredentialIncident } from '../events/CredentialIncident';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { AnsweredIncident } from '../IncidentResponse';
 import { alertDocumentOf } from '../notify/formatAlert';
 import type { AuditDetail } from './AuditEvent';
 import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 
 /** Pure: the audit record of a response, with every step taken (`actions`) and what the key did. */
 export function auditDetailOf(
-  response: IncidentResponse & { incident: CredentialIncident },
+  response: AnsweredIncident,
   actions: ActionResult[],
   activity: ActivityReport,
   respondedAt: Date,

@@ -1,14 +1,13 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ActionResult } from '../actions/ContainmentAction';
 import { partitionOf } from '../aws/partitionOf';
-import type { CredentialIncident } from '../events/CredentialIncident';
 import { KEYSTOP_NOTE_AUTHOR } from '../events/fromSecurityHub';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { AnsweredIncident, IncidentResponse } from '../IncidentResponse';
 import { sanitize } from '../notify/sanitize';
 
 /** Tells the SOC's console what was done: a note on the Security Hub finding, and its workflow status. */
 export interface FindingUpdater {
-  update(response: IncidentResponse & { incident: CredentialIncident }): Promise<ActionResult | undefined>;
+  update(response: AnsweredIncident): Promise<ActionResult | undefined>;
 }
 
 /** Security Hub refuses notes longer than this. */

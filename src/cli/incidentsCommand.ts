@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { outcomes } from '../IncidentResponse';
 import { type AwsOptions, withAwsOptions } from './awsOptions';
 
 export interface IncidentsOptions extends AwsOptions {
@@ -17,7 +18,7 @@ export function incidentsCommand(): Command {
       .description("What Keystop did, newest first: each credential's latest response, from the deployment's state table.")
       .option('--since <age>', 'only credentials whose record changed within this age: 30m, 24h, 7d', '24h')
       .option('--account <id>', "only this account's credentials")
-      .option('--outcome <list>', 'only these outcomes, comma-separated: contained, notified, ignored, duplicate, failed, gone')
+      .option('--outcome <list>', `only these outcomes, comma-separated: ${outcomes.join(', ')}`)
       .option('--stage <stage>', 'the deployed stage, naming the table keystop-state-<stage>', 'prod')
       .option('--table <name>', 'the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)')
       .option('--json', 'print one JSON object per credential, one per line'),

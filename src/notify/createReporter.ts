@@ -6,8 +6,7 @@ import { auditDetailOf } from '../audit/auditDetailOf';
 import type { Auditor } from '../audit/eventBridgeAuditor';
 import type { FindingUpdater } from '../audit/securityHubFindingUpdater';
 import { messageOf } from '../errors';
-import type { CredentialIncident } from '../events/CredentialIncident';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { AnsweredIncident } from '../IncidentResponse';
 import type { Notifier } from './Alert';
 import { formatActivityAlert, formatAlert } from './formatAlert';
 
@@ -20,7 +19,7 @@ export interface Reporter {
    * Never throws: each step's result is returned (`notify` first). Only a failed `notify` fails the response —
    * the rest (activity, audit, finding note) is reported as failed without retrying containment and the alert.
    */
-  report(response: IncidentResponse & { incident: CredentialIncident }): Promise<ActionResult[]>;
+  report(response: AnsweredIncident): Promise<ActionResult[]>;
 }
 
 export interface ReporterParts {

@@ -1,5 +1,5 @@
 import type { CredentialIncident } from '../events/CredentialIncident';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { AnsweredIncident } from '../IncidentResponse';
 import { sanitize } from './sanitize';
 
 /**
@@ -13,7 +13,7 @@ function quoted(entities: readonly string[]): string {
   return `${shown.join(', ')}${entities.length > shown.length ? ` and ${entities.length - shown.length} more` : ''}`;
 }
 
-export function runbookFor(response: IncidentResponse & { incident: CredentialIncident }): string[] {
+export function runbookFor(response: AnsweredIncident): string[] {
   const steps = credentialRunbook(response);
   // Second: the first step stays what a person does by hand; approving is the one-step alternative.
   return approvable(response) ? [...steps.slice(0, 1), approveStep(response.incident), ...steps.slice(1)] : steps;
@@ -22,7 +22,7 @@ export function runbookFor(response: IncidentResponse & { incident: CredentialIn
 /** Reasons where a person deciding is the missing step: approving runs the same guardrails, so other holds stay held. */
 const APPROVABLE = new Set(['notify-only-policy', 'no-matching-policy']);
 
-function approvable(response: IncidentResponse & { incident: CredentialIncident }): boolean {
+function approvable(response: AnsweredIncident): boolean {
   return (
     response.outcome === 'notified' &&
     APPROVABLE.has(response.reason) &&
@@ -32,14 +32,14 @@ function approvable(response: IncidentResponse & { incident: CredentialIncident 
 }
 
 /** The one step that approves containment: the command, and the Security Hub action where the finding is there. */
-export function approveStep(incident: CredentialIncident): string {
+function approveStep(incident: CredentialIncident): string {
   const command = `keystop contain --incident ${sanitize(incident.id, 200)}`;
   return `To have Keystop contain it as the policy for approved incidents says, approve it: ${command}${
     incident.origin.productArn ? ' (or, in Security Hub, select the finding and choose Actions > "Keystop: contain")' : ''
   }`;
 }
 
-function credentialRunbook(response: IncidentResponse & { incident: CredentialIncident }): string[] {
+function credentialRunbook(response: AnsweredIncident): string[] {
   const { incident } = response;
   const { credential } = incident;
   if (incident.sample) {
@@ -149,7 +149,7 @@ export interface AfterResponse {
  * and the principal's token cut-off; STS sessions already issued cannot be revoked, only denied by policy, and a
  * long-term key or password can mint new ones.
  */
-export function afterResponseOf(response: IncidentResponse & { incident: CredentialIncident }): AfterResponse {
+export function afterResponseOf(response: AnsweredIncident): AfterResponse {
   const { incident } = response;
   const { credential } = incident;
   if (incident.sample) return { stillUsable: [], impact: [] };

@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../src/actions/ContainmentAction';
 import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
-import type { IncidentResponse } from '../../src/IncidentResponse';
+import type { AnsweredIncident, IncidentResponse } from '../../src/IncidentResponse';
 
 /** A GuardDuty-shaped incident about the given credential; every field a test does not care about is plausible. */
 export function incidentAbout(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
@@ -45,13 +45,11 @@ export const credentials = {
   unmapped: { kind: 'unmapped', entities: ['ACCESS_KEY_ID_HERE'] },
 } satisfies Record<Credential['kind'], Credential>;
 
-export type Answered = IncidentResponse & { incident: CredentialIncident };
-
 /** A response as respond() builds it before the alert goes out (containment steps only). */
 export function responseTo(
   incident: CredentialIncident,
   response: Partial<IncidentResponse> & { actions?: ActionResult[] } = {},
-): Answered {
+): AnsweredIncident {
   return {
     outcome: 'contained',
     reason: 'matched',

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
 import { type CredentialKind, credentialKinds } from '../../src/events/CredentialIncident';
+import type { AnsweredIncident } from '../../src/IncidentResponse';
 import { AlertDocument } from '../../src/notify/AlertDocument';
 import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
 import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
 import { snsMessageOf } from '../../src/notify/snsMessageOf';
-import { type Answered, credentials, incidentAbout, responseTo } from '../support/incidents';
+import { credentials, incidentAbout, responseTo } from '../support/incidents';
 
 const deactivated = {
   type: 'deactivate-access-key' as const,
@@ -216,7 +217,7 @@ describe('Alert for every outcome', () => {
     target: 'AKIAEXAMPLELEAKED001',
     reason,
   });
-  const cases: { name: string; response: Answered; subject: RegExp; headline: string; firstStep: RegExp }[] = [
+  const cases: { name: string; response: AnsweredIncident; subject: RegExp; headline: string; firstStep: RegExp }[] = [
     {
       name: 'contained',
       response: responseTo(key, { actions: [deactivated] }),
