@@ -24,7 +24,7 @@ export type Outcome = (typeof outcomes)[number];
  * - `not-guarded`: a change the tamper guard watches, about a credential Keystop did not contain (or released, or
  *   contained longer ago than the guard window): nothing to do.
  */
-export type StateReason =
+type StateReason =
   | 'escalated'
   | 'key-re-enabled'
   | 'already-inactive'
@@ -39,7 +39,7 @@ export type StateReason =
   | 'released';
 
 /** Failures before any incident is known (the sandbox and CLI report them in the same shape). */
-export type EventFailureReason = 'malformed-event' | 'error';
+type EventFailureReason = 'malformed-event' | 'error';
 
 export type ResponseReason = PlanReason | StateReason | IgnoredReason | EventFailureReason;
 

@@ -7,17 +7,17 @@ export interface ActionClients {
   iam: IAMClient;
 }
 
-export interface ActionContext {
+interface ActionContext {
   incident: CredentialIncident;
   /** The moment the response runs; session revocation denies tokens issued before it. */
   now: Date;
 }
 
-export type ActionStatus = 'done' | 'skipped' | 'failed';
+type ActionStatus = 'done' | 'skipped' | 'failed';
 
 /** Steps that tell people and systems what happened; they change nothing about the credential. */
 export const reportingSteps = ['notify', 'notify-activity', 'audit', 'update-finding'] as const;
-export type ReportingStep = (typeof reportingSteps)[number];
+type ReportingStep = (typeof reportingSteps)[number];
 
 export interface ActionResult {
   /** Containment steps, then the reporting steps: the alert, the follow-up with the key's activity, the audit

@@ -10,9 +10,6 @@ import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialInc
 import { REVOKE_POLICY_NAME } from '../events/keystopDenyPolicy';
 import type { ActionClients, ActionResult } from './ContainmentAction';
 
-/** The IAM calls a release makes (the CLI runs it with the responder's credentials; no function is granted them). */
-export const UNDO_PERMISSIONS = ['iam:UpdateAccessKey', 'iam:DeleteUserPolicy', 'iam:DeleteRolePolicy', 'iam:UntagUser', 'iam:UntagRole'];
-
 /**
  * Undoes what Keystop's containment of this credential did, for exactly that credential: the key set Active again,
  * Keystop's deny policy deleted, Keystop's tags removed from the principal. Each step is reported like a containment

@@ -40,7 +40,7 @@ export const ActivitySummary = z.object({
 });
 export type ActivitySummary = z.infer<typeof ActivitySummary>;
 
-export const ActivityUnknown = z.object({
+const ActivityUnknown = z.object({
   /**
    * `pending`: the lookup is still running when the first alert goes out (its result follows in a second message);
    * `unavailable`: no lookup is possible here (switched off, the emulator lacks it, or not permitted);
@@ -49,7 +49,6 @@ export const ActivityUnknown = z.object({
   status: z.enum(['pending', 'unavailable', 'failed', 'not-applicable']),
   reason: z.string(),
 });
-export type ActivityUnknown = z.infer<typeof ActivityUnknown>;
 
 export const ActivityReport = z.union([ActivitySummary, ActivityUnknown]);
 export type ActivityReport = z.infer<typeof ActivityReport>;

@@ -48,7 +48,7 @@ const listOf = (item: z.ZodString) =>
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Honey keys are long-term keys: AKIA and 16 upper-case letters or digits (AWS issues base32; IAM documents alphanumerics). */
-export const HONEY_KEY = /^AKIA[A-Z0-9]{16}$/;
+const HONEY_KEY = /^AKIA[A-Z0-9]{16}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The deployment's settings, read from the Lambda environment (serverless.yml) once, at cold start. */

@@ -32,7 +32,7 @@ const SESSION_SECONDS = 900;
 /** A container handles one event at a time; this only bounds memory over a long-lived container's life. */
 const MAX_CACHED_ACCOUNTS = 100;
 
-export class AccountNotReachableError extends Error {
+class AccountNotReachableError extends Error {
   override readonly name = 'AccountNotReachableError';
 }
 

@@ -17,14 +17,20 @@ export interface ClientOptions {
   requestHandler?: IAMClientConfig['requestHandler'];
   /** A named profile of the shared AWS config (the CLI's --profile); absent in AWS. */
   profile?: string;
+  /**
+   * Makes each client's retry strategy (one per client: an adaptive strategy's rate limiter is per client); absent
+   * in AWS, where the SDK's adaptive strategy is built from retryMode. Tests pass the same strategy with shorter
+   * backoff.
+   */
+  makeRetryStrategy?: () => NonNullable<IAMClientConfig['retryStrategy']>;
 }
 
 /**
  * SDK clients with the SDK's own adaptive retry strategy (bounded attempts, client-side rate limiting under
  * throttling): no retry loops of our own.
  */
-export function createClients({ region, endpoint, credentials, requestHandler, profile }: ClientOptions) {
-  const common = {
+export function createClients({ region, endpoint, credentials, requestHandler, profile, makeRetryStrategy }: ClientOptions) {
+  const shared = {
     region,
     maxAttempts: 4,
     retryMode: 'adaptive',
@@ -33,30 +39,31 @@ export function createClients({ region, endpoint, credentials, requestHandler, p
     ...(requestHandler ? { requestHandler } : {}),
     ...(profile ? { profile } : {}),
   };
+  const common = () => ({ ...shared, ...(makeRetryStrategy ? { retryStrategy: makeRetryStrategy() } : {}) });
   // IAM is a global service whose API lives in us-east-1 (aws partition).
   // STS in the function's own region (regional endpoint), for assuming member roles.
   return {
     // Each call is an X-Ray subsegment when the invocation is traced (tracing: true); otherwise nothing happens.
-    iam: traceAwsCalls(new IAMClient({ ...common, region: 'us-east-1' })),
-    sns: traceAwsCalls(new SNSClient(common)),
-    sts: traceAwsCalls(new STSClient(common)),
-    dynamodb: traceAwsCalls(new DynamoDBClient(common)),
+    iam: traceAwsCalls(new IAMClient({ ...common(), region: 'us-east-1' })),
+    sns: traceAwsCalls(new SNSClient(common())),
+    sts: traceAwsCalls(new STSClient(common())),
+    dynamodb: traceAwsCalls(new DynamoDBClient(common())),
     // The audit event goes out after containment and the alert: loaded then, from the Lambda runtime's SDK
     // (serverless.yml esbuild.exclude), which keeps ~50 KB out of every bundle and its cold start.
     eventsClient: once(
-      async (): Promise<EventBridgeClient> => traceAwsCalls(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common)),
+      async (): Promise<EventBridgeClient> => traceAwsCalls(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common())),
     ),
     // CloudTrail and Security Hub are regional and an incident names its region: one client per region, on first use.
     // Like Security Hub below: loaded after containment, from the Lambda runtime's SDK, to keep cold start small.
     cloudTrailIn: perRegion(
       async (r): Promise<CloudTrailClient> =>
-        traceAwsCalls(new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common, region: r })),
+        traceAwsCalls(new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient({ ...common(), region: r })),
     ),
     // Loaded on first use, and left out of the bundles (serverless.yml esbuild.exclude: the Lambda Node.js runtime
     // ships the AWS SDK): its schema alone is ~177 KB minified, for a call only Security Hub incidents make.
     securityHubIn: perRegion(
       async (r): Promise<SecurityHubClient> =>
-        traceAwsCalls(new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({ ...common, region: r })),
+        traceAwsCalls(new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({ ...common(), region: r })),
     ),
   };
 }

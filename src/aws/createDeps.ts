@@ -22,7 +22,7 @@ export interface ActivitySettings extends ActivityLookupSettings {
   inlineWaitMs: number;
 }
 
-export const defaultActivitySettings: ActivitySettings = {
+const defaultActivitySettings: ActivitySettings = {
   windowHours: 24,
   regions: [],
   maxPagesPerRegion: 10,

@@ -1,5 +1,4 @@
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 /**
  * The credential chain of the Lambda bundles (serverless.yml aliases @aws-sdk/credential-provider-node to this file):
@@ -8,4 +7,4 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
  * metadata, and the STS/SSO clients they load) is never reached in Lambda and was a sixth of each bundle. The CLI
  * and tests run from the sources and keep the full chain.
  */
-export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}): AwsCredentialIdentityProvider => fromEnv(init);
+export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}): ReturnType<typeof fromEnv> => fromEnv(init);

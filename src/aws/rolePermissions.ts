@@ -3,7 +3,7 @@ import type { IncidentSource } from '../events/CredentialIncident';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
 
 /** serverless.yml's functions, by the source of the incidents each one handles. */
-export const FUNCTION_SOURCES: Record<string, IncidentSource> = {
+const FUNCTION_SOURCES: Record<string, IncidentSource> = {
   guardduty: 'guardduty',
   securityhub: 'security-hub',
   health: 'health',

@@ -48,7 +48,7 @@ function formatBlock(report: SandboxReport, position: string, verbose: boolean):
 }
 
 /** "3 contained, 1 alerted, 1 ignored; 5 decoy keys untouched". */
-export function summaryLine(reports: readonly SandboxReport[]): string {
+function summaryLine(reports: readonly SandboxReport[]): string {
   const counts = new Map<string, number>();
   for (const report of reports)
     counts.set(LABELS[report.outcome] ?? report.outcome, (counts.get(LABELS[report.outcome] ?? report.outcome) ?? 0) + 1);

@@ -59,7 +59,7 @@ export interface SandboxReport {
  * account its incident names (moto keeps accounts apart by the credentials of the call), so containment in another
  * account goes through AssumeRole as in AWS.
  */
-export const SANDBOX_MEMBER_ROLE = { name: 'KeystopMember', externalId: 'keystop-sandbox' };
+const SANDBOX_MEMBER_ROLE = { name: 'KeystopMember', externalId: 'keystop-sandbox' };
 
 export interface SandboxOptions {
   /** An emulator already running; otherwise one is started and stopped. */

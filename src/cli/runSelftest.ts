@@ -3,7 +3,7 @@ import { reportingSteps } from '../actions/ContainmentAction';
 import type { IncidentResponse } from '../IncidentResponse';
 import { selftestFinding } from './selftestFinding';
 
-export interface SelftestCheck {
+interface SelftestCheck {
   check: string;
   ok: boolean;
   detail: string;

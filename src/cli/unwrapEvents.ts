@@ -6,7 +6,7 @@
  */
 
 /** One event found in the input, and how it was unwrapped (absent when the input already was the event). */
-export interface UnwrappedEvent {
+interface UnwrappedEvent {
   event: unknown;
   unwrapped?: string;
 }

@@ -15,13 +15,13 @@ const UserIdentity = z.object({
 });
 
 /** AWS attaches one of its AWSCompromisedKeyQuarantine policies (V1 to V4 so far) to a user whose key leaked. */
-export const QUARANTINE_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AWSCompromisedKeyQuarantine/;
+const QUARANTINE_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AWSCompromisedKeyQuarantine/;
 
 /**
  * The older form: AWS put the quarantine inline on the user (PutUserPolicy) under one of these names, before the
  * managed policies existed. A customer's own deny-all inline policy has another name and is not a signal.
  */
-export const INLINE_QUARANTINE_POLICY_NAME = /^(AWSCompromisedKeyQuarantine[A-Za-z0-9]*|AWSExposedCredentialPolicy_DO_NOT_REMOVE)$/;
+const INLINE_QUARANTINE_POLICY_NAME = /^(AWSCompromisedKeyQuarantine[A-Za-z0-9]*|AWSExposedCredentialPolicy_DO_NOT_REMOVE)$/;
 
 /** Whether a record is AWS quarantining a user, in either form (whether it succeeded is for the caller to check). */
 export function isQuarantineCall(record: { eventName: string; requestParameters?: Record<string, unknown> | null }): boolean {
@@ -34,7 +34,7 @@ export function isQuarantineCall(record: { eventName: string; requestParameters?
   return false;
 }
 
-export const CloudTrailRecord = z
+const CloudTrailRecord = z
   .object({
     userIdentity: UserIdentity,
     eventTime: z.string().min(1),
@@ -61,7 +61,6 @@ export const CloudTrailRecord = z
       });
     }
   });
-export type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
 
 /** CloudTrail's management events as EventBridge delivers them; the source is the called service's (aws.iam, aws.s3, …). */
 export const CloudTrailApiCallEvent = z.object({

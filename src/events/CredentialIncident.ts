@@ -49,7 +49,7 @@ export type IncidentSource = (typeof incidentSources)[number];
 export type SeverityLabel = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
 /** Where the attacker was seen, as far as the report says. All optional: not every source knows. */
-export interface Evidence {
+interface Evidence {
   sourceIp?: string;
   country?: string;
   city?: string;

@@ -4,7 +4,7 @@ import { optionalText } from './optionalText';
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
 /** The fields of an AWS Health event we read. Only RISK events name credentials. */
-export const HealthEventDetail = z.object({
+const HealthEventDetail = z.object({
   eventArn: z.string().min(1),
   service: z.string().min(1),
   eventTypeCode: z.string().min(1),
@@ -30,7 +30,6 @@ export const HealthEventDetail = z.object({
   affectedAccount: AccountId.optional(),
   backupEvent: z.boolean().optional(),
 });
-export type HealthEventDetail = z.infer<typeof HealthEventDetail>;
 
 /** The EventBridge envelope of an AWS Health event. */
 export const HealthEvent = z.object({

@@ -3,7 +3,7 @@
  * report about a credential Keystop already contained (the tamper guard, docs/state-machine.md). The adapter does not
  * know whether Keystop contained anything there; respond() looks that up in the state table.
  */
-export const tamperChanges = ['key-re-enabled', 'deny-policy-removed', 'access-key-created', 'login-profile-changed'] as const;
+const tamperChanges = ['key-re-enabled', 'deny-policy-removed', 'access-key-created', 'login-profile-changed'] as const;
 export type TamperChange = (typeof tamperChanges)[number];
 
 export interface TamperReport {

@@ -5,8 +5,8 @@ import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 
 /** Incident types of our own making: CloudTrail records calls, not findings. */
-export const HONEY_KEY_USED = 'HoneyKeyUsed';
-export const QUARANTINE_ATTACHED = 'QuarantinePolicyAttached';
+const HONEY_KEY_USED = 'HoneyKeyUsed';
+const QUARANTINE_ATTACHED = 'QuarantinePolicyAttached';
 
 /**
  * Turns an API call into an incident when it is one of two compromise signals: a call made with a honey key (a key

@@ -17,8 +17,8 @@ export function fromGuardDuty(event: GuardDutyFindingEvent): AdaptedEvent {
 
 type NotOurs = { ignored: 'not-a-credential-finding'; detail: string };
 
-/** Shared with the Security Hub adapter, whose findings wrap the same GuardDuty finding. */
-export function incidentFromFinding(finding: GuardDutyFinding, eventId: string): CredentialIncident | NotOurs {
+/** The incident one finding reports, or why it is not about a credential. */
+function incidentFromFinding(finding: GuardDutyFinding, eventId: string): CredentialIncident | NotOurs {
   const details = finding.resource.accessKeyDetails;
   if (finding.resource.resourceType !== 'AccessKey' || details === undefined) {
     return {

@@ -16,7 +16,7 @@ import { unmappedCredential } from './unmappedCredential';
  * GuardDuty's scale: AWS found the key (exposed, compromised) or only suspects it; quarantine means AWS has already
  * attached its AWSCompromisedKeyQuarantine policy to the key's user.
  */
-export const healthCompromiseCodes: Readonly<Record<string, { severity: number; title: string }>> = {
+const healthCompromiseCodes: Readonly<Record<string, { severity: number; title: string }>> = {
   AWS_RISK_CREDENTIALS_EXPOSED: { severity: 8, title: 'AWS found this access key exposed publicly' },
   AWS_RISK_CREDENTIALS_COMPROMISED: { severity: 9, title: 'AWS found this access key compromised' },
   AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED: { severity: 5, title: 'AWS suspects this access key was exposed' },

@@ -6,7 +6,7 @@ import type { Observation } from './InvocationLog';
 
 export const METRICS_NAMESPACE = 'Keystop';
 /** Every metric also carries Powertools' `service` dimension and the stage, so stages in one account stay apart. */
-export const SERVICE_NAME = 'keystop';
+const SERVICE_NAME = 'keystop';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -40,7 +40,7 @@ export const keystopMetrics = {
   TimeToContainFromFirstSeen: { unit: MetricUnit.Milliseconds, dimensions: [[], ['Source']] },
 } as const satisfies Record<string, { unit: Unit; dimensions: readonly (readonly string[])[] }>;
 
-export type MetricName = keyof typeof keystopMetrics;
+type MetricName = keyof typeof keystopMetrics;
 
 export interface InvocationFacts {
   /** The source the event came from (its incidents name their own; this names events that carried none). */

@@ -10,7 +10,7 @@ import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
  * (a test keeps them equal). Within a major version fields are only added, never renamed or removed.
  */
 
-export const alertTypes = ['response', 'activity', 'failure', 'breaker', 'alarm'] as const;
+const alertTypes = ['response', 'activity', 'failure', 'breaker', 'alarm'] as const;
 
 export const AlertDocument = z.object({
   schema: z.literal(ALERT_SCHEMA),

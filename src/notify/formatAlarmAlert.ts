@@ -72,7 +72,7 @@ export function formatAlarmAlert(event: AlarmStateChangeEvent): Alert | undefine
 }
 
 /** By the longest known name the alarm's ends with; an alarm missing from the table still pages: HIGH. */
-export function severityOf(alarmName: string): SeverityLabel {
+function severityOf(alarmName: string): SeverityLabel {
   const known = Object.keys(alarmSeverities)
     .sort((a, b) => b.length - a.length)
     .find((key) => alarmName.endsWith(`-${key}`));

@@ -1,7 +1,7 @@
 import type { ActivityReport } from '../activity/ActivityReport';
 import { isSummary } from '../activity/isSummary';
-import type { Credential, CredentialIncident } from '../events/CredentialIncident';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { Credential } from '../events/CredentialIncident';
+import type { AnsweredIncident } from '../IncidentResponse';
 import { principalArnOf } from '../policies/exemptionFor';
 import type { Alert } from './Alert';
 import type { AlertDocument } from './AlertDocument';
@@ -13,7 +13,7 @@ import { sanitize, sanitizeAscii } from './sanitize';
 
 const SUBJECT_LIMIT = 100;
 
-export const kindDescriptions: Record<Credential['kind'], string> = {
+const kindDescriptions: Record<Credential['kind'], string> = {
   'long-term-key': 'long-term access key of an IAM user',
   'user-session': 'temporary session of an IAM user',
   'role-session': 'temporary session of an IAM role',
@@ -23,13 +23,11 @@ export const kindDescriptions: Record<Credential['kind'], string> = {
   unmapped: 'a credential the report does not identify (see the quoted entities)',
 };
 
-type Answered = IncidentResponse & { incident: CredentialIncident };
-
 /**
  * Pure: the alert for a response to an incident. The JSON document is the single source: the email text is rendered
  * from it, so both always say the same. `activity` is what the key did, when it is known as the alert goes out.
  */
-export function formatAlert(response: Answered, activity: ActivityReport | null = null): Alert {
+export function formatAlert(response: AnsweredIncident, activity: ActivityReport | null = null): Alert {
   const document = alertDocumentOf(response, activity);
   return { subject: document.subject, text: renderAlertText(document), document, attributes: attributesOf(response, 'response') };
 }
@@ -38,7 +36,7 @@ export function formatAlert(response: Answered, activity: ActivityReport | null 
  * Pure: the follow-up alert with what the key did, for when the CloudTrail lookup took longer than the first alert
  * could wait. It repeats who and where, so it stands on its own in a mailbox.
  */
-export function formatActivityAlert(response: Answered, activity: ActivityReport): Alert {
+export function formatActivityAlert(response: AnsweredIncident, activity: ActivityReport): Alert {
   const base = alertDocumentOf(response, activity);
   const who = credentialName(response.incident.credential);
   const what = isSummary(activity)
@@ -57,7 +55,7 @@ export function formatActivityAlert(response: Answered, activity: ActivityReport
 }
 
 /** The SNS message attributes subscription filter policies match on. */
-export function attributesOf(response: Answered, alertType: AlertDocument['alertType']): Record<string, string> {
+function attributesOf(response: AnsweredIncident, alertType: AlertDocument['alertType']): Record<string, string> {
   const { incident } = response;
   return {
     outcome: response.outcome,
@@ -69,7 +67,7 @@ export function attributesOf(response: Answered, alertType: AlertDocument['alert
   };
 }
 
-export function alertDocumentOf(response: Answered, activity: ActivityReport | null): AlertDocument {
+export function alertDocumentOf(response: AnsweredIncident, activity: ActivityReport | null): AlertDocument {
   const { incident } = response;
   const { credential, evidence: e } = incident;
   const text = (value: string | undefined, max = 200) => (value === undefined ? undefined : sanitize(value, max));
@@ -158,7 +156,7 @@ function sanitizeActivity(activity: ActivityReport): ActivityReport {
   };
 }
 
-function headlineOf(response: Answered): string {
+function headlineOf(response: AnsweredIncident): string {
   switch (response.outcome) {
     case 'contained':
       switch (response.reason) {
@@ -225,7 +223,7 @@ function credentialName(credential: Credential): string {
   }
 }
 
-function outcomeSentence(response: Answered): string {
+function outcomeSentence(response: AnsweredIncident): string {
   const who = credentialName(response.incident.credential);
   const done = response.actions.filter((a) => a.status === 'done').map((a) => sanitize(a.reason, 200));
   switch (response.outcome) {
@@ -296,7 +294,7 @@ function outcomeSentence(response: Answered): string {
 }
 
 /** When the breaker held the containment: how to let it go ahead once the burst is understood. */
-function breakerSteps(response: Answered): string[] {
+function breakerSteps(response: AnsweredIncident): string[] {
   if (response.reason !== 'breaker-open' && response.reason !== 'still-held') return [];
   const account = sanitize(response.incident.accountId, 20);
   return [

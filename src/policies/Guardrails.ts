@@ -19,7 +19,7 @@ export interface Guardrails {
 }
 
 /** The roles Keystop itself runs as, by name: its functions' roles (this account) and its member role (every account). */
-export interface OwnRoles {
+interface OwnRoles {
   /** The function roles' names (serverless.yml gives them; KEYSTOP_OWN_ROLE_NAMES). */
   functionRoleNames: readonly string[];
   /** The member role's name, the same in every member account; undefined in a single-account deployment. */

@@ -48,7 +48,7 @@ export const PolicyMatch = strict({
 });
 export type PolicyMatch = z.infer<typeof PolicyMatch>;
 
-export const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
+const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
 export type ActionType = (typeof actionTypes)[number];
 
 /** Each action is its own strict object, so an option that an action does not take is an error too. */
@@ -67,7 +67,7 @@ export const ActionSpec = z.discriminatedUnion(
 );
 export type ActionSpec = z.infer<typeof ActionSpec>;
 
-export const policyModes = ['contain', 'notify-only', 'dry-run'] as const;
+const policyModes = ['contain', 'notify-only', 'dry-run'] as const;
 
 export const ResponsePolicy = strict({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'policy names are kebab-case'),

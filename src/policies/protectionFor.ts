@@ -10,7 +10,7 @@ export interface Protection {
 }
 
 /** Every Keystop stage's function roles live under this path (serverless.yml); its IAM policies deny writes there. */
-export const KEYSTOP_ROLE_PATH = '/keystop/';
+const KEYSTOP_ROLE_PATH = '/keystop/';
 
 /**
  * AWS creates and manages these roles: IAM Identity Center's permission-set roles and service-linked roles. Their

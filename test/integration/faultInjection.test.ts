@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unavailableEnricher } from '../../src/activity/Enricher';
@@ -20,11 +15,10 @@ import { type LocalAws, startLocalAws } from '../../src/local/startLocalAws';
 import { defaultGuardrails } from '../../src/policies/Guardrails';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { lambdaContext } from '../support/lambdaContext';
+import { MAX_RETRIES } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint, keyStatuses, uniqueName, userWithTwoKeys } from '../support/localAws';
 
-/** Lambda's retries of a failed asynchronous invocation, as serverless.yml sets them (param maxRetries). */
-const MAX_RETRIES = 2;
 const BATCH = 20;
 /**
  * A batch takes a few seconds on an idle machine; the margin is for a loaded one (moto alone can take 10 s to start
@@ -33,30 +27,22 @@ const BATCH = 20;
 const BATCH_TIMEOUT_MS = 90_000;
 
 /**
- * The responder's clients, as createClients builds them (4 attempts, the SDK's adaptive strategy with its client-side
+ * The responder's clients as createClients builds them (4 attempts, the SDK's adaptive strategy with its client-side
  * rate limiter), but with the SDK's own backoff option shortened to 1–4 ms between attempts instead of up to
  * 0.1–20 s, so that a batch under faults takes seconds. Only the delays differ; what is retried, how often, and the
  * rate limiting are the SDK's.
  */
 function responderClients(endpoint: string): Clients {
-  const common = () => ({
+  return createClients({
     region: LOCAL_REGION,
     endpoint,
     credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 4,
-    retryStrategy: new AdaptiveRetryStrategy(4, {
-      maxAttempts: 4,
-      backoff: { setDelayBase: () => undefined, computeNextBackoffDelay: (retries: number) => 2 ** retries },
-    }),
+    makeRetryStrategy: () =>
+      new AdaptiveRetryStrategy(4, {
+        maxAttempts: 4,
+        backoff: { setDelayBase: () => undefined, computeNextBackoffDelay: (retries: number) => 2 ** retries },
+      }),
   });
-  return {
-    ...createClients({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS }),
-    iam: new IAMClient({ ...common(), region: 'us-east-1' }),
-    sns: new SNSClient(common()),
-    sts: new STSClient(common()),
-    dynamodb: new DynamoDBClient(common()),
-    eventsClient: async () => new EventBridgeClient(common()),
-  };
 }
 
 /** What Lambda's on-failure destination receives: an invocation record carrying the event as requestPayload. */

@@ -13,7 +13,7 @@ export interface PolicyStatement {
   Condition?: unknown;
 }
 
-export const SAMPLE_VALUES: Record<string, string> = {
+const SAMPLE_VALUES: Record<string, string> = {
   'AWS::Partition': 'aws',
   'AWS::AccountId': '123456789012',
   'AWS::Region': 'us-east-1',

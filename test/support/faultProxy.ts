@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** What goes wrong, and for which requests. */
-export type Fault = 'throttle' | 'server-error';
+type Fault = 'throttle' | 'server-error';
 
 /** One request as the proxy saw it: the AWS operation, its raw body, and what happened to it. */
-export interface ProxiedRequest {
+interface ProxiedRequest {
   /** e.g. "UpdateAccessKey" (Query protocols: the Action field) or "DynamoDB_20120810.PutItem" (JSON: X-Amz-Target). */
   operation: string;
   body: string;

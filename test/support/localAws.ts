@@ -52,7 +52,7 @@ export function roundTrips(requests: readonly RecordedRequest[], until: string):
 export const iamAndSns = (calls: string[]) => calls.filter((call) => !call.startsWith('DynamoDB:') && !call.startsWith('EventBridge:'));
 
 /** Every AWS operation a set of clients sends, in order, e.g. "IAM:UpdateAccessKey"; `requests` also gets the inputs. */
-export function recordCalls(
+function recordCalls(
   clients: Record<string, { middlewareStack: any; config: any }>,
   requests: RecordedRequest[] = [],
   /** Shared with a mocked client's recorder, to see the order across both. */

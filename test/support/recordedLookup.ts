@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadFixture } from './loadFixture';
 
 /** The recorded LookupEvents answer for one key: three pages, chained by NextToken. */
-export function recordedPages(): LookupEventsCommandOutput[] {
+function recordedPages(): LookupEventsCommandOutput[] {
   const { pages } = loadFixture<{ pages: any[] }>('cloudtrail/lookup-events-by-access-key.json');
   return pages.map((page) => ({
     ...page,
