@@ -43,6 +43,6 @@ export function formatBreakerAlert(accountId: string, count: number, openedAt: D
       'WHAT TO DO',
       ...steps.map((step, i) => `  ${i + 1}. ${step}`),
     ].join('\n'),
-    attributes: { outcome: 'breaker-open', severity: 'CRITICAL', account: accountId, source: 'keystop' },
+    attributes: { outcome: 'breaker-open', severity: 'CRITICAL', alertType: 'breaker', account: accountId, source: 'keystop' },
   };
 }

@@ -57,6 +57,13 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
     expect(breakerAlerts).toHaveLength(1);
     expect(breakerAlerts[0]!.subject).toBe(`Keystop breaker OPEN in ${LOCAL_ACCOUNT_ID}: automatic containment paused`);
     expect(breakerAlerts[0]!.text).toContain('keystop breaker reset');
+    expect(breakerAlerts[0]!.attributes).toEqual({
+      outcome: 'breaker-open',
+      severity: 'CRITICAL',
+      alertType: 'breaker',
+      account: LOCAL_ACCOUNT_ID,
+      source: 'keystop',
+    });
     const held = alerts.filter((a) => a.attributes.outcome === 'notified');
     expect(held).toHaveLength(2);
     expect(held[0]!.text).toContain('reason: breaker-open');
