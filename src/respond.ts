@@ -1,7 +1,5 @@
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { readKeyOwner } from './actions/readAccessKeyStatus';
-import { readPrincipal } from './actions/readPrincipal';
 import { type Attempt, attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import {
@@ -19,6 +17,8 @@ import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { formatBreakerAlert } from './notify/formatBreakerAlert';
 import { needsPrincipalFacts } from './policies/Guardrails';
 import { holdForBreaker, planResponse, type ResponsePlan } from './policies/planResponse';
+import { readKeyOwner } from './reads/readAccessKey';
+import { readPrincipal } from './reads/readPrincipal';
 import { respondToTampering } from './respondToTampering';
 import {
   CREDENTIAL_RECORD_VERSION,

@@ -1,6 +1,6 @@
+import type { ActionType } from './actions/actionCatalog';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import type { GUARD_ACTIONS } from './actions/requiredPermissions';
 import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from './errors';
@@ -8,7 +8,7 @@ import type { CredentialIncident } from './events/CredentialIncident';
 import type { TamperReport } from './events/TamperReport';
 import type { AnsweredIncident, IncidentResponse } from './IncidentResponse';
 import { mayActIn } from './policies/Guardrails';
-import type { ActionType } from './policies/ResponsePolicy';
+import type { GUARD_ACTIONS } from './policies/requiredPermissions';
 import { type CredentialRecord, storedResponseOf } from './state/CredentialRecord';
 import { tamperTransition } from './state/nextResponse';
 

@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { CredentialIncident, CredentialKind } from '../events/CredentialIncident';
-import type { ActionType } from '../policies/ResponsePolicy';
+import type { CredentialIncident } from '../events/CredentialIncident';
+import type { ActionEntry, ActionType } from './actionCatalog';
 
 /** The SDK clients actions may use, already pointed at the account that owns the credential. */
 export interface ActionClients {
@@ -32,17 +32,7 @@ export interface ActionResult {
   at?: string;
 }
 
-/**
- * A containment step. It declares the IAM permissions it needs (a test holds serverless.yml to exactly these)
- * and the credential kinds it can contain, and it touches only the credential in the incident.
- */
-export interface ContainmentAction<T extends ActionType = ActionType> {
-  type: T;
-  permissions: readonly string[];
-  appliesTo: readonly CredentialKind[];
-  /** What the action would touch, for reports of steps not taken. */
-  targetOf(incident: CredentialIncident): string;
-  /** A phrase for "would have …" reports, e.g. "deactivate access key AKIA…". */
-  describe(incident: CredentialIncident): string;
+/** A containment step: its catalog entry, and the SDK calls that touch only the credential in the incident. */
+export interface ContainmentAction<T extends ActionType = ActionType> extends ActionEntry<T> {
   run(context: ActionContext, clients: ActionClients): Promise<Omit<ActionResult, 'type'>>;
 }

@@ -1,4 +1,4 @@
-import type { ActionType } from '../policies/ResponsePolicy';
+import type { ActionType } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 import { deactivateAccessKey } from './deactivateAccessKey';
 import { deactivateUserKeys } from './deactivateUserKeys';

@@ -1,4 +1,6 @@
-import { GetAccessKeyLastUsedCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { readKeyOwner } from '../reads/readAccessKey';
+import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 
 /**
@@ -6,11 +8,7 @@ import type { ContainmentAction } from './ContainmentAction';
  * can be re-enabled if this was a false positive) and never touches the user's other keys.
  */
 export const deactivateAccessKey: ContainmentAction<'deactivate-access-key'> = {
-  type: 'deactivate-access-key',
-  permissions: ['iam:UpdateAccessKey', 'iam:GetAccessKeyLastUsed'],
-  appliesTo: ['long-term-key'],
-  targetOf: (incident) => (incident.credential.kind === 'long-term-key' ? incident.credential.accessKeyId : 'none'),
-  describe: (incident) => `deactivate access key ${deactivateAccessKey.targetOf(incident)}`,
+  ...actionCatalog['deactivate-access-key'],
   async run({ incident }, { iam }) {
     const { credential } = incident;
     if (credential.kind !== 'long-term-key') {
@@ -26,7 +24,7 @@ export const deactivateAccessKey: ContainmentAction<'deactivate-access-key'> = {
 };
 
 async function ownerOf(iam: IAMClient, accessKeyId: string): Promise<string> {
-  const { UserName } = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+  const UserName = await readKeyOwner(iam, accessKeyId);
   if (!UserName) throw new Error(`IAM did not name the owner of access key ${accessKeyId}`);
   return UserName;
 }

@@ -1,5 +1,6 @@
 import { ListAccessKeysCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../events/CredentialIncident';
+import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 
 /**
@@ -8,14 +9,7 @@ import type { ContainmentAction } from './ContainmentAction';
  * they are, and nothing is deleted.
  */
 export const deactivateUserKeys: ContainmentAction<'deactivate-user-keys'> = {
-  type: 'deactivate-user-keys',
-  permissions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],
-  appliesTo: ['iam-user', 'long-term-key', 'user-session'],
-  targetOf: (incident) => {
-    const principal = iamPrincipalOf(incident.credential);
-    return principal?.kind === 'user' ? `user/${principal.name}` : 'none';
-  },
-  describe: (incident) => `deactivate every active key of ${deactivateUserKeys.targetOf(incident)}`,
+  ...actionCatalog['deactivate-user-keys'],
   async run({ incident }, { iam }) {
     const principal = iamPrincipalOf(incident.credential);
     if (principal?.kind !== 'user') {

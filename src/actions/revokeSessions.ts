@@ -1,6 +1,7 @@
 import { PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../events/CredentialIncident';
 import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from '../events/keystopDenyPolicy';
+import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 
 /** One fixed name, so that a repeat replaces the policy (with a later cut-off) instead of piling up policies. */
@@ -28,14 +29,7 @@ export function revocationPolicy(cutoff: Date): string {
 }
 
 export const revokeSessions: ContainmentAction<'revoke-sessions'> = {
-  type: 'revoke-sessions',
-  permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
-  appliesTo: ['role-session', 'user-session'],
-  targetOf: (incident) => {
-    const principal = iamPrincipalOf(incident.credential);
-    return principal ? `${principal.kind}/${principal.name}` : 'none';
-  },
-  describe: (incident) => `deny sessions of ${revokeSessions.targetOf(incident)} issued before now`,
+  ...actionCatalog['revoke-sessions'],
   async run({ incident, now }, { iam }) {
     const principal = iamPrincipalOf(incident.credential);
     if (principal === undefined) {

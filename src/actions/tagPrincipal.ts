@@ -1,5 +1,6 @@
 import { TagRoleCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../events/CredentialIncident';
+import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 
 /** IAM tag values allow letters, digits, spaces and _.:/=+-@ only, up to 256 characters. */
@@ -7,14 +8,7 @@ const tagValue = (text: string) => text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu,
 
 /** Marks the principal with the incident, so whoever looks at it in the console sees why its key stopped working. */
 export const tagPrincipal: ContainmentAction<'tag-principal'> = {
-  type: 'tag-principal',
-  permissions: ['iam:TagUser', 'iam:TagRole'],
-  appliesTo: ['long-term-key', 'user-session', 'role-session', 'iam-user'],
-  targetOf: (incident) => {
-    const principal = iamPrincipalOf(incident.credential);
-    return principal ? `${principal.kind}/${principal.name}` : 'none';
-  },
-  describe: (incident) => `tag ${tagPrincipal.targetOf(incident)} with the incident id`,
+  ...actionCatalog['tag-principal'],
   async run({ incident, now }, { iam }) {
     const principal = iamPrincipalOf(incident.credential);
     if (principal === undefined) {

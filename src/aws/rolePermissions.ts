@@ -1,6 +1,6 @@
-import { requiredPermissions } from '../actions/requiredPermissions';
 import type { IncidentSource } from '../events/CredentialIncident';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { requiredPermissions } from '../policies/requiredPermissions';
 
 /** serverless.yml's functions, by the source of the incidents each one handles. */
 const FUNCTION_SOURCES: Record<string, IncidentSource> = {

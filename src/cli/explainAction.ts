@@ -1,4 +1,4 @@
-import { containmentActions } from '../actions/containmentActions';
+import { actionCatalog } from '../actions/actionCatalog';
 import { MalformedEventError } from '../errors';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
@@ -91,7 +91,7 @@ export function explainEvent(
         reason: plan.reason,
         execute: plan.execute,
         explanation: plan.explanation,
-        steps: plan.steps.map((step) => containmentActions[step.type].describe(incident)),
+        steps: plan.steps.map((step) => actionCatalog[step.type].describe(incident)),
         inapplicable: plan.inapplicable.map((step) => step.type),
       };
     }),

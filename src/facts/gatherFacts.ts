@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
-import { readAccessKeyStatus, readKeyOwner } from '../actions/readAccessKeyStatus';
-import { readPrincipal } from '../actions/readPrincipal';
 import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
+import { readAccessKeyStatus, readKeyOwner } from '../reads/readAccessKey';
+import { readPrincipal } from '../reads/readPrincipal';
 import type { CredentialFacts } from '../state/nextResponse';
 
 /** What is read live before deciding: the key's real owner, the principal's tags, the key's status. */

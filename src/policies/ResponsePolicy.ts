@@ -1,15 +1,7 @@
 import * as z from 'zod';
+import { ActionSpec } from '../actions/actionCatalog';
 import { credentialKinds, incidentSources } from '../events/CredentialIncident';
-
-/** A strict object whose unknown-key error names the keys it does take. */
-function strict<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; valid keys: ${Object.keys(shape).join(', ')}`
-        : undefined,
-  });
-}
+import { strictObject as strict } from '../strictObject';
 
 /**
  * Response policies are reviewed data. Matching uses EventBridge's content-filter vocabulary so that
@@ -47,25 +39,6 @@ export const PolicyMatch = strict({
   principalName: patterns.optional(),
 });
 export type PolicyMatch = z.infer<typeof PolicyMatch>;
-
-const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
-export type ActionType = (typeof actionTypes)[number];
-
-/** Each action is its own strict object, so an option that an action does not take is an error too. */
-export const ActionSpec = z.discriminatedUnion(
-  'type',
-  [
-    strict({ type: z.literal('deactivate-access-key') }),
-    strict({ type: z.literal('revoke-sessions') }),
-    strict({ type: z.literal('tag-principal') }),
-    strict({ type: z.literal('deactivate-user-keys') }),
-  ],
-  {
-    error: (issue) =>
-      `unknown action type ${JSON.stringify((issue.input as { type?: unknown })?.type)}; valid types: ${actionTypes.join(', ')}`,
-  },
-);
-export type ActionSpec = z.infer<typeof ActionSpec>;
 
 const policyModes = ['contain', 'notify-only', 'dry-run'] as const;
 

@@ -1,10 +1,10 @@
-import { containmentActions } from '../actions/containmentActions';
+import { type ActionSpec, actionCatalog } from '../actions/actionCatalog';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import { type Guardrails, mayActIn } from './Guardrails';
 import { matchesPolicy } from './matchesPolicy';
 import { type ProtectionReason, protectionFor } from './protectionFor';
-import type { ActionSpec, ResponsePolicy } from './ResponsePolicy';
+import type { ResponsePolicy } from './ResponsePolicy';
 
 /** Why the plan is what it is; the alert shows it. */
 export type PlanReason =
@@ -58,7 +58,7 @@ export function planResponse(
     };
   }
   const kind = incident.credential.kind;
-  const applies = (step: ActionSpec) => containmentActions[step.type].appliesTo.includes(kind);
+  const applies = (step: ActionSpec) => actionCatalog[step.type].appliesTo.includes(kind);
   const steps = policy.actions.filter(applies);
   const inapplicable = policy.actions.filter((step) => !applies(step));
   const held = (reason: PlanReason, explanation: string): ResponsePlan => ({

@@ -1,15 +1,12 @@
 import { GetRoleCommand, GetUserCommand, type IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 
-/** One read gives both the tags (the exemption tag) and the IAM path (exemption ARN patterns, self-protection). */
-export const READ_PRINCIPAL_PERMISSIONS = ['iam:GetUser', 'iam:GetRole'] as const;
-
 export interface PrincipalFacts {
   tags: Record<string, string>;
   /** Undefined when the principal does not exist (any more). */
   path: string | undefined;
 }
 
-/** The principal's tags and path, read live from IAM. A principal that does not exist has no tags and no path. */
+/** The principal's tags and path, read live from IAM in one call (READ_PRINCIPAL_PERMISSIONS). A principal that does not exist has no tags and no path. */
 export async function readPrincipal(iam: IAMClient, principal: { kind: 'user' | 'role'; name: string }): Promise<PrincipalFacts> {
   try {
     const found =

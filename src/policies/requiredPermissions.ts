@@ -1,8 +1,8 @@
+import { actionCatalog } from '../actions/actionCatalog';
 import type { IncidentSource } from '../events/CredentialIncident';
-import { matchesPattern } from '../policies/matchesPolicy';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
-import { containmentActions } from './containmentActions';
-import { READ_PRINCIPAL_PERMISSIONS } from './readPrincipal';
+import { READ_KEY_STATUS_PERMISSIONS, READ_PRINCIPAL_PERMISSIONS } from '../reads/readPermissions';
+import { matchesPattern } from './matchesPolicy';
+import type { ResponsePolicy } from './ResponsePolicy';
 
 /**
  * The IAM permissions a function needs to carry out every policy that can match incidents from its source: the
@@ -15,11 +15,12 @@ export function requiredPermissions(policies: readonly ResponsePolicy[], source:
       policy.mode !== 'notify-only' &&
       (policy.match.source === undefined || policy.match.source.some((pattern) => matchesPattern(pattern, source))),
   );
-  const actions = reachable.flatMap((policy) => policy.actions.map((step) => containmentActions[step.type]));
+  const actions = reachable.flatMap((policy) => policy.actions.map((step) => actionCatalog[step.type]));
   const permissions = new Set(actions.flatMap((action) => action.permissions));
   if (actions.length > 0) for (const permission of READ_PRINCIPAL_PERMISSIONS) permissions.add(permission);
   // Before deactivating, respond() reads the key's status, so an already inactive key is not written again.
-  if (actions.includes(containmentActions['deactivate-access-key'])) permissions.add('iam:ListAccessKeys');
+  if (actions.includes(actionCatalog['deactivate-access-key']))
+    for (const permission of READ_KEY_STATUS_PERMISSIONS) permissions.add(permission);
   return [...permissions].sort();
 }
 
@@ -28,5 +29,5 @@ export const GUARD_ACTIONS = ['deactivate-access-key', 'revoke-sessions'] as con
 
 /** The IAM permissions of the tamper guard's function: exactly what its actions declare (no reads of principals). */
 export function guardPermissions(): string[] {
-  return [...new Set(GUARD_ACTIONS.flatMap((type) => containmentActions[type].permissions))].sort();
+  return [...new Set(GUARD_ACTIONS.flatMap((type) => actionCatalog[type].permissions))].sort();
 }
