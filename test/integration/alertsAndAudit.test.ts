@@ -25,10 +25,15 @@ const lookupSettings = { windowHours: 24, regions: ['us-east-1'], maxPagesPerReg
 
 describe('What the key did, against the local AWS emulator (CloudTrail from a recorded answer)', () => {
   it('looks up the key only after the containment call, and sends the first alert without waiting for a slow lookup', async () => {
-    // Prepare: each LookupEvents page takes 150 ms; the first alert waits 50 ms at most
+    // Prepare: CloudTrail answers no page before the first alert has been published; that alert waits 50 ms at most
+    // for the lookup. Waiting for the lookup first would never finish (and time the test out).
     const calls: string[] = [];
-    const { client } = recordedCloudTrail({ delayMs: 150, calls });
-    const { clients, sink, deps } = await localResponder({
+    let alertPublished!: () => void;
+    const firstAlert = new Promise<void>((resolve) => {
+      alertPublished = resolve;
+    });
+    const { client } = recordedCloudTrail({ holdPage: () => firstAlert, calls });
+    const { clients, responderClients, sink, deps } = await localResponder({
       calls,
       enricher: cloudTrailEnricher(
         () => client,
@@ -37,6 +42,14 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
       ),
       activity: { inlineWaitMs: 50 },
     });
+    responderClients.sns.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        alertPublished();
+        return result;
+      },
+      { step: 'initialize', name: 'first-alert-published' },
+    );
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 
     // Act
@@ -82,7 +95,8 @@ describe('What the key did, against the local AWS emulator (CloudTrail from a re
         lookupSettings,
         () => new Date(),
       ),
-      activity: { inlineWaitMs: 2_000 },
+      // Far longer than the recorded answer takes, even on a loaded machine: the wait is a bound, not a delay.
+      activity: { inlineWaitMs: 20_000 },
     });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
 

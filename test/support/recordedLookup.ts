@@ -19,9 +19,14 @@ function recordedPages(): LookupEventsCommandOutput[] {
 
 /**
  * A CloudTrail client (aws-sdk-client-mock: the emulator has no LookupEvents) that serves the recorded pages by
- * NextToken, after `delayMs` per page, and notes each call in `calls` (shared with the emulator's call recorder).
+ * NextToken and notes each call in `calls` (shared with the emulator's call recorder). `holdPage` decides when a
+ * page is answered (a promise that never settles: never), so tests order events without real delays.
  */
-export function recordedCloudTrail({ delayMs = 0, calls = [] as string[], pages = recordedPages() } = {}) {
+export function recordedCloudTrail({
+  holdPage = (_index: number): Promise<unknown> => Promise.resolve(),
+  calls = [] as string[],
+  pages = recordedPages(),
+} = {}) {
   const client = new CloudTrailClient({ region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   const inputs: LookupEventsCommandInput[] = [];
   mockClient(client)
@@ -29,8 +34,8 @@ export function recordedCloudTrail({ delayMs = 0, calls = [] as string[], pages 
     .callsFake(async (input: LookupEventsCommandInput) => {
       calls.push('CloudTrail:LookupEvents');
       inputs.push(structuredClone(input));
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const index = input.NextToken === undefined ? 0 : Number(input.NextToken.replace('token-page-', '')) - 1;
+      await holdPage(index);
       return pages[index];
     });
   return { client, inputs, calls };

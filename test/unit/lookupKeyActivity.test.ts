@@ -1,6 +1,6 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cloudTrailEnricher } from '../../src/activity/Enricher';
 import { type ActivityLookupSettings, lookupKeyActivity } from '../../src/activity/lookupKeyActivity';
 import { credentials, incidentAbout } from '../support/incidents';
@@ -107,15 +107,40 @@ describe('What the key did: CloudTrail LookupEvents by access key', () => {
     expect(report).toMatchObject({ status: 'complete', pagesRead: 3 });
   });
 
-  it('stops at its time limit, cutting off the request in flight, and keeps what it read', async () => {
-    const { client, inputs } = recordedCloudTrail({ delayMs: 150 });
-    const started = Date.now();
+  it('stops at its time limit, abandoning the request in flight, and keeps what it read', async () => {
+    // Prepare: the first page answers, the second never does; the time limit runs on a fake clock
+    let secondPageAsked!: () => void;
+    const asked = new Promise<void>((resolve) => {
+      secondPageAsked = resolve;
+    });
+    const { client, inputs } = recordedCloudTrail({
+      holdPage: (index) => {
+        if (index === 0) return Promise.resolve();
+        secondPageAsked();
+        return new Promise(() => undefined);
+      },
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Act
+      const lookup = lookupKeyActivity(() => client, KEY, { ...settings, timeLimitMs: 250 }, NOW);
+      let settled = false;
+      void lookup.finally(() => {
+        settled = true;
+      });
+      await asked;
+      await vi.advanceTimersByTimeAsync(249);
+      const settledBeforeTheLimit = settled;
+      await vi.advanceTimersByTimeAsync(1);
+      const report = await lookup;
 
-    const report = await lookupKeyActivity(() => client, KEY, { ...settings, timeLimitMs: 250 }, NOW);
-
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(inputs).toHaveLength(2);
-    expect(report).toMatchObject({ status: 'partial', stoppedBy: 'time-limit', pagesRead: 1, eventCount: 4 });
+      // Assess
+      expect(settledBeforeTheLimit).toBe(false);
+      expect(inputs).toHaveLength(2);
+      expect(report).toMatchObject({ status: 'partial', stoppedBy: 'time-limit', pagesRead: 1, eventCount: 4 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('searches each configured region and reports a region that failed next to those that answered', async () => {
