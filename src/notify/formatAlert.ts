@@ -177,9 +177,8 @@ function headlineOf(response: AnsweredIncident): string {
     case 'failed':
       return response.reason === 'access-denied' ? 'containment REFUSED by IAM' : 'containment FAILED';
     case 'duplicate':
-      return 'DUPLICATE';
     case 'ignored':
-      return 'IGNORED';
+      return neverAlerted(response);
     case 'notified':
       switch (response.reason) {
         case 'dry-run':
@@ -201,6 +200,11 @@ function headlineOf(response: AnsweredIncident): string {
           return 'ACTION NEEDED';
       }
   }
+}
+
+/** Duplicates and ignored events are answered without an alert (docs/alert-schema.md): no text is written for them. */
+function neverAlerted(response: AnsweredIncident): never {
+  throw new Error(`Keystop sends no alert for the outcome ${response.outcome} (${response.reason})`);
 }
 
 function credentialName(credential: Credential): string {
@@ -249,9 +253,8 @@ function outcomeSentence(response: AnsweredIncident): string {
         ? `${who} could NOT be contained: IAM refused (${sanitize(response.explanation, 200)}). Retrying cannot help; act by hand now (see NEXT STEPS).`
         : `${who} could NOT be contained. Act by hand now (see NEXT STEPS).`;
     case 'duplicate':
-      return `${who} was reported again; Keystop had already responded to this credential and changed nothing now.`;
     case 'ignored':
-      return `${who} was not acted on (${sanitize(response.reason, 80)}).`;
+      return neverAlerted(response);
     case 'notified':
       switch (response.reason) {
         case 'dry-run':

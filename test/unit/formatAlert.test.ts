@@ -380,6 +380,14 @@ describe('Alert for every outcome', () => {
       expect(AlertDocument.safeParse(alert.document).success).toBe(true);
     },
   );
+
+  it('writes no alert for a duplicate or an ignored response: those are answered without one', () => {
+    const duplicate = responseTo(key, { outcome: 'duplicate', reason: 'duplicate-report', explanation: 'already contained' });
+    const ignored = responseTo(key, { outcome: 'ignored', reason: 'not-guarded', explanation: 'nothing to do' });
+
+    expect(() => formatAlert(duplicate)).toThrow('Keystop sends no alert for the outcome duplicate (duplicate-report)');
+    expect(() => formatAlert(ignored)).toThrow('Keystop sends no alert for the outcome ignored (not-guarded)');
+  });
 });
 
 describe('The JSON document for queues, functions and webhooks', () => {
