@@ -15,16 +15,32 @@
  * links) never pass through here.
  */
 export function sanitize(value: unknown, maxLength = 200): string {
-  const text = String(value ?? '')
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/</g, '‹')
-    .replace(/>/g, '›')
-    .replace(/\]\s*\(/g, '] (')
-    .replace(/@(channel|here|everyone)\b/gi, '(at)$1');
-  // Bounded before defanging (linear, but not free on 300 KB of attacker text), and again after it (it lengthens).
+  const raw = String(value ?? '');
+  // Attacker text can be 300 KB. Cleaning only its head gives the same first maxLength + 1 characters as cleaning all
+  // of it, once the cleaned head is longer than that by more than a token cut at its end can change (e.g. a cut
+  // "@every" that would have become "(at)everyone"); otherwise (a head of mostly blanks) the whole text is cleaned.
+  const headLength = 4 * maxLength + 64;
+  const head = raw.length > headLength ? clean(raw.slice(0, headLength)) : undefined;
+  const text = head !== undefined && Array.from(head).length > maxLength + 1 + CUT_MARGIN ? head : clean(raw);
+  // Bounded before defanging (linear, but not free), and again after it (it lengthens).
   return truncate(defangLinks(truncate(text, maxLength + 1, '')), maxLength, '…');
+}
+
+/** More than the longest stretch at the end of a cut text that cleaning treats differently from the whole text. */
+const CUT_MARGIN = 16;
+
+function clean(text: string): string {
+  return (
+    text
+      .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/</g, '‹')
+      .replace(/>/g, '›')
+      .replace(/@(channel|here|everyone)\b/gi, '(at)$1')
+      // After the mentions: "]@here" would otherwise become the "](" of a markdown link.
+      .replace(/\]\s*\(/g, '] (')
+  );
 }
 
 /** Dots that browsers and chat clients read as dots (ASCII, ideographic, fullwidth, halfwidth), not yet defanged. */
@@ -66,13 +82,19 @@ function defangLinks(text: string): string {
  * at most `maxLength` characters.
  */
 export function sanitizeAscii(value: unknown, maxLength = 100): string {
-  const ascii = sanitize(value, Number.MAX_SAFE_INTEGER)
+  // As in sanitize: the head of a long text first, all of it only when the head's ASCII is too short to decide.
+  const head = asciiOf(sanitize(value, 4 * maxLength + 64));
+  const ascii = Array.from(head).length > maxLength + CUT_MARGIN ? head : asciiOf(sanitize(value, Number.MAX_SAFE_INTEGER));
+  return truncate(ascii, maxLength, '...');
+}
+
+function asciiOf(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[‹›]/g, (c) => (c === '‹' ? '(' : ')'))
     .replace(/…/g, '...')
     .replace(/[^\x20-\x7e]/g, '?');
-  return truncate(ascii, maxLength, '...');
 }
 
 function truncate(text: string, maxLength: number, ellipsis: string): string {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
 import { AuditDetail } from '../../src/audit/AuditEvent';
@@ -231,6 +232,51 @@ describe('sanitize', () => {
     expect(Array.from(bounded)).toHaveLength(10);
     expect(bounded).toBe(`${'😀'.repeat(9)}…`);
     expect(bounded).not.toMatch(/\p{Cs}/u);
+  });
+
+  it('gives for a long text what cleaning all of it gives, though it cleans only the head when it can', () => {
+    // The cleaning steps sanitize documents, applied to the whole text: its result is clean, so sanitize, which only
+    // defangs and bounds clean text, is the reference for the raw text.
+    const cleanAll = (text: string) =>
+      text
+        .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]+/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/</g, '‹')
+        .replace(/>/g, '›')
+        .replace(/@(channel|here|everyone)\b/gi, '(at)$1')
+        .replace(/\]\s*\(/g, '] (');
+    const pieces = [
+      'a',
+      'é',
+      'e\u0301\u0301',
+      '😀',
+      ' ',
+      '\n\t',
+      '\u200b',
+      '\u0000',
+      '@',
+      '@channel',
+      ']',
+      '(',
+      '<',
+      '.',
+      'https://',
+      'x.io/',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 400 }).map((parts) => parts.join(''));
+    // Text, a run of blanks (which cleaning folds to one space), then a token that cleaning rewrites: wherever the
+    // head ends, even inside the token, with the cleaned head just longer or shorter than the bound.
+    const blankRun = fc
+      .tuple(text, fc.nat({ max: 250 }), fc.constantFrom('@everyone', '@here', '] (', ']\n(', '😀😀', '<>'), text)
+      .map(([before, blanks, token, after]) => `${before.slice(0, 30)}${' '.repeat(blanks)}${token}${after}`);
+    fc.assert(
+      fc.property(fc.oneof(text, blankRun), fc.integer({ min: 1, max: 40 }), (raw, maxLength) => {
+        expect(sanitize(raw, maxLength)).toBe(sanitize(cleanAll(raw), maxLength));
+        expect(sanitizeAscii(raw, maxLength)).toBe(sanitizeAscii(cleanAll(raw), maxLength));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('makes subjects printable ASCII that SNS accepts', () => {
