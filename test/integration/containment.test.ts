@@ -18,6 +18,7 @@ import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/localClients';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { incidentAbout } from '../support/incidents';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
@@ -31,6 +32,8 @@ function finding(fixture: string, details: Record<string, string>) {
 }
 
 const NOW = new Date('2026-11-27T03:15:00.000Z');
+/** Where the hand-made incidents below happen: the emulator's account, now. */
+const inLocalAccount = { accountId: LOCAL_ACCOUNT_ID, region: 'us-east-1', observedAt: NOW.toISOString() };
 
 async function responder(options: Parameters<typeof localResponder>[0] = {}) {
   const local = await localResponder(options);
@@ -220,25 +223,19 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const quarantined = await userWithTwoKeys(clients.iam);
     const bystander = await userWithTwoKeys(clients.iam);
     const { respond } = await import('../../src/respond');
-    const base = {
-      source: 'cloudtrail' as const,
+    const quarantine = {
+      source: 'cloudtrail',
       type: 'AttachUserPolicy:AWSCompromisedKeyQuarantineV2',
       severity: 8,
-      severityLabel: 'HIGH' as const,
-      accountId: LOCAL_ACCOUNT_ID,
-      region: 'us-east-1',
-      observedAt: NOW.toISOString(),
-      sample: false,
-      backupDelivery: false,
-      title: 'AWS quarantined a user',
-      evidence: {},
-      origin: { findingId: 'q1', eventId: 'e1' },
-    };
+      severityLabel: 'HIGH',
+    } as const;
 
-    const [quarantine] = await respond(
+    const [quarantined1] = await respond(
       {
         kind: 'incidents',
-        incidents: [{ ...base, id: 'cloudtrail:q1', credential: { kind: 'iam-user', userName: quarantined.userName } }],
+        incidents: [
+          incidentAbout({ kind: 'iam-user', userName: quarantined.userName }, { ...quarantine, ...inLocalAccount, id: 'cloudtrail:q1' }),
+        ],
       },
       deps,
     );
@@ -246,17 +243,16 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
       {
         kind: 'incidents',
         incidents: [
-          {
-            ...base,
-            id: 'cloudtrail:q2',
-            credential: { kind: 'long-term-key', accessKeyId: bystander.leaked, userName: bystander.userName },
-          },
+          incidentAbout(
+            { kind: 'long-term-key', accessKeyId: bystander.leaked, userName: bystander.userName },
+            { ...quarantine, ...inLocalAccount, id: 'cloudtrail:q2' },
+          ),
         ],
       },
       deps,
     );
 
-    expect(quarantine).toMatchObject({ outcome: 'contained', policy: 'quarantined-user' });
+    expect(quarantined1).toMatchObject({ outcome: 'contained', policy: 'quarantined-user' });
     expect(await keyStatuses(clients.iam, quarantined.userName)).toEqual({
       [quarantined.leaked]: 'Inactive',
       [quarantined.decoy]: 'Inactive',
@@ -281,22 +277,17 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
       {
         kind: 'incidents',
         incidents: [
-          {
-            id: 'health:k1',
-            source: 'health',
-            type: 'AWS_RISK_CREDENTIALS_EXPOSED',
-            severity: 8,
-            severityLabel: 'HIGH',
-            accountId: LOCAL_ACCOUNT_ID,
-            region: 'global',
-            observedAt: NOW.toISOString(),
-            sample: false,
-            backupDelivery: false,
-            title: 'exposed',
-            evidence: {},
-            origin: { findingId: 'k1', eventId: 'e1' },
-            credential: { kind: 'long-term-key', accessKeyId: leaked },
-          },
+          incidentAbout(
+            { kind: 'long-term-key', accessKeyId: leaked },
+            {
+              id: 'health:k1',
+              source: 'health',
+              type: 'AWS_RISK_CREDENTIALS_EXPOSED',
+              severity: 8,
+              severityLabel: 'HIGH',
+              ...inLocalAccount,
+            },
+          ),
         ],
       },
       {

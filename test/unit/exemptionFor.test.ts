@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
+import type { Credential } from '../../src/events/CredentialIncident';
 import { exemptionFor, principalArnOf } from '../../src/policies/exemptionFor';
+import { incidentAbout } from '../support/incidents';
 
-function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
-  return {
-    id: 'i',
-    source: 'guardduty',
-    type: 't',
-    severity: 8,
-    severityLabel: 'HIGH',
-    accountId: '111122223333',
-    region: 'us-east-1',
-    observedAt: '2026-10-02T08:16:45Z',
-    credential,
-    sample: false,
-    backupDelivery: false,
-    title: 't',
-    evidence: {},
-    origin: { findingId: 'f', eventId: 'e' },
-    ...overrides,
-  };
-}
+const incident = incidentAbout;
 
 const role = (roleName: string, sessionName?: string): Credential => ({
   kind: 'role-session',

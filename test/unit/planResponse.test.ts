@@ -3,26 +3,13 @@ import type { CredentialIncident } from '../../src/events/CredentialIncident';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { noGuardrails } from '../../src/policies/Guardrails';
 import { planResponse } from '../../src/policies/planResponse';
+import { incidentAbout } from '../support/incidents';
 
-function incident(overrides: Partial<CredentialIncident> = {}): CredentialIncident {
-  return {
-    id: 'guardduty:111122223333:f1',
-    source: 'guardduty',
-    type: 'UnauthorizedAccess:IAMUser/TorIPCaller',
-    severity: 5,
-    severityLabel: 'MEDIUM',
-    accountId: '111122223333',
-    region: 'us-east-1',
-    observedAt: '2026-10-02T08:16:45Z',
-    credential: { kind: 'long-term-key', accessKeyId: 'AKIAPLANNERTEST00001', userName: 'build-bot' },
-    sample: false,
-    backupDelivery: false,
-    title: 't',
-    evidence: {},
-    origin: { findingId: 'f1', eventId: 'e1' },
-    ...overrides,
-  };
-}
+const incident = (overrides: Partial<CredentialIncident> = {}) =>
+  incidentAbout(
+    { kind: 'long-term-key', accessKeyId: 'AKIAPLANNERTEST00001', userName: 'build-bot' },
+    { region: 'us-east-1', ...overrides },
+  );
 
 describe('Planner', () => {
   it('contains a key GuardDuty saw used from Tor, under the policy that matched', () => {

@@ -4,26 +4,17 @@ import { runbookFor } from '../../src/notify/runbookFor';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { type Guardrails, noGuardrails } from '../../src/policies/Guardrails';
 import { planResponse } from '../../src/policies/planResponse';
+import { incidentAbout } from '../support/incidents';
 
-function incident(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {
-  return {
-    id: 'guardduty:111122223333:f1',
-    source: 'guardduty',
+/** An exfiltrated instance credential (high severity): the default policies contain it. */
+const incident = (credential: Credential, overrides: Partial<CredentialIncident> = {}) =>
+  incidentAbout(credential, {
     type: 'UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS',
     severity: 8,
     severityLabel: 'HIGH',
-    accountId: '111122223333',
     region: 'us-east-1',
-    observedAt: '2026-10-02T08:16:45Z',
-    credential,
-    sample: false,
-    backupDelivery: false,
-    title: 't',
-    evidence: {},
-    origin: { findingId: 'f1', eventId: 'e1' },
     ...overrides,
-  };
-}
+  });
 
 const session = (roleName: string): Credential => ({ kind: 'role-session', accessKeyId: 'ASIAPROTECTTEST00001', roleName });
 
