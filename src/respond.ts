@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
 import { type Attempt, attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report } from './credentialAttempt';
@@ -94,8 +95,12 @@ export async function respondToIncident(
   const key = credentialKey(reported);
   const initial = planResponse(deps.policies, reported, deps.guardrails);
   const { credential } = reported;
+  // A long-term key's deactivation comes first: IAM's answer to it proves the named user holds the key before
+  // anything else is done to that user.
   const onCriticalPath =
-    deps.state !== undefined && initial.execute && (credential.kind !== 'long-term-key' || credential.userName !== undefined);
+    deps.state !== undefined &&
+    initial.execute &&
+    (credential.kind !== 'long-term-key' || (credential.userName !== undefined && initial.steps[0]?.type === 'deactivate-access-key'));
   if (onCriticalPath) {
     const answered = await respondOnCriticalPath(reported, initial, key, deps, options);
     if (answered !== undefined) return answered;
@@ -154,7 +159,18 @@ async function respondOnCriticalPath(
     // Exempt by its tags or path: nothing was written; the exact path answers with the record.
     if (!plan.execute) return await stepAside();
     const incident = early.incident;
-    const [steps, stored] = await Promise.all([runSteps(incident, plan, early, deps), state.read(key, deps.now())]);
+    const [steps, stored] = await Promise.all([
+      // A key IAM does not know as the named user's stops the steps there: nothing else is done to that user.
+      runSteps(incident, plan, early, deps, {
+        haltOn: (error) => incident.credential.kind === 'long-term-key' && failureKindOf(error) === 'gone',
+      }),
+      state.read(key, deps.now()).catch((error: unknown) => {
+        // The write is under way and the claim is held: go on as for a credential with no record (a repeated alert
+        // is cheaper than a second invocation containing and alerting beside this one).
+        deps.logger.error('could not read the credential record; going on without it', { incidentId: reported.id, error });
+        return {} as Awaited<ReturnType<typeof state.read>>;
+      }),
+    ]);
     // IAM does not know the key as the named user's: the exact path asks IAM whose it is (that owner's exemptions
     // decide), or finds it deleted.
     if (incident.credential.kind === 'long-term-key' && steps.failures.some((f) => failureKindOf(f) === 'gone')) return await stepAside();
@@ -166,6 +182,12 @@ async function respondOnCriticalPath(
     const transition: Extract<Transition, { kind: 'act' }> =
       next.kind === 'act' ? next : { kind: 'act', reason: plan.reason, explanation: plan.explanation };
     const executed = await outcomeOf(transition, incident, plan, steps, deps);
+    // A principal whose earlier admission had left the window is counted from now on, once something is cut off.
+    if (admission && gate.admission?.kind === 'admitted' && gate.admission.stale && steps.failures.length === 0) {
+      await state.touch(admission.accountId, admission.principal, deps.now()).catch((error: unknown) => {
+        deps.logger.error('could not refresh the breaker admission', { accountId: admission.accountId, error });
+      });
+    }
     return await finish(
       { key, incident, plan, facts: early, transition, executed, record, guarded: stored.guarded, demand: incident, admitted, attempt },
       deps,
@@ -179,8 +201,10 @@ async function respondOnCriticalPath(
 /**
  * A report about a credential Keystop contained, answered from its record alone (no IAM read, no alert): while the
  * tamper guard watches the credential, a re-enabled key is put back by the guard on IAM's own CloudTrail event, so
- * the record is the truth. Undefined when the record alone cannot tell (an alert pending, held, released, past
- * the guard window, a record of the previous format): the exact path reads the key's status.
+ * the record is the truth. The guard sees IAM's events of Keystop's own account only (its rule and the forwarders
+ * are on that account's buses; a member account's IAM events never reach it): a credential of a member account is
+ * never answered this way. Undefined when the record alone cannot tell (a member account, an alert pending, held,
+ * released, past the guard window, a record of the previous format): the exact path reads the key's status.
  */
 function settledDuplicate(
   record: CredentialRecord | undefined,
@@ -188,7 +212,8 @@ function settledDuplicate(
   plan: ResponsePlan,
   deps: Deps,
 ): IncidentResponse | undefined {
-  const watched = record?.guardUntil !== undefined && Date.parse(record.guardUntil) > deps.now().getTime();
+  const seen = deps.guardrails.accounts !== undefined && incident.accountId === deps.guardrails.accounts.own;
+  const watched = seen && record?.guardUntil !== undefined && Date.parse(record.guardUntil) > deps.now().getTime();
   if (record === undefined || record.achieved !== 'contained' || record.pendingAlert || record.held || record.released || !watched) {
     return undefined;
   }
@@ -442,8 +467,15 @@ interface Admitted {
   stamp: string;
 }
 
-/** What the breaker counts for an incident: its principal, else the credential itself. */
-const breakerPrincipalOf = (incident: CredentialIncident) => principalOf(incident) ?? credentialKey(incident);
+/**
+ * What the breaker counts for an incident: its principal, else the credential itself. IAM names are at most 64
+ * characters; a longer one (report text, not a name IAM issued) is counted by its hash, so that the breaker's item
+ * (one attribute name per principal) stays small whatever a report says.
+ */
+function breakerPrincipalOf(incident: CredentialIncident): string {
+  const principal = principalOf(incident) ?? credentialKey(incident);
+  return principal.length <= 160 ? principal : `sha256:${createHash('sha256').update(principal).digest('hex')}`;
+}
 
 /** Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). */
 async function admit(
@@ -584,6 +616,8 @@ async function runSteps(
   plan: ResponsePlan,
   facts: LiveFacts,
   deps: Deps,
+  /** A failure after which no further step runs. */
+  { haltOn }: { haltOn?: (error: unknown) => boolean } = {},
 ): Promise<{ results: ActionResult[]; failures: unknown[] }> {
   const results: ActionResult[] = [];
   const failures: unknown[] = [];
@@ -606,6 +640,7 @@ async function runSteps(
       deps.logger.error('containment step failed', { incidentId: incident.id, action: step.type, error });
       failures.push(error);
       results.push({ type: step.type, status: 'failed', target, reason: messageOf(error) });
+      if (haltOn?.(error)) break;
     }
   }
   return { results, failures };

@@ -58,16 +58,21 @@ export function slideWindow(doc: BreakerDoc, now: number, windowMs: number): Adm
 }
 
 /**
- * The admission of a principal as one conditional update, for a transaction with the credential's claim: it succeeds
- * when the principal is counted already or the breaker has room, and stamps the principal with `stamp`. It counts
- * every member, even one whose stamp left the window: a breaker that looks full this way is decided by the exact path
- * (`admit`), which drops what left the window. A breaker that is new or reset has no item: the update creates it.
+ * The admission of a principal as one conditional update (the critical path, beside the credential's claim): it
+ * succeeds when the principal is counted already or the breaker has room. It counts every member, even one whose
+ * time left the window: a breaker that looks full this way is decided by the exact path (`admit`), which drops what
+ * left the window. A breaker that is new or reset has no item: the update creates it.
+ * - The admission time is set only for a new member: a repeat report (answered as a duplicate) must not keep a
+ *   principal in the window; `touch` refreshes it once something was cut off.
+ * - The mark is this attempt's, always: a slot goes back (`giveBack`) only while no other attempt admitted the
+ *   principal since, so an attempt that steps aside never takes away the slot of one that went on.
+ * - `openedAt` is left alone: the exact path decides whether a refusal opens the breaker anew (see admit).
  */
 export function admissionUpdate(settings: BreakerSettings, accountId: string, principal: string, stamp: string, now: Date): Update {
   return {
     TableName: settings.tableName,
     Key: { pk: S(`breaker#${accountId}`) },
-    UpdateExpression: 'ADD members :member, version :one SET #at = :now, #mark = if_not_exists(#mark, :stamp), #ttl = :ttl REMOVE openedAt',
+    UpdateExpression: 'ADD members :member, version :one SET #at = if_not_exists(#at, :now), #mark = :stamp, #ttl = :ttl',
     ConditionExpression:
       '(attribute_not_exists(members) AND attribute_not_exists(doc)) OR contains(members, :principal) OR size(members) < :limit',
     ExpressionAttributeNames: { '#at': atAttribute(principal), '#mark': markAttribute(principal), '#ttl': 'ttl' },
@@ -81,6 +86,21 @@ export function admissionUpdate(settings: BreakerSettings, accountId: string, pr
       ':limit': N(settings.breakerLimit),
     },
   };
+}
+
+/**
+ * What an admission found (its ALL_OLD item): whether it took a new slot — the principal was not a member, or was
+ * one whose time had left the window (`stale`: its time is still the old one; `touch` it once something is cut off).
+ */
+export function admissionFound(
+  old: Record<string, AttributeValue> | undefined,
+  principal: string,
+  now: Date,
+  windowMs: number,
+): { added: boolean; stale: boolean } {
+  if (!(old?.members?.SS ?? []).includes(principal)) return { added: true, stale: false };
+  const stale = Number(old?.[atAttribute(principal)]?.N ?? 0) <= now.getTime() - windowMs;
+  return { added: stale, stale };
 }
 
 /** A fresh mark for an admission: what `giveBack` takes, if this admission turns out to be the one that added it. */
@@ -149,14 +169,19 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
         if (doc.principals.some((p) => p.principal === principal))
           return { result: { admitted: true, added: false, justOpened: false, count } };
         if (count < settings.breakerLimit) {
-          const { openedAt: _closed, ...rest } = doc;
           const admission = { principal, at: now.getTime(), mark: randomUUID() };
           return {
-            doc: { ...rest, principals: [...doc.principals, admission] },
+            doc: { ...doc, principals: [...doc.principals, admission] },
             result: { admitted: true, added: true, stamp: admission.mark, justOpened: false, count: count + 1 },
           };
         }
-        if (doc.openedAt !== undefined) return { result: { admitted: false, added: false, justOpened: false, count } };
+        // Still the same opening while every principal counted now was admitted before it: nobody was admitted since,
+        // so the breaker stayed full. One admitted since means there was room in between: this refusal opens it anew
+        // (admissions leave openedAt alone, so that a principal counted already does not close it).
+        const since = doc.openedAt === undefined ? undefined : Date.parse(doc.openedAt);
+        if (since !== undefined && doc.principals.every((p) => p.at <= since)) {
+          return { result: { admitted: false, added: false, justOpened: false, count } };
+        }
         return { doc: { ...doc, openedAt: now.toISOString() }, result: { admitted: false, added: false, justOpened: true, count } };
       });
     },
@@ -178,6 +203,18 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+    },
+
+    async touch(accountId, principal, now) {
+      await dynamodb.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: Key(accountId),
+          UpdateExpression: 'ADD members :member, version :one SET #at = :now',
+          ExpressionAttributeNames: { '#at': atAttribute(principal) },
+          ExpressionAttributeValues: { ':member': { SS: [principal] }, ':one': N(1), ':now': N(now.getTime()) },
+        }),
+      );
     },
 
     async breakerStatus(accountId, now) {

@@ -61,7 +61,7 @@ export function recordOf(
 
 /**
  * The claim of a credential that has no record yet, or one of a credential not contained (a first report, or one
- * only alerted on), as one update for a transaction with the breaker's admission: the critical path of a first
+ * only alerted on), as one conditional update sent beside the breaker's admission: the critical path of a first
  * containment. Anything else (a live attempt, a contained record, a record of the previous format) fails the
  * condition and comes back whole (ReturnValuesOnConditionCheckFailure), to be decided from it.
  */

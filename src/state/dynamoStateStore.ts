@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
+import { admissionFound, admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
 import {
   type CredentialStoreSettings,
   DEFAULT_ATTEMPT_LEASE_MS,
@@ -39,8 +39,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
       const { Attributes } = await dynamodb.send(
         new UpdateItemCommand({ ...admissionUpdate(settings, accountId, principal, stamp, now), ReturnValues: 'ALL_OLD' }),
       );
-      // Not a member before: this request added the principal (and its mark is this stamp).
-      return { kind: 'admitted', added: !(Attributes?.members?.SS ?? []).includes(principal), stamp };
+      return { kind: 'admitted', ...admissionFound(Attributes, principal, now, settings.breakerWindowMs), stamp };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { kind: 'refused' };

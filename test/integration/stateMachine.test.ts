@@ -136,24 +136,11 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
         ),
       );
 
-      console.log(
-        'DEBUG2',
-        JSON.stringify(
-          delivery.errors?.map((e: any) => (e.failures ?? [e]).map((f: any) => f.name + ' ' + String(f.message).slice(0, 100))),
-        ),
-      );
       expect(delivery).toMatchObject({ succeeded: false, attempts: 3 });
       expect(await keyStatuses(clients.iam, live.userName)).toEqual({ [live.leaked]: 'Inactive', [live.decoy]: 'Active' });
       const writes = requests.filter((r) => r.call === 'IAM:UpdateAccessKey').map((r) => r.input.AccessKeyId);
       expect(writes.filter((k) => k === live.leaked)).toHaveLength(1);
       const alerts = await sink.drain();
-      console.log(
-        'DEBUG',
-        alerts.map((a) => a.subject),
-        requests
-          .filter((r) => r.input.AccessKeyId === failing.leaked || String(r.call).startsWith('DynamoDB'))
-          .map((r) => r.call + ' ' + (r.input.AccessKeyId ?? '')),
-      );
       expect(alerts.filter((a) => a.subject.includes(live.leaked)).map((a) => a.attributes.outcome)).toEqual(['contained']);
       expect(alerts.filter((a) => a.subject.includes(failing.leaked)).map((a) => a.attributes.outcome)).toEqual([
         'failed',
