@@ -6,6 +6,8 @@ bash scripts/setup.sh
 npx tsc --noEmit
 # Format, lint and import order (biome.json): fails on any difference, changes nothing.
 npx biome ci .
+# No export, file or dependency nobody uses (knip.jsonc).
+npx knip
 results="$(mktemp -t keystop-vitest-XXXXXX.json)"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" || status=$?

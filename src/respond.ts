@@ -86,7 +86,7 @@ function responseOfError(error: unknown, incident: CredentialIncident): Incident
  * gate → plan → transition → execute → record → report. A first report calling for containment takes the critical
  * path (one request before the containment write); everything else, the exact path.
  */
-export async function respondToIncident(
+async function respondToIncident(
   reported: CredentialIncident,
   deps: Deps,
   /** `keystop breaker reset --contain-held`: an operator's explicit decision, not counted against the breaker. */

@@ -6,7 +6,7 @@ import { type AnsweredIncident, outcomes } from '../IncidentResponse';
  * How strongly Keystop has responded to a credential: told nobody, told responders, contained it. Each report is
  * compared against the strongest level achieved so far; only a stronger one acts (see docs/state-machine.md).
  */
-export const responseLevels = ['none', 'alerted', 'contained'] as const;
+const responseLevels = ['none', 'alerted', 'contained'] as const;
 export type ResponseLevel = (typeof responseLevels)[number];
 
 export const isStronger = (level: ResponseLevel, than: ResponseLevel) => responseLevels.indexOf(level) > responseLevels.indexOf(than);

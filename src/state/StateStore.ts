@@ -69,7 +69,7 @@ export interface BreakerAdmission {
   count: number;
 }
 
-export interface BreakerStatus {
+interface BreakerStatus {
   accountId: string;
   count: number;
   open: boolean;

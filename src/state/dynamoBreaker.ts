@@ -52,7 +52,7 @@ const atAttribute = (principal: string) => `at:${principal}`;
 const markAttribute = (principal: string) => `first:${principal}`;
 
 /** Pure: the admissions still inside the rolling window ending at `now`. */
-export function slideWindow(doc: BreakerDoc, now: number, windowMs: number): Admission[] {
+function slideWindow(doc: BreakerDoc, now: number, windowMs: number): Admission[] {
   // No upper bound: an entry stamped by a Lambda whose clock runs slightly ahead still counts.
   return doc.principals.filter(({ at }) => at > now - windowMs);
 }

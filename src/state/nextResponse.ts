@@ -35,9 +35,6 @@ export type Transition =
   | { kind: 'retry'; explanation: string }
   | { kind: 'duplicate'; reason: ResponseReason; explanation: string };
 
-/** The level a plan would reach if carried out. */
-export const levelOf = (plan: ResponsePlan): ResponseLevel => (plan.execute ? 'contained' : 'alerted');
-
 /**
  * Pure: the next step for a credential, given what Keystop achieved for it so far (`record`), the plan for this
  * report (made with live facts), and the facts. A report acts only when it is stronger than what was achieved, or
