@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ActionResult } from '../actions/ContainmentAction';
 import { unavailableEnricher } from '../activity/Enricher';
 import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
@@ -8,12 +9,14 @@ import { clientsForAccounts } from '../aws/clientsForAccounts';
 import { createClients } from '../aws/createClients';
 import { createDeps } from '../aws/createDeps';
 import { IncompleteResponseError, MalformedEventError, messageOf } from '../errors';
+import { CloudTrailApiCallEvent } from '../events/CloudTrailApiCallEvent';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import type { EventSource } from '../events/EventSource';
 import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
 import { parseEvent } from '../events/parseEvent';
 import { makeHandler } from '../handlers/makeHandler';
 import type { IncidentResponse, Outcome, ResponseReason } from '../IncidentResponse';
+import { applyRecordedCall, isReplayedCall, type ReplayedCall } from '../local/applyRecordedCall';
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { createStateTable } from '../local/createStateTable';
@@ -42,15 +45,20 @@ export interface SandboxReport {
   policy: string | null;
   actions: ActionResult[];
   principals: PrincipalState[];
-  /** The seeded principals just before the event ran, to show what it changed. */
+  /** The seeded principals just before Keystop ran on the event, to show what it changed. */
   principalsBefore: PrincipalState[];
+  /**
+   * A recorded IAM call (a CloudTrail record of iam.amazonaws.com the tamper guard watches) is first made on the emulator
+   * as its caller made it in AWS, then Keystop runs on its record: what was done, and the principals before the call.
+   */
+  recordedCall?: ReplayedCall & { principalsBefore: PrincipalState[] };
   notifications: DeliveredAlert[];
   /** Which key the sandbox created for each key id the event named (ids in the rest of the report are the seeded ones). */
   seededKeys: { original: string; seeded: string }[];
   /** With `metrics: true`: the CloudWatch metrics the event produced, as the Lambda function writes them (EMF). */
   metrics?: EmittedMetric[];
   /** When one event carries several incidents (Security Hub), the responses to the others. */
-  more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'notifications' | 'seededKeys' | 'more'>[];
+  more?: Omit<SandboxReport, 'event' | 'principals' | 'principalsBefore' | 'recordedCall' | 'notifications' | 'seededKeys' | 'more'>[];
 }
 
 /**
@@ -106,7 +114,8 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       sts: clients.sts,
       iamWith: (credentials) => createClients({ region: LOCAL_REGION, endpoint, credentials }).iam,
     });
-    const seeder = new CredentialSeeder((accountId) => seedClients({ id: 'keystop-sandbox-seed', accountId }).iam);
+    const iamIn = (accountId: string) => seedClients({ id: 'keystop-sandbox-seed', accountId }).iam;
+    const seeder = new CredentialSeeder(iamIn);
     const guardrails = options.guardrails ?? defaultGuardrails;
     const emf: string[] = [];
     const deps = createDeps({
@@ -134,15 +143,18 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     });
     const reports: SandboxReport[] = [];
     for (const { name, event } of events) {
-      const { responses, before } = await runOne(event, seeder, deps, options.sourceSettings ?? noSourceSettings);
+      const { responses, before, recordedCall } = await runOne(event, seeder, iamIn, deps, options.sourceSettings ?? noSourceSettings);
       const [first, ...rest] = responses;
       const seededHere = new Set(responses.map((r) => (r.incident?.credential as { accessKeyId?: string } | undefined)?.accessKeyId));
+      // A key id the event's text names (a recorded call's key, the key it created) is this event's too.
+      const named = (original: string) => seededHere.has(seeder.keyIds.get(original)) || JSON.stringify(event).includes(original);
       reports.push({
         event: name,
         ...summary(first!),
-        seededKeys: [...seeder.keyIds].filter(([, seeded]) => seededHere.has(seeded)).map(([original, seeded]) => ({ original, seeded })),
+        seededKeys: [...seeder.keyIds].filter(([original]) => named(original)).map(([original, seeded]) => ({ original, seeded })),
         principals: await seeder.state(),
         principalsBefore: before,
+        ...(recordedCall ? { recordedCall } : {}),
         notifications: await sink.drain(),
         ...(options.metrics ? { metrics: emittedMetrics(emf.splice(0)) } : {}),
         ...(rest.length > 0 ? { more: rest.map(summary) } : {}),
@@ -165,28 +177,37 @@ function summary(response: IncidentResponse) {
   };
 }
 
+interface OneRun {
+  responses: IncidentResponse[];
+  before: PrincipalState[];
+  recordedCall?: SandboxReport['recordedCall'];
+}
+
 async function runOne(
   event: unknown,
   seeder: CredentialSeeder,
+  iamIn: (accountId: string) => IAMClient,
   deps: ReturnType<typeof createDeps>,
   settings: SourceSettings,
-): Promise<{ responses: IncidentResponse[]; before: PrincipalState[] }> {
+): Promise<OneRun> {
   const source = eventSourceFor(event, settings);
   if (source === undefined) {
     const detail = unrecognizedEvent(event);
     return { responses: [failure('ignored', 'not-a-credential-finding', detail)], before: await seeder.state() };
   }
   let before: PrincipalState[] = [];
+  let recordedCall: OneRun['recordedCall'];
   try {
     // Seed what the event names (parsed and adapted purely, no AWS call), then run the rewritten event for real.
     // A malformed event seeds nothing, but still runs: the handler's answer to it (a FAILED alert) is part of the report.
     const adapted = adaptForSeeding(source, event);
     if (adapted?.kind === 'incidents') for (const incident of adapted.incidents) await seeder.seed(incident);
+    recordedCall = await replayRecordedCall(event, seeder, iamIn);
     before = await seeder.state();
     // The event runs with its keys replaced by the seeded ones, so the honey keys it is judged by are replaced too.
     const seeded = { honeyKeys: settings.honeyKeys.map((key) => seeder.keyIds.get(key) ?? key) };
     const handler = makeHandler(eventSourceFor(event, seeded)!, deps);
-    return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before };
+    return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before, recordedCall };
   } catch (error) {
     const responses =
       error instanceof IncompleteResponseError
@@ -194,8 +215,27 @@ async function runOne(
         : error instanceof MalformedEventError
           ? [failure('failed', 'malformed-event', error.message)]
           : [failure('failed', 'error', messageOf(error))];
-    return { responses, before };
+    return { responses, before, recordedCall };
   }
+}
+
+/**
+ * A CloudTrail record of an IAM call the tamper guard watches is replayed on the emulator first (the key set Active, the
+ * policy deleted), so that Keystop's response to it acts on a real change, as it would in AWS.
+ */
+async function replayRecordedCall(
+  event: unknown,
+  seeder: CredentialSeeder,
+  iamIn: (accountId: string) => IAMClient,
+): Promise<OneRun['recordedCall']> {
+  const parsed = CloudTrailApiCallEvent.safeParse(event);
+  if (!parsed.success || !isReplayedCall(parsed.data.detail)) return undefined;
+  const { detail, account } = parsed.data;
+  let principalsBefore: PrincipalState[] | undefined;
+  const call = await applyRecordedCall(detail, detail.recipientAccountId ?? account, seeder, iamIn, async () => {
+    principalsBefore = await seeder.state();
+  });
+  return { ...call, principalsBefore: principalsBefore ?? (await seeder.state()) };
 }
 
 function adaptForSeeding(source: EventSource, event: unknown) {

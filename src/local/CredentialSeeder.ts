@@ -2,6 +2,7 @@ import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteAccessKeyCommand,
   GetRoleCommand,
   GetUserCommand,
   type IAMClient,
@@ -51,16 +52,10 @@ export class CredentialSeeder {
   async seed(incident: CredentialIncident): Promise<void> {
     const { credential, accountId } = incident;
     switch (credential.kind) {
-      case 'long-term-key': {
-        if (this.standIns.has(credential.accessKeyId)) return;
+      case 'long-term-key':
         // When the event names only the key, its owner gets a generated name: the responder must find it itself.
-        const userName = credential.userName ?? `sandbox-key-owner-${++this.generatedOwners}`;
-        const user = await this.ensurePrincipal(accountId, 'user', userName);
-        const standIn = await this.createKey(user);
-        this.standIns.set(credential.accessKeyId, standIn);
-        user.namedKeys.add(standIn);
+        await this.seedKey(accountId, credential.userName ?? `sandbox-key-owner-${++this.generatedOwners}`, credential.accessKeyId);
         return;
-      }
       case 'user-session':
       case 'iam-user': {
         // The user, with long-term keys: session containment must leave them alone, and what a policy does to a
@@ -77,6 +72,45 @@ export class CredentialSeeder {
       case 'unmapped':
         return;
     }
+  }
+
+  /** The key standing in for a reported key id of this user, created (with a decoy) unless an earlier event named it. */
+  async seedKey(accountId: string, userName: string, reportedKeyId: string): Promise<string> {
+    const known = this.standIns.get(reportedKeyId);
+    if (known) return known;
+    const user = await this.ensurePrincipal(accountId, 'user', userName);
+    const standIn = await this.createKey(user);
+    this.adopt(user, reportedKeyId, standIn);
+    return standIn;
+  }
+
+  /** A user or role an event names, created unless it exists. */
+  async seedPrincipal(accountId: string, kind: 'user' | 'role', name: string): Promise<void> {
+    await this.ensurePrincipal(accountId, kind, name);
+  }
+
+  /**
+   * A key created on the emulator by a recorded call (CreateAccessKey) stands in for the key id the record returned,
+   * so later events naming that id meet it. Before creating it, `makeRoomFor` deletes a key no event named (the
+   * seeded decoy) when the user holds IAM's maximum of two: the recorded call succeeded in AWS, so there was room.
+   */
+  async makeRoomFor(accountId: string, userName: string): Promise<string | undefined> {
+    const user = await this.ensurePrincipal(accountId, 'user', userName);
+    const keys = await this.keysOf(user);
+    const spare = keys.find((k) => !user.namedKeys.has(k.AccessKeyId!));
+    if (keys.length < 2 || spare === undefined) return undefined;
+    await this.iamFor(accountId).send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: spare.AccessKeyId! }));
+    return spare.AccessKeyId!;
+  }
+
+  adoptKey(accountId: string, userName: string, reportedKeyId: string, createdKeyId: string): void {
+    const user = this.principals.get(`${accountId}/user/${userName}`);
+    if (user) this.adopt(user, reportedKeyId, createdKeyId);
+  }
+
+  private adopt(user: SeededPrincipal, reportedKeyId: string, standIn: string): void {
+    this.standIns.set(reportedKeyId, standIn);
+    user.namedKeys.add(standIn);
   }
 
   /** The event with every reported key id replaced by its seeded stand-in. */
