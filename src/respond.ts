@@ -276,7 +276,7 @@ async function respondExactly(
     }
     const incident = facts.incident;
     const demand = plan.execute ? incident : record?.demand;
-    const next = nextResponse(record, plan, facts);
+    const next = nextResponse(record, plan, facts, incident.source === 'approved');
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let transition: Exclude<Transition, { kind: 'retry' }> = next;
     let admitted: Admitted | undefined;

@@ -40,7 +40,13 @@ export type Transition =
  * report (made with live facts), and the facts. A report acts only when it is stronger than what was achieved, or
  * when what was achieved was undone (a re-enabled key).
  */
-export function nextResponse(record: CredentialRecord | undefined, plan: ResponsePlan, facts: CredentialFacts): Transition {
+export function nextResponse(
+  record: CredentialRecord | undefined,
+  plan: ResponsePlan,
+  facts: CredentialFacts,
+  /** A responder approved containing it (source `approved`): refused by a guardrail, the approver hears why. */
+  approval = false,
+): Transition {
   const achieved = record?.achieved ?? 'none';
   const alerted = record?.alerted ?? 'none';
   const before = record?.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
@@ -111,6 +117,17 @@ export function nextResponse(record: CredentialRecord | undefined, plan: Respons
   }
   if (isStronger('alerted', alerted) && isStronger('alerted', achieved)) {
     return { kind: 'report', level: 'alerted', outcome: 'notified', reason: plan.reason, explanation: plan.explanation };
+  }
+  if (approval && achieved !== 'contained') {
+    // Not a repeat: a person asked for containment and a guardrail (an exemption, a sample, Keystop's own role) says no.
+    return {
+      kind: 'report',
+      level: 'alerted',
+      outcome: 'notified',
+      reason: plan.reason,
+      explanation: `approved${before}, but not contained: ${plan.explanation}; nothing changed`,
+      tell: true,
+    };
   }
   return duplicate(`responders already know at least this much${before}; nothing changed, no second alert`);
 }

@@ -56,6 +56,34 @@ describe('Approve in one step: keystop contain --incident', () => {
     expect(await context.sink.drain()).toEqual([]);
   });
 
+  it('approving an exempt incident answers that the credential is exempt and changes nothing', async () => {
+    const context = await setUp();
+    const key = await userWithTwoKeys(context.clients.iam);
+    await context.clients.iam.send(new TagUserCommand({ UserName: key.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
+    const delivery = await context.deliver(
+      reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')),
+    );
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'notified', reason: 'exempt-principal' });
+    await context.sink.drain();
+
+    const response = await approve(context, delivery.responses[0]!.incident!.id);
+
+    expect(response).toMatchObject({ outcome: 'notified', reason: 'exempt-principal', incident: { source: 'approved' } });
+    expect(response.explanation).toMatch(/^approved \(incident .+\), but not contained: the principal is exempt .+; nothing changed$/);
+    expect(response.actions.map((a: { type: string; status: string }) => `${a.type}: ${a.status}`)).toEqual([
+      'deactivate-access-key: skipped',
+      'tag-principal: skipped',
+      'notify: done',
+      'audit: done',
+    ]);
+    expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
+    // The approver is told, in the alert, why nothing was contained.
+    const [answer, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(answer!.attributes).toMatchObject({ outcome: 'notified' });
+    expect(answer!.text).toContain('exempt');
+  });
+
   it('a sample finding is never contained, approved or not', async () => {
     const context = await setUp();
     const { key, incidentId, alert } = await alertedOn(context, 'guardduty-sample');
