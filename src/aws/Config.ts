@@ -199,6 +199,11 @@ export const DeployParams = z.object({
   tracing: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'tracing', default: 'false' }),
   // Exactly true or false: serverless.yml picks the functions' NODE_OPTIONS by it (custom.nodeOptions).
   debug: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'debug', default: 'false' }),
+  // Exactly true or false, like tracing: serverless.yml's condition for the custom action, its rule and permission.
+  securityHubAction: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), {
+    param: 'securityHubAction',
+    default: 'false',
+  }),
   alarmFailedEventsDepth: alarmThreshold('alarmFailedEventsDepth', '0', 100_000),
   alarmFailedEventsAgeSeconds: alarmThreshold('alarmFailedEventsAgeSeconds', '3600', 1_209_600),
   alarmFunctionErrors: alarmThreshold('alarmFunctionErrors', '0', 100_000),

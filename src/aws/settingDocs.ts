@@ -135,6 +135,11 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
       "stack traces in the functions' logs point into the TypeScript sources (Node's `--enable-source-maps`); off by default because reading the map costs every cold start (bench/RESULTS.md); the map is shipped either way (docs/operations.md: mapping a stack trace by hand)",
     form: 'true or false',
   },
+  securityHubAction: {
+    meaning:
+      'create Security Hub\'s "Keystop: contain" custom action and its rule (approve in one step from the findings page); off by default because creating it fails the deploy where Security Hub is not enabled. `keystop contain --incident` approves without it',
+    form: 'true or false',
+  },
   alarmFailedEventsDepth: {
     meaning: 'alarm when the failure queue holds more events than this',
     form: 'a whole number from 0 to 100000',

@@ -36,6 +36,7 @@ describe('cfn-lint', () => {
       '--param=memberAccounts=*',
       '--param=organizationId=o-a1b2c3d4e5',
       '--param=honeyKeys=AKIAHONEYBAITKEY0001',
+      '--param=securityHubAction=true',
     );
     const template = (dir: string) => join(dir, 'cloudformation-template-update-stack.json');
 

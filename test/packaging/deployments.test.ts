@@ -14,7 +14,10 @@ const ORGANIZATION = 'o-a1b2c3d4e5';
 /** The function that publishes Keystop's own alarms; every other function responds to incidents. */
 const ALARM_PUBLISHER = 'AlarmsLambdaFunction';
 
-/** The two ways Keystop is deployed (docs/deploy.md): on its own account, and for an organisation. */
+/**
+ * The two ways Keystop is deployed (docs/deploy.md): on its own account, and for an organisation (whose home account,
+ * a delegated administrator, has Security Hub: that configuration turns its custom action on).
+ */
 const configurations = [
   { name: 'single account (default)', args: [] as string[], memberRole: undefined },
   {
@@ -25,6 +28,7 @@ const configurations = [
       '--param=memberAccounts=*',
       `--param=organizationId=${ORGANIZATION}`,
       '--param=honeyKeys=AKIAHONEYBAITKEY0001',
+      '--param=securityHubAction=true',
     ],
     memberRole: MEMBER_ROLE,
   },
@@ -277,6 +281,57 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
     expect(
       isAllowed([{ Effect: 'Allow', Action: 'x', Resource: admitted }], 'x', 'arn:aws:events:us-east-1:123456789012:rule/attacker'),
     ).toBe(false);
+  });
+});
+
+describe('Security Hub\'s "Keystop: contain" custom action (param securityHubAction)', () => {
+  const ACTION_RESOURCES = ['KeystopContainAction', 'KeystopContainActionRule', 'KeystopContainActionRulePermission'];
+  const invokersOfApprove = (template: CfnTemplate) =>
+    Object.entries(template.Resources)
+      .filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes('"ApproveLambdaFunction"'))
+      .filter(([, r]) => r.Type === 'AWS::Events::Rule' || r.Type === 'AWS::Lambda::Permission')
+      .map(([id]) => id);
+
+  it('is off by default: no action, no rule and no permission to invoke the approve function, so deploy needs no Security Hub', () => {
+    const deployed = templates.get(configurations[0].name)!;
+    const asPackaged = packaged.get(configurations[0].name)!;
+
+    expect((asPackaged as any).Conditions.SecurityHubActionOn).toEqual({ 'Fn::Equals': ['action-false', 'action-true'] });
+    for (const id of ACTION_RESOURCES) expect((asPackaged.Resources[id] as any).Condition).toBe('SecurityHubActionOn');
+    expect(resourcesOfType(deployed, 'AWS::SecurityHub::ActionTarget')).toEqual([]);
+    expect(invokersOfApprove(deployed)).toEqual([]);
+    // The function stays (approving through `keystop contain --incident` does not need it, but its role is named in
+    // KEYSTOP_OWN_ROLE_NAMES either way): nothing can invoke it.
+    expect(deployed.Resources.ApproveLambdaFunction).toBeDefined();
+  });
+
+  it('with securityHubAction=true: the action, a rule on exactly that action, and the permission for that rule only', () => {
+    const deployed = templates.get(configurations[1].name)!;
+
+    expect(invokersOfApprove(deployed).sort()).toEqual(['KeystopContainActionRule', 'KeystopContainActionRulePermission']);
+    expect(deployed.Resources.KeystopContainAction!.Type).toBe('AWS::SecurityHub::ActionTarget');
+    const rule = deployed.Resources.KeystopContainActionRule!.Properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.securityhub'],
+      'detail-type': ['Security Hub Findings - Custom Action'],
+      resources: [{ 'Fn::GetAtt': ['KeystopContainAction', 'ActionTargetArn'] }],
+    });
+    expect(rule.Targets).toEqual([
+      {
+        Id: 'keystop-approve',
+        Arn: { 'Fn::GetAtt': ['ApproveLambdaFunction', 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 8 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } },
+      },
+    ]);
+    // Named keystop-<stage>-…: the failure queue takes dead letters only from rules so named.
+    expect(rule.Name).toMatch(/^keystop-prod-/);
+    expect(deployed.Resources.KeystopContainActionRulePermission!.Properties).toEqual({
+      FunctionName: { 'Fn::GetAtt': ['ApproveLambdaFunction', 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['KeystopContainActionRule', 'Arn'] },
+    });
   });
 });
 

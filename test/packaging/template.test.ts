@@ -180,6 +180,8 @@ describe('Packaged CloudFormation (osls package)', () => {
     const action = template.Resources.KeystopContainAction!;
 
     expect(action.Type).toBe('AWS::SecurityHub::ActionTarget');
+    // Only with securityHubAction (test/packaging/deployments.test.ts): it fails the deploy where Security Hub is off.
+    expect((action as any).Condition).toBe('SecurityHubActionOn');
     expect((action as any).Metadata['cfn-lint'].config.ignore_checks).toEqual(['E3006']);
     expect(action.Properties).toEqual({ Name: 'Keystop: contain', Description: 'Contain with Keystop', Id: KEYSTOP_CONTAIN_ACTION_ID });
     expect(action.Properties.Name.length).toBeLessThanOrEqual(20);
