@@ -33,6 +33,9 @@ export function fromSecurityHubAction(event: SecurityHubCustomActionEvent): Adap
   };
   const adapted = fromSecurityHub(asImport);
   if (adapted.kind !== 'incidents') return adapted;
-  const by = `a responder in Security Hub (custom action ${event.detail.actionName ?? 'Keystop: contain'})`;
+  // AWS's custom-action event carries the findings and the action, not who chose it: say where to look instead.
+  const by =
+    `a responder in Security Hub (custom action "${event.detail.actionName ?? 'Keystop: contain'}" at ${event.time}; ` +
+    `the event does not name who: CloudTrail's securityhub.amazonaws.com calls of that minute do)`;
   return { kind: 'incidents', incidents: adapted.incidents.map((incident) => approvedIncident(incident, by)) };
 }

@@ -124,7 +124,8 @@ describe('Approve in one step: the Security Hub "Keystop: contain" custom action
     const [alert, ...more] = await context.sink.drain();
     expect(more).toEqual([]);
     expect(alert!.subject).toMatch(/^Keystop CONTAINED/);
-    expect(alert!.text).toContain('Approved by a responder in Security Hub');
+    expect(alert!.text).toContain('Approved by a responder in Security Hub (custom action "Keystop: contain" at ');
+    expect(alert!.text).toContain("the event does not name who: CloudTrail's securityhub.amazonaws.com calls of that minute do");
   });
 
   it('still holds an exempt principal back: approval goes through the same guardrails', async () => {
