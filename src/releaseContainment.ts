@@ -92,7 +92,10 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     let actions: Awaited<ReturnType<typeof undoContainment>>;
     let failure: unknown;
     try {
-      actions = await undoContainment(incident, touched, deps.clientsFor(incident), now);
+      const userKeys = (record.last?.actions ?? [])
+        .filter((a) => a.type === 'deactivate-user-keys' && a.status === 'done')
+        .flatMap((a) => a.changedKeys ?? []);
+      actions = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
     } catch (error) {
       failure = error;
       actions = [{ type: 'deactivate-access-key' as const, status: 'failed' as const, target: key, reason: messageOf(error) }];

@@ -30,6 +30,8 @@ export interface ActionResult {
   reason: string;
   /** When the step finished (ISO 8601), for steps that ran: containment latency is measured to this moment. */
   at?: string;
+  /** The keys a step changed when it changed several (deactivate-user-keys): a release undoes exactly those. */
+  changedKeys?: string[];
 }
 
 /** A containment step: its catalog entry, and the SDK calls that touch only the credential in the incident. */

@@ -24,6 +24,7 @@ export const deactivateUserKeys: ContainmentAction<'deactivate-user-keys'> = {
     return {
       status: 'done',
       target: `user/${UserName}`,
+      changedKeys: active,
       reason:
         active.length === 0
           ? `user ${UserName} had no active key`

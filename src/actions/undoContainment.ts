@@ -21,6 +21,8 @@ export async function undoContainment(
   touched: ReadonlySet<string>,
   { iam }: ActionClients,
   now: Date,
+  /** The keys deactivate-user-keys set Inactive (its result's changedKeys): reactivated, and no other key. */
+  userKeys: readonly string[] = [],
 ): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   const at = () => now.toISOString();
@@ -71,12 +73,40 @@ export async function undoContainment(
     });
   }
   if (touched.has('deactivate-user-keys')) {
-    results.push({
-      type: 'deactivate-user-keys',
-      status: 'skipped',
-      target: principal ? `${principal.kind}/${principal.name}` : 'none',
-      reason: "not undone: reactivate the user's keys by hand, one by one",
-    });
+    const target = principal ? `${principal.kind}/${principal.name}` : 'none';
+    // The key named in the incident was reactivated above already, when the containment also deactivated it alone.
+    const named = touched.has('deactivate-access-key') && credential.kind === 'long-term-key' ? credential.accessKeyId : undefined;
+    const keys = userKeys.filter((key) => key !== named);
+    if (principal?.kind !== 'user' || (keys.length === 0 && userKeys.length === 0)) {
+      // A containment recorded before Keystop noted which keys it deactivated: only a person can tell them apart.
+      results.push({
+        type: 'deactivate-user-keys',
+        status: 'skipped',
+        target,
+        reason: "not undone: reactivate the user's keys by hand, one by one",
+      });
+    } else {
+      const reactivated: string[] = [];
+      const gone: string[] = [];
+      for (const AccessKeyId of keys) {
+        try {
+          await iam.send(new UpdateAccessKeyCommand({ UserName: principal.name, AccessKeyId, Status: 'Active' }));
+          reactivated.push(AccessKeyId);
+        } catch (error) {
+          if (!(error instanceof NoSuchEntityException)) throw error;
+          gone.push(AccessKeyId);
+        }
+      }
+      const deleted = gone.length > 0 ? `; deleted since: ${gone.join(', ')}` : '';
+      results.push({
+        type: 'deactivate-user-keys',
+        status: 'done',
+        target,
+        changedKeys: reactivated,
+        reason: `reactivated the ${reactivated.length} key(s) of user ${principal.name} Keystop had deactivated: ${reactivated.join(', ') || 'none'}${deleted}`,
+        at: at(),
+      });
+    }
   }
   return results;
 }

@@ -27,6 +27,8 @@ const StoredAction = z.object({
   target: z.string(),
   reason: z.string(),
   at: z.string().optional(),
+  /** deactivate-user-keys: which keys it deactivated, so that a release reactivates exactly those. */
+  changedKeys: z.array(z.string()).optional(),
 });
 
 /** A response as stored: enough to re-send its alert, list it (`keystop incidents`) and contain a held incident. */

@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 import { attacker, type Caller, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
@@ -280,6 +281,38 @@ describe('keystop release: the sanctioned way to undo a containment', () => {
     );
     expect(report.responses[0]).toMatchObject({ outcome: 'contained', reason: 'matched' });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+  });
+
+  it('reactivates the keys deactivate-user-keys deactivated, and no other', async () => {
+    const everyKey: ResponsePolicy = {
+      name: 'every-key-of-the-user',
+      description: 'Deactivate every active key of the user.',
+      match: { source: ['guardduty'] },
+      mode: 'contain',
+      actions: [{ type: 'deactivate-user-keys' }],
+    };
+    const local = await localResponder({ policies: [everyKey] });
+    const { iam, sns, dynamodb } = local.responderClients;
+    const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb }) };
+    const [both, one] = [await userWithTwoKeys(context.clients.iam), await userWithTwoKeys(context.clients.iam)];
+    // The second user's other key was Inactive before Keystop came: a release must leave it so.
+    await context.clients.iam.send(new UpdateAccessKeyCommand({ UserName: one.userName, AccessKeyId: one.decoy, Status: 'Inactive' }));
+    for (const key of [both, one]) {
+      await context.deliver(reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor')));
+    }
+    expect(await keyStatuses(context.clients.iam, both.userName)).toEqual({ [both.leaked]: 'Inactive', [both.decoy]: 'Inactive' });
+    const release = (key: string) =>
+      runCli(['release', '--access-key', key, '--reason', 'a drill', '--table', context.tableName, '--json'], { endpoint: awsEndpoint() });
+
+    const [released] = JSON.parse((await release(both.leaked)).stdout).responses;
+    await release(one.leaked);
+
+    expect(released.actions.find((a: { type: string }) => a.type === 'deactivate-user-keys')).toMatchObject({
+      status: 'done',
+      changedKeys: [both.decoy],
+    });
+    expect(await keyStatuses(context.clients.iam, both.userName)).toEqual({ [both.leaked]: 'Active', [both.decoy]: 'Active' });
+    expect(await keyStatuses(context.clients.iam, one.userName)).toEqual({ [one.leaked]: 'Active', [one.decoy]: 'Inactive' });
   });
 
   it("deletes Keystop's deny policy from a role with --role; releasing again answers that it was released already", async () => {
