@@ -8,6 +8,7 @@ export interface DecisionOptions {
   exemptTag?: string;
   dryRun?: boolean;
   memberAccounts?: string;
+  responders?: string;
   breakerLimit?: string;
   breakerWindowMinutes?: string;
 }
@@ -24,7 +25,12 @@ export function withDecisionOptions(command: Command, { breaker = false }: { bre
     .addOption(new Option('--exempt-tag <key=value>', "the exemption tag ('' turns it off)").env('KEYSTOP_EXEMPT_TAG'))
     // Not .env(): commander would take KEYSTOP_DRY_RUN=false for true. decisionSettings reads the variable itself.
     .addOption(new Option('--dry-run', 'report what would be done, change nothing (or KEYSTOP_DRY_RUN=true)'))
-    .addOption(new Option('--member-accounts <ids>', 'member account ids that may be acted in, or *').env('KEYSTOP_MEMBER_ACCOUNTS'));
+    .addOption(new Option('--member-accounts <ids>', 'member account ids that may be acted in, or *').env('KEYSTOP_MEMBER_ACCOUNTS'))
+    .addOption(
+      new Option('--responders <list>', 'names or ARN patterns whose IAM changes the tamper guard records, not undoes').env(
+        'KEYSTOP_RESPONDERS',
+      ),
+    );
   if (breaker) {
     command
       .addOption(new Option('--breaker-limit <n>', 'automatic containments per account per window').env('KEYSTOP_BREAKER_LIMIT'))

@@ -33,7 +33,10 @@ export async function decisionSettings(options: DecisionOptions): Promise<Decisi
   const exemptTag = parsed('KEYSTOP_EXEMPT_TAG', '--exempt-tag', options.exemptTag);
   return {
     policies: options.policies ? await loadPolicyFile(options.policies) : defaultPolicies,
-    sourceSettings: { honeyKeys: parsed('KEYSTOP_HONEY_KEYS', '--honey-keys', options.honeyKeys) },
+    sourceSettings: {
+      honeyKeys: parsed('KEYSTOP_HONEY_KEYS', '--honey-keys', options.honeyKeys),
+      responders: parsed('KEYSTOP_RESPONDERS', '--responders', options.responders),
+    },
     guardrails: {
       dryRun: options.dryRun === true || parsed('KEYSTOP_DRY_RUN', 'KEYSTOP_DRY_RUN', process.env.KEYSTOP_DRY_RUN),
       exemptPrincipals: parsed('KEYSTOP_EXEMPT_PRINCIPALS', '--exempt-principals', options.exemptPrincipals),

@@ -205,7 +205,7 @@ async function runOne(
     recordedCall = await replayRecordedCall(event, seeder, iamIn);
     before = await seeder.state();
     // The event runs with its keys replaced by the seeded ones, so the honey keys it is judged by are replaced too.
-    const seeded = { honeyKeys: settings.honeyKeys.map((key) => seeder.keyIds.get(key) ?? key) };
+    const seeded = { ...settings, honeyKeys: settings.honeyKeys.map((key) => seeder.keyIds.get(key) ?? key) };
     const handler = makeHandler(eventSourceFor(event, seeded)!, deps);
     return { responses: await handler(seeder.rewrite(event), lambdaContext('keystop-sandbox')), before, recordedCall };
   } catch (error) {

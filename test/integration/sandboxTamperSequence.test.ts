@@ -131,6 +131,30 @@ describe('keystop sandbox over a finding and the recorded IAM calls that undo it
     expect(blocks[4]).toContain('Outcome: NOTIFIED (tampered)');
   });
 
+  it('with --responders naming the caller, the guard records the replayed change as a release and leaves it', async () => {
+    const { user, files } = await exampleSequence();
+    const { stdout } = await run('node', [
+      'bin/keystop.mjs',
+      'sandbox',
+      ...files.slice(0, 2),
+      '--responders',
+      `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory`,
+      '--json',
+      '--endpoint',
+      awsEndpoint(),
+    ]);
+
+    const [, reEnabled] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as SandboxReport);
+
+    expect(reEnabled).toMatchObject({ outcome: 'notified', reason: 'responder-change', recordedCall: { applied: true } });
+    const leaked = reEnabled!.seededKeys[0]!.seeded;
+    expect(keysOf(reEnabled!.principals, user)[leaked]).toBe('Active');
+    expect(reEnabled!.notifications[0]!.subject).toMatch(/^Keystop RELEASED/);
+  });
+
   it('does not replay a call that failed in AWS: the key stays as Keystop left it', async () => {
     const { runSandbox } = await import('../../src/cli/runSandbox');
     const { files } = await exampleSequence();
