@@ -13,7 +13,7 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { messageOf } from '../errors';
-import type { CloudTrailRecord } from '../events/CloudTrailApiCallEvent';
+import type { CloudTrailApiCallEvent } from '../events/CloudTrailApiCallEvent';
 import { GUARDED_CALLS } from '../events/fromTamper';
 import type { CredentialSeeder } from './CredentialSeeder';
 
@@ -30,6 +30,9 @@ export interface ReplayedCall {
   /** In words, with the seeded ids: "set access key AKIA… of user ci-deploy Active". */
   detail: string;
 }
+
+/** A CloudTrail record as EventBridge delivers it in an API-call event's detail. */
+type CloudTrailRecord = CloudTrailApiCallEvent['detail'];
 
 /** The sandbox replays exactly the IAM calls the tamper guard watches. */
 type ReplayedApi = (typeof GUARDED_CALLS)[number];
