@@ -50,6 +50,7 @@ describe('Package-time check of the settings', () => {
       `--param=honeyKeys=${HONEY_KEYS[0]}, not-a-key`,
       '--param=breakerLimit=abc',
       '--param=dryRun=yes',
+      '--param=debug=yes',
       '--param=memberAccounts=2222',
       '--param=breakerLimt=5',
       `--param=policiesFile=${typo}`,
@@ -58,6 +59,7 @@ describe('Package-time check of the settings', () => {
     expect(output).toContain(`param honeyKeys: "${HONEY_KEYS[0]}, not-a-key" each honey key must be an AKIA… access key id`);
     expect(output).toContain('param breakerLimit: "abc" must be a whole number from 1 to 10000');
     expect(output).toContain('param dryRun: "yes" must be true or false');
+    expect(output).toContain('param debug: "yes" must be true or false');
     expect(output).toContain('param memberAccounts: "2222" each member account must be a 12-digit account id, or *');
     expect(output).toContain('param breakerLimt is not a Keystop setting');
     expect(output).toMatch(
