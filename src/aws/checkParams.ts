@@ -10,7 +10,7 @@ interface ParamSetting extends SettingInfo {
 
 /** Every serverless.yml param Keystop takes, in the order of the settings schema. */
 export function paramSettings(): ParamSetting[] {
-  const fromShape = (shape: Record<string, z.ZodType>, isEnv: boolean) =>
+  const fromShape = (shape: Record<string, z.core.$ZodType>, isEnv: boolean) =>
     Object.entries(shape).flatMap(([key, schema]) => {
       const info = settingInfo.get(schema);
       return info?.param ? [{ ...info, param: info.param, ...(isEnv ? { env: key } : {}) }] : [];
