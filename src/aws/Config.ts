@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import type { StateSettings } from '../state/dynamoStateStore';
 
 /**
@@ -252,5 +253,35 @@ export function stateSettings(config: Config): StateSettings {
     dedupWindowMs: config.KEYSTOP_DEDUP_WINDOW_MINUTES * MINUTE,
     breakerLimit: config.KEYSTOP_BREAKER_LIMIT,
     breakerWindowMs: config.KEYSTOP_BREAKER_WINDOW_MINUTES * MINUTE,
+  };
+}
+
+export interface ActivitySettings extends ActivityLookupSettings {
+  /** How long the first alert waits for the lookup before going out without it. */
+  inlineWaitMs: number;
+}
+
+/** A setting's value when a deployment does not set it: its default, parsed by its own schema. */
+export function settingDefault<K extends keyof typeof Config.shape>(key: K): Config[K] {
+  return Config.shape[key].parse(undefined) as Config[K];
+}
+
+/** The de-duplication window and breaker of a deployment that sets neither: the sandbox and tests use these too. */
+export function defaultStateSettings(): Omit<StateSettings, 'tableName'> {
+  return {
+    dedupWindowMs: settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES') * MINUTE,
+    breakerLimit: settingDefault('KEYSTOP_BREAKER_LIMIT'),
+    breakerWindowMs: settingDefault('KEYSTOP_BREAKER_WINDOW_MINUTES') * MINUTE,
+  };
+}
+
+/** The CloudTrail lookup of what a key did, as a deployment that sets nothing has it. */
+export function defaultActivitySettings(): ActivitySettings {
+  return {
+    windowHours: settingDefault('KEYSTOP_ACTIVITY_WINDOW_HOURS'),
+    regions: settingDefault('KEYSTOP_ACTIVITY_REGIONS'),
+    maxPagesPerRegion: settingDefault('KEYSTOP_ACTIVITY_MAX_PAGES'),
+    timeLimitMs: settingDefault('KEYSTOP_ACTIVITY_TIME_LIMIT_MS'),
+    inlineWaitMs: settingDefault('KEYSTOP_ACTIVITY_INLINE_WAIT_MS'),
   };
 }

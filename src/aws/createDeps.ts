@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { cloudTrailEnricher, type Enricher, ownAccountOnly } from '../activity/Enricher';
-import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
 import { type FindingUpdater, securityHubFindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
@@ -13,22 +12,10 @@ import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
 import { type ResponsePolicy, ResponsePolicySet } from '../policies/ResponsePolicy';
 import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
+import { type ActivitySettings, defaultActivitySettings } from './Config';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { type ClientOptions, type Clients, createClients } from './createClients';
 import { partitionOf } from './partitionOf';
-
-export interface ActivitySettings extends ActivityLookupSettings {
-  /** How long the first alert waits for the lookup before going out without it. */
-  inlineWaitMs: number;
-}
-
-const defaultActivitySettings: ActivitySettings = {
-  windowHours: 24,
-  regions: [],
-  maxPagesPerRegion: 10,
-  timeLimitMs: 10_000,
-  inlineWaitMs: 3_000,
-};
 
 export interface DepsSettings extends ClientOptions {
   topicArn: string;
@@ -86,7 +73,7 @@ export function createDeps({
   const clients = given ?? createClients(clientOptions);
   const logger = givenLogger ?? new Logger({ serviceName: 'keystop' });
   const now = () => new Date();
-  const activity = { ...defaultActivitySettings, ...activityOverrides };
+  const activity = { ...defaultActivitySettings(), ...activityOverrides };
   // With metrics on, the alerts and lookups of each invocation are noted for them (src/metrics/InvocationLog.ts).
   const metrics = metricsSettings ? { ...metricsSettings, log: createInvocationLog() } : undefined;
   const sns = givenNotifier ?? snsNotifier(clients.sns, topicArn, { chatbot });

@@ -1,6 +1,6 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { Config } from '../aws/Config';
+import { Config, settingDefault } from '../aws/Config';
 import { containHeld } from '../containHeld';
 import { dynamoStateStore } from '../state/dynamoStateStore';
 import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
@@ -38,7 +38,7 @@ export async function operatorStore(options: BreakerOptions) {
   const dedupWindow = Config.shape.KEYSTOP_DEDUP_WINDOW_MINUTES.safeParse(process.env.KEYSTOP_DEDUP_WINDOW_MINUTES);
   const store = dynamoStateStore(new DynamoDBClient(aws), {
     tableName,
-    dedupWindowMs: (dedupWindow.success ? dedupWindow.data : 1440) * 60_000,
+    dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
     breakerLimit: limit,
     breakerWindowMs: windowMinutes * 60_000,
   });

@@ -3,11 +3,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ActionResult } from '../actions/ContainmentAction';
-import { unavailableEnricher } from '../activity/Enricher';
 import { unavailableFindingUpdater } from '../audit/securityHubFindingUpdater';
 import { clientsForAccounts } from '../aws/clientsForAccounts';
 import { createClients } from '../aws/createClients';
-import { createDeps } from '../aws/createDeps';
+import type { Deps } from '../Deps';
 import { IncompleteResponseError, MalformedEventError, messageOf } from '../errors';
 import { CloudTrailApiCallEvent } from '../events/CloudTrailApiCallEvent';
 import type { CredentialIncident } from '../events/CredentialIncident';
@@ -20,14 +19,8 @@ import { applyRecordedCall, isReplayedCall, type ReplayedCall } from '../local/a
 import { CredentialSeeder, type PrincipalState } from '../local/CredentialSeeder';
 import { createAlertSink, type DeliveredAlert } from '../local/createAlertSink';
 import { createStateTable } from '../local/createStateTable';
-import {
-  LOCAL_ACCOUNT_ID,
-  LOCAL_CREDENTIALS,
-  LOCAL_FINDING_UPDATE_UNAVAILABLE,
-  LOCAL_LOOKUP_UNAVAILABLE,
-  LOCAL_REGION,
-  localClients,
-} from '../local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_FINDING_UPDATE_UNAVAILABLE, LOCAL_REGION, localClients } from '../local/localClients';
+import { localDeps } from '../local/localDeps';
 import { startLocalAws } from '../local/startLocalAws';
 import { type EmittedMetric, emittedMetrics } from '../metrics/readEmfLines';
 import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
@@ -93,8 +86,6 @@ export interface SandboxOptions {
  * run the event through the Lambda handler's code path, and read back the state and the alerts.
  */
 /** The stack's defaults: a day's de-duplication window, at most 10 automatic containments per account an hour. */
-const SANDBOX_STATE = { dedupWindowMs: 24 * 60 * 60_000, breakerLimit: 10, breakerWindowMs: 60 * 60_000 };
-
 export async function runSandbox(events: NamedEvent[], options: SandboxOptions = {}): Promise<SandboxReport[]> {
   const emulator = options.endpoint ? undefined : await startLocalAws();
   const endpoint = options.endpoint ?? emulator!.endpoint;
@@ -118,27 +109,21 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
     const seeder = new CredentialSeeder(iamIn);
     const guardrails = options.guardrails ?? defaultGuardrails;
     const emf: string[] = [];
-    const deps = createDeps({
-      ...(options.metrics ? { metrics: { stage: 'sandbox', write: (line: string) => emf.push(line) } } : {}),
-      region: LOCAL_REGION,
-      endpoint,
-      credentials: LOCAL_CREDENTIALS,
+    const deps = localDeps(endpoint, {
       topicArn: sink.topicArn,
-      accountId: LOCAL_ACCOUNT_ID,
+      stateTable: tableName,
+      ...(options.breaker
+        ? { state: { breakerLimit: options.breaker.limit, breakerWindowMs: options.breaker.windowMinutes * 60_000 } }
+        : {}),
+      ...(options.metrics ? { metrics: { stage: 'sandbox', write: (line: string) => emf.push(line) } } : {}),
       memberRole: SANDBOX_MEMBER_ROLE,
       guardrails: {
         ...guardrails,
         accounts: guardrails.accounts ?? { own: LOCAL_ACCOUNT_ID, members: ['*'] },
         ownRoles: guardrails.ownRoles ?? { functionRoleNames: [], memberRoleName: SANDBOX_MEMBER_ROLE.name },
       },
-      enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
       findingUpdater: unavailableFindingUpdater(LOCAL_FINDING_UPDATE_UNAVAILABLE),
       logger: new Logger({ serviceName: 'keystop', logLevel: options.verbose ? 'INFO' : 'SILENT' }),
-      state: {
-        tableName,
-        ...SANDBOX_STATE,
-        ...(options.breaker ? { breakerLimit: options.breaker.limit, breakerWindowMs: options.breaker.windowMinutes * 60_000 } : {}),
-      },
       ...(options.policies ? { policies: options.policies } : {}),
     });
     const reports: SandboxReport[] = [];
@@ -187,7 +172,7 @@ async function runOne(
   event: unknown,
   seeder: CredentialSeeder,
   iamIn: (accountId: string) => IAMClient,
-  deps: ReturnType<typeof createDeps>,
+  deps: Deps,
   settings: SourceSettings,
 ): Promise<OneRun> {
   const source = eventSourceFor(event, settings);

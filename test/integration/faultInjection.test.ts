@@ -3,16 +3,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { unavailableEnricher } from '../../src/activity/Enricher';
 import { type Clients, createClients } from '../../src/aws/createClients';
-import { createDeps } from '../../src/aws/createDeps';
 import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { createAlertSink, type DeliveredAlert } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { localDeps } from '../../src/local/localDeps';
 import { type LocalAws, startLocalAws } from '../../src/local/startLocalAws';
-import { defaultGuardrails } from '../../src/policies/Guardrails';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { lambdaContext } from '../support/lambdaContext';
 import { MAX_RETRIES } from '../support/lambdaHarness';
@@ -145,17 +143,12 @@ async function responderBehindProxy(upstream: string, plan?: FaultPlan, batch = 
   const users = await Promise.all(Array.from({ length: batch }, () => userWithTwoKeys(direct.iam)));
   const proxy = await startFaultProxy(upstream, plan);
   const logger = new Logger({ serviceName: 'keystop-fault-test', logLevel: 'SILENT' });
-  const deps = createDeps({
-    clients: responderClients(proxy.endpoint),
-    // LookupEvents is not implemented by the emulator: the alert says the activity is unavailable, as in localResponder.
-    enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
-    accountId: LOCAL_ACCOUNT_ID,
-    state: { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: 10 * BATCH, breakerWindowMs: 3600_000 },
-    region: LOCAL_REGION,
-    endpoint: proxy.endpoint,
-    credentials: LOCAL_CREDENTIALS,
+  const deps = localDeps(proxy.endpoint, {
     topicArn: sink.topicArn,
-    guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] } },
+    clients: responderClients(proxy.endpoint),
+    stateTable: tableName,
+    // Every event of a batch is a distinct principal: the breaker must not hold any of them back.
+    state: { breakerLimit: 10 * BATCH },
     logger,
   });
   const destination = await failureDestination();

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { inject } from 'vitest';
-import { type Enricher, unavailableEnricher } from '../../src/activity/Enricher';
+import type { Enricher } from '../../src/activity/Enricher';
+import type { ActivitySettings } from '../../src/aws/Config';
 import type { MemberRole } from '../../src/aws/clientsForAccounts';
-import { type ActivitySettings, createDeps } from '../../src/aws/createDeps';
 import type { Deps } from '../../src/Deps';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION, localClients } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
+import { localDeps } from '../../src/local/localDeps';
 import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
 import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 import type { StateSettings } from '../../src/state/dynamoStateStore';
-
-/** The production defaults: a day's de-duplication window, at most 10 containments an hour per account. */
-const DEFAULT_STATE = { dedupWindowMs: 24 * 3600_000, breakerLimit: 10, breakerWindowMs: 3600_000 };
 
 /** The emulator started by globalSetup. */
 export const awsEndpoint = () => inject('awsEndpoint');
@@ -106,26 +103,21 @@ export async function localResponder(
   const calls = recordCalls({ IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb, EventBridge: events }, requests, options.calls);
   const tableName = uniqueName('keystop-state');
   await createStateTable(clients.dynamodb, tableName);
-  const state = options.state === false ? undefined : { ...DEFAULT_STATE, tableName, ...options.state };
   // Every responder under test writes its metrics, as in Lambda, here to a list the test can read.
   const emf: string[] = [];
-  const deps: Deps = createDeps({
+  const deps: Deps = localDeps(endpoint, {
+    topicArn: sink.topicArn,
+    stateTable: options.state === false ? undefined : (options.state?.tableName ?? tableName),
+    ...(options.state ? { state: options.state } : {}),
     metrics: { stage: 'test', write: (line) => emf.push(line) },
     clients: responderClients,
-    enricher: options.enricher ?? unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
+    ...(options.enricher ? { enricher: options.enricher } : {}),
     auditBus: options.auditBus,
     activity: options.activity,
-    accountId: LOCAL_ACCOUNT_ID,
     memberRole: options.memberRole,
-    state,
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: LOCAL_CREDENTIALS,
-    topicArn: sink.topicArn,
     guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] }, ...options.guardrails },
     policies: options.policies,
     ...(options.guardWindowMs === undefined ? {} : { guardWindowMs: options.guardWindowMs }),
-    logger: new Logger({ serviceName: 'keystop-test', logLevel: 'SILENT' }),
   });
   return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName, emf };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/aws/Config';
+import { defaultStateSettings, loadConfig, settingDefault } from '../../src/aws/Config';
+import { defaultGuardrails, parseExemptTag } from '../../src/policies/Guardrails';
 
 const base = {
   KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:keystop-alerts-prod',
@@ -51,5 +52,15 @@ describe('Configuration from the Lambda environment', () => {
     expect(() =>
       loadConfig({ ...base, KEYSTOP_MEMBER_ROLE_NAME: 'KeystopMember', KEYSTOP_EXTERNAL_ID: 'ext', KEYSTOP_MEMBER_ACCOUNTS: '2222' }),
     ).toThrow('each member account must be a 12-digit account id');
+  });
+});
+
+describe('Defaults, written once in the settings schema', () => {
+  it("gives the sandbox and tests a deployment's state settings: a day's de-duplication, at most 10 containments an hour", () => {
+    expect(defaultStateSettings()).toEqual({ dedupWindowMs: 24 * 3600_000, breakerLimit: 10, breakerWindowMs: 3600_000 });
+  });
+
+  it("is where the guardrails' default exemption tag comes from", () => {
+    expect(parseExemptTag(settingDefault('KEYSTOP_EXEMPT_TAG'))).toEqual(defaultGuardrails.exemptTag);
   });
 });
