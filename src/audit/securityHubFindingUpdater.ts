@@ -1,7 +1,7 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ActionResult } from '../actions/ContainmentAction';
-import { partitionOf } from '../aws/partitionOf';
 import { KEYSTOP_NOTE_AUTHOR } from '../events/fromSecurityHub';
+import { partitionOf } from '../events/partitionOf';
 import type { AnsweredIncident, IncidentResponse } from '../IncidentResponse';
 import { sanitize } from '../notify/sanitize';
 

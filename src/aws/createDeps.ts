@@ -3,6 +3,7 @@ import { cloudTrailEnricher, type Enricher, ownAccountOnly } from '../activity/E
 import { eventBridgeAuditor } from '../audit/eventBridgeAuditor';
 import { type FindingUpdater, securityHubFindingUpdater } from '../audit/securityHubFindingUpdater';
 import type { Deps } from '../Deps';
+import { partitionOf } from '../events/partitionOf';
 import { createInvocationLog, loggingEnricher, loggingNotifier } from '../metrics/InvocationLog';
 import type { MetricsOutput } from '../metrics/MetricsOutput';
 import type { Notifier } from '../notify/Alert';
@@ -15,7 +16,6 @@ import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore'
 import { type ActivitySettings, defaultActivitySettings } from './Config';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { type ClientOptions, type Clients, createClients } from './createClients';
-import { partitionOf } from './partitionOf';
 
 export interface DepsSettings extends ClientOptions {
   topicArn: string;

@@ -1,8 +1,8 @@
 import type { ActivityReport } from '../activity/ActivityReport';
 import { isSummary } from '../activity/isSummary';
 import type { Credential } from '../events/CredentialIncident';
+import { principalArnOf } from '../events/principalArnOf';
 import type { AnsweredIncident } from '../IncidentResponse';
-import { principalArnOf } from '../policies/exemptionFor';
 import type { Alert } from './Alert';
 import type { AlertDocument } from './AlertDocument';
 import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';

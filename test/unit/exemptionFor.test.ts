@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from '../../src/events/CredentialIncident';
-import { exemptionFor, principalArnOf } from '../../src/policies/exemptionFor';
+import { principalArnOf } from '../../src/events/principalArnOf';
+import { exemptionFor } from '../../src/policies/exemptionFor';
 import { incidentAbout } from '../support/incidents';
 
 const incident = incidentAbout;
