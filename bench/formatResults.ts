@@ -318,7 +318,8 @@ function: \`node <its bundle>\` with the environment Lambda gives it (serverless
 standing in for \`!Ref AlertTopic\`, region, credentials): importing the bundle parses the code, validates the config
 and the policies, and builds the SDK clients (deps are built at module load). The baseline is what the Python
 responders load: \`python3 -c "import boto3; boto3.client('iam'); boto3.client('sns')"\` (the interpreter itself, not a
-version manager's shim). Local Node is ${f.machine.node}; Lambda runs nodejs22.x.
+version manager's shim). Local Node is ${f.machine.node}; Lambda runs nodejs22.x, where the SDK prints no warning about the Node version: the
+functions run with \`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true\` here so that they do not print it either.
 
 ${table(
   ['Command', 'CPU median', 'CPU p90', 'Wall median', 'Wall p90', 'Wall min', 'Runs'],
@@ -475,9 +476,8 @@ function gaps(f: BenchFigures): string {
         `which caps the burst at about ${(perSecond / perEvent).toFixed(0)} events/s whatever the responder does. ` +
         `Keystop's own code needs ${ms(f.burstInProcess.cpuMsPerEvent)} of CPU per event (the in-process burst), about ` +
         `${(1000 / f.burstInProcess.cpuMsPerEvent).toFixed(0)} events/s per core, and ran at ${f.burstInProcess.eventsPerSecond.toFixed(0)} events/s ` +
-        `on this machine's share of its ${f.machine.cores} cores. What would close it: de-duplication (below) removes the repeated ` +
-        `reports' IAM and SNS calls, so ${b.events - b.credentials} of the ${b.events} events would cost about one de-duplication write instead ` +
-        `of ${perEvent.toFixed(1)} calls. In AWS the bound is the function's reserved concurrency divided by the time of one ` +
+        `on this machine's share of its ${f.machine.cores} cores. The ${b.events - b.credentials} repeated reports are already answered from ` +
+        `the state table (section 4: a duplicate's requests), so the emulator, not the responder, sets this figure. In AWS the bound is the function's reserved concurrency divided by the time of one ` +
         `invocation: ${b.concurrency} / ${ms(f.emulator.invocation.median)} (the median against the emulator here) ≈ ` +
         `${(b.concurrency / (f.emulator.invocation.median / 1000)).toFixed(0)} events/s; 200 events/s needs invocations under ` +
         `${ms((b.concurrency / BURST_EVENTS_PER_SECOND) * 1000)} or a higher reserved concurrency.`,
