@@ -3,10 +3,19 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetUserPolicyCommand, ListAccessKeysCommand, ListUserPoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  GetLoginProfileCommand,
+  GetRolePolicyCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  ListUserPoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '../../src/cli/runSandbox';
+import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
 import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
+import { attacker, iamChange } from '../support/iamChanges';
+import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint, uniqueName } from '../support/localAws';
 
 const run = promisify(execFile);
@@ -21,7 +30,7 @@ async function exampleSequence(): Promise<{ user: string; files: string[] }> {
   const user = uniqueName('tamper-seq');
   const dir = await mkdtemp(join(tmpdir(), 'keystop-tamper-'));
   const files: string[] = [];
-  for (const name of (await readdir(EXAMPLES)).sort()) {
+  for (const name of (await readdir(EXAMPLES)).filter((f) => f.endsWith('.json')).sort()) {
     const text = await readFile(join(EXAMPLES, name), 'utf8');
     await writeFile(join(dir, name), text.split('"ci-deploy"').join(JSON.stringify(user)));
     files.push(join(dir, name));
@@ -153,6 +162,45 @@ describe('keystop sandbox over a finding and the recorded IAM calls that undo it
     const leaked = reEnabled!.seededKeys[0]!.seeded;
     expect(keysOf(reEnabled!.principals, user)[leaked]).toBe('Active');
     expect(reEnabled!.notifications[0]!.subject).toMatch(/^Keystop RELEASED/);
+  });
+
+  it("replays a role's deny policy replaced by another document, and console passwords created and changed", async () => {
+    const { runSandbox } = await import('../../src/cli/runSandbox');
+    const role = uniqueName('web-tier');
+    const user = uniqueName('console-user');
+    const finding = loadFixture('guardduty/role-session-exfiltration.json');
+    finding.detail.accountId = LOCAL_ACCOUNT_ID;
+    finding.detail.resource.accessKeyDetails.userName = role;
+    const allowAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    const replaced = iamChange(
+      'PutRolePolicy',
+      { roleName: role, policyName: REVOKE_POLICY_NAME, policyDocument: allowAll },
+      attacker,
+      uniqueName('put'),
+    );
+    const created = iamChange('CreateLoginProfile', { userName: user, passwordResetRequired: false }, attacker, uniqueName('create'));
+    const changed = iamChange('UpdateLoginProfile', { userName: uniqueName('other-user') }, attacker, uniqueName('update'));
+
+    const [contained, restored, password, changedPassword] = await runSandbox(
+      [
+        { name: 'finding.json', event: finding },
+        { name: 'put-role-policy.json', event: replaced },
+        { name: 'create-login-profile.json', event: created },
+        { name: 'update-login-profile.json', event: changed },
+      ],
+      { endpoint: awsEndpoint() },
+    );
+
+    expect(contained).toMatchObject({ outcome: 'contained' });
+    expect(restored).toMatchObject({ outcome: 'contained', reason: 'tampered', recordedCall: { api: 'PutRolePolicy', applied: true } });
+    const { iam } = localClients(awsEndpoint());
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: REVOKE_POLICY_NAME }));
+    expect(decodeURIComponent(PolicyDocument!)).toContain('aws:TokenIssueTime');
+    expect(password!.recordedCall).toMatchObject({ api: 'CreateLoginProfile', applied: true });
+    expect(password).toMatchObject({ outcome: 'ignored', reason: 'not-guarded' });
+    await expect(iam.send(new GetLoginProfileCommand({ UserName: user }))).resolves.toMatchObject({ LoginProfile: { UserName: user } });
+    expect(changedPassword!.recordedCall).toMatchObject({ api: 'UpdateLoginProfile', applied: true });
+    expect(changedPassword!.recordedCall!.detail).toContain('seeded one first to change');
   });
 
   it('does not replay a call that failed in AWS: the key stays as Keystop left it', async () => {
