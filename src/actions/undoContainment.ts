@@ -103,7 +103,9 @@ export async function undoContainment(
         status: 'done',
         target,
         changedKeys: reactivated,
-        reason: `reactivated the ${reactivated.length} key(s) of user ${principal.name} Keystop had deactivated: ${reactivated.join(', ') || 'none'}${deleted}`,
+        reason:
+          `reactivated the ${reactivated.length} key(s) of user ${principal.name} Keystop had deactivated: ` +
+          `${reactivated.join(', ') || 'none'}${deleted}`,
         at: at(),
       });
     }

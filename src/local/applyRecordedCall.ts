@@ -139,7 +139,8 @@ async function replay(
       const seeded = !(await hasLoginProfile(iam, name));
       if (seeded) await iam.send(new CreateLoginProfileCommand({ UserName: name, Password: password }));
       await iam.send(new UpdateLoginProfileCommand({ UserName: name, Password: `${password}x` }));
-      return `changed the console password of ${on}${seeded ? ' (seeded one first to change)' : ''} (CloudTrail does not record it: a random one)`;
+      const first = seeded ? ' (seeded one first to change)' : '';
+      return `changed the console password of ${on}${first} (CloudTrail does not record it: a random one)`;
     }
   }
 }

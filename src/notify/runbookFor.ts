@@ -35,7 +35,11 @@ function approvable(response: AnsweredIncident): boolean {
 function approveStep(incident: CredentialIncident): string {
   const command = `keystop contain --incident ${sanitize(incident.id, 200)}`;
   return `To have Keystop contain it as the policy for approved incidents says, approve it: ${command}${
-    incident.origin.productArn ? ' (or, in Security Hub, select the finding and choose Actions > "Keystop: contain")' : ''
+    // The custom action exists only where the stack was deployed with securityHubAction: the alert cannot know, so it says.
+    incident.origin.productArn
+      ? " (or, if the stack has Security Hub's custom action (securityHubAction), select the finding there and choose " +
+        'Actions > "Keystop: contain")'
+      : ''
   }`;
 }
 
