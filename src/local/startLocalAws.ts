@@ -22,6 +22,27 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+/**
+ * moto's server, with one request handled at a time. moto serves each connection in its own thread and takes no lock
+ * around an operation: two conditional writes to one DynamoDB item that arrive together can both pass their condition
+ * (seen: two invocations both claiming one credential), where DynamoDB applies writes to an item one at a time. The
+ * requests still arrive concurrently (keep-alive connections, interleavings between requests); only their
+ * processing is serialised, as DynamoDB serialises writes to one item.
+ */
+const SERIAL_MOTO_SERVER = `
+import sys, threading
+import moto.server as server
+lock = threading.Lock()
+run_simple = server.run_simple
+def serial(app):
+    def handle(environ, start_response):
+        with lock:
+            return list(app(environ, start_response))
+    return handle
+server.run_simple = lambda host, port, app, **options: run_simple(host, port, serial(app), **options)
+server.main(sys.argv[1:])
+`;
+
 /** Starts moto server on a free loopback port and resolves once it answers. Used by tests, the CLI and CI alike. */
 export async function startLocalAws({ timeoutMs = 30_000 }: StartOptions = {}): Promise<LocalAws> {
   const python = process.env.KEYSTOP_PYTHON ?? 'python3';
@@ -32,7 +53,7 @@ export async function startLocalAws({ timeoutMs = 30_000 }: StartOptions = {}): 
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, ['-c', SERIAL_MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     // AWS-managed policies (e.g. AWSCompromisedKeyQuarantineV2) exist in IAM only when moto loads them.
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
