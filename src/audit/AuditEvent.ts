@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
-import { AlertDocument } from '../notify/AlertDocument';
+import { AlertDocument } from '../document/AlertDocument';
 import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 
 /**

@@ -1,7 +1,7 @@
 import type { ActionResult } from '../actions/ContainmentAction';
 import type { ActivityReport } from '../activity/ActivityReport';
+import { alertDocumentOf } from '../document/alertDocumentOf';
 import type { AnsweredIncident } from '../IncidentResponse';
-import { alertDocumentOf } from '../notify/formatAlert';
 import type { AuditDetail } from './AuditEvent';
 import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 

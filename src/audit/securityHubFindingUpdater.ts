@@ -1,9 +1,9 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ActionResult } from '../actions/ContainmentAction';
+import { sanitize } from '../document/sanitize';
 import { KEYSTOP_NOTE_AUTHOR } from '../events/fromSecurityHub';
 import { partitionOf } from '../events/partitionOf';
 import type { AnsweredIncident, IncidentResponse } from '../IncidentResponse';
-import { sanitize } from '../notify/sanitize';
 
 /** Tells the SOC's console what was done: a note on the Security Hub finding, and its workflow status. */
 export interface FindingUpdater {

@@ -7,7 +7,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { AlertDocument } from '../notify/AlertDocument';
+import { AlertDocument } from '../document/AlertDocument';
 import { renderAlertText } from '../notify/renderAlertText';
 
 /** An alert as a queue subscriber received it: the JSON document, and the text an email subscriber read. */

@@ -1,4 +1,4 @@
-import type { AlertDocument } from './AlertDocument';
+import type { AlertDocument } from '../document/AlertDocument';
 
 /** One message for responders, ready for any channel. */
 export interface Alert {

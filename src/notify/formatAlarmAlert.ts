@@ -1,10 +1,10 @@
+import type { AlertDocument } from '../document/AlertDocument';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from '../document/alertSchema';
+import { sanitize, sanitizeAscii } from '../document/sanitize';
 import type { AlarmStateChangeEvent } from '../events/AlarmStateChangeEvent';
 import type { SeverityLabel } from '../events/CredentialIncident';
 import type { Alert } from './Alert';
-import type { AlertDocument } from './AlertDocument';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 import { renderAlertText } from './renderAlertText';
-import { sanitize, sanitizeAscii } from './sanitize';
 
 /**
  * How urgent each alarm is, by the name it has after `keystop-<stage>-` (serverless.yml; a packaging test keeps

@@ -1,5 +1,5 @@
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from '../document/alertSchema';
 import type { Alert } from './Alert';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 
 /** Pure: the one alert sent when an account's blast-radius breaker opens. */
 export function formatBreakerAlert(accountId: string, count: number, openedAt: Date): Alert {

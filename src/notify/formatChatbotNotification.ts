@@ -1,5 +1,5 @@
 import { isSummary } from '../activity/isSummary';
-import type { AlertDocument } from './AlertDocument';
+import type { AlertDocument } from '../document/AlertDocument';
 
 /**
  * Pure: the alert as an AWS Chatbot (Amazon Q Developer in chat applications) custom notification, so Slack and

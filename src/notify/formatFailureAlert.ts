@@ -1,8 +1,8 @@
+import type { AlertDocument } from '../document/AlertDocument';
+import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from '../document/alertSchema';
+import { sanitize, sanitizeAscii } from '../document/sanitize';
 import type { Alert } from './Alert';
-import type { AlertDocument } from './AlertDocument';
-import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 import { renderAlertText } from './renderAlertText';
-import { sanitize, sanitizeAscii } from './sanitize';
 
 /** A failure before any incident is known: the document every failure alert shares, and its attributes. */
 function failureAlert(

@@ -1,6 +1,6 @@
 import type { ActivityReport } from '../activity/ActivityReport';
 import { isSummary } from '../activity/isSummary';
-import type { AlertDocument } from './AlertDocument';
+import type { AlertDocument } from '../document/AlertDocument';
 
 const sourceNames: Record<string, string> = {
   guardduty: 'Amazon GuardDuty',

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { alarmPublisherDeps } from '../../src/aws/alarmPublisherDeps';
+import { AlertDocument } from '../../src/document/AlertDocument';
 import { AlarmStateChangeEvent } from '../../src/events/AlarmStateChangeEvent';
 import { parseEvent } from '../../src/events/parseEvent';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
-import { AlertDocument } from '../../src/notify/AlertDocument';
 import { publishAlarm } from '../../src/notify/publishAlarm';
 import { awsEndpoint, uniqueName } from '../support/localAws';
 

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
 import { AuditDetail } from '../../src/audit/AuditEvent';
 import { auditDetailOf } from '../../src/audit/auditDetailOf';
+import { AlertDocument } from '../../src/document/AlertDocument';
+import { sanitize, sanitizeAscii } from '../../src/document/sanitize';
 import { type Credential, credentialKinds } from '../../src/events/CredentialIncident';
 import type { IncidentResponse } from '../../src/IncidentResponse';
-import { AlertDocument } from '../../src/notify/AlertDocument';
 import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
 import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
-import { sanitize, sanitizeAscii } from '../../src/notify/sanitize';
 import { SNS_MESSAGE_LIMIT, sizeOf, snsMessageOf } from '../../src/notify/snsMessageOf';
 import { incidentAbout, responseTo } from '../support/incidents';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivitySummary } from '../../src/activity/ActivityReport';
+import { AlertDocument } from '../../src/document/AlertDocument';
 import { type CredentialKind, credentialKinds } from '../../src/events/CredentialIncident';
 import type { AnsweredIncident } from '../../src/IncidentResponse';
-import { AlertDocument } from '../../src/notify/AlertDocument';
 import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
 import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
 import { snsMessageOf } from '../../src/notify/snsMessageOf';

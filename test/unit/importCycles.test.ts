@@ -65,6 +65,16 @@ describe('Dependencies point one way', () => {
     expect(edges.filter((edge) => /^src\/actions\/.* -> src\/policies\//.test(edge))).toEqual([]);
   });
 
+  it('one incident document: alerts (notify) and the audit event and finding note (audit) read it; neither reads the other', async () => {
+    const graph = await importGraph();
+    const edges = [...graph].flatMap(([file, imports]) => imports.map((to) => `${file} -> ${to}`));
+
+    expect(edges).toContain('src/notify/formatAlert.ts -> src/document/alertDocumentOf.ts');
+    expect(edges).toContain('src/audit/auditDetailOf.ts -> src/document/alertDocumentOf.ts');
+    expect(edges.filter((edge) => /^src\/(audit|document)\/.* -> src\/notify\//.test(edge))).toEqual([]);
+    expect(edges.filter((edge) => /^src\/document\/.* -> src\/(audit|notify)\//.test(edge))).toEqual([]);
+  });
+
   it('the policy schema, the planner and the permission check load without the AWS SDK', async () => {
     const { metafile } = await build({
       entryPoints: sourceFiles(join(root, 'src', 'policies')),

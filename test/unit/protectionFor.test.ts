@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runbookFor } from '../../src/document/runbookFor';
 import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
-import { runbookFor } from '../../src/notify/runbookFor';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { type Guardrails, noGuardrails } from '../../src/policies/Guardrails';
 import { planResponse } from '../../src/policies/planResponse';
