@@ -27,10 +27,10 @@ export interface BenchFigures {
   burstInProcess: BurstResult;
 }
 
-export const BUNDLE_BUDGET = 550_000;
-export const COLD_START_RATIO = 1 / 3;
-export const CONTAINMENT_BUDGET_MS = 5;
-export const BURST_EVENTS_PER_SECOND = 200;
+const BUNDLE_BUDGET = 550_000;
+const COLD_START_RATIO = 1 / 3;
+const CONTAINMENT_BUDGET_MS = 5;
+const BURST_EVENTS_PER_SECOND = 200;
 
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
 const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
@@ -69,10 +69,10 @@ const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ce
 const maxOf = (values: number[]) => Math.max(...values);
 
 /** A mode's name in the tables: the tag check as deployed, or exemptions by name/ARN only. */
-export const modeName = (r: RoundTripResult) => (r.exemptTag ? `tag check on (\`${r.exemptTag}\`)` : "name-only exemptions (exemptTag '')");
+const modeName = (r: RoundTripResult) => (r.exemptTag ? `tag check on (\`${r.exemptTag}\`)` : "name-only exemptions (exemptTag '')");
 
 /** What the round-trip targets are judged on, per mode, from the recorded events. */
-export function roundTripFigures(r: RoundTripResult) {
+function roundTripFigures(r: RoundTripResult) {
   const written = r.first.filter((e) => e.toContainmentAcknowledged !== undefined);
   const before = written.map((e) => e.roundsBeforeWrite!);
   const dupRequests = r.duplicate.map((e) => e.requests.length);

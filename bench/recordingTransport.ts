@@ -78,7 +78,7 @@ export function recording(inner: RequestHandler, onRequest: (request: SentReques
   };
 }
 
-export function operationName(request: HttpRequestLike): string {
+function operationName(request: HttpRequestLike): string {
   const { service, action } = operationOf(request);
   return `${service}:${action}`;
 }

@@ -67,7 +67,7 @@ export function burstReports(key: LeakedKey, sources: ReadonlySet<string>): Repo
 const AT = '2026-11-27T03:12:09.000Z';
 
 /** A GuardDuty IAM finding about a long-term key, as EventBridge delivers it. */
-export function guardDutyFinding(key: LeakedKey, type: string) {
+function guardDutyFinding(key: LeakedKey, type: string) {
   const findingId = randomUUID().replaceAll('-', '');
   return {
     version: '0',
@@ -139,7 +139,7 @@ function guardDutyUpdate(event: GuardDutyEvent): GuardDutyEvent {
 }
 
 /** Security Hub's import of a GuardDuty finding (ASFF), in its own EventBridge event. */
-export function securityHubImport({ detail: finding }: GuardDutyEvent) {
+function securityHubImport({ detail: finding }: GuardDutyEvent) {
   const [category, rest] = finding.type.split(':');
   const key = finding.resource.accessKeyDetails;
   return {
@@ -188,7 +188,7 @@ export function securityHubImport({ detail: finding }: GuardDutyEvent) {
 }
 
 /** An AWS Health RISK notice naming the key and its user (the current shape). */
-export function healthNotice(key: LeakedKey, code: string, notice: string, backup = false) {
+function healthNotice(key: LeakedKey, code: string, notice: string, backup = false) {
   const region = backup ? 'us-west-2' : 'us-east-1';
   return {
     version: '0',
