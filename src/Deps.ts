@@ -32,5 +32,5 @@ export interface Deps {
   /** CloudWatch metrics of each invocation (src/handlers/recordMetrics.ts); undefined where nobody reads them. */
   metrics?: MetricsOutput;
   /** How long the tamper guard watches a credential after Keystop contained it (default 7 days). */
-  guardWindowMs?: number;
+  guardWindowMs: number;
 }

@@ -13,9 +13,6 @@ import type { CredentialRecord } from './state/CredentialRecord';
 /** How long a report waits for another invocation that holds the same credential before it fails to be retried. */
 const DEFAULT_BUSY_WAIT_MS = 10_000;
 
-/** How long the tamper guard watches a credential after Keystop contained it, unless configured (7 days). */
-export const DEFAULT_GUARD_WINDOW_MS = 7 * 24 * 3600_000;
-
 export const notifyFailed = (response: IncidentResponse) => response.actions.find((a) => a.type === 'notify')?.status === 'failed';
 
 // ————————————————————————————————————————— claim ——————————————————————————————————————————

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { type Attempt, attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, logged, notifyFailed, report } from './credentialAttempt';
+import { type Attempt, attemptOn, claimCredential, logged, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import {
   ContainmentFailedError,
@@ -369,7 +369,7 @@ async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
   const recorded: CredentialRecord = {
     ...rest,
     ...(demand ? { demand } : {}),
-    ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() } : {}),
+    ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + deps.guardWindowMs).toISOString() } : {}),
     achieved,
     held: heldNow || (achieved !== 'contained' && before.held),
     last: storedResponseOf(response, deps.now()),

@@ -1,7 +1,7 @@
 import type { ActionType } from './actions/actionCatalog';
 import type { ActionResult } from './actions/ContainmentAction';
 import { containmentActions } from './actions/containmentActions';
-import { attemptOn, claimCredential, DEFAULT_GUARD_WINDOW_MS, notifyFailed, report } from './credentialAttempt';
+import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from './errors';
 import type { CredentialIncident } from './events/CredentialIncident';
@@ -114,9 +114,7 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
       ...record,
       last: storedResponseOf(response, now),
       ...(failed ? {} : { lastTamper: tamper.id }),
-      ...(transition.kind === 'restore' && !failed
-        ? { guardUntil: new Date(now.getTime() + (deps.guardWindowMs ?? DEFAULT_GUARD_WINDOW_MS)).toISOString() }
-        : {}),
+      ...(transition.kind === 'restore' && !failed ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString() } : {}),
       ...(releases ? { released: { by: tamper.actor, reason: `${tamper.api} by a responder principal`, at: now.toISOString() } } : {}),
       updatedAt: now.toISOString(),
     };

@@ -13,7 +13,7 @@ import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
 import { type ResponsePolicy, ResponsePolicySet } from '../policies/ResponsePolicy';
 import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
-import { type ActivitySettings, defaultActivitySettings } from './Config';
+import { type ActivitySettings, defaultActivitySettings, settingDefault } from './Config';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { type ClientOptions, type Clients, createClients } from './createClients';
 
@@ -107,6 +107,6 @@ export function createDeps({
     now,
     state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
     ...(metrics ? { metrics } : {}),
-    ...(guardWindowMs === undefined ? {} : { guardWindowMs }),
+    guardWindowMs: guardWindowMs ?? settingDefault('KEYSTOP_GUARD_WINDOW_DAYS') * 24 * 3600_000,
   };
 }
