@@ -60,29 +60,39 @@ export function recordOf(
 }
 
 /**
- * The claim of a credential that has no record yet, or one of a credential not contained (a first report, or one
- * only alerted on), as one conditional update sent beside the breaker's admission: the critical path of a first
- * containment. Anything else (a live attempt, a contained record, a record of the previous format) fails the
- * condition and comes back whole (ReturnValuesOnConditionCheckFailure), to be decided from it.
+ * The claim of a credential for an attempt, as one conditional update: free, or the attempt holding it ran out of
+ * lease (its invocation is gone); a live lease is never taken, whatever the age of the record. A record's own expiry
+ * stays as its last save set it (the guard may keep it for days); a new one gets one.
+ *
+ * `fresh`: only a credential that has no record yet, or one not contained (a first report, or one only alerted on):
+ * the critical path of a first containment, sent beside the breaker's admission. Anything else (a contained record,
+ * a record of the previous format) fails the condition and comes back whole, to be decided from it.
  */
-export function freshClaimUpdate(settings: CredentialStoreSettings, key: string, incidentId: string, token: string, now: Date): Update {
+export function claimUpdate(
+  settings: CredentialStoreSettings,
+  key: string,
+  incidentId: string,
+  token: string,
+  now: Date,
+  { fresh }: { fresh: boolean },
+): Update {
   const at = now.getTime();
   return {
     TableName: settings.tableName,
     Key: { pk: S(key) },
     UpdateExpression: 'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
-    ConditionExpression:
-      '(attribute_not_exists(attemptToken) OR leaseUntil < :now) AND attribute_not_exists(#state)' +
-      ' AND (attribute_not_exists(doc) OR achieved IN (:none, :alerted))',
-    ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
+    ConditionExpression: fresh
+      ? '(attribute_not_exists(attemptToken) OR leaseUntil < :now) AND attribute_not_exists(#state)' +
+        ' AND (attribute_not_exists(doc) OR achieved IN (:none, :alerted))'
+      : 'attribute_not_exists(attemptToken) OR leaseUntil < :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl', ...(fresh ? { '#state': 'state' } : {}) },
     ExpressionAttributeValues: {
       ':token': S(token),
       ':incident': S(incidentId),
       ':lease': N(at + settings.attemptLeaseMs),
       ':now': N(at),
       ':ttl': seconds(at + settings.dedupWindowMs),
-      ':none': S('none'),
-      ':alerted': S('alerted'),
+      ...(fresh ? { ':none': S('none'), ':alerted': S('alerted') } : {}),
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   };
@@ -121,29 +131,10 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
 
   return {
     async claim(key, incidentId, now) {
-      const at = now.getTime();
       const token = randomUUID();
       try {
         const { Attributes } = await dynamodb.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { pk: S(key) },
-            // A record's own expiry stays as its last save set it (the guard may keep it for days); a new one gets one.
-            UpdateExpression:
-              'SET attemptToken = :token, attemptIncident = :incident, leaseUntil = :lease, #ttl = if_not_exists(#ttl, :ttl)',
-            // Free, or the attempt holding it ran out of lease (its invocation is gone). A live lease is never taken,
-            // whatever the age of the record.
-            ConditionExpression: 'attribute_not_exists(attemptToken) OR leaseUntil < :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: {
-              ':token': S(token),
-              ':incident': S(incidentId),
-              ':lease': N(at + settings.attemptLeaseMs),
-              ':now': N(at),
-              ':ttl': seconds(at + settings.dedupWindowMs),
-            },
-            ReturnValues: 'ALL_OLD',
-          }),
+          new UpdateItemCommand({ ...claimUpdate(settings, key, incidentId, token, now, { fresh: false }), ReturnValues: 'ALL_OLD' }),
         );
         const guarded = recordOf(Attributes, now, { window: 'guard' });
         return { kind: 'claimed', token, record: recordOf(Attributes, now), ...(guarded ? { guarded } : {}) } satisfies Claim;

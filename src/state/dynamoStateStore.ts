@@ -3,9 +3,9 @@ import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand
 import { admissionFound, admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
 import {
   type CredentialStoreSettings,
+  claimUpdate,
   DEFAULT_ATTEMPT_LEASE_MS,
   dynamoCredentialStore,
-  freshClaimUpdate,
   recordOf,
 } from './dynamoCredentialStore';
 import type { Gate, StateStore } from './StateStore';
@@ -21,7 +21,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
   async function claim(key: string, incidentId: string, now: Date): Promise<Gate['claim']> {
     const token = randomUUID();
     try {
-      await dynamodb.send(new UpdateItemCommand(freshClaimUpdate(credentials, key, incidentId, token, now)));
+      await dynamodb.send(new UpdateItemCommand(claimUpdate(credentials, key, incidentId, token, now, { fresh: true })));
       return { kind: 'claimed', token };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -58,16 +58,14 @@ describe('Dependencies point one way', () => {
   });
 
   it('actions never import policies: both read the action catalog, which imports neither', async () => {
-    const graph = await importGraph();
-    const edges = [...graph].flatMap(([file, imports]) => imports.map((to) => `${file} -> ${to}`));
+    const edges = edgesOf(await importGraph());
 
     expect(edges).toContain('src/policies/planResponse.ts -> src/actions/actionCatalog.ts');
     expect(edges.filter((edge) => /^src\/actions\/.* -> src\/policies\//.test(edge))).toEqual([]);
   });
 
   it('one incident document: alerts (notify) and the audit event and finding note (audit) read it; neither reads the other', async () => {
-    const graph = await importGraph();
-    const edges = [...graph].flatMap(([file, imports]) => imports.map((to) => `${file} -> ${to}`));
+    const edges = edgesOf(await importGraph());
 
     expect(edges).toContain('src/notify/formatAlert.ts -> src/document/alertDocumentOf.ts');
     expect(edges).toContain('src/audit/auditDetailOf.ts -> src/document/alertDocumentOf.ts');
@@ -76,18 +74,7 @@ describe('Dependencies point one way', () => {
   });
 
   it('the policy schema, the planner and the permission check load without the AWS SDK', async () => {
-    const { metafile } = await build({
-      entryPoints: sourceFiles(join(root, 'src', 'policies')),
-      absWorkingDir: root,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      outdir: 'out',
-      logLevel: 'silent',
-    });
+    const metafile = await metafileOf(sourceFiles(join(root, 'src', 'policies')));
     const packages = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
 
     expect(packages).toContain('zod');
@@ -96,15 +83,18 @@ describe('Dependencies point one way', () => {
 });
 
 let built: Promise<Map<string, string[]>> | undefined;
+/** The graph's edges as "from -> to" lines. */
+const edgesOf = (graph: Map<string, string[]>) => [...graph].flatMap(([file, imports]) => imports.map((to) => `${file} -> ${to}`));
+
 function importGraph(): Promise<Map<string, string[]>> {
   built ??= buildImportGraph();
   return built;
 }
 
-/** The bundler's own view: every source file as an entry point, packages left out, its metafile's import graph. */
-async function buildImportGraph(): Promise<Map<string, string[]>> {
+/** esbuild's metafile for these entry points, packages left out (nothing written). */
+async function metafileOf(entryPoints: string[]) {
   const { metafile } = await build({
-    entryPoints: sourceFiles(join(root, 'src')),
+    entryPoints,
     absWorkingDir: root,
     bundle: true,
     packages: 'external',
@@ -115,6 +105,12 @@ async function buildImportGraph(): Promise<Map<string, string[]>> {
     outdir: 'out',
     logLevel: 'silent',
   });
+  return metafile;
+}
+
+/** The bundler's own view: every source file as an entry point, packages left out, its metafile's import graph. */
+async function buildImportGraph(): Promise<Map<string, string[]>> {
+  const metafile = await metafileOf(sourceFiles(join(root, 'src')));
   const graph = new Map<string, string[]>();
   for (const [file, input] of Object.entries(metafile.inputs)) {
     if (!file.startsWith('src/')) continue;
