@@ -84,7 +84,7 @@ function responseOfError(error: unknown, incident: CredentialIncident): Incident
 /**
  * One report about one credential, in fixed phases (docs/state-machine.md):
  * gate → plan → transition → execute → record → report. A first report calling for containment takes the critical
- * path (one request before the containment write); everything else, the exact path.
+ * path (one round trip before the containment write); everything else, the exact path.
  */
 async function respondToIncident(
   reported: CredentialIncident,
@@ -109,9 +109,9 @@ async function respondToIncident(
 }
 
 /**
- * The critical path of a first report calling for containment: ONE request (the credential's claim and the breaker's
- * admission together, in parallel with the principal's tags when an exemption depends on them), then the containment
- * write. The record is read while the write runs. Undefined: this path cannot settle the report (a live attempt, a
+ * The critical path of a first report calling for containment: ONE round trip (the credential's claim and the
+ * breaker's admission, two conditional updates sent together with the principal's tags when an exemption depends on
+ * them), then the containment write. The record is read while the write runs. Undefined: this path cannot settle the report (a live attempt, a
  * breaker to decide exactly, an exemption by tag, a key the named user does not own…): the exact path does, from the
  * start (what this path took is given back first).
  */
