@@ -182,12 +182,6 @@ async function respondOnCriticalPath(
     const transition: Extract<Transition, { kind: 'act' }> =
       next.kind === 'act' ? next : { kind: 'act', reason: plan.reason, explanation: plan.explanation };
     const executed = await outcomeOf(transition, incident, plan, steps, deps);
-    // A principal whose earlier admission had left the window is counted from now on, once something is cut off.
-    if (admission && gate.admission?.kind === 'admitted' && gate.admission.stale && steps.failures.length === 0) {
-      await state.touch(admission.accountId, admission.principal, deps.now()).catch((error: unknown) => {
-        deps.logger.error('could not refresh the breaker admission', { accountId: admission.accountId, error });
-      });
-    }
     return await finish(
       { key, incident, plan, facts: early, transition, executed, record, guarded: stored.guarded, demand: incident, admitted, attempt },
       deps,

@@ -23,11 +23,11 @@ export interface StartOptions {
 }
 
 /**
- * moto's server, with one request handled at a time. moto serves each connection in its own thread and takes no lock
- * around an operation: two conditional writes to one DynamoDB item that arrive together can both pass their condition
- * (seen: two invocations both claiming one credential), where DynamoDB applies writes to an item one at a time. The
- * requests still arrive concurrently (keep-alive connections, interleavings between requests); only their
- * processing is serialised, as DynamoDB serialises writes to one item.
+ * moto's server, with one DynamoDB request handled at a time. moto serves each connection in its own thread and takes
+ * no lock around an operation: two conditional writes to one DynamoDB item that arrive together could both pass their
+ * condition (seen: two invocations both claiming one credential), where DynamoDB applies writes to an item one at a
+ * time. Requests still arrive concurrently and other services are served as before (a lock around all of them would
+ * stall everything behind an SQS long poll, and deadlock on a call moto makes back into itself).
  */
 const SERIAL_MOTO_SERVER = `
 import sys, threading
@@ -36,8 +36,15 @@ lock = threading.Lock()
 run_simple = server.run_simple
 def serial(app):
     def handle(environ, start_response):
+        if not environ.get('HTTP_X_AMZ_TARGET', '').startswith('DynamoDB_'):
+            return app(environ, start_response)
         with lock:
-            return list(app(environ, start_response))
+            response = app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, 'close'):
+                    response.close()
     return handle
 server.run_simple = lambda host, port, app, **options: run_simple(host, port, serial(app), **options)
 server.main(sys.argv[1:])

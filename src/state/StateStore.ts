@@ -20,8 +20,7 @@ export type Claim =
  * - claim `claimed`: the credential had no record, or one not contained; read it (`read`) while acting.
  * - claim `settled`: not claimed: the record (contained, or of the previous format) decides (maybe a duplicate).
  * - claim `busy`: not claimed: another invocation holds the credential.
- * - admission `admitted`: counted (`added`: this request took the slot; only then is there one to give back; `stale`:
- *   the principal was a member whose time had left the window, and keeps that time until `touch`);
+ * - admission `admitted`: counted (`added`: this request took the slot; only then is there one to give back);
  *   `refused`: the breaker did not admit the principal at once (full, or its window needs trimming): the exact path
  *   (`admit`) decides.
  */
@@ -30,7 +29,7 @@ export interface Gate {
     | { kind: 'claimed'; token: string }
     | { kind: 'settled'; record: CredentialRecord | undefined; guarded?: CredentialRecord }
     | { kind: 'busy'; incidentId: string };
-  admission?: { kind: 'admitted'; added: boolean; stale: boolean; stamp: string } | { kind: 'refused' };
+  admission?: { kind: 'admitted'; added: boolean; stamp: string } | { kind: 'refused' };
 }
 
 /**
@@ -89,8 +88,6 @@ export interface Breaker {
    * that attempt's admission (another attempt that admitted the same principal since counts on the slot).
    */
   giveBack(accountId: string, principal: string, stamp: string): Promise<void>;
-  /** The principal's admission time set to now: a containment cut something off (the window counts from here). */
-  touch(accountId: string, principal: string, now: Date): Promise<void>;
   breakerStatus(accountId: string, now: Date): Promise<BreakerStatus>;
   resetBreaker(accountId: string): Promise<void>;
 }

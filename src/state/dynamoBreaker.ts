@@ -20,7 +20,11 @@ export interface BreakerSettings {
   breakerWindowMs: number;
 }
 
-/** Concurrent breaker updates are settled by compare-and-swap on a version; a few rounds settle any real burst. */
+/**
+ * Concurrent breaker updates are settled by compare-and-swap on a version; a few rounds settle any real burst. The
+ * version is a random token, not a counter: a counter starts again after a reset (the item is deleted) and could
+ * match what a writer read before the reset, which would then write the old state back over it.
+ */
 const CAS_ROUNDS = 8;
 
 /** One principal counted in the window: when it was last admitted, and the mark of the attempt that first admitted it. */
@@ -62,8 +66,9 @@ function slideWindow(doc: BreakerDoc, now: number, windowMs: number): Admission[
  * succeeds when the principal is counted already or the breaker has room. It counts every member, even one whose
  * time left the window: a breaker that looks full this way is decided by the exact path (`admit`), which drops what
  * left the window. A breaker that is new or reset has no item: the update creates it.
- * - The admission time is set only for a new member: a repeat report (answered as a duplicate) must not keep a
- *   principal in the window; `touch` refreshes it once something was cut off.
+ * - A member counted inside the window is admitted and keeps its admission time: a repeat report (answered as a
+ *   duplicate) must not keep a principal in the window. A member whose time left the window is refused here: the
+ *   exact path trims it and admits it anew (admitting it here would count it at an old time the exact path drops).
  * - The mark is this attempt's, always: a slot goes back (`giveBack`) only while no other attempt admitted the
  *   principal since, so an attempt that steps aside never takes away the slot of one that went on.
  * - `openedAt` is left alone: the exact path decides whether a refusal opens the breaker anew (see admit).
@@ -72,15 +77,16 @@ export function admissionUpdate(settings: BreakerSettings, accountId: string, pr
   return {
     TableName: settings.tableName,
     Key: { pk: S(`breaker#${accountId}`) },
-    UpdateExpression: 'ADD members :member, version :one SET #at = if_not_exists(#at, :now), #mark = :stamp, #ttl = :ttl',
+    UpdateExpression: 'ADD members :member SET #at = if_not_exists(#at, :now), #mark = :stamp, version = :stamp, #ttl = :ttl',
     ConditionExpression:
-      '(attribute_not_exists(members) AND attribute_not_exists(doc)) OR contains(members, :principal) OR size(members) < :limit',
+      '(attribute_not_exists(members) AND attribute_not_exists(doc)) OR (contains(members, :principal) AND #at > :windowStart)' +
+      ' OR (NOT contains(members, :principal) AND size(members) < :limit)',
     ExpressionAttributeNames: { '#at': atAttribute(principal), '#mark': markAttribute(principal), '#ttl': 'ttl' },
     ExpressionAttributeValues: {
       ':member': { SS: [principal] },
       ':principal': S(principal),
-      ':one': N(1),
       ':now': N(now.getTime()),
+      ':windowStart': N(now.getTime() - settings.breakerWindowMs),
       ':stamp': S(stamp),
       ':ttl': N(Math.ceil((now.getTime() + settings.breakerWindowMs) / 1000)),
       ':limit': N(settings.breakerLimit),
@@ -88,19 +94,9 @@ export function admissionUpdate(settings: BreakerSettings, accountId: string, pr
   };
 }
 
-/**
- * What an admission found (its ALL_OLD item): whether it took a new slot — the principal was not a member, or was
- * one whose time had left the window (`stale`: its time is still the old one; `touch` it once something is cut off).
- */
-export function admissionFound(
-  old: Record<string, AttributeValue> | undefined,
-  principal: string,
-  now: Date,
-  windowMs: number,
-): { added: boolean; stale: boolean } {
-  if (!(old?.members?.SS ?? []).includes(principal)) return { added: true, stale: false };
-  const stale = Number(old?.[atAttribute(principal)]?.N ?? 0) <= now.getTime() - windowMs;
-  return { added: stale, stale };
+/** What an admission found (its ALL_OLD item): whether it took a new slot (the principal was not a member). */
+export function admissionAdded(old: Record<string, AttributeValue> | undefined, principal: string): boolean {
+  return !(old?.members?.SS ?? []).includes(principal);
 }
 
 /** A fresh mark for an admission: what `giveBack` takes, if this admission turns out to be the one that added it. */
@@ -111,13 +107,13 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
   const Key = (accountId: string) => ({ pk: S(`breaker#${accountId}`) });
 
   /** The breaker as stored; version undefined when there is none (never opened, or reset). */
-  async function read(accountId: string): Promise<{ doc: BreakerDoc; version: number | undefined }> {
+  async function read(accountId: string): Promise<{ doc: BreakerDoc; version: AttributeValue | undefined }> {
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: Key(accountId), ConsistentRead: true }));
-    return { doc: docOf(Item), version: Item?.version?.N === undefined ? undefined : Number(Item.version.N) };
+    return { doc: docOf(Item), version: Item?.version };
   }
 
   /** Writes the next state if nobody else wrote since `version`; false when someone did (read again). */
-  async function swap(accountId: string, version: number | undefined, doc: BreakerDoc, now: number): Promise<boolean> {
+  async function swap(accountId: string, version: AttributeValue | undefined, doc: BreakerDoc, now: number): Promise<boolean> {
     const stamps = Object.fromEntries(
       doc.principals.flatMap((p) => [
         [atAttribute(p.principal), N(p.at)],
@@ -134,13 +130,13 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
             ...(doc.principals.length > 0 ? { members: { SS: doc.principals.map((p) => p.principal) } } : {}),
             ...stamps,
             ...(doc.openedAt ? { openedAt: S(doc.openedAt) } : {}),
-            version: N((version ?? 0) + 1),
+            version: S(randomUUID()),
             ttl: N(Math.ceil((now + settings.breakerWindowMs) / 1000)),
           },
           // A writer that read the breaker before a reset must not write its old state back over the reset.
           ...(version === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': N(version) } }),
+            : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
         }),
       );
       return true;
@@ -165,9 +161,12 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
     admit(accountId, principal, now) {
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
-        // Another session or key of a principal already counted takes no new slot.
-        if (doc.principals.some((p) => p.principal === principal))
-          return { result: { admitted: true, added: false, justOpened: false, count } };
+        // Another session or key of a principal already counted takes no new slot, but leaves its own mark: the
+        // attempt that added the principal can no longer give back a slot this one now counts on.
+        if (doc.principals.some((p) => p.principal === principal)) {
+          const principals = doc.principals.map((p) => (p.principal === principal ? { ...p, mark: randomUUID() } : p));
+          return { doc: { ...doc, principals }, result: { admitted: true, added: false, justOpened: false, count } };
+        }
         if (count < settings.breakerLimit) {
           const admission = { principal, at: now.getTime(), mark: randomUUID() };
           return {
@@ -194,27 +193,15 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
           new UpdateItemCommand({
             TableName,
             Key: Key(accountId),
-            UpdateExpression: 'DELETE members :member REMOVE #at, #mark ADD version :one',
+            UpdateExpression: 'DELETE members :member REMOVE #at, #mark SET version = :version',
             ConditionExpression: '#mark = :stamp',
             ExpressionAttributeNames: { '#at': atAttribute(principal), '#mark': markAttribute(principal) },
-            ExpressionAttributeValues: { ':member': { SS: [principal] }, ':stamp': S(stamp), ':one': N(1) },
+            ExpressionAttributeValues: { ':member': { SS: [principal] }, ':stamp': S(stamp), ':version': S(randomUUID()) },
           }),
         );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
-    },
-
-    async touch(accountId, principal, now) {
-      await dynamodb.send(
-        new UpdateItemCommand({
-          TableName,
-          Key: Key(accountId),
-          UpdateExpression: 'ADD members :member, version :one SET #at = :now',
-          ExpressionAttributeNames: { '#at': atAttribute(principal) },
-          ExpressionAttributeValues: { ':member': { SS: [principal] }, ':one': N(1), ':now': N(now.getTime()) },
-        }),
-      );
     },
 
     async breakerStatus(accountId, now) {

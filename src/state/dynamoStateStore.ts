@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { admissionFound, admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
+import { admissionAdded, admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
 import {
   type CredentialStoreSettings,
   claimUpdate,
@@ -39,7 +39,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
       const { Attributes } = await dynamodb.send(
         new UpdateItemCommand({ ...admissionUpdate(settings, accountId, principal, stamp, now), ReturnValues: 'ALL_OLD' }),
       );
-      return { kind: 'admitted', ...admissionFound(Attributes, principal, now, settings.breakerWindowMs), stamp };
+      return { kind: 'admitted', added: admissionAdded(Attributes, principal), stamp };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { kind: 'refused' };

@@ -136,4 +136,35 @@ describe('The critical path under attack and in races (adversarial review of the
     const opened = (await sink.drain()).filter((a) => a.attributes.outcome === 'breaker-open');
     expect(opened).toHaveLength(1);
   }, 60_000);
+
+  // The breaker's own terms, through the store (a second review of the one-update admission).
+  it('an exact-path admission of a principal counted already leaves its mark: the adder cannot give back that slot', async () => {
+    const { deps } = await localResponder({ state: { breakerLimit: 2, breakerWindowMs: 3600_000 } });
+    const state = deps.state!;
+    const now = deps.now();
+    const first = await state.gate('credential#first', 'a', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/P' }, now);
+    expect(first.admission).toMatchObject({ kind: 'admitted', added: true });
+
+    expect(await state.admit(LOCAL_ACCOUNT_ID, 'user/P', now)).toMatchObject({ admitted: true, added: false });
+    await state.giveBack(LOCAL_ACCOUNT_ID, 'user/P', (first.admission as { stamp: string }).stamp);
+
+    expect(await state.breakerStatus(LOCAL_ACCOUNT_ID, now)).toMatchObject({ count: 1, principals: ['user/P'] });
+  });
+
+  it('a member whose time left the window is not admitted at its old time: the breaker never counts more than its limit', async () => {
+    const { deps } = await localResponder({ state: { breakerLimit: 2, breakerWindowMs: 3600_000 } });
+    const state = deps.state!;
+    const at = (minutes: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + minutes * 60_000);
+    await state.gate('credential#p1', 'p1', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/P' }, at(0));
+    await state.gate('credential#x', 'x', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/X' }, at(100));
+
+    const again = await state.gate('credential#p2', 'p2', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/P' }, at(120));
+    const other = await state.admit(LOCAL_ACCOUNT_ID, 'user/R', at(120));
+    const exactly = await state.admit(LOCAL_ACCOUNT_ID, 'user/P', at(120));
+
+    expect(again.admission).toEqual({ kind: 'refused' });
+    expect(other).toMatchObject({ admitted: true, added: true });
+    expect(exactly).toMatchObject({ admitted: false });
+    expect(await state.breakerStatus(LOCAL_ACCOUNT_ID, at(120))).toMatchObject({ count: 2, principals: ['user/X', 'user/R'] });
+  });
 });
