@@ -26,24 +26,31 @@ async function deliver(deps: Deps, event: unknown): Promise<IncidentResponse[] |
   return makeHandler(source, deps)(event, lambdaContext()).catch((error: Error) => error);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('The critical path under attack and in races (adversarial review of the one-round-trip change)', () => {
   it('a busy duplicate that steps aside does not give back the slot a concurrent containment counts on', async () => {
     const { clients, deps, responderClients } = await localResponder({ state: { breakerLimit: 5 } });
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
-    // Delay the FIRST breaker admission (report A's) so that report B's admission lands first, while A's claim
-    // (not delayed) lands first: the two items are updated independently, in parallel.
     // A's claim lands first (B finds the credential busy), B's admission lands before A's, and B's giveBack after
-    // A's admission: the parallel, independent updates of the two items allow this order.
+    // A's admission: the parallel, independent updates of the two items allow this order, held here by promises.
     let admissions = 0;
     let bAdmitted!: () => void;
     let aAdmitted!: () => void;
+    let aClaimed!: () => void;
     const bDone = new Promise<void>((r) => (bAdmitted = r));
     const aDone = new Promise<void>((r) => (aAdmitted = r));
+    const aClaim = new Promise<void>((r) => (aClaimed = r));
     responderClients.dynamodb.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
         const pk = args.input?.Key?.pk?.S ?? '';
+        if (
+          context.commandName === 'UpdateItemCommand' &&
+          pk.startsWith('credential#') &&
+          args.input.UpdateExpression?.startsWith('SET attemptToken')
+        ) {
+          const out = await next(args);
+          aClaimed();
+          return out;
+        }
         if (context.commandName !== 'UpdateItemCommand' || !pk.startsWith('breaker#')) return next(args);
         if (args.input.ConditionExpression?.includes('size(members)')) {
           const n = ++admissions;
@@ -63,7 +70,7 @@ describe('The critical path under attack and in races (adversarial review of the
       { step: 'initialize', name: 'order-breaker-updates' },
     );
     const a = deliver(deps, reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName, 'a'));
-    await sleep(100);
+    await aClaim; // B starts once A holds the credential: no wall-clock wait
     const b = deliver(deps, reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName, 'b'));
     await Promise.all([a, b]);
     const status = await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now());
