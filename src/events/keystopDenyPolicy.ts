@@ -12,7 +12,7 @@ export const REVOKE_STATEMENT_ID = 'KeystopRevokeOlderSessions';
  */
 export function isKeystopDenyDocument(document: unknown): boolean {
   if (typeof document !== 'string') return false;
-  const parsed = parseJson(document) ?? parseJson(safeDecode(document));
+  const parsed = parsePolicyDocument(document) as { Statement?: PolicyStatement | PolicyStatement[] } | undefined;
   const statements = parsed?.Statement;
   const list = Array.isArray(statements) ? statements : [statements];
   return list.some(
@@ -26,13 +26,17 @@ export function isKeystopDenyDocument(document: unknown): boolean {
 
 type PolicyStatement = { Sid?: unknown; Effect?: unknown; Action?: unknown; Condition?: { DateLessThan?: Record<string, unknown> } };
 
-function parseJson(text: string | undefined): { Statement?: PolicyStatement | PolicyStatement[] } | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+/** A policy document as CloudTrail records it (JSON text, sometimes URL-encoded), parsed; undefined if it is neither. */
+export function parsePolicyDocument(text: string): unknown {
+  for (const candidate of [text, safeDecode(text)]) {
+    if (candidate === undefined) continue;
+    try {
+      return JSON.parse(candidate);
+    } catch {
+      // not this form
+    }
   }
+  return undefined;
 }
 
 function safeDecode(text: string): string | undefined {

@@ -15,6 +15,7 @@ import {
 import { messageOf } from '../errors';
 import type { CloudTrailApiCallEvent } from '../events/CloudTrailApiCallEvent';
 import { GUARDED_CALLS } from '../events/fromTamper';
+import { parsePolicyDocument } from '../events/keystopDenyPolicy';
 import type { CredentialSeeder } from './CredentialSeeder';
 
 /** What the sandbox did with a recorded IAM call before running Keystop on its record. */
@@ -151,25 +152,10 @@ function createdKeyIdOf(record: CloudTrailRecord): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** CloudTrail records a policy document as JSON text, sometimes URL-encoded. */
+/** The recorded policy document as JSON text the emulator takes (CloudTrail's is sometimes URL-encoded). */
 function policyDocumentOf(document: string | undefined): string | undefined {
-  if (document === undefined) return undefined;
-  for (const candidate of [document, safeDecode(document)]) {
-    try {
-      if (candidate !== undefined) return JSON.stringify(JSON.parse(candidate));
-    } catch {
-      // not this form
-    }
-  }
-  return undefined;
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = document === undefined ? undefined : parsePolicyDocument(document);
+  return parsed === undefined ? undefined : JSON.stringify(parsed);
 }
 
 async function hasLoginProfile(iam: IAMClient, userName: string): Promise<boolean> {
