@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { AuditDetail } from './audit/AuditEvent';
 import { AlertDocument } from './document/AlertDocument';
+import * as z from './zod';
 
 /** The JSON Schemas docs/ publishes, by file name, generated from the zod schemas the code itself uses. */
 export function publishedSchemas(): Record<string, unknown> {

@@ -1,7 +1,7 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /** A strict object whose unknown-key error names the keys it does take (policies and their action specs). */
-export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+export function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { type CredentialIncident, type CredentialKind, iamPrincipalOf } from '../events/CredentialIncident';
 import { strictObject } from '../strictObject';
+import * as z from '../zod';
 
 /**
  * The action catalog: what policies, the planner, the permission check and the docs know of each containment

@@ -1,4 +1,7 @@
-import * as z from 'zod';
+import * as z from '../zod';
+
+const OptionalString = z.optional(z.string());
+const Count = z.number().check(z.int());
 
 /**
  * What a credential did, as far as CloudTrail's event history says: the summary that alerts and audit events carry.
@@ -9,11 +12,11 @@ export const NotableCall = z.object({
   /** `service:Action`, e.g. `iam:CreateUser`. */
   name: z.string(),
   region: z.string(),
-  sourceIp: z.string().optional(),
+  sourceIp: OptionalString,
   /** Set when the call was refused (e.g. `AccessDenied`): the attacker tried. */
-  errorCode: z.string().optional(),
+  errorCode: OptionalString,
   /** What it acted on, from the request: a user, role, policy or key. */
-  target: z.string().optional(),
+  target: OptionalString,
 });
 export type NotableCall = z.infer<typeof NotableCall>;
 
@@ -21,22 +24,22 @@ export const ActivitySummary = z.object({
   /** `complete`: every page in the window was read; `partial`: the page cap or the time limit stopped the lookup. */
   status: z.enum(['complete', 'partial']),
   /** Why a partial lookup stopped. */
-  stoppedBy: z.enum(['page-cap', 'time-limit']).optional(),
+  stoppedBy: z.optional(z.enum(['page-cap', 'time-limit'])),
   accessKeyId: z.string(),
   window: z.object({ from: z.string(), to: z.string() }),
   regions: z.array(z.string()),
   /** Regions whose lookup failed, with the error, while others answered. */
   regionErrors: z.array(z.object({ region: z.string(), error: z.string() })),
-  pagesRead: z.number().int(),
-  eventCount: z.number().int(),
-  firstSeen: z.string().optional(),
-  lastSeen: z.string().optional(),
+  pagesRead: Count,
+  eventCount: Count,
+  firstSeen: OptionalString,
+  lastSeen: OptionalString,
   /** API calls by name (`iam:CreateUser`), most frequent first, at most 20. */
-  calls: z.array(z.object({ name: z.string(), count: z.number().int() })).max(20),
+  calls: z.array(z.object({ name: z.string(), count: Count })).check(z.maxLength(20)),
   /** Source IP addresses (or AWS service names), most frequent first, at most 10. */
-  sourceIps: z.array(z.object({ ip: z.string(), count: z.number().int() })).max(10),
+  sourceIps: z.array(z.object({ ip: z.string(), count: Count })).check(z.maxLength(10)),
   /** The calls that matter most (persistence, privilege escalation, evasion), oldest first, at most 20. */
-  notable: z.array(NotableCall).max(20),
+  notable: z.array(NotableCall).check(z.maxLength(20)),
 });
 export type ActivitySummary = z.infer<typeof ActivitySummary>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
 import { AlertDocument } from '../document/AlertDocument';
+import * as z from '../zod';
 import { AUDIT_SCHEMA, AUDIT_SCHEMA_VERSION } from './auditSchema';
 
 /**
@@ -17,9 +17,9 @@ export const AuditDetail = z.object({
   outcome: AlertDocument.shape.response.shape.outcome,
   reason: z.string(),
   explanation: z.string(),
-  policy: z.string().nullable(),
-  incident: AlertDocument.shape.incident.unwrap(),
-  credential: AlertDocument.shape.credential.unwrap(),
+  policy: z.nullable(z.string()),
+  incident: AlertDocument.shape.incident.def.innerType,
+  credential: AlertDocument.shape.credential.def.innerType,
   attacker: AlertDocument.shape.attacker,
   /** Containment steps, then the alert, the follow-up alert and the finding update, each with its status. */
   actions: AlertDocument.shape.response.shape.actions,

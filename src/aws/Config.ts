@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
 import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
 import type { StateSettings } from '../state/dynamoStateStore';
+import * as z from '../zod';
 
 /**
  * The one description of a deployment's settings. Each entry is a zod schema for the string Lambda's environment
@@ -9,9 +9,7 @@ import type { StateSettings } from '../state/dynamoStateStore';
  * the package-time check (deploy/keystopSettings.mjs, `keystop config check`) parses the params with it, and the
  * settings table in docs/settings.md is generated from it with settingDocs.ts (a test keeps the two equal). What each
  * setting means and its allowed form, for people, live there, out of the functions' bundles. Written with zod's mini
- * API because every function builds and parses it at each cold start: measured alone, loading, building and parsing
- * it took 13 ms of CPU instead of 26 ms with the classic API (about 4 ms less per function cold start, where the
- * classic API is loaded anyway for the event schemas).
+ * API, like every schema in src/ (src/zod.ts): every function builds and parses it at each cold start.
  */
 export interface SettingInfo {
   /** The serverless.yml param that sets it; absent for what the stack sets itself. */

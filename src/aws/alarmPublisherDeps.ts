@@ -1,16 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
-import * as z from 'zod';
 import type { AlarmPublisherDeps } from '../notify/publishAlarm';
 import { snsNotifier } from '../notify/snsNotifier';
+import * as z from '../zod';
 import { traceAwsCalls } from './traceAwsCalls';
 
 /** The alarm publisher's settings: only the topic, and the chat format switch the responders share. */
 const AlarmPublisherConfig = z.object({
-  KEYSTOP_ALERT_TOPIC_ARN: z.string().startsWith('arn:', 'must be the ARN of the SNS topic alerts go to'),
-  KEYSTOP_CHATBOT_FORMAT: z.enum(['true', 'false', '']).default('false'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  AWS_ENDPOINT_URL: z.url().optional(),
+  KEYSTOP_ALERT_TOPIC_ARN: z.string().check(z.startsWith('arn:', 'must be the ARN of the SNS topic alerts go to')),
+  KEYSTOP_CHATBOT_FORMAT: z._default(z.enum(['true', 'false', '']), 'false'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  AWS_ENDPOINT_URL: z.optional(z.url()),
 });
 
 /**

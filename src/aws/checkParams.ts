@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { Config, DeployParams, type SettingInfo, settingInfo } from './Config';
 import type { ParamValue } from './resolveParams';
 

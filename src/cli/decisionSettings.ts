@@ -1,9 +1,9 @@
-import type * as z from 'zod';
 import { Config } from '../aws/Config';
 import type { SourceSettings } from '../events/eventSources';
 import { defaultPolicies } from '../policies/defaultPolicies';
 import { type Guardrails, parseExemptTag } from '../policies/Guardrails';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import type * as z from '../zod';
 import type { DecisionOptions } from './decisionOptions';
 import { loadPolicyFile } from './loadPolicyFile';
 import { UsageError } from './UsageError';

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { ActivityReport } from '../activity/ActivityReport';
 import { credentialKinds, incidentSources } from '../events/CredentialIncident';
 import { outcomes } from '../IncidentResponse';
+import * as z from '../zod';
 import { ALERT_SCHEMA, ALERT_SCHEMA_VERSION } from './alertSchema';
 
 /**
@@ -22,11 +22,11 @@ export const AlertDocument = z.object({
    */
   alertType: z.enum(alertTypes),
   /** The SNS subject: one line, printable ASCII, at most 100 characters. */
-  subject: z.string().max(100),
+  subject: z.string().check(z.maxLength(100)),
   /** One sentence: what happened and what Keystop did. */
   headline: z.string(),
-  incident: z
-    .object({
+  incident: z.nullable(
+    z.object({
       id: z.string(),
       source: z.enum(incidentSources),
       type: z.string(),
@@ -38,39 +38,39 @@ export const AlertDocument = z.object({
       observedAt: z.string(),
       sample: z.boolean(),
       findingId: z.string(),
-      findingArn: z.string().optional(),
-    })
-    .nullable(),
-  credential: z
-    .object({
+      findingArn: z.optional(z.string()),
+    }),
+  ),
+  credential: z.nullable(
+    z.object({
       kind: z.enum(credentialKinds),
       /** What the kind means, for people. */
       description: z.string(),
-      accessKeyId: z.string().optional(),
-      userName: z.string().optional(),
-      roleName: z.string().optional(),
-      sessionName: z.string().optional(),
-      principalName: z.string().optional(),
-      principalArn: z.string().optional(),
-    })
-    .nullable(),
+      accessKeyId: z.optional(z.string()),
+      userName: z.optional(z.string()),
+      roleName: z.optional(z.string()),
+      sessionName: z.optional(z.string()),
+      principalName: z.optional(z.string()),
+      principalArn: z.optional(z.string()),
+    }),
+  ),
   /** Where the credential was used from, as far as the report says. */
   attacker: z.object({
-    sourceIp: z.string().optional(),
-    country: z.string().optional(),
-    city: z.string().optional(),
-    asnOrg: z.string().optional(),
-    isp: z.string().optional(),
-    api: z.string().optional(),
-    userAgent: z.string().optional(),
-    exposedUrl: z.string().optional(),
+    sourceIp: z.optional(z.string()),
+    country: z.optional(z.string()),
+    city: z.optional(z.string()),
+    asnOrg: z.optional(z.string()),
+    isp: z.optional(z.string()),
+    api: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+    exposedUrl: z.optional(z.string()),
   }),
   response: z.object({
     outcome: z.enum(outcomes),
     /** The planner's reason: matched, sample-finding, exempt-principal, dry-run, notify-only-policy, … */
     reason: z.string(),
     explanation: z.string(),
-    policy: z.string().nullable(),
+    policy: z.nullable(z.string()),
     actions: z.array(z.object({ type: z.string(), status: z.enum(['done', 'skipped', 'failed']), target: z.string(), reason: z.string() })),
   }),
   /** The runbook for this kind of credential and outcome, in order. */
@@ -80,14 +80,14 @@ export const AlertDocument = z.object({
    * containment costs legitimate users (e.g. every workload on a role whose sessions were denied). Response and
    * activity alerts only.
    */
-  afterResponse: z.object({ stillUsable: z.array(z.string()), impact: z.array(z.string()) }).optional(),
+  afterResponse: z.optional(z.object({ stillUsable: z.array(z.string()), impact: z.array(z.string()) })),
   /** Console links; they open in whichever account the reader is signed in to (the account is in `incident`). */
   links: z.object({
-    principal: z.url().optional(),
-    finding: z.url().optional(),
-    cloudTrail: z.url().optional(),
+    principal: z.optional(z.url()),
+    finding: z.optional(z.url()),
+    cloudTrail: z.optional(z.url()),
   }),
   /** What the key did, from CloudTrail; null where the alert type has none. */
-  activity: ActivityReport.nullable(),
+  activity: z.nullable(ActivityReport),
 });
 export type AlertDocument = z.infer<typeof AlertDocument>;

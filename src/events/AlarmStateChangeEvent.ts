@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 const AlarmState = z.object({
   value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-  reason: z.string().default(''),
-  timestamp: z.string().optional(),
+  reason: z._default(z.string(), ''),
+  timestamp: z.optional(z.string()),
 });
 
 /**
@@ -17,10 +17,10 @@ export const AlarmStateChangeEvent = z.object({
   region: z.string(),
   time: z.string(),
   detail: z.object({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: AlarmState,
-    previousState: AlarmState.partial().optional(),
-    configuration: z.object({ description: z.string().optional() }).optional(),
+    previousState: z.optional(z.partial(AlarmState)),
+    configuration: z.optional(z.object({ description: z.optional(z.string()) })),
   }),
 });
 export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;

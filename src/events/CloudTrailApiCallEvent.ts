@@ -1,17 +1,18 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { optionalText } from './optionalText';
 
-const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const AccountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const NonEmpty = z.string().check(z.minLength(1));
 
 /** The caller as CloudTrail records it: type IAMUser | AssumedRole | Root | FederatedUser | AWSService | … */
 const UserIdentity = z.object({
   type: optionalText,
   principalId: optionalText,
   arn: optionalText,
-  accountId: AccountId.optional(),
+  accountId: z.optional(AccountId),
   accessKeyId: optionalText,
   userName: optionalText,
-  sessionContext: z.object({ sessionIssuer: z.object({ type: optionalText, userName: optionalText }).optional() }).optional(),
+  sessionContext: z.optional(z.object({ sessionIssuer: z.optional(z.object({ type: optionalText, userName: optionalText })) })),
 });
 
 /** AWS attaches one of its AWSCompromisedKeyQuarantine policies (V1 to V4 so far) to a user whose key leaked. */
@@ -37,39 +38,41 @@ export function isQuarantineCall(record: { eventName: string; requestParameters?
 const CloudTrailRecord = z
   .object({
     userIdentity: UserIdentity,
-    eventTime: z.string().min(1),
-    eventSource: z.string().min(1),
-    eventName: z.string().min(1),
-    awsRegion: z.string().min(1),
+    eventTime: NonEmpty,
+    eventSource: NonEmpty,
+    eventName: NonEmpty,
+    awsRegion: NonEmpty,
     sourceIPAddress: optionalText,
     userAgent: optionalText,
     errorCode: optionalText,
-    requestParameters: z.record(z.string(), z.unknown()).nullable().optional(),
+    requestParameters: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
     /** What the call returned; the tamper guard reads the id of a key CreateAccessKey made. */
-    responseElements: z.record(z.string(), z.unknown()).nullable().optional(),
-    eventID: z.string().min(1),
-    recipientAccountId: AccountId.optional(),
+    responseElements: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    eventID: NonEmpty,
+    recipientAccountId: z.optional(AccountId),
   })
-  .superRefine((record, ctx) => {
-    // The quarantine event is about the user it names: without that name it says nothing Keystop can use.
-    const parameters = record.requestParameters ?? {};
-    if (isQuarantineCall(record) && (typeof parameters.userName !== 'string' || parameters.userName === '')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['requestParameters', 'userName'],
-        message: 'AWS attaching its quarantine policy must name the user',
-      });
-    }
-  });
+  .check(
+    z.superRefine((record, ctx) => {
+      // The quarantine event is about the user it names: without that name it says nothing Keystop can use.
+      const parameters = record.requestParameters ?? {};
+      if (isQuarantineCall(record) && (typeof parameters.userName !== 'string' || parameters.userName === '')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requestParameters', 'userName'],
+          message: 'AWS attaching its quarantine policy must name the user',
+        });
+      }
+    }),
+  );
 
 /** CloudTrail's management events as EventBridge delivers them; the source is the called service's (aws.iam, aws.s3, …). */
 export const CloudTrailApiCallEvent = z.object({
-  id: z.string().min(1),
+  id: NonEmpty,
   'detail-type': z.literal('AWS API Call via CloudTrail'),
-  source: z.string().startsWith('aws.', 'must be an AWS service source (aws.…)'),
+  source: z.string().check(z.startsWith('aws.', 'must be an AWS service source (aws.…)')),
   account: AccountId,
-  region: z.string().min(1),
-  time: z.string().min(1),
+  region: NonEmpty,
+  time: NonEmpty,
   detail: CloudTrailRecord,
 });
 export type CloudTrailApiCallEvent = z.infer<typeof CloudTrailApiCallEvent>;

@@ -1,8 +1,8 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import type { AdaptedEvent } from './AdaptedEvent';
 
 /** A kind of event Keystop consumes: its schema at the edge and its pure adapter to incidents. */
-export interface EventSource<S extends z.ZodType = z.ZodType> {
+export interface EventSource<S extends z.core.$ZodType = z.core.$ZodType> {
   name: string;
   schema: S;
   adapt(event: z.infer<S>): AdaptedEvent;
@@ -10,6 +10,6 @@ export interface EventSource<S extends z.ZodType = z.ZodType> {
   recognizes(event: { source?: unknown; 'detail-type'?: unknown }): boolean;
 }
 
-export function eventSource<S extends z.ZodType>(source: EventSource<S>): EventSource<S> {
+export function eventSource<S extends z.core.$ZodType>(source: EventSource<S>): EventSource<S> {
   return source;
 }

@@ -1,106 +1,105 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { optionalText } from './optionalText';
+
+const NonEmpty = z.string().check(z.minLength(1));
+const AccountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const OptionalString = z.optional(z.string());
 
 /** The fields of GuardDuty's accessKeyDetails we read. userType: IAMUser | AssumedRole | Root | FederatedUser. */
 const AccessKeyDetails = z.object({
-  accessKeyId: z.string().min(1).optional(),
+  accessKeyId: z.optional(NonEmpty),
   principalId: optionalText,
   userName: optionalText,
-  userType: z.string().min(1),
+  userType: NonEmpty,
 });
 
-const RemoteIpDetails = z
-  .object({
-    ipAddressV4: z.string().optional(),
-    ipAddressV6: z.string().optional(),
-    country: z.object({ countryName: z.string().optional() }).optional(),
-    city: z.object({ cityName: z.string().optional() }).optional(),
-    organization: z.object({ asnOrg: z.string().optional(), isp: z.string().optional(), org: z.string().optional() }).optional(),
-  })
-  .optional();
+const RemoteIpDetails = z.optional(
+  z.object({
+    ipAddressV4: OptionalString,
+    ipAddressV6: OptionalString,
+    country: z.optional(z.object({ countryName: OptionalString })),
+    city: z.optional(z.object({ cityName: OptionalString })),
+    organization: z.optional(z.object({ asnOrg: OptionalString, isp: OptionalString, org: OptionalString })),
+  }),
+);
 
 /**
  * Extended Threat Detection's attack sequences name no accessKeyDetails: the credentials used are those of the
  * sequence's actors (user.credentialUid is the access key id, user.type the principal type, user.name its name).
  */
 const SequenceActor = z.object({
-  user: z
-    .object({
+  user: z.optional(
+    z.object({
       name: optionalText,
       uid: optionalText,
       type: optionalText,
       credentialUid: optionalText,
-      account: z
-        .object({
-          uid: z
-            .string()
-            .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
-            .optional(),
-        })
-        .optional(),
-    })
-    .optional(),
+      account: z.optional(z.object({ uid: z.optional(AccountId) })),
+    }),
+  ),
 });
 
-const Service = z
-  .object({
-    count: z.number().optional(),
-    eventFirstSeen: z.string().optional(),
+const Service = z.optional(
+  z.object({
+    count: z.optional(z.number()),
+    eventFirstSeen: OptionalString,
     eventLastSeen: optionalText,
-    detection: z.object({ sequence: z.object({ actors: z.array(SequenceActor).optional() }).optional() }).optional(),
-    additionalInfo: z.object({ sample: z.union([z.boolean(), z.literal('true'), z.literal('false')]).optional() }).optional(),
-    action: z
-      .object({
-        awsApiCallAction: z
-          .object({
-            api: z.string().optional(),
-            serviceName: z.string().optional(),
-            userAgent: z.object({ fullUserAgent: z.string().optional() }).optional(),
+    detection: z.optional(z.object({ sequence: z.optional(z.object({ actors: z.optional(z.array(SequenceActor)) })) })),
+    additionalInfo: z.optional(z.object({ sample: z.optional(z.union([z.boolean(), z.literal('true'), z.literal('false')])) })),
+    action: z.optional(
+      z.object({
+        awsApiCallAction: z.optional(
+          z.object({
+            api: OptionalString,
+            serviceName: OptionalString,
+            userAgent: z.optional(z.object({ fullUserAgent: OptionalString })),
             remoteIpDetails: RemoteIpDetails,
-          })
-          .optional(),
-      })
-      .optional(),
-  })
-  .optional();
+          }),
+        ),
+      }),
+    ),
+  }),
+);
 
 export const GuardDutyFinding = z
   .object({
-    id: z.string().min(1),
+    id: NonEmpty,
     arn: optionalText,
-    type: z.string().min(1),
-    severity: z.number().min(0).max(10),
-    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-    region: z.string().min(1),
+    type: NonEmpty,
+    severity: z.number().check(z.gte(0), z.lte(10)),
+    accountId: AccountId,
+    region: NonEmpty,
     title: optionalText,
     description: optionalText,
     createdAt: optionalText,
     updatedAt: optionalText,
     resource: z.object({
-      resourceType: z.string().min(1),
-      accessKeyDetails: AccessKeyDetails.optional(),
+      resourceType: NonEmpty,
+      accessKeyDetails: z.optional(AccessKeyDetails),
     }),
     service: Service,
   })
-  .superRefine((finding, ctx) => {
-    // Every IAM finding names its principal in accessKeyDetails; AttackSequence findings have another shape.
-    if (
-      finding.resource.resourceType === 'AccessKey' &&
-      !finding.type.startsWith('AttackSequence:') &&
-      finding.resource.accessKeyDetails === undefined
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['resource', 'accessKeyDetails'],
-        message: 'an AccessKey finding must carry accessKeyDetails',
-      });
-    }
-  });
+  .check(
+    z.superRefine((finding, ctx) => {
+      // Every IAM finding names its principal in accessKeyDetails; AttackSequence findings have another shape.
+      if (
+        finding.resource.resourceType === 'AccessKey' &&
+        !finding.type.startsWith('AttackSequence:') &&
+        finding.resource.accessKeyDetails === undefined
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resource', 'accessKeyDetails'],
+          message: 'an AccessKey finding must carry accessKeyDetails',
+        });
+      }
+    }),
+  );
 export type GuardDutyFinding = z.infer<typeof GuardDutyFinding>;
 
 /** The EventBridge envelope of a GuardDuty finding. */
 export const GuardDutyFindingEvent = z.object({
-  id: z.string().min(1),
+  id: NonEmpty,
   'detail-type': z.literal('GuardDuty Finding'),
   source: z.literal('aws.guardduty'),
   account: z.string(),

@@ -1,13 +1,14 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { optionalText } from './optionalText';
 
-const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const AccountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const NonEmpty = z.string().check(z.minLength(1));
 
 /** The fields of an AWS Health event we read. Only RISK events name credentials. */
 const HealthEventDetail = z.object({
-  eventArn: z.string().min(1),
-  service: z.string().min(1),
-  eventTypeCode: z.string().min(1),
+  eventArn: NonEmpty,
+  service: NonEmpty,
+  eventTypeCode: NonEmpty,
   eventTypeCategory: optionalText,
   communicationId: optionalText,
   /** RFC 1123 ("Wed, 12 Feb 2025 00:37:54 GMT"), not ISO 8601, like lastUpdatedTime. */
@@ -15,31 +16,31 @@ const HealthEventDetail = z.object({
   lastUpdatedTime: optionalText,
   /** "global" for the credential events, which arrive in us-east-1 and, marked as backup, in us-west-2. */
   eventRegion: optionalText,
-  eventDescription: z.array(z.object({ latestDescription: optionalText })).optional(),
+  eventDescription: z.optional(z.array(z.object({ latestDescription: optionalText }))),
   /** The current shape: the key and its user by name. The minimal shape has none of it. */
-  eventMetadata: z
-    .object({
+  eventMetadata: z.optional(
+    z.object({
       publicKey: optionalText,
       userName: optionalText,
-      accountId: AccountId.optional(),
+      accountId: z.optional(AccountId),
       exposedUrl: optionalText,
-    })
-    .optional(),
-  affectedEntities: z.array(z.object({ entityValue: optionalText })).optional(),
+    }),
+  ),
+  affectedEntities: z.optional(z.array(z.object({ entityValue: optionalText }))),
   /** In an organization view, the member account the event is about. */
-  affectedAccount: AccountId.optional(),
-  backupEvent: z.boolean().optional(),
+  affectedAccount: z.optional(AccountId),
+  backupEvent: z.optional(z.boolean()),
 });
 
 /** The EventBridge envelope of an AWS Health event. */
 export const HealthEvent = z.object({
-  id: z.string().min(1),
+  id: NonEmpty,
   'detail-type': z.literal('AWS Health Event'),
   source: z.literal('aws.health'),
   account: AccountId,
-  region: z.string().min(1),
-  time: z.string().min(1),
-  resources: z.array(z.string()).optional(),
+  region: NonEmpty,
+  time: NonEmpty,
+  resources: z.optional(z.array(z.string())),
   detail: HealthEventDetail,
 });
 export type HealthEvent = z.infer<typeof HealthEvent>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { type ResponsePolicy, ResponsePolicySet } from './ResponsePolicy';
 
 /** A policy set that does not validate: one line per problem, each naming the policy and the field. */

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { CredentialIncident } from '../events/CredentialIncident';
 import { type AnsweredIncident, outcomes } from '../IncidentResponse';
+import * as z from '../zod';
 
 /**
  * How strongly Keystop has responded to a credential: told nobody, told responders, contained it. Each report is
@@ -26,9 +26,9 @@ const StoredAction = z.object({
   status: z.enum(['done', 'skipped', 'failed']),
   target: z.string(),
   reason: z.string(),
-  at: z.string().optional(),
+  at: z.optional(z.string()),
   /** deactivate-user-keys: which keys it deactivated, so that a release reactivates exactly those. */
-  changedKeys: z.array(z.string()).optional(),
+  changedKeys: z.optional(z.array(z.string())),
 });
 
 /** A response as stored: enough to re-send its alert, list it (`keystop incidents`) and contain a held incident. */
@@ -36,7 +36,7 @@ export const StoredResponse = z.object({
   outcome: z.enum(outcomes),
   reason: z.string(),
   explanation: z.string(),
-  policy: z.string().optional(),
+  policy: z.optional(z.string()),
   actions: z.array(StoredAction),
   incident: StoredIncident,
   at: z.string(),
@@ -49,7 +49,7 @@ export const CredentialRecord = z.object({
   key: z.string(),
   accountId: z.string(),
   /** The principal the breaker counts (all sessions of one role are one principal), when there is one. */
-  principal: z.string().optional(),
+  principal: z.optional(z.string()),
   /** The strongest response achieved so far. */
   achieved: z.enum(responseLevels),
   /** The strongest level responders have been told about (an alert that was published). */
@@ -60,23 +60,23 @@ export const CredentialRecord = z.object({
    * The latest report whose plan called for containment: later, weaker reports (a sample, an alert-only finding) are
    * held to it, so a held credential or a re-enabled key is contained on the next report of any kind.
    */
-  demand: StoredIncident.optional(),
+  demand: z.optional(StoredIncident),
   /** A response whose alert has not been published yet: whoever claims the credential next sends it first. */
-  pendingAlert: StoredResponse.optional(),
+  pendingAlert: z.optional(StoredResponse),
   /** The latest response that changed or told something. */
-  last: StoredResponse.optional(),
+  last: z.optional(StoredResponse),
   /**
    * Until when the tamper guard watches this credential: set when Keystop contains it (its latest containment plus the
    * guard window). A key set Active again, or Keystop's deny policy removed, before then is contained again.
    */
-  guardUntil: z.string().optional(),
+  guardUntil: z.optional(z.string()),
   /**
    * A responder undid the containment on purpose (`keystop release`, or a change by a responder principal): the guard
    * leaves it alone and the next report is new evidence.
    */
-  released: z.object({ by: z.string(), reason: z.string(), at: z.string() }).optional(),
+  released: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.string() })),
   /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */
-  lastTamper: z.string().optional(),
+  lastTamper: z.optional(z.string()),
   firstSeenAt: z.string(),
   updatedAt: z.string(),
 });
@@ -86,8 +86,8 @@ export type CredentialRecord = z.infer<typeof CredentialRecord>;
 const LegacyRecord = z.object({
   incidentId: z.string(),
   state: z.enum(['in-progress', 'responded']),
-  alertSent: z.boolean().default(false),
-  response: z.string().optional(),
+  alertSent: z._default(z.boolean(), false),
+  response: z.optional(z.string()),
 });
 
 /**

@@ -9,7 +9,7 @@ import {
   type Update,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import type { Breaker, BreakerAdmission } from './StateStore';
 
 export interface BreakerSettings {
@@ -42,7 +42,7 @@ interface BreakerDoc {
 /** The format before admissions took one request (one JSON attribute): read, converted on the next write. */
 const LegacyDoc = z.object({
   principals: z.array(z.object({ principal: z.string(), at: z.number() })),
-  openedAt: z.string().optional(),
+  openedAt: z.optional(z.string()),
 });
 
 const S = (value: string): AttributeValue => ({ S: value });

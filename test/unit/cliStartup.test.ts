@@ -18,7 +18,14 @@ function startupImports(file: string, seen = new Set<string>()): Set<string> {
       seen.add(specifier!);
     }
   }
-  for (const [, specifier] of code.matchAll(/^import\s*"([^"]+)";/gm)) seen.add(specifier!);
+  // Imports for their effect only: a chunk of ours (esbuild's helpers for `export *`) is followed like the others.
+  for (const [, specifier] of code.matchAll(/^import\s*"([^"]+)";/gm)) {
+    const chunk = specifier!.startsWith('.') ? resolve(dirname(file), specifier!) : specifier!;
+    if (!seen.has(chunk)) {
+      seen.add(chunk);
+      if (chunk !== specifier) startupImports(chunk, seen);
+    }
+  }
   return seen;
 }
 
