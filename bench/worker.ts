@@ -15,6 +15,7 @@ import { makeHandler } from '../src/handlers/makeHandler';
 import { createAlertSink } from '../src/local/createAlertSink';
 import { createStateTable } from '../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, localClients } from '../src/local/localClients';
+import { recentlyContained } from '../src/state/recentlyContained';
 import { type ProxiedRequest, roundsOf, startLatencyProxy } from './latencyProxy';
 import { httpTransport, instantTransport, recording, type SentRequest } from './recordingTransport';
 import { benchKeyId, burstReports, firstReports, type LeakedKey, type Report } from './reports';
@@ -81,7 +82,12 @@ export interface RoundTripResult {
   exemptTag: string;
   /** A fresh report about a credential of its own, then the same event delivered again (EventBridge's at-least-once). */
   first: RoundTripEvent[];
+  /** The same event again, to the container that answered it (a warm Lambda container). */
   duplicate: RoundTripEvent[];
+  /** The same event again, to a container that never saw the credential (another Lambda container). */
+  elsewhere: RoundTripEvent[];
+  /** The source's later notification of the report (GuardDuty, Security Hub), to a container that never saw it. */
+  later: RoundTripEvent[];
   sources: string[];
 }
 
@@ -127,13 +133,19 @@ const deps = depsFromEnvironment(process.env, { requestHandler: transport });
 // No honey keys are configured: CloudTrail's incidents are uses of honey keys, which the bench's leaked keys are not.
 const sourcesOnMain = eventSources();
 const handlers = new Map<EventSource, ReturnType<typeof makeHandler>>();
-const handlerFor = (event: unknown) => {
+const sourceOf = (event: unknown) => {
   const raw = event as { source?: unknown; 'detail-type'?: unknown };
   const source = sourcesOnMain.find((s) => s.recognizes(raw));
   if (!source) throw new Error(`no source recognizes ${String(raw.source)}`);
+  return source;
+};
+const handlerFor = (event: unknown) => {
+  const source = sourceOf(event);
   if (!handlers.has(source)) handlers.set(source, makeHandler(source, deps));
   return handlers.get(source)!;
 };
+/** The handler of another Lambda container: the same wiring, but its own memory of what it answered. */
+const elsewhereFor = (event: unknown) => makeHandler(sourceOf(event), { ...deps, recent: recentlyContained() });
 const sources = sourcesOnMain.filter((s) => firstReports[s.name]).map((s) => s.name);
 
 const result: WorkerResult = scenario.startsWith('burst')
@@ -153,16 +165,19 @@ async function roundTrips(events: number): Promise<RoundTripResult> {
   const keys = await seededKeys(events);
   const first: RoundTripEvent[] = [];
   const duplicate: RoundTripEvent[] = [];
+  const elsewhere: RoundTripEvent[] = [];
+  const later: RoundTripEvent[] = [];
   for (const [i, key] of keys.entries()) {
     const report = firstReports[sources[i % sources.length]!]!(key);
-    first.push(await throughProxy(report.event));
-    duplicate.push(await throughProxy(report.event));
+    first.push(await throughProxy(report.event, handlerFor(report.event)));
+    duplicate.push(await throughProxy(report.event, handlerFor(report.event)));
+    elsewhere.push(await throughProxy(report.event, elsewhereFor(report.event)));
+    if (report.later) later.push(await throughProxy(report.later, elsewhereFor(report.later)));
   }
-  return { scenario: 'rtt', rttMs, exemptTag: process.env.KEYSTOP_EXEMPT_TAG ?? '', first, duplicate, sources };
+  return { scenario: 'rtt', rttMs, exemptTag: process.env.KEYSTOP_EXEMPT_TAG ?? '', first, duplicate, elsewhere, later, sources };
 }
 
-async function throughProxy(event: unknown): Promise<RoundTripEvent> {
-  const handler = handlerFor(event);
+async function throughProxy(event: unknown, handler: ReturnType<typeof makeHandler>): Promise<RoundTripEvent> {
   const already = proxy!.requests.length;
   const entry = performance.now();
   const responses = await handler(event, lambdaContext());

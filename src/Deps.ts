@@ -5,6 +5,7 @@ import type { Notifier } from './notify/Alert';
 import type { Reporter } from './notify/createReporter';
 import type { Guardrails } from './policies/Guardrails';
 import type { ResponsePolicy } from './policies/ResponsePolicy';
+import type { RecentlyContained } from './state/recentlyContained';
 import type { StateStore } from './state/StateStore';
 
 /** Every side effect and setting respond() uses, in one object. Only src/aws/createDeps.ts builds the real one. */
@@ -24,6 +25,8 @@ export interface Deps {
    * request (`keystop contain`): then nothing is de-duplicated or counted.
    */
   state: StateStore | undefined;
+  /** What this container answered as contained lately: a report about it asks the record first (one request). */
+  recent: RecentlyContained;
   /**
    * How long a report waits for another invocation that holds the same credential before failing to be retried
    * (default 10 s, a third of the function's time-out).

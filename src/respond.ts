@@ -30,6 +30,8 @@ import {
 } from './state/CredentialRecord';
 import { credentialKey } from './state/credentialKey';
 import { holdTransition, nextResponse, type Transition } from './state/nextResponse';
+import { REMEMBERED_FOR_MS } from './state/recentlyContained';
+import type { Admission, Gate } from './state/StateStore';
 
 /** Incidents of one event handled at once: a Security Hub batch of 100 must not become 100 × the IAM rate. */
 const INCIDENT_CONCURRENCY = 5;
@@ -111,9 +113,10 @@ async function respondToIncident(
 /**
  * The critical path of a first report calling for containment: ONE round trip (the credential's claim and the
  * breaker's admission, two conditional updates sent together with the principal's tags when an exemption depends on
- * them), then the containment write. The record is read while the write runs. Undefined: this path cannot settle the report (a live attempt, a
- * breaker to decide exactly, an exemption by tag, a key the named user does not own…): the exact path does, from the
- * start (what this path took is given back first).
+ * them), then the containment write; a likely duplicate sends its claim alone first (openGate). The record is read
+ * while the write runs. Undefined: this path cannot settle the report (a live attempt, a breaker to decide exactly, an
+ * exemption by tag, a key the named user does not own…): the exact path does, from the start (what this path took is
+ * given back first).
  */
 async function respondOnCriticalPath(
   reported: CredentialIncident,
@@ -125,16 +128,9 @@ async function respondOnCriticalPath(
   const state = deps.state!;
   const counted = !initial.bypassBreaker && !options.bypassBreaker;
   const admission = counted ? { accountId: reported.accountId, principal: breakerPrincipalOf(reported) } : undefined;
-  const [gate, early] = await Promise.all([
-    state.gate(key, reported.id, admission, deps.now()).catch((error: unknown) => {
-      deps.logger.error('credential state unavailable on the critical path; taking the exact path', { incidentId: reported.id, error });
-      return undefined;
-    }),
-    needsPrincipalFacts(deps.guardrails)
-      ? gatherFacts(reported, { iam: deps.clientsFor(reported).iam, logger: deps.logger, readPrincipal: true, readStatus: false })
-      : noFacts(reported),
-  ]);
-  if (gate === undefined) return undefined;
+  const opened = await openGate(reported, key, admission, deps);
+  if (opened === undefined) return undefined;
+  const { gate, early } = opened;
   // The slot this request took, if it took one (a principal counted already has none to give back).
   const taken =
     admission && gate.admission?.kind === 'admitted' && gate.admission.added ? { ...admission, stamp: gate.admission.stamp } : undefined;
@@ -193,6 +189,39 @@ async function respondOnCriticalPath(
 }
 
 /**
+ * The gate's round trip (the credential's claim and the breaker's admission), with the principal's tags when an
+ * exemption depends on them. A report about a credential most likely contained already (this container answered it as
+ * contained lately, or its source says it repeats an earlier notification) sends the claim alone: a duplicate is
+ * answered from that one request, with nothing from IAM, and a claim that succeeds after all goes on to the breaker and
+ * the tags, one round trip later. Undefined: the table cannot be reached (the exact path decides).
+ */
+async function openGate(
+  reported: CredentialIncident,
+  key: string,
+  admission: Admission | undefined,
+  deps: Deps,
+): Promise<{ gate: Gate; early: LiveFacts } | undefined> {
+  const state = deps.state!;
+  const unavailable = (error: unknown) => {
+    deps.logger.error('credential state unavailable on the critical path; taking the exact path', { incidentId: reported.id, error });
+    return undefined;
+  };
+  // The member account's client is found before anything is taken: an account Keystop cannot reach fails here.
+  const iam = needsPrincipalFacts(deps.guardrails) ? deps.clientsFor(reported).iam : undefined;
+  const tags = async () =>
+    iam ? gatherFacts(reported, { iam, logger: deps.logger, readPrincipal: true, readStatus: false }) : noFacts(reported);
+  const repeat = deps.recent.recalls(key, deps.now()) || reported.repeated === true;
+  if (!repeat) {
+    const [gate, early] = await Promise.all([state.gate(key, reported.id, admission, deps.now()).catch(unavailable), tags()]);
+    return gate && { gate, early };
+  }
+  const claimed = await state.gate(key, reported.id, undefined, deps.now()).catch(unavailable);
+  if (claimed?.claim.kind !== 'claimed') return claimed && { gate: claimed, early: noFacts(reported) };
+  const [counted, early] = await Promise.all([admission && state.admitAtOnce(admission, deps.now()), tags()]);
+  return { gate: { claim: claimed.claim, ...(counted ? { admission: counted } : {}) }, early };
+}
+
+/**
  * A report about a credential Keystop contained, answered from its record alone (no IAM read, no alert): while the
  * tamper guard watches the credential, a re-enabled key is put back by the guard on IAM's own CloudTrail event, so
  * the record is the truth. The guard sees IAM's events of Keystop's own account only (its rule and the forwarders
@@ -211,6 +240,7 @@ function settledDuplicate(
   if (record === undefined || record.achieved !== 'contained' || record.pendingAlert || record.held || record.released || !watched) {
     return undefined;
   }
+  rememberContained(record, deps);
   const before = record.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
   const explanation =
     `already contained${before}; the tamper guard watches it until ${record.guardUntil} and puts back whatever undoes ` +
@@ -370,6 +400,7 @@ async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
     updatedAt: deps.now().toISOString(),
   };
 
+  if (!failed && achieved === 'contained') rememberContained(recorded, deps);
   if (failed) {
     // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
     await attempt.save(recorded, { release: true });
@@ -392,6 +423,13 @@ async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
   if (notifyFailed(final)) throw new NotificationFailedError(final);
   await attempt.save({ ...recorded, alerted: strongerOf(before.alerted, executed.level) }, { release: true });
   return final;
+}
+
+/** The next report about a credential this container answered as contained asks its record first (openGate). */
+function rememberContained(record: CredentialRecord, deps: Deps): void {
+  const soon = deps.now().getTime() + REMEMBERED_FOR_MS;
+  const guarded = record.guardUntil === undefined ? soon : Date.parse(record.guardUntil);
+  deps.recent.remember(record.key, new Date(Math.min(soon, guarded)));
 }
 
 /** A report is news to responders when it is stronger than anything they were told about this credential. */

@@ -13,6 +13,7 @@ import { defaultPolicies } from '../policies/defaultPolicies';
 import type { Guardrails } from '../policies/Guardrails';
 import { type ResponsePolicy, ResponsePolicySet } from '../policies/ResponsePolicy';
 import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore';
+import { recentlyContained } from '../state/recentlyContained';
 import { type ActivitySettings, defaultActivitySettings, settingDefault } from './Config';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
 import { type ClientOptions, type Clients, createClients } from './createClients';
@@ -106,6 +107,7 @@ export function createDeps({
     logger,
     now,
     state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
+    recent: recentlyContained(),
     ...(metrics ? { metrics } : {}),
     guardWindowMs: guardWindowMs ?? settingDefault('KEYSTOP_GUARD_WINDOW_DAYS') * 24 * 3600_000,
   };

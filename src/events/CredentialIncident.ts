@@ -91,6 +91,11 @@ export interface CredentialIncident {
   sample: boolean;
   /** A backup-region delivery of an event already delivered in its primary region. */
   backupDelivery: boolean;
+  /**
+   * The source says this report repeats one it delivered before (GuardDuty's later notification of a finding:
+   * isLaterNotification). It only orders Keystop's requests (a likely duplicate asks its record first), never decides.
+   */
+  repeated?: true;
   title: string;
   evidence: Evidence;
   /** Identifiers of the report itself, for links and audit. */

@@ -3,6 +3,7 @@ import { type Credential, type CredentialIncident, severityLabelOf } from './Cre
 import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import type { GuardDutyFinding, GuardDutyFindingEvent } from './GuardDutyFindingEvent';
+import { isLaterNotification } from './isLaterNotification';
 import { unmappedCredential } from './unmappedCredential';
 
 /** Turns a GuardDuty finding into the incident it reports, or says why it is not ours. */
@@ -50,6 +51,7 @@ function incidentWith(finding: GuardDutyFinding, eventId: string, credential: Cr
     credential,
     sample: sample === true || sample === 'true',
     backupDelivery: false,
+    ...(isLaterNotification(finding.service?.count, finding.createdAt, finding.updatedAt) ? { repeated: true as const } : {}),
     title: finding.title ?? finding.type,
     evidence: compact({
       sourceIp: remote?.ipAddressV4 ?? remote?.ipAddressV6,

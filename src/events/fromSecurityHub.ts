@@ -2,6 +2,7 @@ import { type AdaptedEvent, type IgnoredReason, ignored, incidents } from './Ada
 import { type Credential, type CredentialIncident, isAccessKeyId, severityLabelOf } from './CredentialIncident';
 import { compact } from './compact';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
+import { isLaterNotification } from './isLaterNotification';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';
 import { unmappedCredential } from './unmappedCredential';
 
@@ -78,6 +79,7 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
   // A GuardDuty finding seen through Security Hub is the same incident as the one GuardDuty delivers directly.
   const guardDutyId = GUARDDUTY_FINDING_ARN.exec(finding.Id)?.[1];
   const severity = severityOf(finding.Severity);
+  const repeated = isLaterNotification(Number(field('count')), finding.CreatedAt, finding.UpdatedAt);
   return {
     id: guardDutyId ? `guardduty:${finding.AwsAccountId}:${guardDutyId}` : `security-hub:${finding.AwsAccountId}:${finding.Id}`,
     source: 'security-hub',
@@ -90,6 +92,7 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     credential,
     sample,
     backupDelivery: false,
+    ...(repeated ? { repeated: true as const } : {}),
     title: finding.Title ?? type,
     evidence: compact({
       sourceIp:

@@ -97,5 +97,16 @@ export interface StateStore extends CredentialStore, Breaker {
    * Claims the credential and, when `admission` is given, admits its principal against the breaker, in one round trip
    * (see Gate). A failed admission is `refused`; a failed claim throws.
    */
-  gate(key: string, incidentId: string, admission: { accountId: string; principal: string } | undefined, now: Date): Promise<Gate>;
+  gate(key: string, incidentId: string, admission: Admission | undefined, now: Date): Promise<Gate>;
+  /**
+   * The gate's admission alone (one conditional update), for a report whose claim was sent first because it is most
+   * likely a duplicate. Never throws: a table that cannot be reached is `refused`, and the exact path decides.
+   */
+  admitAtOnce(admission: Admission, now: Date): Promise<NonNullable<Gate['admission']>>;
+}
+
+/** The principal a containment counts against its account's breaker. */
+export interface Admission {
+  accountId: string;
+  principal: string;
 }

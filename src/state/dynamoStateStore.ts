@@ -69,5 +69,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
       }
       return { claim: claimed.value, ...(counted ? { admission: counted } : {}) };
     },
+
+    admitAtOnce: (admission, now) => admit(admission.accountId, admission.principal, now).catch(() => ({ kind: 'refused' }) as const),
   };
 }

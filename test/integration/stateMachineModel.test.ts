@@ -148,6 +148,8 @@ class Report implements fc.AsyncCommand<Model, Real> {
     readonly kind: ReportKind,
     readonly fault: FaultName,
     readonly redeliver: boolean,
+    /** Which of two Lambda containers runs it (each remembers what it answered as contained). */
+    readonly container: 0 | 1,
   ) {}
   check = () => true;
   async run(model: Model, real: Real) {
@@ -160,14 +162,15 @@ class Report implements fc.AsyncCommand<Model, Real> {
         : this.kind;
     const fault = faultOf(this.fault, ref);
     if (fault) real.harness.arm(fault);
-    const delivery = await real.harness.deliver(event);
+    const delivery = await real.harness.deliver(event, { container: this.container });
     real.harness.disarm();
     await checkHeldIsJustified(delivery, real);
     model.keys[this.key]!.lastEvent = Object.assign(event as object, { kind });
     record(model, real, [this.key], [reportKinds[kind]], delivery, this.fault);
     await checkInvariants(model, real);
   }
-  toString = () => `report(key ${this.key}, ${this.kind}${this.redeliver ? ', redelivered' : ''}, fault ${this.fault})`;
+  toString = () =>
+    `report(key ${this.key}, ${this.kind}${this.redeliver ? ', redelivered' : ''}, fault ${this.fault}, container ${this.container})`;
 }
 
 class Batch implements fc.AsyncCommand<Model, Real> {
@@ -202,9 +205,10 @@ class Concurrent implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const events = this.keys.map((key, n) => reportAbout(this.kinds[n]!, real.keys[key]!, uniqueName('c')));
-    // The first attempts run at once; Lambda retries a failed one a minute later, when the other has long finished
-    // (its time-out is 30 s), so the retries run after both (the harness's one clock must not jump under a live one).
-    const first = await Promise.all(events.map((event) => real.harness.deliver(event, { retries: 0 })));
+    // The first attempts run at once, in two containers; Lambda retries a failed one a minute later, when the other has
+    // long finished (its time-out is 30 s), so the retries run after both (the harness's one clock must not jump under a
+    // live one).
+    const first = await Promise.all(events.map((event, n) => real.harness.deliver(event, { retries: 0, container: n === 0 ? 0 : 1 })));
     const deliveries: Delivery[] = [];
     for (const [n, delivery] of first.entries()) deliveries.push(delivery.succeeded ? delivery : await real.harness.deliver(events[n]));
     for (const [n, delivery] of deliveries.entries()) {
@@ -311,8 +315,14 @@ const faults = fc.constantFrom<FaultName>(
 const keyIndex = fc.integer({ min: 0, max: KEYS - 1 });
 const commands = [
   fc
-    .tuple(keyIndex, fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])), faults, fc.boolean())
-    .map(([key, kind, fault, redeliver]) => new Report(key, kind, fault, redeliver)),
+    .tuple(
+      keyIndex,
+      fc.constantFrom(...(Object.keys(reportKinds) as ReportKind[])),
+      faults,
+      fc.boolean(),
+      fc.constantFrom(0 as const, 1 as const),
+    )
+    .map(([key, kind, fault, redeliver, container]) => new Report(key, kind, fault, redeliver, container)),
   fc.tuple(keyIndex, keyIndex, faults).map(([a, b, fault]) => new Batch(a, b, fault)),
   fc
     .tuple(

@@ -3,6 +3,7 @@ import type { Deps } from '../../src/Deps';
 import { eventSourceFor, noSourceSettings, type SourceSettings } from '../../src/events/eventSources';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import type { IncidentResponse } from '../../src/IncidentResponse';
+import { recentlyContained } from '../../src/state/recentlyContained';
 import { lambdaContext } from './lambdaContext';
 
 /** Lambda retries a failed asynchronous invocation twice, about one and then two minutes later. */
@@ -69,6 +70,8 @@ export function lambdaHarness(
     },
   };
   let deps: Deps = { ...baseDeps, now: () => new Date(now), busyWaitMs: 200 };
+  // Two Lambda containers, each with its own memory of what it answered (a container runs one invocation at a time).
+  let containers = [recentlyContained(), recentlyContained()];
   const invocations = new AsyncLocalStorage<Invocation>();
   const faults: (Fault & { left: number })[] = [];
 
@@ -99,8 +102,11 @@ export function lambdaHarness(
   }
 
   /** One attempt; a hang ends it as Lambda's time-out would. */
-  async function attempt(event: unknown): Promise<{ ok: true; responses: IncidentResponse[] } | { ok: false; error: unknown }> {
-    const handler = makeHandler(eventSourceFor(event, sources)!, deps);
+  async function attempt(
+    event: unknown,
+    container = 0,
+  ): Promise<{ ok: true; responses: IncidentResponse[] } | { ok: false; error: unknown }> {
+    const handler = makeHandler(eventSourceFor(event, sources)!, { ...deps, recent: containers[container]! });
     let timedOut!: () => void;
     const timeout = new Promise<{ ok: false; error: unknown }>((resolve) => {
       timedOut = () => resolve({ ok: false, error: new Error('Task timed out') });
@@ -122,6 +128,7 @@ export function lambdaHarness(
     /** Another state table (a fresh history), for the next sequence of a model run. */
     use(state: NonNullable<Deps['state']>) {
       deps = { ...deps, state };
+      containers = [recentlyContained(), recentlyContained()];
     },
     clock,
     arm(fault: Fault) {
@@ -131,12 +138,12 @@ export function lambdaHarness(
       faults.length = 0;
     },
     /** Delivers an event with Lambda's retries; what the last attempt answered, or every attempt's error. */
-    async deliver(event: unknown, options: { retries?: number } = {}): Promise<Delivery> {
+    async deliver(event: unknown, options: { retries?: number; container?: 0 | 1 } = {}): Promise<Delivery> {
       const errors: unknown[] = [];
       const retries = options.retries ?? MAX_RETRIES;
       for (let n = 0; n <= retries; n++) {
         if (n > 0) clock.advance(RETRY_DELAYS_MS[n - 1] ?? 120_000);
-        const result = await attempt(event);
+        const result = await attempt(event, options.container);
         if (result.ok) return { succeeded: true, responses: result.responses, attempts: n + 1, errors };
         errors.push(result.error);
       }

@@ -35,6 +35,7 @@ const WellFormedIncident = z
     ]),
     sample: z.boolean(),
     backupDelivery: z.boolean(),
+    repeated: z.literal(true).optional(),
     title: z.string(),
     evidence: z.record(z.string(), z.string()),
     origin: z.object({ findingId: text, findingArn: text.optional(), eventId: text }).strict(),
