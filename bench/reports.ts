@@ -26,7 +26,11 @@ export const firstReports: Record<string, (key: LeakedKey) => Report> = {
   },
   'Security Hub': (key) => {
     const tor = guardDutyFinding(key, 'UnauthorizedAccess:IAMUser/TorIPCaller');
-    return { kind: 'Security Hub: GuardDuty finding imported', event: securityHubImport(tor), later: securityHubImport(guardDutyUpdate(tor)) };
+    return {
+      kind: 'Security Hub: GuardDuty finding imported',
+      event: securityHubImport(tor),
+      later: securityHubImport(guardDutyUpdate(tor)),
+    };
   },
   'AWS Health': (key) => ({
     kind: 'Health: AWS_RISK_CREDENTIALS_EXPOSED',
