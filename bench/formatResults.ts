@@ -189,7 +189,7 @@ function targets(f: BenchFigures): string[][] {
           const d = x.duplicates[kind];
           return [
             `duplicate, ${name}: 1 request, 0 IAM, 0 SNS, ${mode}`,
-            `${d.requests} requests, ${d.iam} IAM, ${d.sns} SNS (most in ${d.events})`,
+            `${d.requests} request${d.requests === 1 ? '' : 's'}, ${d.iam} IAM, ${d.sns} SNS (most in ${d.events})`,
             isFree(d) ? 'met' : '**missed**',
           ];
         }),
