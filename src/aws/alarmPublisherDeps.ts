@@ -32,7 +32,7 @@ export function alarmPublisherDeps(env: NodeJS.ProcessEnv, given?: { sns: SNSCli
       }),
     );
   return {
-    notifier: snsNotifier(sns, config.KEYSTOP_ALERT_TOPIC_ARN, { chatbot: config.KEYSTOP_CHATBOT_FORMAT === 'true' }),
+    notifier: snsNotifier(() => sns, config.KEYSTOP_ALERT_TOPIC_ARN, { chatbot: config.KEYSTOP_CHATBOT_FORMAT === 'true' }),
     logger: given?.logger ?? new Logger({ serviceName: 'keystop' }),
   };
 }

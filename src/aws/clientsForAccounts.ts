@@ -21,7 +21,8 @@ export interface AccountClientsSettings {
   own: ActionClients;
   /** Undefined: single-account deployment, no other account can be reached. */
   memberRole: MemberRole | undefined;
-  sts: STSClient;
+  /** Called at the first AssumeRole, so that a deployment without member accounts never builds an STS client. */
+  sts: () => STSClient;
   /** An IAM client like `own.iam` but signing with these credentials. */
   iamWith: (credentials: CredentialProvider) => IAMClient;
   partition?: string;
@@ -62,7 +63,7 @@ export function clientsForAccounts(settings: AccountClientsSettings): ClientsFor
     };
     const credentials: CredentialProvider = async () => {
       try {
-        const { Credentials: c } = await sts.send(new AssumeRoleCommand(params));
+        const { Credentials: c } = await sts().send(new AssumeRoleCommand(params));
         if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
         return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
       } catch (error) {

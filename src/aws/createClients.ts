@@ -40,13 +40,21 @@ export function createClients({ region, endpoint, credentials, requestHandler, p
     ...(profile ? { profile } : {}),
   };
   const common = () => ({ ...shared, ...(makeRetryStrategy ? { retryStrategy: makeRetryStrategy() } : {}) });
-  // IAM is a global service whose API lives in us-east-1 (aws partition).
+  // SNS publishes after containment, and STS is only needed for an incident in a member account: each is built at its
+  // first use, not at cold start (IAM and DynamoDB, which the containment path calls first, are built here).
+  const sns = once(() => traceAwsCalls(new SNSClient(common())));
   // STS in the function's own region (regional endpoint), for assuming member roles.
+  const sts = once(() => traceAwsCalls(new STSClient(common())));
   return {
+    // IAM is a global service whose API lives in us-east-1 (aws partition).
     // Each call is an X-Ray subsegment when the invocation is traced (tracing: true); otherwise nothing happens.
     iam: traceAwsCalls(new IAMClient({ ...common(), region: 'us-east-1' })),
-    sns: traceAwsCalls(new SNSClient(common())),
-    sts: traceAwsCalls(new STSClient(common())),
+    get sns(): SNSClient {
+      return sns();
+    },
+    get sts(): STSClient {
+      return sts();
+    },
     dynamodb: traceAwsCalls(new DynamoDBClient(common())),
     // The audit event goes out after containment and the alert: loaded then, from the Lambda runtime's SDK
     // (serverless.yml esbuild.exclude), which keeps ~50 KB out of every bundle and its cold start.

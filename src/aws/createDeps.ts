@@ -77,7 +77,7 @@ export function createDeps({
   const activity = { ...defaultActivitySettings(), ...activityOverrides };
   // With metrics on, the alerts and lookups of each invocation are noted for them (src/metrics/InvocationLog.ts).
   const metrics = metricsSettings ? { ...metricsSettings, log: createInvocationLog() } : undefined;
-  const sns = givenNotifier ?? snsNotifier(clients.sns, topicArn, { chatbot });
+  const sns = givenNotifier ?? snsNotifier(() => clients.sns, topicArn, { chatbot });
   const notifier = metrics ? loggingNotifier(sns, metrics.log) : sns;
   const lookup = givenEnricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now));
   const enricher = metrics ? loggingEnricher(lookup, metrics.log) : lookup;
@@ -86,7 +86,7 @@ export function createDeps({
       ownAccountId: accountId,
       own: { iam: clients.iam },
       memberRole,
-      sts: clients.sts,
+      sts: () => clients.sts,
       iamWith: (credentials) => createClients({ ...clientOptions, credentials }).iam,
       partition: partitionOf(clientOptions.region),
     }),
@@ -101,8 +101,8 @@ export function createDeps({
       now,
     }),
     // Parsed when deps are built (at cold start in Lambda): a policy set that does not validate stops the
-    // function before it can act wrongly.
-    policies: ResponsePolicySet.parse(policies),
+    // function before it can act wrongly. The default set was parsed when its module loaded: not twice.
+    policies: policies === defaultPolicies ? defaultPolicies : ResponsePolicySet.parse(policies),
     guardrails,
     logger,
     now,

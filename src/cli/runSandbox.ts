@@ -102,7 +102,7 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       ownAccountId: LOCAL_ACCOUNT_ID,
       own: { iam: clients.iam },
       memberRole: SANDBOX_MEMBER_ROLE,
-      sts: clients.sts,
+      sts: () => clients.sts,
       iamWith: (credentials) => createClients({ region: LOCAL_REGION, endpoint, credentials }).iam,
     });
     const iamIn = (accountId: string) => seedClients({ id: 'keystop-sandbox-seed', accountId }).iam;

@@ -27,7 +27,7 @@ function memberAccount(seconds: number) {
     ownAccountId: OWN,
     own,
     memberRole: { name: 'KeystopMember', externalId: 'ext' },
-    sts,
+    sts: () => sts,
     iamWith: (credentials) => new IAMClient({ region: 'us-east-1', credentials }),
   });
   const assumed = () => mock.commandCalls(AssumeRoleCommand).length;
@@ -75,7 +75,7 @@ describe('Clients for the account that owns a credential', () => {
       ownAccountId: OWN,
       own: { iam: new IAMClient({ region: 'us-east-1' }) },
       memberRole: { name: 'KeystopMember', externalId: 'ext' },
-      sts,
+      sts: () => sts,
       iamWith: (credentials) => new IAMClient({ region: 'us-east-1', credentials }),
     });
 
@@ -90,7 +90,7 @@ describe('Clients for the account that owns a credential', () => {
       ownAccountId: OWN,
       own: { iam: new IAMClient({ region: 'us-east-1' }) },
       memberRole: undefined,
-      sts: new STSClient({ region: 'us-east-1' }),
+      sts: () => new STSClient({ region: 'us-east-1' }),
       iamWith: () => new IAMClient({ region: 'us-east-1' }),
     });
 
