@@ -21,7 +21,7 @@ export interface SettingInfo {
 export const settingInfo = z.registry<SettingInfo>();
 
 /** A setting whose value, when absent, is parsed from its default string, so the default is checked like any value. */
-function setting<T extends z.ZodMiniType>(schema: T, info: SettingInfo) {
+export function setting<T extends z.ZodMiniType>(schema: T, info: SettingInfo) {
   const withDefault =
     info.default === undefined
       ? schema
@@ -39,9 +39,9 @@ const flag = z.pipe(
 );
 
 /** A string matching `pattern`; `message` says the allowed form. */
-const text = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
+export const text = (pattern: RegExp, message: string) => z.string().check(z.regex(pattern, message));
 
-const wholeNumber = (min: number, max: number) => {
+export const wholeNumber = (min: number, max: number) => {
   const form = `must be a whole number from ${min} to ${max}`;
   return z.pipe(z.pipe(text(/^\s*\d+\s*$/, form), z.transform(Number)), z.number().check(z.minimum(min, form), z.maximum(max, form)));
 };
@@ -202,38 +202,6 @@ export const Config = settings.check(
   ),
 );
 export type Config = z.infer<typeof Config>;
-
-/** Settings that only shape the stack at package time: no function reads them from its environment. */
-/** An alarm's threshold (docs/operations.md): a whole number, the unit the alarm's metric counts in. */
-const alarmThreshold = (param: string, fallback: string, max: number) => setting(wholeNumber(0, max), { param, default: fallback });
-
-export const DeployParams = z.object({
-  maxRetries: setting(wholeNumber(0, 2), {
-    param: 'maxRetries',
-    default: '2',
-  }),
-  policiesFile: setting(text(/\.json$/, 'must name a .json policy file'), {
-    param: 'policiesFile',
-    default: './src/policies/policies.json',
-  }),
-  // Exactly true or false: serverless.yml turns it into Lambda's tracing mode and the X-Ray policy's condition.
-  tracing: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'tracing', default: 'false' }),
-  // Exactly true or false: serverless.yml picks the functions' NODE_OPTIONS by it (custom.nodeOptions).
-  debug: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'debug', default: 'false' }),
-  // Exactly true or false, like tracing: serverless.yml's condition for the custom action, its rule and permission.
-  securityHubAction: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), {
-    param: 'securityHubAction',
-    default: 'false',
-  }),
-  alarmFailedEventsDepth: alarmThreshold('alarmFailedEventsDepth', '0', 100_000),
-  alarmFailedEventsAgeSeconds: alarmThreshold('alarmFailedEventsAgeSeconds', '3600', 1_209_600),
-  alarmFunctionErrors: alarmThreshold('alarmFunctionErrors', '0', 100_000),
-  alarmThrottles: alarmThreshold('alarmThrottles', '0', 100_000),
-  alarmContainmentFailures: alarmThreshold('alarmContainmentFailures', '0', 100_000),
-  alarmBreakerOpenings: alarmThreshold('alarmBreakerOpenings', '0', 100_000),
-  alarmForensicsFailures: alarmThreshold('alarmForensicsFailures', '3', 100_000),
-});
-export type DeployParams = z.infer<typeof DeployParams>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Config.safeParse(env);

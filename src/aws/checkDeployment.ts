@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidPolicySetError, parsePolicySet } from '../policies/parsePolicySet';
 import type { ResponsePolicy } from '../policies/ResponsePolicy';
-import { DeployParams } from './Config';
 import { checkParams, normalizedListParams } from './checkParams';
+import { DeployParams } from './DeployParams';
 import { resolveParams } from './resolveParams';
 import { missingPermissions } from './rolePermissions';
 

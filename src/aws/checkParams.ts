@@ -1,5 +1,6 @@
 import type * as z from '../zod';
-import { Config, DeployParams, type SettingInfo, settingInfo } from './Config';
+import { Config, type SettingInfo, settingInfo } from './Config';
+import { DeployParams } from './DeployParams';
 import type { ParamValue } from './resolveParams';
 
 interface ParamSetting extends SettingInfo {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 
 /** The X-Ray daemon's UDP protocol: a header line, then one segment document per datagram. */
 const DAEMON_HEADER = '{"format": "json", "version": 1}\n';
@@ -114,6 +114,7 @@ let socket: Socket | undefined;
 /** AWS_XRAY_DAEMON_ADDRESS is `host:port` (Lambda: 169.254.79.129:2000). */
 function udpSend(datagram: string, address: string) {
   const colon = address.lastIndexOf(':');
-  socket ??= createSocket('udp4').unref();
+  // Loaded here, not imported at the top: only a traced invocation sends, and the module is not loaded at cold start.
+  socket ??= process.getBuiltinModule('node:dgram').createSocket('udp4').unref();
   socket.send(datagram, Number(address.slice(colon + 1)), address.slice(0, colon));
 }
