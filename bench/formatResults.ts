@@ -346,7 +346,8 @@ ${table(
 Each command is a fresh process, timed from spawn to exit (CPU and wall), ${f.coldStarts[0]?.summary.runs} runs each, interleaved. For a
 function: \`node <its bundle>\` with the environment Lambda gives it (serverless.yml's variables, the alert topic ARN
 standing in for \`!Ref AlertTopic\`, region, credentials): importing the bundle parses the code, validates the config
-and the policies, and builds the SDK clients (deps are built at module load). The baseline is what the Python
+and the policies, and builds the IAM and DynamoDB clients (deps are built at module load; the SNS and STS clients at
+their first use). The baseline is what the Python
 responders load: \`python3 -c "import boto3; boto3.client('iam'); boto3.client('sns')"\` (the interpreter itself, not a
 version manager's shim). Local Node is ${f.machine.node}; Lambda runs nodejs22.x, where the SDK prints no warning about the Node version: the
 functions run with \`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true\` here so that they do not print it either.
