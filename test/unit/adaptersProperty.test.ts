@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MalformedEventError } from '../../src/errors';
 import { severityLabelOf } from '../../src/events/CredentialIncident';
 import type { EventSource } from '../../src/events/EventSource';
@@ -12,35 +12,37 @@ const HONEY_KEY = 'AKIAHONEYBAITKEY0001';
 const sources = eventSources({ honeyKeys: [HONEY_KEY] });
 const sourceNamed = (name: string) => sources.find((s) => s.name === name)!;
 
-/** An independent statement of what a well-formed incident is; the adapters' output is held to it. */
-const text = z.string().min(1);
-const WellFormedIncident = z
-  .object({
-    id: text,
-    source: z.enum(['guardduty', 'security-hub', 'health', 'cloudtrail']),
-    type: text,
-    severity: z.number().min(0).max(10),
-    severityLabel: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
-    accountId: z.string().regex(/^\d{12}$/),
-    region: text,
-    observedAt: text,
-    credential: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('long-term-key'), accessKeyId: text, userName: text.optional() }).strict(),
-      z.object({ kind: z.literal('user-session'), accessKeyId: text.optional(), userName: text }).strict(),
-      z.object({ kind: z.literal('role-session'), accessKeyId: text, roleName: text, sessionName: text.optional() }).strict(),
-      z.object({ kind: z.literal('federated-session'), accessKeyId: text, principalName: text }).strict(),
-      z.object({ kind: z.literal('iam-user'), userName: text }).strict(),
-      z.object({ kind: z.literal('root'), accessKeyId: text.optional() }).strict(),
-      z.object({ kind: z.literal('unmapped'), entities: z.array(text) }).strict(),
-    ]),
-    sample: z.boolean(),
-    backupDelivery: z.boolean(),
-    repeated: z.literal(true).optional(),
-    title: z.string(),
-    evidence: z.record(z.string(), z.string()),
-    origin: z.object({ findingId: text, findingArn: text.optional(), eventId: text }).strict(),
-  })
-  .strict();
+/**
+ * An independent statement of what a well-formed incident is; the adapters' output is held to it. zod's mini API, like
+ * src/, and not the classic one: the unit files share their modules, and the classic API would set zod's English
+ * messages for all of them, hiding a src/zod.ts that no longer does (edgeSchemas.test.ts checks it does).
+ */
+const text = z.string().check(z.minLength(1));
+const WellFormedIncident = z.strictObject({
+  id: text,
+  source: z.enum(['guardduty', 'security-hub', 'health', 'cloudtrail']),
+  type: text,
+  severity: z.number().check(z.gte(0), z.lte(10)),
+  severityLabel: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+  accountId: z.string().check(z.regex(/^\d{12}$/)),
+  region: text,
+  observedAt: text,
+  credential: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('long-term-key'), accessKeyId: text, userName: z.optional(text) }),
+    z.strictObject({ kind: z.literal('user-session'), accessKeyId: z.optional(text), userName: text }),
+    z.strictObject({ kind: z.literal('role-session'), accessKeyId: text, roleName: text, sessionName: z.optional(text) }),
+    z.strictObject({ kind: z.literal('federated-session'), accessKeyId: text, principalName: text }),
+    z.strictObject({ kind: z.literal('iam-user'), userName: text }),
+    z.strictObject({ kind: z.literal('root'), accessKeyId: z.optional(text) }),
+    z.strictObject({ kind: z.literal('unmapped'), entities: z.array(text) }),
+  ]),
+  sample: z.boolean(),
+  backupDelivery: z.boolean(),
+  repeated: z.optional(z.literal(true)),
+  title: z.string(),
+  evidence: z.record(z.string(), z.string()),
+  origin: z.strictObject({ findingId: text, findingArn: z.optional(text), eventId: text }),
+});
 
 const RISK_CODES = [
   'AWS_RISK_CREDENTIALS_EXPOSED',
