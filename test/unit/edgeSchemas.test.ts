@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AlarmStateChangeEvent } from '../../src/events/AlarmStateChangeEvent';
+import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
+import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
 import { optionalText } from '../../src/events/optionalText';
 import { parseEvent } from '../../src/events/parseEvent';
+import { SecurityHubFindingsEvent } from '../../src/events/SecurityHubFindingsEvent';
+import { parsePolicySet } from '../../src/policies/parsePolicySet';
 import { parseCredentialRecord } from '../../src/state/CredentialRecord';
 import * as z from '../../src/zod';
+import { loadFixture } from '../support/loadFixture';
 
 // The schemas are written with zod's mini API (src/zod.ts); these pin what moved from methods to functions: defaults,
 // preprocessing, partial shapes, and the English messages the mini API only has because src/zod.ts sets them.
@@ -61,5 +66,50 @@ describe('Schemas at the edge, in zod mini', () => {
     );
 
     expect(record).toMatchObject({ achieved: 'contained', alerted: 'none', pendingAlert: { outcome: 'contained' } });
+  });
+});
+
+// Checks the mini conversion rewrote (refines, regexes, literal unions, "" read as absent) that no other test held; each
+// expectation is what the classic schemas at 4be0887 gave for the same input (a differential run found no difference).
+describe('Rules the zod mini conversion had to keep', () => {
+  it('takes a GuardDuty sample flag only as a boolean or "true"/"false", and a severity only up to 10', () => {
+    const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+    event.detail.service.additionalInfo = { sample: 'yes' };
+    event.detail.severity = 10.5;
+
+    expect(() => parseEvent('GuardDuty', GuardDutyFindingEvent, event)).toThrow(
+      'detail.severity: Too big: expected number to be <=10; detail.service.additionalInfo.sample: Invalid input',
+    );
+  });
+
+  it('reads a Security Hub WorkflowState of "" as no workflow status at all', () => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    delete event.detail.findings[0].Workflow;
+    event.detail.findings[0].WorkflowState = '';
+
+    expect(() => parseEvent('Security Hub', SecurityHubFindingsEvent, event)).toThrow(
+      'detail.findings.0.Workflow.Status: a finding must carry its workflow status',
+    );
+  });
+
+  it("takes a CloudTrail event only from an AWS service's source", () => {
+    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    event.source = 'acme.iam';
+
+    expect(() => parseEvent('CloudTrail', CloudTrailApiCallEvent, event)).toThrow('source: must be an AWS service source (aws.…)');
+  });
+
+  it('refuses a policy with a non-kebab-case name, an empty prefix or a numeric pattern without operator/value pairs', () => {
+    const policy = { name: 'Contain-All', description: 'd', mode: 'contain', actions: [] };
+    const match = { type: [{ prefix: '' }], severity: [{ numeric: ['>=', 7, '<'] }] };
+
+    expect(() => parsePolicySet([{ ...policy, match }], 'policies.json')).toThrow(
+      [
+        'policies.json is not a valid policy set:',
+        '  policy "Contain-All": name "Contain-All": policy names are kebab-case',
+        '  policy "Contain-All": match.type[0].prefix "": Too small: expected string to have >=1 characters',
+        '  policy "Contain-All": match.severity[0].numeric: numeric takes operator/value pairs, e.g. [">=", 7]',
+      ].join('\n'),
+    );
   });
 });
