@@ -19,7 +19,7 @@ import type { BurstResult, LatencyResult, RoundTripResult } from './worker';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const COLD_RUNS = setting('BENCH_COLD_RUNS', 15);
+const COLD_RUNS = setting('BENCH_COLD_RUNS', 25);
 const INSTANT_EVENTS = setting('BENCH_INSTANT_EVENTS', 2_000);
 const EMULATOR_EVENTS = setting('BENCH_EMULATOR_EVENTS', 100);
 const RTT_EVENTS = setting('BENCH_RTT_EVENTS', 20);
