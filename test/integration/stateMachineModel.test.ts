@@ -15,6 +15,7 @@ import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { defaultPolicies } from '../../src/policies/defaultPolicies';
 import { defaultGuardrails } from '../../src/policies/Guardrails';
 import { planResponse } from '../../src/policies/planResponse';
+import { releaseContainment } from '../../src/releaseContainment';
 import { dynamoStateStore } from '../../src/state/dynamoStateStore';
 import { attacker, iamChange } from '../support/iamChanges';
 import { type Delivery, type Fault, lambdaHarness } from '../support/lambdaHarness';
@@ -239,6 +240,33 @@ class ReEnable implements fc.AsyncCommand<Model, Real> {
   toString = () => `someone re-enables key ${this.key} (the tamper guard gets the CloudTrail event)`;
 }
 
+/**
+ * `keystop release` of a contained key: the key is Active again, and the next report is new evidence, whatever a
+ * container remembers of having answered it as contained.
+ */
+class Release implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly key: number) {}
+  check = (model: Readonly<Model>) => model.keys[this.key]!.mustBeInactive && !model.keys[this.key]!.deleted;
+  async run(model: Model, real: Real) {
+    const { userName, accessKeyId } = real.keys[this.key]!;
+    const by = 'arn:aws:iam::000000000000:user/oncall';
+    const [response] = await releaseContainment({ accessKeyId }, { accountId: LOCAL_ACCOUNT_ID, by, reason: 'rotated' }, real.harness.deps);
+    expect(response, 'the release').toMatchObject({ outcome: 'notified', reason: 'released' });
+    expect((await keyStatuses(real.iam, userName))[accessKeyId], 'a released key').toBe('Active');
+    const key = model.keys[this.key]!;
+    // The history starts over: the next report is new evidence (a weak one only alerts, its alert news again), and a
+    // report calling for containment contains the key again, with an alert. The release's own alert is alert-only.
+    Object.assign(key, {
+      strongest: 'none',
+      mustBeInactive: false,
+      reEnabled: key.reEnabled + 1,
+      notifiedBudget: key.notifiedBudget + 2,
+    });
+    await checkInvariants(model, real);
+  }
+  toString = () => `keystop release key ${this.key}`;
+}
+
 class Exempt implements fc.AsyncCommand<Model, Real> {
   constructor(
     readonly key: number,
@@ -333,6 +361,7 @@ const commands = [
     )
     .map(([a, b, kindA, kindB]) => new Concurrent([a, b], [kindA, kindB])),
   keyIndex.map((key) => new ReEnable(key)),
+  keyIndex.map((key) => new Release(key)),
   fc.tuple(keyIndex, fc.boolean()).map(([key, exempt]) => new Exempt(key, exempt)),
   keyIndex.map((key) => new DeleteKey(key)),
   fc.constant(new ResetBreaker()),
@@ -348,6 +377,8 @@ describe('Model: the per-credential state machine over random sequences (emulato
       const [incident] = adapted.kind === 'incidents' ? adapted.incidents : [];
       const plan = planResponse(defaultPolicies, incident!, defaultGuardrails);
       expect(plan.execute ? 'contain' : 'alert', kind).toBe(strength);
+      // The later notification carries GuardDuty's mark of a repeat, so the model drives the claim-first order with it.
+      expect(incident!.repeated === true, kind).toBe(kind === 'guardduty-tor-later');
     }
   });
 

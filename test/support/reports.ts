@@ -8,6 +8,8 @@ import { loadFixture } from './loadFixture';
 export const reportKinds = {
   /** GuardDuty: the key used from a Tor exit node. */
   'guardduty-tor': 'contain',
+  /** GuardDuty's later notification of a Tor finding (occurrences counted since): a likely duplicate asks first. */
+  'guardduty-tor-later': 'contain',
   /** GuardDuty: CloudTrail logging stopped with the key (LOW): only alerted. */
   'guardduty-stealth': 'alert',
   /** GuardDuty: an anomaly at MEDIUM: only alerted. */
@@ -33,6 +35,12 @@ export function reportAbout(kind: ReportKind, key: KeyRef, id: string): Record<s
   switch (kind) {
     case 'guardduty-tor':
       return guardDuty(key, id, 'UnauthorizedAccess:IAMUser/TorIPCaller', 5);
+    case 'guardduty-tor-later': {
+      const event = guardDuty(key, id, 'UnauthorizedAccess:IAMUser/TorIPCaller', 5);
+      event.detail.service.count = 9;
+      event.detail.updatedAt = new Date(Date.parse(event.detail.createdAt) + 3_600_000).toISOString();
+      return event;
+    }
     case 'guardduty-stealth':
       return guardDuty(key, id, 'Stealth:IAMUser/CloudTrailLoggingDisabled', 2);
     case 'guardduty-anomaly-medium':
