@@ -5,7 +5,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
-import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { iamAndSns, keyStatuses, localResponder, roundTrips, uniqueName, userWithTwoKeys } from '../support/localAws';
 
 /** A Security Hub fixture about the emulator's account, with every name replaced as given. */
 function batch(fixture: string, replacements: Record<string, string>) {
@@ -41,6 +41,25 @@ describe('Security Hub handler against the local AWS emulator', () => {
     expect(PolicyNames).toEqual(['keystop-revoke-older-sessions']);
     const alerts = await sink.drain();
     expect(alerts.map((a) => a.attributes.source)).toEqual(['security-hub', 'security-hub']);
+  });
+
+  // Whoever may import findings writes ProductFields and the dates: a finding made to look like GuardDuty's later
+  // notification of itself only sends the claim first (docs/state-machine.md, "A likely duplicate asks first").
+  it('contains a key named by an import forged to look like a later notification: the mark orders requests, never decides', async () => {
+    const { clients, sink, deps, requests } = await localResponder();
+    const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
+    const event = batch('two-new-guardduty-key-findings.json', { AKIASECHUBLEAKED0001: leaked, 'report-exporter': userName });
+    const [finding] = event.detail.findings;
+    finding.ProductFields['aws/guardduty/service/count'] = '1e9';
+    finding.CreatedAt = '1970-01-01T00:00:00.000Z';
+    event.detail.findings = [finding];
+
+    const responses = await makeHandler(securityHubSource, deps)(event, lambdaContext());
+
+    expect(responses).toEqual([expect.objectContaining({ outcome: 'contained', incident: expect.objectContaining({ repeated: true }) })]);
+    expect(roundTrips(requests, 'IAM:UpdateAccessKey')).toEqual([['DynamoDB:UpdateItem'], ['DynamoDB:UpdateItem', 'IAM:GetUser']]);
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
+    expect(await sink.drain()).toHaveLength(1);
   });
 
   it('does nothing, and calls no AWS API, for an update of a finding that is no longer NEW', async () => {

@@ -34,6 +34,14 @@ describe("A likely duplicate: GuardDuty's later notifications", () => {
     expect(isLaterNotification(9, 'yesterday', '2026-10-02T10:20:11Z')).toBe(false);
   });
 
+  it('takes no count below 2 and no update before creation for a later notification, whatever a forged import says', () => {
+    expect(isLaterNotification(-54, '2026-10-02T08:20:11Z', '2026-10-02T10:20:11Z')).toBe(false);
+    expect(isLaterNotification(0, '2026-10-02T08:20:11Z', '2026-10-02T10:20:11Z')).toBe(false);
+    expect(isLaterNotification(Number('twelve'), '2026-10-02T08:20:11Z', '2026-10-02T10:20:11Z')).toBe(false);
+    expect(isLaterNotification(9, '2026-10-02T10:20:11Z', '2026-10-02T08:20:11Z')).toBe(false);
+    expect(isLaterNotification(9, '2026-10-02T08:20:11Z', 'not a date')).toBe(false);
+  });
+
   it('marks the incident of a later notification as repeated, from GuardDuty directly and from its copy in Security Hub', () => {
     const first = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
     expect(guardDuty(first).repeated).toBeUndefined();
