@@ -11,6 +11,8 @@ export type Outcome = (typeof outcomes)[number];
  * Why a response is what it is, beyond the plan's own reason (see docs/state-machine.md):
  * - `escalated`: an earlier, weaker report was only alerted on (or held); this one calls for containment, so it acted.
  * - `key-re-enabled`: the key had been contained and was found Active again: contained again.
+ * - `session-after-cutoff`: Keystop had denied the credential's sessions, and a report shows activity after the
+ *   cut-off: a session issued since (whatever mints sessions is in the attacker's hands too): the cut-off moves to now.
  * - `already-inactive`: the plan called for deactivation and the key was already Inactive: nothing written.
  * - `credential-gone`: the key or principal no longer exists: nothing left to contain.
  * - `access-denied`: IAM refused (an SCP, a permission boundary, a service-linked role): a human must act.
@@ -27,6 +29,7 @@ export type Outcome = (typeof outcomes)[number];
 type StateReason =
   | 'escalated'
   | 'key-re-enabled'
+  | 'session-after-cutoff'
   | 'already-inactive'
   | 'credential-gone'
   | 'access-denied'

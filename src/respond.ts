@@ -29,7 +29,7 @@ import {
   strongerOf,
 } from './state/CredentialRecord';
 import { credentialKey } from './state/credentialKey';
-import { holdTransition, nextResponse, type Transition } from './state/nextResponse';
+import { activityAfterCutOff, holdTransition, nextResponse, type Transition } from './state/nextResponse';
 import { REMEMBERED_FOR_MS } from './state/recentlyContained';
 import type { Admission, Gate } from './state/StateStore';
 
@@ -174,7 +174,7 @@ async function respondOnCriticalPath(
     let record = stored.record?.released ? undefined : stored.record;
     if (record?.pendingAlert) ({ record } = await resendPendingAlert(record, attempt, deps));
     // The gate claimed a credential not contained: the transition acts (its reason says why: first, escalated…).
-    const next = nextResponse(record, plan, early);
+    const next = nextResponse(record, plan, early, { observedAt: incident.observedAt });
     const transition: Extract<Transition, { kind: 'act' }> =
       next.kind === 'act' ? next : { kind: 'act', reason: plan.reason, explanation: plan.explanation };
     const executed = await outcomeOf(transition, incident, plan, steps, deps);
@@ -240,6 +240,8 @@ function settledDuplicate(
   if (record === undefined || record.achieved !== 'contained' || record.pendingAlert || record.held || record.released || !watched) {
     return undefined;
   }
+  // Activity after the session cut-off: a session the deny does not reach; the exact path decides (nextResponse).
+  if (activityAfterCutOff(record, incident.observedAt)) return undefined;
   rememberContained(record, deps);
   const before = record.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
   const explanation =
@@ -300,7 +302,7 @@ async function respondExactly(
     }
     const incident = facts.incident;
     const demand = plan.execute ? incident : record?.demand;
-    const next = nextResponse(record, plan, facts, incident.source === 'approved');
+    const next = nextResponse(record, plan, facts, { observedAt: incident.observedAt, approval: incident.source === 'approved' });
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let transition: Exclude<Transition, { kind: 'retry' }> = next;
     let admitted: Admitted | undefined;
@@ -390,10 +392,12 @@ async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
   const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
   const { pendingAlert: _replaced, released: _startedOver, ...rest } = before;
   const containedNow = !failed && executed.level === 'contained' && transition.kind === 'act';
+  const sessionsCutAt = executed.actions.find((a) => a.type === 'revoke-sessions' && a.status === 'done')?.at;
   const recorded: CredentialRecord = {
     ...rest,
     ...(demand ? { demand } : {}),
     ...(containedNow ? { guardUntil: new Date(deps.now().getTime() + deps.guardWindowMs).toISOString() } : {}),
+    ...(sessionsCutAt ? { cutOffAt: sessionsCutAt } : {}),
     achieved,
     held: heldNow || (achieved !== 'contained' && before.held),
     last: storedResponseOf(response, deps.now()),

@@ -121,6 +121,8 @@ function headlineOf(response: AnsweredIncident): string {
       switch (response.reason) {
         case 'key-re-enabled':
           return 'RE-CONTAINED';
+        case 'session-after-cutoff':
+          return 'RE-CONTAINED (new session)';
         case 'tampered':
           return 'RE-CONTAINED (tampered)';
         case 'escalated':
@@ -196,6 +198,8 @@ function outcomeSentence(response: AnsweredIncident): string {
           return `${who}: ${sanitize(response.explanation, 400)} (${done.join('; ')}). Find out who did it and why (see NEXT STEPS).`;
         case 'key-re-enabled':
           return `${who} had been contained by Keystop and was found Active again (someone re-enabled it): contained again (${done.join('; ')}). Find out who re-enabled it (see NEXT STEPS).`;
+        case 'session-after-cutoff':
+          return `${who}: ${sanitize(response.explanation, 400)} (${done.join('; ')}). Whatever issued that session (the user's password or keys, a role's trust) is in the attacker's hands too (see NEXT STEPS).`;
         case 'escalated':
           return `${who} was only alerted on (or held) before; a stronger report calls for containment: ${done.join('; ') || 'nothing needed writing'}.`;
         case 'already-inactive':

@@ -55,7 +55,7 @@ export interface InvocationFacts {
 }
 
 /** Reasons of a response that contained a credential Keystop had contained before. */
-const reContainmentReasons = new Set(['escalated', 'key-re-enabled']);
+const reContainmentReasons = new Set(['escalated', 'key-re-enabled', 'session-after-cutoff']);
 /** A response held back by the breaker (a repeat of a held credential, `still-held`, is not held again). */
 const breakerHeldReasons = new Set(['breaker-open']);
 const lookupResults: Partial<Record<ActivityReport['status'], string>> = {

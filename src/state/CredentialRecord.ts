@@ -75,6 +75,11 @@ export const CredentialRecord = z.object({
    * leaves it alone and the next report is new evidence.
    */
   released: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.string() })),
+  /**
+   * The latest session cut-off Keystop's deny set (aws:TokenIssueTime): sessions issued before it are denied. A report
+   * of activity after it is by a session issued since, which the deny does not reach (see activityAfterCutOff).
+   */
+  cutOffAt: z.optional(z.string()),
   /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */
   lastTamper: z.optional(z.string()),
   firstSeenAt: z.string(),

@@ -44,9 +44,14 @@ export function nextResponse(
   record: CredentialRecord | undefined,
   plan: ResponsePlan,
   facts: CredentialFacts,
-  /** A responder approved containing it (source `approved`): refused by a guardrail, the approver hears why. */
-  approval = false,
+  report: {
+    /** When the report saw the activity (the incident's observedAt). */
+    observedAt?: string;
+    /** A responder approved containing it (source `approved`): refused by a guardrail, the approver hears why. */
+    approval?: boolean;
+  } = {},
 ): Transition {
+  const approval = report.approval === true;
   const achieved = record?.achieved ?? 'none';
   const alerted = record?.alerted ?? 'none';
   const before = record?.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
@@ -75,6 +80,15 @@ export function nextResponse(
           kind: 'act',
           reason: 'key-re-enabled',
           explanation: `the key was found Active again after Keystop had deactivated it${before}, so it was contained again; ${plan.explanation}`,
+        };
+      }
+      if (activityAfterCutOff(record, report.observedAt)) {
+        return {
+          kind: 'act',
+          reason: 'session-after-cutoff',
+          explanation:
+            `activity at ${report.observedAt} is after Keystop's session cut-off at ${record!.cutOffAt}${before}, so by a session ` +
+            `issued since, which the deny does not reach: the cut-off moves to now; ${plan.explanation}`,
         };
       }
       return duplicate(`already contained${before}; nothing changed since, so no second containment and no second alert`);
@@ -130,6 +144,20 @@ export function nextResponse(
     };
   }
   return duplicate(`responders already know at least this much${before}; nothing changed, no second alert`);
+}
+
+/** IAM applies a new policy within seconds: a call in the minute after the cut-off may still be an old session's. */
+const CUT_OFF_SETTLES_MS = 60_000;
+
+/**
+ * Pure: whether a report saw activity after the session cut-off Keystop's deny set for this credential (past the
+ * minute IAM takes to apply it): a session issued after the cut-off, which the deny does not reach. A credential keyed
+ * by its principal (a console session, a user named without a key) is reported again under the same record by its
+ * next session; a session key's own record only when the deny did not hold.
+ */
+export function activityAfterCutOff(record: CredentialRecord | undefined, observedAt: string | undefined): boolean {
+  if (record?.cutOffAt === undefined || observedAt === undefined) return false;
+  return Date.parse(observedAt) - Date.parse(record.cutOffAt) > CUT_OFF_SETTLES_MS;
 }
 
 function duplicate(explanation: string): Transition {

@@ -1,11 +1,14 @@
 import {
   CreateRoleCommand,
+  CreateUserCommand,
   DeleteAccessKeyCommand,
+  GetUserPolicyCommand,
   ListRolePoliciesCommand,
   TagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
 import { containHeld } from '../../src/containHeld';
 import { CredentialBusyError, type IncompleteResponseError } from '../../src/errors';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
@@ -412,6 +415,50 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
 
     expect(delivery.responses[0]).toMatchObject({ outcome: 'duplicate' });
     expect(await sink.drain()).toEqual([]);
+  });
+});
+
+describe("The state machine and a session cut-off (Keystop's deny on aws:TokenIssueTime)", () => {
+  /** A GuardDuty finding about the user's console session (no access key id), activity last seen at `seenAt`. */
+  function consoleFinding(userName: string, id: string, seenAt: Date) {
+    const event = reportAbout('guardduty-tor', { userName, accessKeyId: 'unused' }, id);
+    delete event.detail.resource.accessKeyDetails.accessKeyId;
+    event.detail.service.eventLastSeen = seenAt.toISOString();
+    return event;
+  }
+  const cutOffOf = async (iam: Parameters<typeof keyStatuses>[0], userName: string) => {
+    const { PolicyDocument } = await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
+    return JSON.parse(decodeURIComponent(PolicyDocument!)).Statement[0].Condition.DateLessThan['aws:TokenIssueTime'] as string;
+  };
+
+  it('cuts off again a session issued after the cut-off, and only that: earlier activity stays a duplicate', async () => {
+    const { clients, deliver, clock, sink } = await setUp();
+    const userName = uniqueName('console');
+    await clients.iam.send(new CreateUserCommand({ UserName: userName }));
+    const first = new Date(clock.now());
+
+    const contained = await deliver(consoleFinding(userName, uniqueName('tor'), first));
+    expect(contained.responses[0]).toMatchObject({ outcome: 'contained', incident: { credential: { kind: 'user-session' } } });
+    expect(await cutOffOf(clients.iam, userName)).toBe(first.toISOString());
+
+    // The finding published again about activity before the cut-off: the deny already covers that session.
+    clock.advance(30 * 60_000);
+    const old = await deliver(consoleFinding(userName, uniqueName('tor'), new Date(first.getTime() - 60_000)));
+    expect(old.responses[0]).toMatchObject({ outcome: 'duplicate' });
+
+    // Hours later, activity after the cut-off: a session issued since, which the deny does not reach.
+    clock.advance(6 * 3600_000);
+    const later = new Date(clock.now());
+    const event = consoleFinding(userName, uniqueName('tor'), new Date(later.getTime() - 120_000));
+    const again = await deliver(event);
+    expect(again.responses[0]).toMatchObject({ outcome: 'contained', reason: 'session-after-cutoff' });
+    expect(await cutOffOf(clients.iam, userName)).toBe(later.toISOString());
+
+    // The same report delivered again is before the new cut-off: a duplicate.
+    const redelivered = await deliver(event);
+    expect(redelivered.responses[0]).toMatchObject({ outcome: 'duplicate' });
+
+    expect(subjects(await sink.drain())).toEqual(['Keystop SESSIONS DENIED', 'Keystop RE-CONTAINED (new session)']);
   });
 });
 
