@@ -494,8 +494,15 @@ function gaps(f: BenchFigures): string {
           .join('; ') +
         `. What the events sent, round by round: first reports ${sequences(r.first)}` +
         costly.map(([kind, name]) => `; ${name}: ${sequences(r[kind] ?? [])}`).join('') +
-        '. Why the state machine sends what it sends before the write, and why a redelivery to another container costs what ' +
-        'a first report sends: docs/state-machine.md, *The critical path*.',
+        '. Why: the breaker must answer before the write (a write sent alongside its admission is done before the breaker can ' +
+        'refuse it: a flood of findings would deactivate keys past its bound, and a held credential would be written), so ' +
+        'a first report waits for one round trip even when no exemption needs a request; and a first report must send the ' +
+        "credential's claim and the account's breaker admission (two items) in that one round trip, so a redelivery that " +
+        'nothing marks as a repeat, arriving at a container that never saw the credential, cannot be told from a first ' +
+        'report before DynamoDB answers and sends both (with the tag read when the tag check is on). A transaction would ' +
+        'make them one request, but every containment in an account writes the same breaker item, and concurrent ' +
+        'transactions on one item cancel each other (TransactionConflict) in exactly the burst the breaker is for. ' +
+        'docs/state-machine.md, *The critical path*, has the whole argument.',
     );
   }
   if (f.instant.toContainment.median > CONTAINMENT_BUDGET_MS) {
