@@ -28,7 +28,7 @@ import {
   storedResponseOf,
   strongerOf,
 } from './state/CredentialRecord';
-import { credentialKey } from './state/credentialKey';
+import { credentialKey, sessionsShareRecord } from './state/credentialKey';
 import { activityAfterCutOff, holdTransition, nextResponse, type Transition } from './state/nextResponse';
 import { REMEMBERED_FOR_MS } from './state/recentlyContained';
 import type { Admission, Gate } from './state/StateStore';
@@ -392,7 +392,10 @@ async function finish(decided: Decided, deps: Deps): Promise<IncidentResponse> {
   const heldNow = transition.reason === 'breaker-open' || transition.reason === 'still-held';
   const { pendingAlert: _replaced, released: _startedOver, ...rest } = before;
   const containedNow = !failed && executed.level === 'contained' && transition.kind === 'act';
-  const sessionsCutAt = executed.actions.find((a) => a.type === 'revoke-sessions' && a.status === 'done')?.at;
+  // The deny's cut-off, where the next session is reported under this record (see activityAfterCutOff).
+  const sessionsCutAt = sessionsShareRecord(incident.credential)
+    ? executed.actions.find((a) => a.type === 'revoke-sessions' && a.status === 'done')?.at
+    : undefined;
   const recorded: CredentialRecord = {
     ...rest,
     ...(demand ? { demand } : {}),

@@ -76,8 +76,9 @@ export const CredentialRecord = z.object({
    */
   released: z.optional(z.object({ by: z.string(), reason: z.string(), at: z.string() })),
   /**
-   * The latest session cut-off Keystop's deny set (aws:TokenIssueTime): sessions issued before it are denied. A report
-   * of activity after it is by a session issued since, which the deny does not reach (see activityAfterCutOff).
+   * For a credential whose sessions share one record (a user's console sessions): the latest cut-off Keystop's deny set
+   * (aws:TokenIssueTime). A report of activity after it is by a session issued since, which the deny does not reach
+   * (see activityAfterCutOff). A session named by its key has a record of its own, and so has the next one.
    */
   cutOffAt: z.optional(z.string()),
   /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */

@@ -1,4 +1,4 @@
-import type { CredentialIncident } from '../events/CredentialIncident';
+import type { Credential, CredentialIncident } from '../events/CredentialIncident';
 
 /**
  * What identifies "the same credential" across sources, redeliveries and regions: the owning account and the access
@@ -22,4 +22,12 @@ export function credentialKey(incident: CredentialIncident): string {
       // Nothing identifies the credential: the report does (the backup-region delivery of a notice shares its id).
       return `credential#${accountId}#unmapped#${incident.id}`;
   }
+}
+
+/**
+ * Whether every session of the credential shares one record: a credential recorded by its principal (a user's console
+ * sessions, no key named). A session named by its key is a record of its own, and so is the next one.
+ */
+export function sessionsShareRecord(credential: Credential): boolean {
+  return (credential.kind === 'user-session' || credential.kind === 'root') && credential.accessKeyId === undefined;
 }

@@ -151,9 +151,8 @@ const CUT_OFF_SETTLES_MS = 60_000;
 
 /**
  * Pure: whether a report saw activity after the session cut-off Keystop's deny set for this credential (past the
- * minute IAM takes to apply it): a session issued after the cut-off, which the deny does not reach. A credential keyed
- * by its principal (a console session, a user named without a key) is reported again under the same record by its
- * next session; a session key's own record only when the deny did not hold.
+ * minute IAM takes to apply it): a session issued after the cut-off, which the deny does not reach. Only a credential
+ * whose sessions share one record (a user's console sessions) carries a cut-off: its next session is reported under it.
  */
 export function activityAfterCutOff(record: CredentialRecord | undefined, observedAt: string | undefined): boolean {
   if (record?.cutOffAt === undefined || observedAt === undefined) return false;

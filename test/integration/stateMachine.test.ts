@@ -460,6 +460,23 @@ describe("The state machine and a session cut-off (Keystop's deny on aws:TokenIs
 
     expect(subjects(await sink.drain())).toEqual(['Keystop SESSIONS DENIED', 'Keystop RE-CONTAINED (new session)']);
   });
+
+  // A session named by its key has a record of its own (its next session is a new key): later activity reported about
+  // a key Keystop contained (denied calls of an old session, say) changes nothing.
+  it('answers later activity about a contained key as a duplicate: the cut-off is for sessions sharing one record', async () => {
+    const { clients, deliver, clock, sink } = await setUp();
+    const key = await userWithTwoKeys(clients.iam);
+    const ref = { userName: key.userName, accessKeyId: key.leaked };
+    await deliver(reportAbout('guardduty-tor', ref, uniqueName('tor')));
+
+    clock.advance(6 * 3600_000);
+    const later = reportAbout('guardduty-tor', ref, uniqueName('tor'));
+    later.detail.service.eventLastSeen = new Date(clock.now() - 120_000).toISOString();
+    const again = await deliver(later);
+
+    expect(again.responses[0]).toMatchObject({ outcome: 'duplicate' });
+    expect(subjects(await sink.drain())).toEqual(['Keystop CONTAINED']);
+  });
 });
 
 describe('keystop sandbox over a sequence of files', () => {
