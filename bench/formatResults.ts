@@ -349,7 +349,7 @@ standing in for \`!Ref AlertTopic\`, region, credentials): importing the bundle 
 and the policies, and builds the IAM and DynamoDB clients (deps are built at module load; the SNS and STS clients at
 their first use). The baseline is what the Python responders load:
 \`python3 -c "import boto3; boto3.client('iam'); boto3.client('sns')"\` (the interpreter itself, not a version manager's
-shim). Local Node is ${f.machine.node}; Lambda runs nodejs22.x, where the SDK prints no warning about the Node version: the
+shim). Local Node is ${f.machine.node}; Lambda runs nodejs24.x, where the SDK prints no warning about the Node version: the
 functions run with \`AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true\` here so that they do not print it either.
 
 ${table(

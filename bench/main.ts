@@ -49,7 +49,7 @@ const commands: ColdStartCommand[] = [];
 const startupProfiles: { name: string; breakdown: StartupBreakdown }[] = [];
 for (const fn of functions) {
   const file = await unpack(fn, await mkdtemp(join(tmpdir(), `keystop-bench-${fn.name}-`)));
-  // Lambda runs nodejs22.x, where the SDK's check of the Node version finds nothing to say; on the local Node 20 it
+  // Lambda runs nodejs24.x, where the SDK's check of the Node version finds nothing to say; on the local Node 20 it
   // would write a seven-line warning to stderr at every start, a cost Lambda never pays.
   const env: Record<string, string> = {
     ...bare,

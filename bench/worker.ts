@@ -101,7 +101,7 @@ const isContainment = (operation: string) =>
 const [scenario = '', countArg, concurrencyArg] = process.argv.slice(2);
 const count = Number(countArg);
 
-// Lambda runs nodejs22.x; on the local Node 20 the SDK only warns that it will need Node 22 in 2027.
+// Lambda runs nodejs24.x; on the local Node 20 the SDK only warns that it will need Node 22 in 2027.
 process.removeAllListeners('warning');
 
 // Against the emulator, alerts go to a real topic with a subscribed queue, so deliveries can be counted.

@@ -18,5 +18,13 @@ if ! "$python" -c 'import moto.server' 2>/dev/null; then
   fi
 fi
 
+# libfaketime, for the test command's second run of the time-sensitive tests 400 days ahead (scripts/test.sh).
+# Optional: where it cannot be installed, that run is skipped with a message saying so.
+if ! command -v faketime >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "keystop: installing libfaketime (apt-get install faketime) for the clock check..." >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; } >/dev/null 2>&1 ||
+    echo "keystop: could not install faketime; the tests will not be run a second time with the clock ahead" >&2
+fi
+
 # The CLI starts from its build (dist/), made here so that a checkout updated with git pull runs its current code.
 node scripts/buildCli.mjs

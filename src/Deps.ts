@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ClientsFor } from './aws/clientsForAccounts';
+import type { Clock } from './aws/clock';
 import type { MetricsOutput } from './metrics/MetricsOutput';
 import type { Notifier } from './notify/Alert';
 import type { Reporter } from './notify/createReporter';
@@ -19,7 +20,9 @@ export interface Deps {
   policies: readonly ResponsePolicy[];
   guardrails: Guardrails;
   logger: Logger;
-  now: () => Date;
+  /** The one clock (src/aws/clock.ts): the time every decision reads, and the pause of the busy wait. */
+  now: Clock['now'];
+  sleep: Clock['sleep'];
   /**
    * De-duplication and the blast-radius breaker (DynamoDB). Undefined only where every call is a person's explicit
    * request (`keystop contain`): then nothing is de-duplicated or counted.

@@ -29,8 +29,11 @@ export async function claimCredential(
   deps: Deps,
 ): Promise<{ token?: string; record?: CredentialRecord; guarded?: CredentialRecord; waited?: boolean }> {
   if (deps.state === undefined) return {};
-  const deadline = Date.now() + (deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS);
-  for (let pause = 50, waited = false; ; pause = Math.min(pause * 2, 1_000), waited = true) {
+  // The wait is the sum of the pauses slept on the deps' clock: no wall-clock reading, and a test's clock that stands
+  // still cannot make it wait forever.
+  const budget = deps.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
+  for (let pause = 50, slept = 0; ; slept += pause, pause = Math.min(pause * 2, 1_000)) {
+    const waited = slept > 0;
     let claim: Awaited<ReturnType<NonNullable<Deps['state']>['claim']>>;
     try {
       claim = await deps.state.claim(key, incident.id, deps.now());
@@ -46,8 +49,8 @@ export async function claimCredential(
         ...(claim.guarded ? { guarded: claim.guarded } : {}),
       };
     }
-    if (Date.now() + pause > deadline) throw new CredentialBusyError(incident.id, claim.incidentId);
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    if (slept + pause > budget) throw new CredentialBusyError(incident.id, claim.incidentId);
+    await deps.sleep(pause);
   }
 }
 

@@ -16,6 +16,7 @@ import { dynamoStateStore, type StateSettings } from '../state/dynamoStateStore'
 import { recentlyContained } from '../state/recentlyContained';
 import { type ActivitySettings, defaultActivitySettings, settingDefault } from './Config';
 import { clientsForAccounts, type MemberRole } from './clientsForAccounts';
+import { type Clock, systemClock } from './clock';
 import { type ClientOptions, type Clients, createClients } from './createClients';
 
 export interface DepsSettings extends ClientOptions {
@@ -49,6 +50,8 @@ export interface DepsSettings extends ClientOptions {
   metrics?: Omit<MetricsOutput, 'log'>;
   /** How long the tamper guard watches a contained credential (default 7 days). */
   guardWindowMs?: number;
+  /** The time and the pauses (the wall clock by default; tests hand in theirs). */
+  clock?: Clock;
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -69,11 +72,12 @@ export function createDeps({
   notifier: givenNotifier,
   metrics: metricsSettings,
   guardWindowMs,
+  clock = systemClock,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
   const logger = givenLogger ?? new Logger({ serviceName: 'keystop' });
-  const now = () => new Date();
+  const { now, sleep } = clock;
   const activity = { ...defaultActivitySettings(), ...activityOverrides };
   // With metrics on, the alerts and lookups of each invocation are noted for them (src/metrics/InvocationLog.ts).
   const metrics = metricsSettings ? { ...metricsSettings, log: createInvocationLog() } : undefined;
@@ -106,7 +110,8 @@ export function createDeps({
     guardrails,
     logger,
     now,
-    state: state ? dynamoStateStore(clients.dynamodb, state) : undefined,
+    sleep,
+    state: state ? dynamoStateStore(clients.dynamodb, state, sleep) : undefined,
     recent: recentlyContained(),
     ...(metrics ? { metrics } : {}),
     guardWindowMs: guardWindowMs ?? settingDefault('KEYSTOP_GUARD_WINDOW_DAYS') * 24 * 3600_000,

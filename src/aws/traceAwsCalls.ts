@@ -60,6 +60,7 @@ export function traceAwsCalls<C extends SmithyClient>(client: C, options: TraceO
         const trace = sampledTraceOf(env._X_AMZN_TRACE_ID);
         const address = env.AWS_XRAY_DAEMON_ADDRESS;
         if (trace === undefined || !address) return next(args);
+        // The wall clock, not deps.now: X-Ray places a subsegment by the time its daemon and AWS stamp (src/aws/clock.ts).
         const start = Date.now() / 1000;
         // The resolved config holds the region as a provider function.
         const configured = client.config.region;

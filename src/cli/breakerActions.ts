@@ -1,6 +1,7 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Config, settingDefault } from '../aws/Config';
+import { systemClock } from '../aws/clock';
 import { containHeld } from '../containHeld';
 import { dynamoStateStore } from '../state/dynamoStateStore';
 import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
@@ -36,12 +37,16 @@ export async function operatorStore(options: BreakerOptions) {
   const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
   // What the operator writes (a release, an approval, --contain-held) is kept as long as the functions keep theirs.
   const dedupWindow = Config.shape.KEYSTOP_DEDUP_WINDOW_MINUTES.safeParse(process.env.KEYSTOP_DEDUP_WINDOW_MINUTES);
-  const store = dynamoStateStore(new DynamoDBClient(aws), {
-    tableName,
-    dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
-    breakerLimit: limit,
-    breakerWindowMs: windowMinutes * 60_000,
-  });
+  const store = dynamoStateStore(
+    new DynamoDBClient(aws),
+    {
+      tableName,
+      dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
+      breakerLimit: limit,
+      breakerWindowMs: windowMinutes * 60_000,
+    },
+    systemClock.sleep,
+  );
   /** A missing table is a wrong stage, region or account: say which table was looked for, and where. */
   const onTable = async <T>(run: () => Promise<T>): Promise<T> =>
     run().catch((error: unknown) => {
@@ -57,7 +62,7 @@ export async function operatorStore(options: BreakerOptions) {
 
 export async function breakerStatusAction(options: BreakerOptions): Promise<void> {
   const { store, accountId, limit, windowMinutes, onTable } = await operatorStore(options);
-  const status = await onTable(() => store.breakerStatus(accountId, new Date()));
+  const status = await onTable(() => store.breakerStatus(accountId, systemClock.now()));
   process.stdout.write(
     options.json
       ? `${JSON.stringify({ account: accountId, open: status.open, openedAt: status.openedAt ?? null, count: status.count, limit, windowMinutes })}\n`

@@ -19,7 +19,7 @@ export async function containAction(options: ContainOptions): Promise<void> {
   topicArnOf(options);
   const settings = await decisionSettings(options);
   const { deps, accountId, region, printedAlerts } = await cliDeps(options, settings);
-  const now = new Date().toISOString();
+  const now = deps.now().toISOString();
   const incident: CredentialIncident = {
     id: `manual:${accountId}:${options.accessKey!}:${now}`,
     source: 'manual',

@@ -1,4 +1,5 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { systemClock } from '../aws/clock';
 import { type Outcome, outcomes } from '../IncidentResponse';
 import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from '../state/dynamoCredentialStore';
 import { formatIncidentRows, incidentRows } from './incidentRows';
@@ -38,7 +39,7 @@ export async function incidentsAction(options: IncidentsOptions): Promise<void> 
   const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
   // Only read: the window and lease settings matter to writers.
   const store = dynamoCredentialStore(new DynamoDBClient(aws), { tableName, dedupWindowMs: 0, attemptLeaseMs: DEFAULT_ATTEMPT_LEASE_MS });
-  const now = new Date();
+  const now = systemClock.now();
   const records = await store.records(now).catch((error: unknown) => {
     if (error instanceof ResourceNotFoundException) {
       throw new UsageError(

@@ -1,5 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { reportingSteps } from '../actions/ContainmentAction';
+import { systemClock } from '../aws/clock';
 import type { IncidentResponse } from '../IncidentResponse';
 import { selftestFinding } from './selftestFinding';
 
@@ -26,7 +27,7 @@ export async function runSelftest(
   lambda: LambdaClient,
   { functionName, accountId, region }: { functionName: string; accountId: string; region: string },
 ): Promise<SelftestReport> {
-  const event = selftestFinding(accountId, region);
+  const event = selftestFinding(accountId, region, systemClock.now());
   const { FunctionError, Payload, StatusCode } = await lambda.send(
     new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: JSON.stringify(event) }),
   );

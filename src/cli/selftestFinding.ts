@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
  * Keystop never contains on a sample, whatever its policies say, but runs everything else and alerts. The key and
  * user it names do not exist. A fresh finding id each time, so de-duplication never swallows a second self-test.
  */
-export function selftestFinding(accountId: string, region: string, now = new Date()) {
+export function selftestFinding(accountId: string, region: string, now: Date) {
   const id = randomUUID().replaceAll('-', '');
   const time = now.toISOString();
   return {

@@ -94,6 +94,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number, stderr: () => string) {
+  // The wall clock, not deps.now: a deadline for a child process to start, decided by no test (src/aws/clock.ts).
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {

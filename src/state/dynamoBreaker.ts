@@ -9,6 +9,7 @@ import {
   type Update,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../aws/clock';
 import * as z from '../zod';
 import type { Breaker, BreakerAdmission } from './StateStore';
 
@@ -102,7 +103,7 @@ export function admissionAdded(old: Record<string, AttributeValue> | undefined, 
 /** A fresh mark for an admission: what `giveBack` takes, if this admission turns out to be the one that added it. */
 export const newStamp = () => randomUUID();
 
-export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSettings): Breaker {
+export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSettings, sleep: Clock['sleep']): Breaker {
   const { tableName: TableName } = settings;
   const Key = (accountId: string) => ({ pk: S(`breaker#${accountId}`) });
 
@@ -152,7 +153,7 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
       const { doc: written, result } = next({ ...doc, principals: slideWindow(doc, now, settings.breakerWindowMs) });
       if (written === undefined || (await swap(accountId, version, written, now))) return result;
       // Contended: step aside a random moment so that concurrent writers spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (round + 1)));
+      await sleep(Math.random() * 20 * (round + 1));
     }
     throw new Error(`the breaker of account ${accountId} is contended: ${CAS_ROUNDS} concurrent updates in a row`);
   }

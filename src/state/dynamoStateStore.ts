@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../aws/clock';
 import { admissionAdded, admissionUpdate, type BreakerSettings, dynamoBreaker, newStamp } from './dynamoBreaker';
 import {
   type CredentialStoreSettings,
@@ -15,7 +16,7 @@ export type StateSettings = BreakerSettings &
   Partial<Pick<CredentialStoreSettings, 'attemptLeaseMs'>>;
 
 /** The per-credential records and the breaker, in one DynamoDB table. */
-export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettings): StateStore {
+export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettings, sleep: Clock['sleep']): StateStore {
   const credentials = { attemptLeaseMs: DEFAULT_ATTEMPT_LEASE_MS, ...settings };
 
   async function claim(key: string, incidentId: string, now: Date): Promise<Gate['claim']> {
@@ -46,7 +47,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
     }
   }
 
-  const breaker = dynamoBreaker(dynamodb, settings);
+  const breaker = dynamoBreaker(dynamodb, settings, sleep);
   return {
     ...dynamoCredentialStore(dynamodb, credentials),
     ...breaker,

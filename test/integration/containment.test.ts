@@ -22,6 +22,7 @@ import { incidentAbout } from '../support/incidents';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { clockStart } from '../support/testClock';
 
 /** A fixture finding, moved into the emulator's account and naming the given principal. */
 function finding(fixture: string, details: Record<string, string>) {
@@ -31,7 +32,7 @@ function finding(fixture: string, details: Record<string, string>) {
   return event;
 }
 
-const NOW = new Date('2026-11-27T03:15:00.000Z');
+const NOW = new Date(clockStart());
 /** Where the hand-made incidents below happen: the emulator's account, now. */
 const inLocalAccount = { accountId: LOCAL_ACCOUNT_ID, region: 'us-east-1', observedAt: NOW.toISOString() };
 

@@ -8,6 +8,7 @@ import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { clockStart } from '../support/testClock';
 
 function reportOf(fixture: string, accessKeyId: string, userName: string, id?: string) {
   let text = JSON.stringify(loadFixture(fixture)).split('111122223333').join(LOCAL_ACCOUNT_ID);
@@ -161,7 +162,8 @@ describe('The critical path under attack and in races (adversarial review of the
   it('a member whose time left the window is not admitted at its old time: the breaker never counts more than its limit', async () => {
     const { deps } = await localResponder({ state: { breakerLimit: 2, breakerWindowMs: 3600_000 } });
     const state = deps.state!;
-    const at = (minutes: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + minutes * 60_000);
+    const start = clockStart();
+    const at = (minutes: number) => new Date(start + minutes * 60_000);
     await state.gate('credential#p1', 'p1', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/P' }, at(0));
     await state.gate('credential#x', 'x', { accountId: LOCAL_ACCOUNT_ID, principal: 'user/X' }, at(100));
 

@@ -17,6 +17,7 @@ import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 import { type ReportKind, reportAbout, securityHub } from '../support/reports';
+import { isoAt } from '../support/testClock';
 
 /** A responder on the emulator, run through Lambda's retries with faults and a clock the test moves. */
 async function setUp(options: Parameters<typeof localResponder>[0] = {}) {
@@ -159,13 +160,14 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       const key = await userWithTwoKeys(clients.iam);
       const echo = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('echo'));
       const finding = echo.detail.findings[0];
-      finding.UpdatedAt = '2026-11-30T11:00:00.000Z';
-      finding.Note = { Text: 'Keystop failed (containment-failed)', UpdatedBy: 'keystop', UpdatedAt: '2026-11-30T11:00:05.000Z' };
+      const now = deps.now().getTime();
+      finding.UpdatedAt = isoAt(now, -3600_000);
+      finding.Note = { Text: 'Keystop failed (containment-failed)', UpdatedBy: 'keystop', UpdatedAt: isoAt(now, -3595_000) };
 
       const echoes = [];
       for (let i = 0; i < 3; i++) echoes.push(await deliver({ ...echo, id: `echo-${i}` }));
       const updated = structuredClone(echo);
-      updated.detail.findings[0].UpdatedAt = '2026-11-30T11:30:00.000Z';
+      updated.detail.findings[0].UpdatedAt = isoAt(now, -1800_000);
       const newer = await deliver(updated);
 
       for (const delivery of echoes) expect(delivery.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'keystop-own-update' });
@@ -379,7 +381,7 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
   });
 
   it('a record written before the state machine is read back after a deploy: a contained key stays a duplicate', async () => {
-    const { clients, deliver, tableName, sink } = await setUp();
+    const { clients, deliver, tableName, sink, clock } = await setUp();
     const key = await userWithTwoKeys(clients.iam);
     const event = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor'));
     const incidentKey = credentialKey({
@@ -405,7 +407,8 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
           state: { S: 'responded' },
           alertSent: { BOOL: true },
           leaseUntil: { N: '0' },
-          expiresAt: { N: String(Date.parse('2026-12-01T00:00:00Z')) },
+          // Inside the window: half a day from the harness's now.
+          expiresAt: { N: String(clock.now() + 12 * 3600_000) },
           response: { S: JSON.stringify(legacyResponse) },
         },
       }),

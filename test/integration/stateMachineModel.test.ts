@@ -392,7 +392,11 @@ describe('Model: the per-credential state machine over random sequences (emulato
         const tableName = uniqueName('keystop-model');
         await createStateTable(local.clients.dynamodb, tableName);
         harness.use(
-          dynamoStateStore(dynamodb, { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: 3600_000 }),
+          dynamoStateStore(
+            dynamodb,
+            { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: 3600_000 },
+            local.deps.sleep,
+          ),
         );
         const keys = [];
         for (let i = 0; i < KEYS; i++) {

@@ -259,7 +259,7 @@ describe('Packaged CloudFormation (osls package)', () => {
 
     it('runs on a supported Node.js runtime with a role of its own', () => {
       const lambda = template.Resources[fn]!;
-      expect(lambda.Properties.Runtime).toBe('nodejs22.x');
+      expect(lambda.Properties.Runtime).toBe('nodejs24.x');
       expect(lambda.Properties.Role).toEqual({ 'Fn::GetAtt': [role, 'Arn'] });
       expect(lambda.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
       expect(responders.filter((r) => r.role === role)).toHaveLength(1);

@@ -3,8 +3,10 @@ import type { IncidentResponse } from '../../src/IncidentResponse';
 import { type EmittedMetric, emittedMetrics } from '../../src/metrics/readEmfLines';
 import { responseMetricLines } from '../../src/metrics/recordResponseMetrics';
 import { credentials, incidentAbout } from './incidents';
+import { clockStart, isoAt } from './testClock';
 
-const at = (ms: number) => new Date(Date.parse('2026-11-30T12:00:00Z') + ms).toISOString();
+const start = clockStart();
+const at = (ms: number) => isoAt(start, ms);
 
 function response(
   outcome: IncidentResponse['outcome'],

@@ -5,6 +5,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import type { IncidentResponse } from '../../src/IncidentResponse';
 import { recentlyContained } from '../../src/state/recentlyContained';
 import { lambdaContext } from './lambdaContext';
+import { clockStart } from './testClock';
 
 /** Lambda retries a failed asynchronous invocation twice, about one and then two minutes later. */
 export const MAX_RETRIES = 2;
@@ -58,7 +59,7 @@ function errorOf(kind: Exclude<Fault['kind'], 'hang'>): Error {
 export function lambdaHarness(
   baseDeps: Deps,
   clients: Record<string, { middlewareStack: any }>,
-  start = Date.parse('2026-11-30T12:00:00Z'),
+  start = clockStart(),
   /** The deployment's source settings (honey keys, the tamper guard's responders). */
   sources: SourceSettings = noSourceSettings,
 ) {
