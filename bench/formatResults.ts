@@ -550,7 +550,7 @@ const NOTES = `## Notes
 - **Blast-radius breaker.** The latency runs and the bursts raise \`KEYSTOP_BREAKER_LIMIT\` to 10,000 (its maximum): they contain
   thousands of distinct keys on purpose. With the default (10 containments per account per hour) a burst about 200
   keys contains the first 10 and alerts on the rest, by design.
-- **Sources.** The latency runs and the burst use every source in \`src/events/eventSources.ts\` that has a report
+- **Sources.** The latency runs and the burst use every source in \`src/sources/eventSources.ts\` that has a report
   generator in \`bench/reports.ts\` (\`firstReports\`, \`burstReports\`); a new source needs one there to be exercised.
   CloudTrail is not: its incidents are uses of configured honey keys, a different case from a leaked key reported
   several times.

@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { CredentialIncident } from '../events/CredentialIncident';
+import type { CredentialIncident } from '../domain/CredentialIncident';
 import type { ActionEntry, ActionType } from './actionCatalog';
 
 /** The SDK clients actions may use, already pointed at the account that owns the credential. */

@@ -1,5 +1,5 @@
-import { type CredentialIncident, type CredentialKind, iamPrincipalOf } from '../events/CredentialIncident';
-import { strictObject } from '../strictObject';
+import { type CredentialIncident, type CredentialKind, iamPrincipalOf } from '../domain/CredentialIncident';
+import { strictObject } from '../domain/strictObject';
 import * as z from '../zod';
 
 /**

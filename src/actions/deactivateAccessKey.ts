@@ -1,5 +1,5 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { readKeyOwner } from '../reads/readAccessKey';
+import { readKeyOwner } from '../facts/readAccessKey';
 import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 

@@ -1,5 +1,5 @@
 import { ListAccessKeysCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { iamPrincipalOf } from '../events/CredentialIncident';
+import { iamPrincipalOf } from '../domain/CredentialIncident';
 import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 

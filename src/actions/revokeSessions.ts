@@ -1,8 +1,8 @@
 import { PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { iamPrincipalOf } from '../events/CredentialIncident';
-import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from '../events/keystopDenyPolicy';
+import { iamPrincipalOf } from '../domain/CredentialIncident';
 import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
+import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from './keystopDenyPolicy';
 
 /** One fixed name, so that a repeat replaces the policy (with a later cut-off) instead of piling up policies. */
 export { REVOKE_POLICY_NAME };

@@ -6,9 +6,9 @@ import {
   UntagUserCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
-import { REVOKE_POLICY_NAME } from '../events/keystopDenyPolicy';
+import { type CredentialIncident, iamPrincipalOf } from '../domain/CredentialIncident';
 import type { ActionClients, ActionResult } from './ContainmentAction';
+import { REVOKE_POLICY_NAME } from './keystopDenyPolicy';
 
 /**
  * Undoes what Keystop's containment of this credential did, for exactly that credential: the key set Active again,

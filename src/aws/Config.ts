@@ -1,5 +1,5 @@
-import type { ActivityLookupSettings } from '../activity/lookupKeyActivity';
-import type { StateSettings } from '../state/dynamoStateStore';
+import type { ActivityLookupSettings } from '../report/activity/lookupKeyActivity';
+import type { StateSettings } from '../stores/dynamoStateStore';
 import * as z from '../zod';
 
 /**

@@ -16,7 +16,7 @@ export const DeployParams = z.object({
   }),
   policiesFile: setting(text(/\.json$/, 'must name a .json policy file'), {
     param: 'policiesFile',
-    default: './src/policies/policies.json',
+    default: './src/decide/policies.json',
   }),
   // Exactly true or false: serverless.yml turns it into Lambda's tracing mode and the X-Ray policy's condition.
   tracing: setting(z.enum(['true', 'false'], { error: 'must be true or false' }), { param: 'tracing', default: 'false' }),

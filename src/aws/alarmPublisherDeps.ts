@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { AlarmPublisherDeps } from '../notify/publishAlarm';
-import { snsNotifier } from '../notify/snsNotifier';
+import type { AlarmPublisherDeps } from '../report/notify/publishAlarm';
+import { snsNotifier } from '../report/notify/snsNotifier';
 import * as z from '../zod';
 import { traceAwsCalls } from './traceAwsCalls';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InvalidPolicySetError, parsePolicySet } from '../policies/parsePolicySet';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { InvalidPolicySetError, parsePolicySet } from '../decide/parsePolicySet';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
 import { checkParams, normalizedListParams } from './checkParams';
 import { DeployParams } from './DeployParams';
 import { resolveParams } from './resolveParams';

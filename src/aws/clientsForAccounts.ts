@@ -1,7 +1,7 @@
 import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { ActionClients } from '../actions/ContainmentAction';
-import type { CredentialIncident } from '../events/CredentialIncident';
+import type { CredentialIncident } from '../domain/CredentialIncident';
 import { roleSessionName } from './roleSessionName';
 
 /** The clients that act in the account that owns an incident's credential. */

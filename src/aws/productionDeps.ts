@@ -1,6 +1,6 @@
-import { unavailableEnricher } from '../activity/Enricher';
-import type { Deps } from '../Deps';
-import { parseExemptTag } from '../policies/Guardrails';
+import { parseExemptTag } from '../decide/Guardrails';
+import { unavailableEnricher } from '../report/activity/Enricher';
+import type { Deps } from '../respond/Deps';
 import { loadConfig, stateSettings } from './Config';
 import type { ClientOptions } from './createClients';
 import { createDeps } from './createDeps';

@@ -1,6 +1,6 @@
-import type { IncidentSource } from '../events/CredentialIncident';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
-import { requiredPermissions } from '../policies/requiredPermissions';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
+import { requiredPermissions } from '../decide/requiredPermissions';
+import type { IncidentSource } from '../domain/CredentialIncident';
 
 /** serverless.yml's functions, by the source of the incidents each one handles. */
 const FUNCTION_SOURCES: Record<string, IncidentSource> = {

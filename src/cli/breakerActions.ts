@@ -2,8 +2,8 @@ import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynam
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Config, settingDefault } from '../aws/Config';
 import { systemClock } from '../aws/clock';
-import { containHeld } from '../containHeld';
-import { dynamoStateStore } from '../state/dynamoStateStore';
+import { containHeld } from '../respond/containHeld';
+import { dynamoStateStore } from '../stores/dynamoStateStore';
 import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';

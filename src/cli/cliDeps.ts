@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createDeps } from '../aws/createDeps';
-import type { Deps } from '../Deps';
-import type { Notifier } from '../notify/Alert';
+import type { Notifier } from '../report/notify/Alert';
+import type { Deps } from '../respond/Deps';
 import type { AwsOptions } from './awsOptions';
 import type { DecisionSettings } from './decisionSettings';
 import { resolveAws } from './resolveAws';

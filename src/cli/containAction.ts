@@ -1,6 +1,6 @@
-import { approveIncident } from '../approveIncident';
-import { type CredentialIncident, severityLabelOf } from '../events/CredentialIncident';
-import { respond } from '../respond';
+import { type CredentialIncident, severityLabelOf } from '../domain/CredentialIncident';
+import { approveIncident } from '../respond/approveIncident';
+import { respond } from '../respond/respond';
 import { operatorStore } from './breakerActions';
 import { cliDeps, topicArnOf } from './cliDeps';
 import type { ContainOptions } from './containCommand';

@@ -1,8 +1,8 @@
 import { Config } from '../aws/Config';
-import type { SourceSettings } from '../events/eventSources';
-import { defaultPolicies } from '../policies/defaultPolicies';
-import { type Guardrails, parseExemptTag } from '../policies/Guardrails';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { defaultPolicies } from '../decide/defaultPolicies';
+import { type Guardrails, parseExemptTag } from '../decide/Guardrails';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
+import type { SourceSettings } from '../sources/eventSources';
 import type * as z from '../zod';
 import type { DecisionOptions } from './decisionOptions';
 import { loadPolicyFile } from './loadPolicyFile';

@@ -19,7 +19,7 @@ export function doctorCommand(): Command {
       import('@aws-sdk/client-sts'),
       import('./checkExemptTag'),
       import('./resolveAws'),
-      import('../policies/Guardrails'),
+      import('../decide/Guardrails'),
     ]);
     const tag = parseExemptTag(process.env.KEYSTOP_EXEMPT_TAG ?? `${DEFAULT_EXEMPT_TAG.key}=${DEFAULT_EXEMPT_TAG.value}`);
     if (tag === undefined) {

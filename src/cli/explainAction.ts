@@ -1,11 +1,11 @@
 import { actionCatalog } from '../actions/actionCatalog';
-import { MalformedEventError } from '../errors';
-import type { CredentialIncident } from '../events/CredentialIncident';
-import { eventSourceFor, noSourceSettings, type SourceSettings } from '../events/eventSources';
-import { parseEvent } from '../events/parseEvent';
-import { defaultGuardrails, type Guardrails } from '../policies/Guardrails';
-import { planResponse } from '../policies/planResponse';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { defaultGuardrails, type Guardrails } from '../decide/Guardrails';
+import { planResponse } from '../decide/planResponse';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
+import type { CredentialIncident } from '../domain/CredentialIncident';
+import { MalformedEventError } from '../domain/errors';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../sources/eventSources';
+import { parseEvent } from '../sources/parseEvent';
 import { decisionSettings } from './decisionSettings';
 import type { ExplainOptions } from './policiesCommand';
 import { readEvents, unrecognizedEvent } from './readEvents';

@@ -1,4 +1,4 @@
-import { principalNameOf } from '../events/CredentialIncident';
+import { principalNameOf } from '../domain/CredentialIncident';
 import type { SandboxReport } from './runSandbox';
 
 const LABELS: Record<string, string> = {

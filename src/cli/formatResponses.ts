@@ -1,4 +1,4 @@
-import type { IncidentResponse } from '../IncidentResponse';
+import type { IncidentResponse } from '../domain/IncidentResponse';
 
 /** Pure: responses as a responder reads them in a terminal. */
 export function formatResponses(responses: readonly IncidentResponse[]): string {

@@ -1,4 +1,4 @@
-import { principalNameOf } from '../events/CredentialIncident';
+import { principalNameOf } from '../domain/CredentialIncident';
 import type { PrincipalState } from '../local/CredentialSeeder';
 import type { SandboxReport } from './runSandbox';
 

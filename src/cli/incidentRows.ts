@@ -1,6 +1,6 @@
-import { principalNameOf } from '../events/CredentialIncident';
-import type { Outcome } from '../IncidentResponse';
-import type { CredentialRecord } from '../state/CredentialRecord';
+import type { CredentialRecord } from '../decide/CredentialRecord';
+import { principalNameOf } from '../domain/CredentialIncident';
+import type { Outcome } from '../domain/IncidentResponse';
 
 /** One credential as `keystop incidents` lists it: the JSON contract of `--json`. */
 export interface IncidentRow {

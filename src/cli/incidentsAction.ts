@@ -1,7 +1,7 @@
 import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../aws/clock';
-import { type Outcome, outcomes } from '../IncidentResponse';
-import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from '../state/dynamoCredentialStore';
+import { type Outcome, outcomes } from '../domain/IncidentResponse';
+import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from '../stores/dynamoCredentialStore';
 import { formatIncidentRows, incidentRows } from './incidentRows';
 import type { IncidentsOptions } from './incidentsCommand';
 import { resolveAws } from './resolveAws';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { outcomes } from '../IncidentResponse';
+import { outcomes } from '../domain/IncidentResponse';
 import { type AwsOptions, withAwsOptions } from './awsOptions';
 
 export interface IncidentsOptions extends AwsOptions {

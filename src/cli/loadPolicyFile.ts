@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parsePolicySet } from '../policies/parsePolicySet';
-import type { ResponsePolicy } from '../policies/ResponsePolicy';
+import { parsePolicySet } from '../decide/parsePolicySet';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
 import { UsageError } from './UsageError';
 
 /** Reads and validates a policy file; an unreadable or invalid file is the user's input error (exit 2). */

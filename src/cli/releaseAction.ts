@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { type ReleaseTarget, releaseContainment } from '../releaseContainment';
+import { type ReleaseTarget, releaseContainment } from '../respond/releaseContainment';
 import { operatorStore } from './breakerActions';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';

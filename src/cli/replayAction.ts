@@ -1,5 +1,5 @@
-import { eventSourceFor } from '../events/eventSources';
 import { makeHandler } from '../handlers/makeHandler';
+import { eventSourceFor } from '../sources/eventSources';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';
 import { lambdaContext } from './lambdaContext';

@@ -1,5 +1,5 @@
-import { IncompleteResponseError } from '../errors';
-import type { IncidentResponse } from '../IncidentResponse';
+import { IncompleteResponseError } from '../domain/errors';
+import type { IncidentResponse } from '../domain/IncidentResponse';
 import { formatResponses } from './formatResponses';
 
 /**

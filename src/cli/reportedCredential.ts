@@ -1,4 +1,4 @@
-import type { Credential } from '../events/CredentialIncident';
+import type { Credential } from '../domain/CredentialIncident';
 import { UsageError } from './UsageError';
 
 /**

@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { reportingSteps } from '../actions/ContainmentAction';
 import { systemClock } from '../aws/clock';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { IncidentResponse } from '../domain/IncidentResponse';
 import { selftestFinding } from './selftestFinding';
 
 interface SelftestCheck {

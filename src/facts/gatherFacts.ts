@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
-import { type CredentialIncident, iamPrincipalOf } from '../events/CredentialIncident';
-import { readAccessKeyStatus, readKeyOwner } from '../reads/readAccessKey';
-import { readPrincipal } from '../reads/readPrincipal';
-import type { CredentialFacts } from '../state/nextResponse';
+import type { CredentialFacts } from '../decide/nextResponse';
+import { type CredentialIncident, iamPrincipalOf } from '../domain/CredentialIncident';
+import { readAccessKeyStatus, readKeyOwner } from './readAccessKey';
+import { readPrincipal } from './readPrincipal';
 
 /** What is read live before deciding: the key's real owner, the principal's tags, the key's status. */
 export interface LiveFacts extends CredentialFacts {

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { alarmPublisherDeps } from '../aws/alarmPublisherDeps';
-import { AlarmStateChangeEvent } from '../events/AlarmStateChangeEvent';
-import { parseEvent } from '../events/parseEvent';
-import { publishAlarm } from '../notify/publishAlarm';
+import { publishAlarm } from '../report/notify/publishAlarm';
+import { AlarmStateChangeEvent } from '../sources/AlarmStateChangeEvent';
+import { parseEvent } from '../sources/parseEvent';
 
 const deps = alarmPublisherDeps(process.env);
 

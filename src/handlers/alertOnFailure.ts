@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { Deps } from '../Deps';
-import { IncompleteResponseError, isAnnounced, MalformedEventError, messageOf, NotificationFailedError } from '../errors';
-import type { Alert } from '../notify/Alert';
-import { formatFailureAlert, formatMalformedEventAlert } from '../notify/formatFailureAlert';
+import { IncompleteResponseError, isAnnounced, MalformedEventError, messageOf, NotificationFailedError } from '../domain/errors';
+import type { Alert } from '../report/notify/Alert';
+import { formatFailureAlert, formatMalformedEventAlert } from '../report/notify/formatFailureAlert';
+import type { Deps } from '../respond/Deps';
 
 /**
  * Every failure gets a clear log line; failures nobody has been told about yet get an alert. The error is always

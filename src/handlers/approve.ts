@@ -1,5 +1,5 @@
 import { productionDeps } from '../aws/productionDeps';
-import { securityHubApprovalSource } from '../events/securityHubSource';
+import { securityHubApprovalSource } from '../sources/securityHubSource';
 import { makeHandler } from './makeHandler';
 
 /** Lambda entry point for Security Hub's "Keystop: contain" custom action (rule: that ActionTarget's events only). */

@@ -1,6 +1,6 @@
 import { loadConfig } from '../aws/Config';
 import { productionDeps } from '../aws/productionDeps';
-import { cloudTrailSource } from '../events/cloudTrailSource';
+import { cloudTrailSource } from '../sources/cloudTrailSource';
 import { makeHandler } from './makeHandler';
 
 /**

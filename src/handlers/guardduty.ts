@@ -1,5 +1,5 @@
 import { productionDeps } from '../aws/productionDeps';
-import { guardDutySource } from '../events/guardDutySource';
+import { guardDutySource } from '../sources/guardDutySource';
 import { makeHandler } from './makeHandler';
 
 /** Lambda entry point for GuardDuty findings about credentials (rule: aws.guardduty, resourceType AccessKey). */

@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Deps } from '../Deps';
-import type { EventSource } from '../events/EventSource';
-import { parseEvent } from '../events/parseEvent';
-import type { IncidentResponse } from '../IncidentResponse';
-import { respond } from '../respond';
+import type { IncidentResponse } from '../domain/IncidentResponse';
+import type { Deps } from '../respond/Deps';
+import { respond } from '../respond/respond';
+import type { EventSource } from '../sources/EventSource';
+import { parseEvent } from '../sources/parseEvent';
 import { alertOnFailure } from './alertOnFailure';
 import { recordMetrics } from './recordMetrics';
 

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { Deps } from '../Deps';
-import { ContainmentFailedError, IncompleteResponseError, NotificationFailedError } from '../errors';
-import type { IncidentResponse } from '../IncidentResponse';
+import { ContainmentFailedError, IncompleteResponseError, NotificationFailedError } from '../domain/errors';
+import type { IncidentResponse } from '../domain/IncidentResponse';
 import { responseMetricLines } from '../metrics/recordResponseMetrics';
+import type { Deps } from '../respond/Deps';
 
 /**
  * Writes the metrics of each invocation (CloudWatch EMF), derived from the responses it returned or the error it

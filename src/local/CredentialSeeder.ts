@@ -12,7 +12,7 @@ import {
   NoSuchEntityException,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import type { CredentialIncident } from '../events/CredentialIncident';
+import type { CredentialIncident } from '../domain/CredentialIncident';
 
 /** A principal the sandbox created, and which of its keys stand in for keys that events named. */
 interface SeededPrincipal {

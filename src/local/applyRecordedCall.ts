@@ -12,10 +12,10 @@ import {
   UpdateAccessKeyCommand,
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
-import { messageOf } from '../errors';
-import type { CloudTrailApiCallEvent } from '../events/CloudTrailApiCallEvent';
-import { GUARDED_CALLS } from '../events/fromTamper';
-import { parsePolicyDocument } from '../events/keystopDenyPolicy';
+import { parsePolicyDocument } from '../actions/keystopDenyPolicy';
+import { messageOf } from '../domain/errors';
+import type { CloudTrailApiCallEvent } from '../sources/CloudTrailApiCallEvent';
+import { GUARDED_CALLS } from '../sources/fromTamper';
 import type { CredentialSeeder } from './CredentialSeeder';
 
 /** What the sandbox did with a recorded IAM call before running Keystop on its record. */

@@ -7,8 +7,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { AlertDocument } from '../document/AlertDocument';
-import { renderAlertText } from '../notify/renderAlertText';
+import { AlertDocument } from '../report/document/AlertDocument';
+import { renderAlertText } from '../report/notify/renderAlertText';
 
 /** An alert as a queue subscriber received it: the JSON document, and the text an email subscriber read. */
 export interface DeliveredAlert {

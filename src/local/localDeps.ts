@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { unavailableEnricher } from '../activity/Enricher';
 import { defaultStateSettings } from '../aws/Config';
 import { createDeps, type DepsSettings } from '../aws/createDeps';
-import type { Deps } from '../Deps';
-import { defaultGuardrails } from '../policies/Guardrails';
+import { defaultGuardrails } from '../decide/Guardrails';
+import { unavailableEnricher } from '../report/activity/Enricher';
+import type { Deps } from '../respond/Deps';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_LOOKUP_UNAVAILABLE, LOCAL_REGION } from './localClients';
 
 /** What a local responder needs besides the emulator: where alerts go, and its state table (none: no state). */

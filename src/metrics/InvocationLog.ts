@@ -1,6 +1,6 @@
-import type { ActivityReport } from '../activity/ActivityReport';
-import type { Enricher } from '../activity/Enricher';
-import type { Notifier } from '../notify/Alert';
+import type { ActivityReport } from '../report/activity/ActivityReport';
+import type { Enricher } from '../report/activity/Enricher';
+import type { Notifier } from '../report/notify/Alert';
 
 /**
  * What an invocation did outside the responses it returns: the alerts it tried to publish (the breaker-open and

@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type ActionResult, reportingSteps } from '../actions/ContainmentAction';
-import type { ActivityReport } from '../activity/ActivityReport';
-import type { IncidentResponse } from '../IncidentResponse';
+import type { IncidentResponse } from '../domain/IncidentResponse';
+import type { ActivityReport } from '../report/activity/ActivityReport';
 import type { Observation } from './InvocationLog';
 
 export const METRICS_NAMESPACE = 'Keystop';

@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { alarmPublisherDeps } from '../../src/aws/alarmPublisherDeps';
-import { AlertDocument } from '../../src/document/AlertDocument';
-import { AlarmStateChangeEvent } from '../../src/events/AlarmStateChangeEvent';
-import { parseEvent } from '../../src/events/parseEvent';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
-import { publishAlarm } from '../../src/notify/publishAlarm';
+import { AlertDocument } from '../../src/report/document/AlertDocument';
+import { publishAlarm } from '../../src/report/notify/publishAlarm';
+import { AlarmStateChangeEvent } from '../../src/sources/AlarmStateChangeEvent';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { awsEndpoint, uniqueName } from '../support/localAws';
 
 /** An alarm state change as EventBridge delivers it (CloudWatch's event, shape as documented). */

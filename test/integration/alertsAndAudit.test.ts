@@ -1,12 +1,12 @@
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { cloudTrailEnricher } from '../../src/activity/Enricher';
-import { AuditDetail } from '../../src/audit/AuditEvent';
-import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { cloudTrailEnricher } from '../../src/report/activity/Enricher';
+import { AuditDetail } from '../../src/report/audit/AuditEvent';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';

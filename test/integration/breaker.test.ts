@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { guardDutySource } from '../../src/events/guardDutySource';
+import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import type { IncidentResponse } from '../../src/IncidentResponse';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';

@@ -14,10 +14,10 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
-import { guardDutySource } from '../../src/events/guardDutySource';
+import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/localClients';
-import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { incidentAbout } from '../support/incidents';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
@@ -223,7 +223,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const { clients, deps } = await responder({ policies });
     const quarantined = await userWithTwoKeys(clients.iam);
     const bystander = await userWithTwoKeys(clients.iam);
-    const { respond } = await import('../../src/respond');
+    const { respond } = await import('../../src/respond/respond');
     const quarantine = {
       source: 'cloudtrail',
       type: 'AttachUserPolicy:AWSCompromisedKeyQuarantineV2',
@@ -272,7 +272,7 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     const other = uniqueName('other');
     await clients.iam.send(new CreateUserCommand({ UserName: other }));
     const otherKey = (await clients.iam.send(new CreateAccessKeyCommand({ UserName: other }))).AccessKey!.AccessKeyId!;
-    const { respond } = await import('../../src/respond');
+    const { respond } = await import('../../src/respond/respond');
 
     const [response] = await respond(
       {

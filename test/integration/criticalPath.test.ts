@@ -1,10 +1,10 @@
 import { ListUserTagsCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/Deps';
-import { eventSourceFor } from '../../src/events/eventSources';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import type { IncidentResponse } from '../../src/IncidentResponse';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import type { Deps } from '../../src/respond/Deps';
+import { eventSourceFor } from '../../src/sources/eventSources';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';

@@ -4,13 +4,13 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Clients, createClients } from '../../src/aws/createClients';
-import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { createAlertSink, type DeliveredAlert } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, localClients } from '../../src/local/localClients';
 import { localDeps } from '../../src/local/localDeps';
 import { type LocalAws, startLocalAws } from '../../src/local/startLocalAws';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../support/faultProxy';
 import { lambdaContext } from '../support/lambdaContext';
 import { MAX_RETRIES } from '../support/lambdaHarness';

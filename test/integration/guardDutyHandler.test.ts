@@ -1,12 +1,12 @@
 import { ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../src/errors';
-import { guardDutySource } from '../../src/events/guardDutySource';
+import { defaultGuardrails } from '../../src/decide/Guardrails';
+import { MalformedEventError } from '../../src/domain/errors';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import { defaultGuardrails } from '../../src/policies/Guardrails';
-import { releaseContainment } from '../../src/releaseContainment';
-import { recentlyContained } from '../../src/state/recentlyContained';
+import { releaseContainment } from '../../src/respond/releaseContainment';
+import { guardDutySource } from '../../src/sources/guardDutySource';
+import { recentlyContained } from '../../src/stores/recentlyContained';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, roundTrips, userWithTwoKeys } from '../support/localAws';

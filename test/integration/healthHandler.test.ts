@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { healthSource } from '../../src/events/healthSource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { healthSource } from '../../src/sources/healthSource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';

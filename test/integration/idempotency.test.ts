@@ -1,11 +1,11 @@
 import { UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/Deps';
-import { IncompleteResponseError, NotificationFailedError } from '../../src/errors';
-import { eventSourceFor } from '../../src/events/eventSources';
+import { IncompleteResponseError, NotificationFailedError } from '../../src/domain/errors';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import type { IncidentResponse } from '../../src/IncidentResponse';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import type { Deps } from '../../src/respond/Deps';
+import { eventSourceFor } from '../../src/sources/eventSources';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';

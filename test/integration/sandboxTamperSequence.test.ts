@@ -11,8 +11,8 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import type { SandboxReport } from '../../src/cli/runSandbox';
-import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
 import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
 import { attacker, iamChange } from '../support/iamChanges';
 import { loadFixture } from '../support/loadFixture';

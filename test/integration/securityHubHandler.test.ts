@@ -1,8 +1,8 @@
 import { CreateRoleCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { securityHubSource } from '../../src/events/securityHubSource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { securityHubSource } from '../../src/sources/securityHubSource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, roundTrips, uniqueName, userWithTwoKeys } from '../support/localAws';

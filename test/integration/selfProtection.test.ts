@@ -2,11 +2,11 @@ import { CreateRoleCommand, type IAMClient, ListRolePoliciesCommand, ListRoleTag
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/createClients';
-import { guardDutySource } from '../../src/events/guardDutySource';
+import type { Guardrails } from '../../src/decide/Guardrails';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
-import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
-import type { Guardrails } from '../../src/policies/Guardrails';
+import { formatChatbotNotification } from '../../src/report/notify/formatChatbotNotification';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';

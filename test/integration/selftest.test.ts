@@ -3,9 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { runSelftest } from '../../src/cli/runSelftest';
 import { formatSelftest } from '../../src/cli/selftestCommand';
-import { guardDutySource } from '../../src/events/guardDutySource';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { iamAndSns, localResponder } from '../support/localAws';
 

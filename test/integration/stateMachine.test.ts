@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
-import { containHeld } from '../../src/containHeld';
-import { CredentialBusyError, type IncompleteResponseError } from '../../src/errors';
+import { credentialKey } from '../../src/domain/credentialKey';
+import { CredentialBusyError, type IncompleteResponseError } from '../../src/domain/errors';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import { credentialKey } from '../../src/state/credentialKey';
+import { containHeld } from '../../src/respond/containHeld';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';

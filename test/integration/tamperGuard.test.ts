@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
+import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
-import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
 import { attacker, type Caller, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keystopMetrics, METRICS_NAMESPACE } from '../../src/metrics/recordResponseMetrics';
-import { alarmSeverities } from '../../src/notify/formatAlarmAlert';
+import { alarmSeverities } from '../../src/report/notify/formatAlarmAlert';
 import { everyEmittedMetric } from '../support/everyMetric';
 import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType, statementsOf } from '../support/packageTemplate';
 import { resolveConditions } from '../support/resolveConditions';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tagPrincipal } from '../../src/actions/tagPrincipal';
-import { DEFAULT_EXEMPT_TAG } from '../../src/policies/Guardrails';
+import { DEFAULT_EXEMPT_TAG } from '../../src/decide/Guardrails';
 
 describe('SCP that keeps the exemption tag out of reach (deploy/scp-protect-keystop-tags.json)', () => {
   let statement: any;

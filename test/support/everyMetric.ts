@@ -1,5 +1,5 @@
 import type { ActionResult } from '../../src/actions/ContainmentAction';
-import type { IncidentResponse } from '../../src/IncidentResponse';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { type EmittedMetric, emittedMetrics } from '../../src/metrics/readEmfLines';
 import { responseMetricLines } from '../../src/metrics/recordResponseMetrics';
 import { credentials, incidentAbout } from './incidents';

@@ -1,6 +1,6 @@
 import type { ActionResult } from '../../src/actions/ContainmentAction';
-import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
-import type { AnsweredIncident, IncidentResponse } from '../../src/IncidentResponse';
+import type { Credential, CredentialIncident } from '../../src/domain/CredentialIncident';
+import type { AnsweredIncident, IncidentResponse } from '../../src/domain/IncidentResponse';
 
 /** A GuardDuty-shaped incident about the given credential; every field a test does not care about is plausible. */
 export function incidentAbout(credential: Credential, overrides: Partial<CredentialIncident> = {}): CredentialIncident {

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Deps } from '../../src/Deps';
-import { eventSourceFor, noSourceSettings, type SourceSettings } from '../../src/events/eventSources';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import type { IncidentResponse } from '../../src/IncidentResponse';
-import { recentlyContained } from '../../src/state/recentlyContained';
+import type { Deps } from '../../src/respond/Deps';
+import { eventSourceFor, noSourceSettings, type SourceSettings } from '../../src/sources/eventSources';
+import { recentlyContained } from '../../src/stores/recentlyContained';
 import { lambdaContext } from './lambdaContext';
 import { clockStart } from './testClock';
 

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { inject } from 'vitest';
-import type { Enricher } from '../../src/activity/Enricher';
 import type { ActivitySettings } from '../../src/aws/Config';
 import type { MemberRole } from '../../src/aws/clientsForAccounts';
-import type { Deps } from '../../src/Deps';
+import { defaultGuardrails, type Guardrails } from '../../src/decide/Guardrails';
+import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
 import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
 import { localDeps } from '../../src/local/localDeps';
-import { defaultGuardrails, type Guardrails } from '../../src/policies/Guardrails';
-import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
-import type { StateSettings } from '../../src/state/dynamoStateStore';
+import type { Enricher } from '../../src/report/activity/Enricher';
+import type { Deps } from '../../src/respond/Deps';
+import type { StateSettings } from '../../src/stores/dynamoStateStore';
 
 /** The emulator started by globalSetup. */
 export const awsEndpoint = () => inject('awsEndpoint');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultStateSettings, loadConfig, settingDefault } from '../../src/aws/Config';
-import { defaultGuardrails, parseExemptTag } from '../../src/policies/Guardrails';
+import { defaultGuardrails, parseExemptTag } from '../../src/decide/Guardrails';
 
 const base = {
   KEYSTOP_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:keystop-alerts-prod',

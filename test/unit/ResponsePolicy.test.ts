@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { matchesPattern } from '../../src/policies/matchesPolicy';
-import { ResponsePolicySet } from '../../src/policies/ResponsePolicy';
+import { defaultPolicies } from '../../src/decide/defaultPolicies';
+import { matchesPattern } from '../../src/decide/matchesPolicy';
+import { ResponsePolicySet } from '../../src/decide/ResponsePolicy';
 
 const policy = (overrides: Record<string, unknown> = {}) => ({
   name: 'contain-tor',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialRecord } from '../../src/state/CredentialRecord';
-import { activityAfterCutOff } from '../../src/state/nextResponse';
+import type { CredentialRecord } from '../../src/decide/CredentialRecord';
+import { activityAfterCutOff } from '../../src/decide/nextResponse';
 
 const record = (cutOffAt?: string) =>
   ({

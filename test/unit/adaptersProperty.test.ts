@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { MalformedEventError } from '../../src/errors';
-import { severityLabelOf } from '../../src/events/CredentialIncident';
-import type { EventSource } from '../../src/events/EventSource';
-import { eventSources } from '../../src/events/eventSources';
-import { parseEvent } from '../../src/events/parseEvent';
+import { severityLabelOf } from '../../src/domain/CredentialIncident';
+import { MalformedEventError } from '../../src/domain/errors';
+import type { EventSource } from '../../src/sources/EventSource';
+import { eventSources } from '../../src/sources/eventSources';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const HONEY_KEY = 'AKIAHONEYBAITKEY0001';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { afterResponseOf } from '../../src/document/runbookFor';
-import { formatAlert } from '../../src/notify/formatAlert';
-import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
+import { afterResponseOf } from '../../src/report/document/runbookFor';
+import { formatAlert } from '../../src/report/notify/formatAlert';
+import { formatChatbotNotification } from '../../src/report/notify/formatChatbotNotification';
 import { credentials, incidentAbout, responseTo } from '../support/incidents';
 
 const done = (type: string, reason: string) => ({ type: type as 'revoke-sessions', status: 'done' as const, target: 't', reason });

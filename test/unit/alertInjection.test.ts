@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ActivitySummary } from '../../src/activity/ActivityReport';
-import { AuditDetail } from '../../src/audit/AuditEvent';
-import { auditDetailOf } from '../../src/audit/auditDetailOf';
-import { AlertDocument } from '../../src/document/AlertDocument';
-import { sanitize, sanitizeAscii } from '../../src/document/sanitize';
-import { type Credential, credentialKinds } from '../../src/events/CredentialIncident';
-import type { IncidentResponse } from '../../src/IncidentResponse';
-import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
-import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
-import { SNS_MESSAGE_LIMIT, sizeOf, snsMessageOf } from '../../src/notify/snsMessageOf';
+import { type Credential, credentialKinds } from '../../src/domain/CredentialIncident';
+import type { IncidentResponse } from '../../src/domain/IncidentResponse';
+import type { ActivitySummary } from '../../src/report/activity/ActivityReport';
+import { AuditDetail } from '../../src/report/audit/AuditEvent';
+import { auditDetailOf } from '../../src/report/audit/auditDetailOf';
+import { AlertDocument } from '../../src/report/document/AlertDocument';
+import { sanitize, sanitizeAscii } from '../../src/report/document/sanitize';
+import { formatActivityAlert, formatAlert } from '../../src/report/notify/formatAlert';
+import { formatChatbotNotification } from '../../src/report/notify/formatChatbotNotification';
+import { SNS_MESSAGE_LIMIT, sizeOf, snsMessageOf } from '../../src/report/notify/snsMessageOf';
 import { incidentAbout, responseTo } from '../support/incidents';
 
 /** What an attacker who holds the key can put in a user agent, a user name, a tag or a CloudTrail request. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmStateChangeEvent } from '../../src/events/AlarmStateChangeEvent';
-import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
-import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
-import { optionalText } from '../../src/events/optionalText';
-import { parseEvent } from '../../src/events/parseEvent';
-import { SecurityHubFindingsEvent } from '../../src/events/SecurityHubFindingsEvent';
-import { parsePolicySet } from '../../src/policies/parsePolicySet';
-import { parseCredentialRecord } from '../../src/state/CredentialRecord';
+import { parseCredentialRecord } from '../../src/decide/CredentialRecord';
+import { parsePolicySet } from '../../src/decide/parsePolicySet';
+import { optionalText } from '../../src/domain/optionalText';
+import { AlarmStateChangeEvent } from '../../src/sources/AlarmStateChangeEvent';
+import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
+import { GuardDutyFindingEvent } from '../../src/sources/GuardDutyFindingEvent';
+import { parseEvent } from '../../src/sources/parseEvent';
+import { SecurityHubFindingsEvent } from '../../src/sources/SecurityHubFindingsEvent';
 import * as z from '../../src/zod';
 import { loadFixture } from '../support/loadFixture';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential } from '../../src/events/CredentialIncident';
-import { principalArnOf } from '../../src/events/principalArnOf';
-import { exemptionFor } from '../../src/policies/exemptionFor';
+import { exemptionFor } from '../../src/decide/exemptionFor';
+import type { Credential } from '../../src/domain/CredentialIncident';
+import { principalArnOf } from '../../src/domain/principalArnOf';
 import { incidentAbout } from '../support/incidents';
 
 const incident = incidentAbout;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivitySummary } from '../../src/activity/ActivityReport';
-import { AlertDocument } from '../../src/document/AlertDocument';
-import { type CredentialKind, credentialKinds } from '../../src/events/CredentialIncident';
-import type { AnsweredIncident } from '../../src/IncidentResponse';
-import { formatActivityAlert, formatAlert } from '../../src/notify/formatAlert';
-import { formatChatbotNotification } from '../../src/notify/formatChatbotNotification';
-import { snsMessageOf } from '../../src/notify/snsMessageOf';
+import { type CredentialKind, credentialKinds } from '../../src/domain/CredentialIncident';
+import type { AnsweredIncident } from '../../src/domain/IncidentResponse';
+import type { ActivitySummary } from '../../src/report/activity/ActivityReport';
+import { AlertDocument } from '../../src/report/document/AlertDocument';
+import { formatActivityAlert, formatAlert } from '../../src/report/notify/formatAlert';
+import { formatChatbotNotification } from '../../src/report/notify/formatChatbotNotification';
+import { snsMessageOf } from '../../src/report/notify/snsMessageOf';
 import { credentials, incidentAbout, responseTo } from '../support/incidents';
 
 const deactivated = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
-import { fromCloudTrail } from '../../src/events/fromCloudTrail';
-import { parseEvent } from '../../src/events/parseEvent';
-import { formatAlert } from '../../src/notify/formatAlert';
+import { formatAlert } from '../../src/report/notify/formatAlert';
+import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
+import { fromCloudTrail } from '../../src/sources/fromCloudTrail';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 describe('Alert for a user named without its key (iam-user)', () => {

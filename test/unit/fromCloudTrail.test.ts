@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../src/errors';
-import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
-import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
-import { fromCloudTrail } from '../../src/events/fromCloudTrail';
-import { parseEvent } from '../../src/events/parseEvent';
+import type { AdaptedEvent } from '../../src/domain/AdaptedEvent';
+import { MalformedEventError } from '../../src/domain/errors';
+import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
+import { fromCloudTrail } from '../../src/sources/fromCloudTrail';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const HONEY = ['AKIAHONEYBAITKEY0001', 'AKIAHONEYBAITKEY0002'];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../src/errors';
-import { fromGuardDuty } from '../../src/events/fromGuardDuty';
-import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
-import { parseEvent } from '../../src/events/parseEvent';
+import { MalformedEventError } from '../../src/domain/errors';
+import { fromGuardDuty } from '../../src/sources/fromGuardDuty';
+import { GuardDutyFindingEvent } from '../../src/sources/GuardDutyFindingEvent';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const adapt = (event: unknown) => fromGuardDuty(parseEvent('GuardDuty', GuardDutyFindingEvent, event));

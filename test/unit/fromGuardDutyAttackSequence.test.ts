@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
-import { fromGuardDuty } from '../../src/events/fromGuardDuty';
-import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
-import { parseEvent } from '../../src/events/parseEvent';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { noGuardrails } from '../../src/policies/Guardrails';
-import { planResponse } from '../../src/policies/planResponse';
+import { defaultPolicies } from '../../src/decide/defaultPolicies';
+import { noGuardrails } from '../../src/decide/Guardrails';
+import { planResponse } from '../../src/decide/planResponse';
+import type { AdaptedEvent } from '../../src/domain/AdaptedEvent';
+import { fromGuardDuty } from '../../src/sources/fromGuardDuty';
+import { GuardDutyFindingEvent } from '../../src/sources/GuardDutyFindingEvent';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const adapt = (event: unknown) => fromGuardDuty(parseEvent('GuardDuty', GuardDutyFindingEvent, event));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../src/errors';
-import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
-import { fromHealth } from '../../src/events/fromHealth';
-import { HealthEvent } from '../../src/events/HealthEvent';
-import { parseEvent } from '../../src/events/parseEvent';
+import type { AdaptedEvent } from '../../src/domain/AdaptedEvent';
+import { MalformedEventError } from '../../src/domain/errors';
+import { fromHealth } from '../../src/sources/fromHealth';
+import { HealthEvent } from '../../src/sources/HealthEvent';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const adapt = (event: unknown) => fromHealth(parseEvent('AWS Health', HealthEvent, event));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../src/errors';
-import type { AdaptedEvent } from '../../src/events/AdaptedEvent';
-import { fromSecurityHub, guardDutyTypeOf } from '../../src/events/fromSecurityHub';
-import { parseEvent } from '../../src/events/parseEvent';
-import { SecurityHubFindingsEvent } from '../../src/events/SecurityHubFindingsEvent';
+import type { AdaptedEvent } from '../../src/domain/AdaptedEvent';
+import { MalformedEventError } from '../../src/domain/errors';
+import { fromSecurityHub, guardDutyTypeOf } from '../../src/sources/fromSecurityHub';
+import { parseEvent } from '../../src/sources/parseEvent';
+import { SecurityHubFindingsEvent } from '../../src/sources/SecurityHubFindingsEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const adapt = (event: unknown) => fromSecurityHub(parseEvent('Security Hub', SecurityHubFindingsEvent, event));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import { revocationPolicy } from '../../src/actions/revokeSessions';
-import { CloudTrailApiCallEvent } from '../../src/events/CloudTrailApiCallEvent';
-import { fromTamper } from '../../src/events/fromTamper';
-import { REVOKE_POLICY_NAME } from '../../src/events/keystopDenyPolicy';
+import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
+import { fromTamper } from '../../src/sources/fromTamper';
 import { loadFixture } from '../support/loadFixture';
 
 const RESPONDERS = ['arn:aws:iam::111122223333:role/SecurityResponders', 'incident-lead'];

@@ -53,28 +53,28 @@ describe('Dependencies point one way', () => {
     const graph = await importGraph();
 
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get('src/respond.ts')).toContain('src/state/nextResponse.ts');
+    expect(graph.get('src/respond/respond.ts')).toContain('src/decide/nextResponse.ts');
     expect(cyclesOf(graph).map((cycle) => cycle.join(' -> '))).toEqual([]);
   });
 
-  it('actions never import policies: both read the action catalog, which imports neither', async () => {
+  it('actions never import the decision layer: both read the action catalog, which imports neither', async () => {
     const edges = edgesOf(await importGraph());
 
-    expect(edges).toContain('src/policies/planResponse.ts -> src/actions/actionCatalog.ts');
-    expect(edges.filter((edge) => /^src\/actions\/.* -> src\/policies\//.test(edge))).toEqual([]);
+    expect(edges).toContain('src/decide/planResponse.ts -> src/actions/actionCatalog.ts');
+    expect(edges.filter((edge) => /^src\/actions\/.* -> src\/decide\//.test(edge))).toEqual([]);
   });
 
   it('one incident document: alerts (notify) and the audit event and finding note (audit) read it; neither reads the other', async () => {
     const edges = edgesOf(await importGraph());
 
-    expect(edges).toContain('src/notify/formatAlert.ts -> src/document/alertDocumentOf.ts');
-    expect(edges).toContain('src/audit/auditDetailOf.ts -> src/document/alertDocumentOf.ts');
-    expect(edges.filter((edge) => /^src\/(audit|document)\/.* -> src\/notify\//.test(edge))).toEqual([]);
-    expect(edges.filter((edge) => /^src\/document\/.* -> src\/(audit|notify)\//.test(edge))).toEqual([]);
+    expect(edges).toContain('src/report/notify/formatAlert.ts -> src/report/document/alertDocumentOf.ts');
+    expect(edges).toContain('src/report/audit/auditDetailOf.ts -> src/report/document/alertDocumentOf.ts');
+    expect(edges.filter((edge) => /^src\/report\/(audit|document)\/.* -> src\/report\/notify\//.test(edge))).toEqual([]);
+    expect(edges.filter((edge) => /^src\/report\/document\/.* -> src\/report\/(audit|notify)\//.test(edge))).toEqual([]);
   });
 
-  it('the policy schema, the planner and the permission check load without the AWS SDK', async () => {
-    const metafile = await metafileOf(sourceFiles(join(root, 'src', 'policies')));
+  it('the decision layer (policy schema, planner, transitions, record) loads without the AWS SDK', async () => {
+    const metafile = await metafileOf(sourceFiles(join(root, 'src', 'decide')));
     const packages = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
 
     // zod's mini API only (src/zod.ts): the classic one would be in every function's cold start.

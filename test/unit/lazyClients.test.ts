@@ -6,8 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { type Clients, createClients } from '../../src/aws/createClients';
 import { createDeps } from '../../src/aws/createDeps';
-import { formatFailureAlert } from '../../src/notify/formatFailureAlert';
-import { noGuardrails } from '../../src/policies/Guardrails';
+import { noGuardrails } from '../../src/decide/Guardrails';
+import { formatFailureAlert } from '../../src/report/notify/formatFailureAlert';
 
 const region = 'us-east-1';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialIncident } from '../../src/events/CredentialIncident';
-import { fromGuardDuty } from '../../src/events/fromGuardDuty';
-import { fromSecurityHub } from '../../src/events/fromSecurityHub';
-import { GuardDutyFindingEvent } from '../../src/events/GuardDutyFindingEvent';
-import { isLaterNotification } from '../../src/events/isLaterNotification';
-import { parseEvent } from '../../src/events/parseEvent';
-import { SecurityHubFindingsEvent } from '../../src/events/SecurityHubFindingsEvent';
-import { recentlyContained } from '../../src/state/recentlyContained';
+import type { CredentialIncident } from '../../src/domain/CredentialIncident';
+import { fromGuardDuty } from '../../src/sources/fromGuardDuty';
+import { fromSecurityHub } from '../../src/sources/fromSecurityHub';
+import { GuardDutyFindingEvent } from '../../src/sources/GuardDutyFindingEvent';
+import { isLaterNotification } from '../../src/sources/isLaterNotification';
+import { parseEvent } from '../../src/sources/parseEvent';
+import { SecurityHubFindingsEvent } from '../../src/sources/SecurityHubFindingsEvent';
+import { recentlyContained } from '../../src/stores/recentlyContained';
 import { loadFixture } from '../support/loadFixture';
 
 const incidentOf = (adapted: { kind: string; incidents?: CredentialIncident[] }) => adapted.incidents![0]!;

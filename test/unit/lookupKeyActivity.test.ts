@@ -1,8 +1,8 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
-import { cloudTrailEnricher } from '../../src/activity/Enricher';
-import { type ActivityLookupSettings, lookupKeyActivity } from '../../src/activity/lookupKeyActivity';
+import { cloudTrailEnricher } from '../../src/report/activity/Enricher';
+import { type ActivityLookupSettings, lookupKeyActivity } from '../../src/report/activity/lookupKeyActivity';
 import { credentials, incidentAbout } from '../support/incidents';
 import { recordedCloudTrail } from '../support/recordedLookup';
 

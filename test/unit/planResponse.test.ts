@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CredentialIncident } from '../../src/events/CredentialIncident';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { noGuardrails } from '../../src/policies/Guardrails';
-import { planResponse } from '../../src/policies/planResponse';
+import { defaultPolicies } from '../../src/decide/defaultPolicies';
+import { noGuardrails } from '../../src/decide/Guardrails';
+import { planResponse } from '../../src/decide/planResponse';
+import type { CredentialIncident } from '../../src/domain/CredentialIncident';
 import { incidentAbout } from '../support/incidents';
 
 const incident = (overrides: Partial<CredentialIncident> = {}) =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runbookFor } from '../../src/document/runbookFor';
-import type { Credential, CredentialIncident } from '../../src/events/CredentialIncident';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import { type Guardrails, noGuardrails } from '../../src/policies/Guardrails';
-import { planResponse } from '../../src/policies/planResponse';
+import { defaultPolicies } from '../../src/decide/defaultPolicies';
+import { type Guardrails, noGuardrails } from '../../src/decide/Guardrails';
+import { planResponse } from '../../src/decide/planResponse';
+import type { Credential, CredentialIncident } from '../../src/domain/CredentialIncident';
+import { runbookFor } from '../../src/report/document/runbookFor';
 import { incidentAbout } from '../support/incidents';
 
 /** An exfiltrated instance credential (high severity): the default policies contain it. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { publishedSchemas } from '../../src/publishedSchemas';
+import { publishedSchemas } from '../../src/report/publishedSchemas';
 
 describe('Published schemas in docs/', () => {
   it.each(Object.entries(publishedSchemas()))(

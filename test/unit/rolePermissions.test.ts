@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingPermissions } from '../../src/aws/rolePermissions';
 import { readService } from '../../src/cli/readServiceParams';
-import { defaultPolicies } from '../../src/policies/defaultPolicies';
-import type { ResponsePolicy } from '../../src/policies/ResponsePolicy';
+import { defaultPolicies } from '../../src/decide/defaultPolicies';
+import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 
 const service = () => readService(join(import.meta.dirname, '..', '..', 'serverless.yml'));
 

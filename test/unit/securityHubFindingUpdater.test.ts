@@ -1,7 +1,7 @@
 import { BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { securityHubFindingUpdater } from '../../src/audit/securityHubFindingUpdater';
+import { securityHubFindingUpdater } from '../../src/report/audit/securityHubFindingUpdater';
 import { credentials, incidentAbout, responseTo } from '../support/incidents';
 
 // The emulator (moto 5.2) has no BatchUpdateFindings: the SDK client is mocked, the request it would send is checked.

@@ -1,0 +1,42 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ClientsFor } from '../aws/clientsForAccounts';
+import type { Clock } from '../aws/clock';
+import type { Guardrails } from '../decide/Guardrails';
+import type { ResponsePolicy } from '../decide/ResponsePolicy';
+import type { MetricsOutput } from '../metrics/MetricsOutput';
+import type { Notifier } from '../report/notify/Alert';
+import type { Reporter } from '../report/notify/createReporter';
+import type { RecentlyContained } from '../stores/recentlyContained';
+import type { StateStore } from '../stores/StateStore';
+
+/** Every side effect and setting respond() uses, in one object. Only src/aws/createDeps.ts builds the real one. */
+export interface Deps {
+  /** The clients for the account that owns an incident's credential (its own, or a member account's role). */
+  clientsFor: ClientsFor;
+  /** For failures before any outcome is known (alertOnFailure). */
+  notifier: Notifier;
+  /** Everything after containment: alert, what the key did, Security Hub note, audit event. */
+  reporter: Reporter;
+  policies: readonly ResponsePolicy[];
+  guardrails: Guardrails;
+  logger: Logger;
+  /** The one clock (src/aws/clock.ts): the time every decision reads, and the pause of the busy wait. */
+  now: Clock['now'];
+  sleep: Clock['sleep'];
+  /**
+   * De-duplication and the blast-radius breaker (DynamoDB). Undefined only where every call is a person's explicit
+   * request (`keystop contain`): then nothing is de-duplicated or counted.
+   */
+  state: StateStore | undefined;
+  /** What this container answered as contained lately: a report about it asks the record first (one request). */
+  recent: RecentlyContained;
+  /**
+   * How long a report waits for another invocation that holds the same credential before failing to be retried
+   * (default 10 s, a third of the function's time-out).
+   */
+  busyWaitMs?: number;
+  /** CloudWatch metrics of each invocation (src/handlers/recordMetrics.ts); undefined where nobody reads them. */
+  metrics?: MetricsOutput;
+  /** How long the tamper guard watches a credential after Keystop contained it (default 7 days). */
+  guardWindowMs: number;
+}

@@ -1,0 +1,124 @@
+import { undoContainment } from '../actions/undoContainment';
+import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
+import type { CredentialKind } from '../domain/CredentialIncident';
+import { failureKindOf, messageOf, NotificationFailedError } from '../domain/errors';
+import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
+import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
+import type { Deps } from './Deps';
+
+/** What a responder releases: one stored incident, one key, or every contained credential of a user or role. */
+export type ReleaseTarget = { incidentId: string } | { accessKeyId: string } | { principal: { kind: 'user' | 'role'; name: string } };
+
+export interface Release {
+  accountId: string;
+  /** Who releases (the caller's ARN), for the record, the alert and the audit event. */
+  by: string;
+  reason: string;
+}
+
+/** What Keystop's containment of each kind of credential did, and so what a release undoes. */
+const containmentOf: Partial<Record<CredentialKind, string[]>> = {
+  'long-term-key': ['deactivate-access-key', 'tag-principal'],
+  'user-session': ['revoke-sessions', 'tag-principal'],
+  'role-session': ['revoke-sessions', 'tag-principal'],
+};
+
+/**
+ * `keystop release`: the one sanctioned way to undo a containment. The record is marked released *before* IAM is
+ * changed, so the tamper guard, seeing the responder's own UpdateAccessKey or DeletePolicy in CloudTrail, records it
+ * instead of undoing it; the next report of the credential is new evidence. Then the key is reactivated, Keystop's deny
+ * policy and tags removed, and responders alerted (the audit event names who and why).
+ */
+export async function releaseContainment(target: ReleaseTarget, release: Release, deps: Deps): Promise<IncidentResponse[]> {
+  if (deps.state === undefined) throw new Error('releasing a containment needs the state table: it records who released what');
+  const keys = await keysOf(target, release.accountId, deps);
+  if (keys.length === 0) throw new Error(`Keystop holds no containment of ${describe(target)} in account ${release.accountId}`);
+  const responses: IncidentResponse[] = [];
+  for (const key of keys) responses.push(await releaseOne(key, release, deps));
+  return responses;
+}
+
+function describe(target: ReleaseTarget): string {
+  if ('incidentId' in target) return `incident ${target.incidentId}`;
+  if ('accessKeyId' in target) return `access key ${target.accessKeyId}`;
+  return `${target.principal.kind} ${target.principal.name}`;
+}
+
+const isContained = (record: CredentialRecord) => record.achieved === 'contained' || record.guardUntil !== undefined;
+
+async function keysOf(target: ReleaseTarget, accountId: string, deps: Deps): Promise<string[]> {
+  if ('accessKeyId' in target) return [`credential#${accountId}#${target.accessKeyId}`];
+  const records = (await deps.state!.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
+  const chosen =
+    'incidentId' in target
+      ? records.filter((r) => r.last?.incident.id === target.incidentId || r.demand?.id === target.incidentId)
+      : records.filter((r) => r.principal === `${target.principal.kind}/${target.principal.name}`);
+  return chosen.map((r) => r.key);
+}
+
+async function releaseOne(key: string, release: Release, deps: Deps): Promise<IncidentResponse> {
+  const claim = await claimCredential(key, { id: `release:${key}` }, deps);
+  const attempt = attemptOn(key, claim.token, deps);
+  try {
+    const record = claim.record ?? claim.guarded;
+    const incident = record?.last?.incident;
+    if (record === undefined || incident === undefined || !isContained(record)) {
+      await attempt.release();
+      throw new Error(`Keystop holds no containment of ${key.replace(/^credential#/, '')}: nothing to release`);
+    }
+    if (record.released) {
+      await attempt.release();
+      return {
+        outcome: 'duplicate',
+        reason: 'released',
+        explanation: `already released by ${record.released.by} on ${record.released.at} (${record.released.reason})`,
+        incident,
+        policy: undefined,
+        actions: [],
+      };
+    }
+    const now = deps.now();
+    const released: CredentialRecord = {
+      ...record,
+      released: { by: release.by, reason: release.reason, at: now.toISOString() },
+      updatedAt: now.toISOString(),
+    };
+    // Released first: the guard must see the responder's own changes below as sanctioned.
+    await attempt.save(released, { release: false });
+    const touched = new Set([
+      ...(containmentOf[incident.credential.kind] ?? []),
+      ...(record.last?.actions ?? []).filter((a) => a.status === 'done').map((a) => a.type),
+    ]);
+    let actions: Awaited<ReturnType<typeof undoContainment>>;
+    let failure: unknown;
+    try {
+      const userKeys = (record.last?.actions ?? [])
+        .filter((a) => a.type === 'deactivate-user-keys' && a.status === 'done')
+        .flatMap((a) => a.changedKeys ?? []);
+      actions = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
+    } catch (error) {
+      failure = error;
+      actions = [{ type: 'deactivate-access-key' as const, status: 'failed' as const, target: key, reason: messageOf(error) }];
+    }
+    const response: AnsweredIncident = {
+      outcome: failure === undefined ? 'notified' : 'failed',
+      reason: failure === undefined ? 'released' : failureKindOf(failure) === 'denied' ? 'access-denied' : 'error',
+      explanation:
+        failure === undefined
+          ? `released by ${release.by}: ${release.reason}. Later reports of this credential are new evidence`
+          : `released by ${release.by} (${release.reason}), but undoing the containment failed: ${messageOf(failure)}; finish by hand`,
+      incident,
+      policy: undefined,
+      actions,
+    };
+    const recorded = { ...released, last: storedResponseOf(response, now) };
+    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, now) }, { release: false });
+    const final = await report(response, deps);
+    if (notifyFailed(final)) throw new NotificationFailedError(final);
+    await attempt.save(recorded, { release: true });
+    return final;
+  } catch (error) {
+    await attempt.release();
+    throw error;
+  }
+}
