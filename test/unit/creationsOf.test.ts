@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Creation, creationsOf, undoCommandOf } from '../../src/sources/creationsOf';
+import type { Creation } from '../../src/domain/Creation';
+import { creationsOf, undoCommandOf } from '../../src/sources/creationsOf';
 
 const LEAKED = 'AKIABUILDBOTLEAKED01';
 
