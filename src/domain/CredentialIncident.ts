@@ -86,6 +86,8 @@ export interface CredentialIncident {
   region: string;
   /** When the activity was observed (ISO 8601). */
   observedAt: string;
+  /** When the reported activity was first seen, where the source says (GuardDuty's eventFirstSeen): time-to-contain starts there. */
+  firstSeenAt?: string;
   credential: Credential;
   /** A generated sample finding: never contained, whatever the policies say. */
   sample: boolean;
