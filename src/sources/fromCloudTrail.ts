@@ -37,7 +37,7 @@ function honeyKeyUse(event: CloudTrailApiCallEvent, honeyKeys: readonly string[]
   if (credential === undefined) return undefined;
   const accountId = caller.accountId ?? record.recipientAccountId ?? event.account;
   return {
-    ...common(event, accountId),
+    ...commonOf(event, accountId),
     type: HONEY_KEY_USED,
     ...severity(9),
     credential,
@@ -68,7 +68,7 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
   // The user is in the account where the call was recorded, not necessarily the caller's.
   const accountId = record.recipientAccountId ?? event.account;
   return {
-    ...common(event, accountId),
+    ...commonOf(event, accountId),
     type: `${QUARANTINE_ATTACHED}:${policyName}`,
     ...severity(8),
     credential: { kind: 'iam-user', userName },
@@ -76,8 +76,8 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
   };
 }
 
-/** The caller's credential; a honey key's owner is looked up when CloudTrail does not name it. */
-function callerCredential(accessKeyId: string, caller: CloudTrailApiCallEvent['detail']['userIdentity']): Credential | undefined {
+/** The caller's credential; a long-term key's owner is looked up when CloudTrail does not name it. */
+export function callerCredential(accessKeyId: string, caller: CloudTrailApiCallEvent['detail']['userIdentity']): Credential | undefined {
   const roleName = caller.sessionContext?.sessionIssuer?.userName;
   const named = credentialOfPrincipal({
     accessKeyId,
@@ -94,7 +94,7 @@ function severity(value: number) {
   return { severity: value, severityLabel: severityLabelOf(value) };
 }
 
-function common(event: CloudTrailApiCallEvent, accountId: string) {
+export function commonOf(event: CloudTrailApiCallEvent, accountId: string) {
   const record = event.detail;
   return {
     id: `cloudtrail:${accountId}:${record.eventID}`,

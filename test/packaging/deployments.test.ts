@@ -470,21 +470,23 @@ describe('Member forwarder template (deploy/member-forward.yml, every member acc
   const targetOf = (rule: any): string | undefined => rule.Properties.Targets[0]?.Arn?.['Fn::GetAtt']?.[0];
   const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
 
-  it("forwards exactly the tamper guard's calls and honey-key use, so that Keystop's own rules match them again", () => {
+  it("forwards exactly the tamper guard's calls, honey-key use and offensive tools' calls, so that Keystop's own rules match them again", () => {
     const home = packaged.get('organisation')!;
     const guarded = resourcesOfType(home, 'AWS::Events::Rule')
-      .filter(([id, rule]) => targetOf(rule) === 'GuardLambdaFunction' || id === 'HoneyKeyUseRule')
+      .filter(([id, rule]) => targetOf(rule) === 'GuardLambdaFunction' || ['HoneyKeyUseRule', 'OffensiveUserAgentRule'].includes(id))
       .map(([, rule]) => withoutKeys(rule.Properties.EventPattern));
 
-    expect(guarded.length).toBe(4);
+    expect(guarded.length).toBe(5);
     expect(new Set(rules().map(([, r]) => withoutKeys(r.Properties.EventPattern)))).toEqual(new Set(guarded));
   });
 
-  it("forwards the guard's IAM calls from us-east-1 only (where IAM's events arrive), honey-key use from every region", () => {
+  it("forwards the guard's IAM calls from us-east-1 only (where IAM's events arrive), honey-key use and offensive tools from every region", () => {
     expect(forwarder.Conditions.IamRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
-    for (const [id, rule] of rules()) expect(rule.Condition).toBe(id === 'HoneyKeyUse' ? 'HoneyKeys' : 'IamRegion');
+    const conditions = { HoneyKeyUse: 'HoneyKeys', OffensiveUserAgent: undefined } as Record<string, string | undefined>;
+    for (const [id, rule] of rules()) expect(rule.Condition).toBe(id in conditions ? conditions[id] : 'IamRegion');
     // An attacker's first call is usually a read-only one (sts:GetCallerIdentity): ENABLED alone never delivers it.
     expect(forwarder.Resources.HoneyKeyUse.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(forwarder.Resources.OffensiveUserAgent.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   });
 
   it("sends only to the security account's default bus, with a role that can do nothing else", () => {
