@@ -1,5 +1,6 @@
 import { TagRoleCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../domain/CredentialIncident';
+import { principalRef } from '../domain/identifiers';
 import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 
@@ -20,6 +21,6 @@ export const tagPrincipal: ContainmentAction<'tag-principal'> = {
     ];
     if (principal.kind === 'role') await iam.send(new TagRoleCommand({ RoleName: principal.name, Tags }));
     else await iam.send(new TagUserCommand({ UserName: principal.name, Tags }));
-    return { status: 'done', target: `${principal.kind}/${principal.name}`, reason: `tagged keystop:incident=${tagValue(incident.id)}` };
+    return { status: 'done', target: principalRef(principal), reason: `tagged keystop:incident=${tagValue(incident.id)}` };
   },
 };

@@ -7,6 +7,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { type CredentialIncident, iamPrincipalOf } from '../domain/CredentialIncident';
+import { principalRef } from '../domain/identifiers';
 import type { ActionClients, ActionResult } from './ContainmentAction';
 import { REVOKE_POLICY_NAME } from './keystopDenyPolicy';
 
@@ -46,7 +47,7 @@ export async function undoContainment(
       results.push({
         type: 'revoke-sessions',
         status: 'done',
-        target: `${principal.kind}/${principal.name}`,
+        target: principalRef(principal),
         reason: `deleted ${REVOKE_POLICY_NAME} from ${principal.kind} ${principal.name}`,
         at: at(),
       });
@@ -55,7 +56,7 @@ export async function undoContainment(
       results.push({
         type: 'revoke-sessions',
         status: 'skipped',
-        target: `${principal.kind}/${principal.name}`,
+        target: principalRef(principal),
         reason: `${REVOKE_POLICY_NAME} was already gone`,
       });
     }
@@ -67,13 +68,13 @@ export async function undoContainment(
     results.push({
       type: 'tag-principal',
       status: 'done',
-      target: `${principal.kind}/${principal.name}`,
+      target: principalRef(principal),
       reason: `removed Keystop's tags from ${principal.kind} ${principal.name}`,
       at: at(),
     });
   }
   if (touched.has('deactivate-user-keys')) {
-    const target = principal ? `${principal.kind}/${principal.name}` : 'none';
+    const target = principal ? principalRef(principal) : 'none';
     // The key named in the incident was reactivated above already, when the containment also deactivated it alone.
     const named = touched.has('deactivate-access-key') && credential.kind === 'long-term-key' ? credential.accessKeyId : undefined;
     const keys = userKeys.filter((key) => key !== named);

@@ -3,6 +3,7 @@ import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRec
 import type { CredentialKind } from '../domain/CredentialIncident';
 import { failureKindOf, messageOf, NotificationFailedError } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
+import { accessKeyRecordKey, describeRecordKey, principalRef } from '../domain/identifiers';
 import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
 
@@ -47,12 +48,12 @@ function describe(target: ReleaseTarget): string {
 const isContained = (record: CredentialRecord) => record.achieved === 'contained' || record.guardUntil !== undefined;
 
 async function keysOf(target: ReleaseTarget, accountId: string, deps: Deps): Promise<string[]> {
-  if ('accessKeyId' in target) return [`credential#${accountId}#${target.accessKeyId}`];
+  if ('accessKeyId' in target) return [accessKeyRecordKey(accountId, target.accessKeyId)];
   const records = (await deps.state!.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
   const chosen =
     'incidentId' in target
       ? records.filter((r) => r.last?.incident.id === target.incidentId || r.demand?.id === target.incidentId)
-      : records.filter((r) => r.principal === `${target.principal.kind}/${target.principal.name}`);
+      : records.filter((r) => r.principal === principalRef(target.principal));
   return chosen.map((r) => r.key);
 }
 
@@ -64,7 +65,7 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     const incident = record?.last?.incident;
     if (record === undefined || incident === undefined || !isContained(record)) {
       await attempt.release();
-      throw new Error(`Keystop holds no containment of ${key.replace(/^credential#/, '')}: nothing to release`);
+      throw new Error(`Keystop holds no containment of ${describeRecordKey(key)}: nothing to release`);
     }
     if (record.released) {
       await attempt.release();

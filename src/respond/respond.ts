@@ -13,7 +13,6 @@ import { activityAfterCutOff, holdTransition, nextResponse, type Transition } fr
 import { holdForBreaker, planResponse, type ResponsePlan } from '../decide/planResponse';
 import type { AdaptedEvent } from '../domain/AdaptedEvent';
 import { type CredentialIncident, iamPrincipalOf } from '../domain/CredentialIncident';
-import { credentialKey, sessionsShareRecord } from '../domain/credentialKey';
 import {
   ContainmentFailedError,
   FactsUnavailableError,
@@ -23,6 +22,7 @@ import {
   NotificationFailedError,
 } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
+import { credentialKey, principalRef, sessionsShareRecord } from '../domain/identifiers';
 import { gatherFacts, type LiveFacts } from '../facts/gatherFacts';
 import { readKeyOwner } from '../facts/readAccessKey';
 import { readPrincipal } from '../facts/readPrincipal';
@@ -462,7 +462,7 @@ function newRecord(key: string, incident: CredentialIncident, now: Date): Creden
 /** What the breaker counts: the IAM user or role (all its sessions are one), else the credential itself. */
 function principalOf(incident: CredentialIncident): string | undefined {
   const principal = iamPrincipalOf(incident.credential);
-  return principal ? `${principal.kind}/${principal.name}` : undefined;
+  return principal ? principalRef(principal) : undefined;
 }
 
 function withOwnerNote(explanation: string, facts: LiveFacts): string {

@@ -8,6 +8,7 @@ import type { GUARD_ACTIONS } from '../decide/requiredPermissions';
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
+import { accessKeyRecordKey, principalRef } from '../domain/identifiers';
 import type { TamperReport } from '../domain/TamperReport';
 import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
@@ -42,8 +43,8 @@ const unguarded = (explanation: string): IncidentResponse => ({
 
 /** The credentials the change touches that Keystop may have contained: the key itself, or the principal's. */
 async function touchedRecords(tamper: TamperReport, deps: Deps): Promise<string[]> {
-  if (tamper.change === 'key-re-enabled') return [`credential#${tamper.accountId}#${tamper.accessKeyId}`];
-  const records = await deps.state!.guarded(tamper.accountId, `${tamper.principal.kind}/${tamper.principal.name}`, deps.now());
+  if (tamper.change === 'key-re-enabled') return tamper.accessKeyId ? [accessKeyRecordKey(tamper.accountId, tamper.accessKeyId)] : [];
+  const records = await deps.state!.guarded(tamper.accountId, principalRef(tamper.principal), deps.now());
   // The deny policy is one per principal, and so is a new key or password: one record (the newest) answers for it.
   const relevant = tamper.change === 'deny-policy-removed' ? records.filter((r) => hasDone(r, 'revoke-sessions')) : records;
   return relevant.slice(0, 1).map((r) => r.key);

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
-import { credentialKey } from '../../src/domain/credentialKey';
 import { CredentialBusyError, type IncompleteResponseError } from '../../src/domain/errors';
+import { credentialKey } from '../../src/domain/identifiers';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { containHeld } from '../../src/respond/containHeld';
 import { lambdaHarness } from '../support/lambdaHarness';
