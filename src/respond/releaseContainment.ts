@@ -1,11 +1,13 @@
 import { undoContainment } from '../actions/undoContainment';
 import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
 import type { CredentialKind } from '../domain/CredentialIncident';
-import { failureKindOf, messageOf, NotificationFailedError } from '../domain/errors';
+import { messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
 import { accessKeyRecordKey, describeRecordKey, principalRef } from '../domain/identifiers';
-import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
 import type { Deps } from './Deps';
+import { attemptOn, claimCredential } from './plumbing/credentialAttempt';
+import { failureOf } from './plumbing/failureOf';
+import { settleEach } from './plumbing/settleEach';
 
 /** What a responder releases: one stored incident, one key, or every contained credential of a user or role. */
 export type ReleaseTarget = { incidentId: string } | { accessKeyId: string } | { principal: { kind: 'user' | 'role'; name: string } };
@@ -34,9 +36,8 @@ export async function releaseContainment(target: ReleaseTarget, release: Release
   if (deps.state === undefined) throw new Error('releasing a containment needs the state table: it records who released what');
   const keys = await keysOf(target, release.accountId, deps);
   if (keys.length === 0) throw new Error(`Keystop holds no containment of ${describe(target)} in account ${release.accountId}`);
-  const responses: IncidentResponse[] = [];
-  for (const key of keys) responses.push(await releaseOne(key, release, deps));
-  return responses;
+  // Each credential on its own: one that cannot be released does not keep the others contained.
+  return settleEach(keys, async (key) => [await releaseOne(key, release, deps)]);
 }
 
 function describe(target: ReleaseTarget): string {
@@ -86,38 +87,23 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     };
     // Released first: the guard must see the responder's own changes below as sanctioned.
     await attempt.save(released, { release: false });
-    const touched = new Set([
-      ...(containmentOf[incident.credential.kind] ?? []),
-      ...(record.last?.actions ?? []).filter((a) => a.status === 'done').map((a) => a.type),
-    ]);
-    let actions: Awaited<ReturnType<typeof undoContainment>>;
-    let failure: unknown;
-    try {
-      const userKeys = (record.last?.actions ?? [])
-        .filter((a) => a.type === 'deactivate-user-keys' && a.status === 'done')
-        .flatMap((a) => a.changedKeys ?? []);
-      actions = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
-    } catch (error) {
-      failure = error;
-      actions = [{ type: 'deactivate-access-key' as const, status: 'failed' as const, target: key, reason: messageOf(error) }];
-    }
+    const done = (record.last?.actions ?? []).filter((a) => a.status === 'done');
+    const touched = new Set([...(containmentOf[incident.credential.kind] ?? []), ...done.map((a) => a.type)]);
+    const userKeys = done.filter((a) => a.type === 'deactivate-user-keys').flatMap((a) => a.changedKeys ?? []);
+    const { results, failures } = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
+    const failure = failureOf(failures);
     const response: AnsweredIncident = {
       outcome: failure === undefined ? 'notified' : 'failed',
-      reason: failure === undefined ? 'released' : failureKindOf(failure) === 'denied' ? 'access-denied' : 'error',
+      reason: failure === undefined ? 'released' : failure === 'denied' ? 'access-denied' : 'error',
       explanation:
         failure === undefined
           ? `released by ${release.by}: ${release.reason}. Later reports of this credential are new evidence`
-          : `released by ${release.by} (${release.reason}), but undoing the containment failed: ${messageOf(failure)}; finish by hand`,
+          : `released by ${release.by} (${release.reason}), but undoing the containment failed: ${failures.map(messageOf).join('; ')}; finish by hand`,
       incident,
       policy: undefined,
-      actions,
+      actions: results,
     };
-    const recorded = { ...released, last: storedResponseOf(response, now) };
-    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, now) }, { release: false });
-    const final = await report(response, deps);
-    if (notifyFailed(final)) throw new NotificationFailedError(final);
-    await attempt.save(recorded, { release: true });
-    return final;
+    return await attempt.commitWithAlert({ ...released, last: storedResponseOf(response, now) }, response);
   } catch (error) {
     await attempt.release();
     throw error;
