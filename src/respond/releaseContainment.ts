@@ -4,7 +4,7 @@ import type { CredentialKind } from '../domain/CredentialIncident';
 import { messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
 import { accessKeyRecordKey, describeRecordKey, principalRef } from '../domain/identifiers';
-import type { Deps } from './Deps';
+import type { Deps, StatefulDeps } from './Deps';
 import { attemptOn, claimCredential } from './plumbing/credentialAttempt';
 import { failureOf } from './plumbing/failureOf';
 import { settleEach } from './plumbing/settleEach';
@@ -32,8 +32,7 @@ const containmentOf: Partial<Record<CredentialKind, string[]>> = {
  * instead of undoing it; the next report of the credential is new evidence. Then the key is reactivated, Keystop's deny
  * policy and tags removed, and responders alerted (the audit event names who and why).
  */
-export async function releaseContainment(target: ReleaseTarget, release: Release, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) throw new Error('releasing a containment needs the state table: it records who released what');
+export async function releaseContainment(target: ReleaseTarget, release: Release, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await keysOf(target, release.accountId, deps);
   if (keys.length === 0) throw new Error(`Keystop holds no containment of ${describe(target)} in account ${release.accountId}`);
   // Each credential on its own: one that cannot be released does not keep the others contained.
@@ -48,9 +47,9 @@ function describe(target: ReleaseTarget): string {
 
 const isContained = (record: CredentialRecord) => record.achieved === 'contained' || record.guardUntil !== undefined;
 
-async function keysOf(target: ReleaseTarget, accountId: string, deps: Deps): Promise<string[]> {
+async function keysOf(target: ReleaseTarget, accountId: string, deps: StatefulDeps): Promise<string[]> {
   if ('accessKeyId' in target) return [accessKeyRecordKey(accountId, target.accessKeyId)];
-  const records = (await deps.state!.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
+  const records = (await deps.state.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
   const chosen =
     'incidentId' in target
       ? records.filter((r) => r.last?.incident.id === target.incidentId || r.demand?.id === target.incidentId)

@@ -9,7 +9,7 @@ import { ContainmentFailedError, messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
 import { accessKeyRecordKey, principalRef } from '../domain/identifiers';
 import type { TamperReport } from '../domain/TamperReport';
-import type { Deps } from './Deps';
+import type { Deps, StatefulDeps } from './Deps';
 import { attemptOn, claimCredential } from './plumbing/credentialAttempt';
 import { failureOf } from './plumbing/failureOf';
 import { runSteps, type StepsRun } from './plumbing/runSteps';
@@ -20,7 +20,10 @@ import { settleEach } from './plumbing/settleEach';
  * it touches, in the same phases as a report (claim → transition → execute → record → report). One failure at the end.
  */
 export async function respondToTampering(reports: readonly TamperReport[], deps: Deps): Promise<IncidentResponse[]> {
-  return settleEach(reports, (tamper) => guard(tamper, deps));
+  const { state } = deps;
+  if (state === undefined)
+    return reports.map(() => unguarded('the tamper guard needs the state table: nothing is known of earlier containments'));
+  return settleEach(reports, (tamper) => guard(tamper, { ...deps, state }));
 }
 
 const unguarded = (explanation: string): IncidentResponse => ({
@@ -33,9 +36,9 @@ const unguarded = (explanation: string): IncidentResponse => ({
 });
 
 /** The credentials the change touches that Keystop may have contained: the key itself, or the principal's. */
-async function touchedRecords(tamper: TamperReport, deps: Deps): Promise<string[]> {
+async function touchedRecords(tamper: TamperReport, deps: StatefulDeps): Promise<string[]> {
   if (tamper.change === 'key-re-enabled') return tamper.accessKeyId ? [accessKeyRecordKey(tamper.accountId, tamper.accessKeyId)] : [];
-  const records = await deps.state!.guarded(tamper.accountId, principalRef(tamper.principal), deps.now());
+  const records = await deps.state.guarded(tamper.accountId, principalRef(tamper.principal), deps.now());
   // The deny policy is one per principal, and so is a new key or password: one record (the newest) answers for it.
   const relevant = tamper.change === 'deny-policy-removed' ? records.filter((r) => hasDone(r, 'revoke-sessions')) : records;
   return relevant.slice(0, 1).map((r) => r.key);
@@ -44,8 +47,7 @@ async function touchedRecords(tamper: TamperReport, deps: Deps): Promise<string[
 const hasDone = (record: CredentialRecord, type: ActionType) =>
   [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
 
-async function guard(tamper: TamperReport, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) return [unguarded('the tamper guard needs the state table: nothing is known of earlier containments')];
+async function guard(tamper: TamperReport, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await touchedRecords(tamper, deps);
   if (keys.length === 0) {
     deps.logger.info('IAM change about a credential Keystop does not guard', { tamperId: tamper.id, api: tamper.api, actor: tamper.actor });
