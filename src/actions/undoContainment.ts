@@ -11,6 +11,7 @@ import { messageOf } from '../domain/errors';
 import { principalRef } from '../domain/identifiers';
 import type { ActionClients, ActionResult } from './ContainmentAction';
 import { REVOKE_POLICY_NAME } from './keystopDenyPolicy';
+import { CONTAINED_AT_TAG, INCIDENT_TAG } from './tagPrincipal';
 
 /**
  * Undoes what Keystop's containment of this credential did, for exactly that credential: the key set Active again,
@@ -70,7 +71,7 @@ export async function undoContainment(
     }
     if (touched.has('tag-principal') && principal) {
       step = { type: 'tag-principal', target: principalTarget };
-      const TagKeys = ['keystop:incident', 'keystop:contained-at'];
+      const TagKeys = [INCIDENT_TAG, CONTAINED_AT_TAG];
       if (principal.kind === 'role') await iam.send(new UntagRoleCommand({ RoleName: principal.name, TagKeys }));
       else await iam.send(new UntagUserCommand({ UserName: principal.name, TagKeys }));
       results.push({
