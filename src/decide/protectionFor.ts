@@ -3,7 +3,7 @@ import type { Guardrails } from './Guardrails';
 
 /** The plan reasons for principals Keystop never changes. */
 export const protectionReasons = ['keystop-own-principal', 'aws-managed-principal'] as const;
-export type ProtectionReason = (typeof protectionReasons)[number];
+type ProtectionReason = (typeof protectionReasons)[number];
 
 export interface Protection {
   reason: ProtectionReason;

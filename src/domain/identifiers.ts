@@ -11,7 +11,7 @@ import type { Credential, CredentialIncident } from './CredentialIncident';
  * references); the keys it issues today are 20 (base32), but a report must never be dropped because AWS issued a
  * longer id. Only a person typing an id is held to today's 20 characters (see isTypedAccessKeyId).
  */
-export const ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/;
+const ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{12,124}$/;
 
 export const isAccessKeyId = (value: string) => ACCESS_KEY_ID.test(value);
 
