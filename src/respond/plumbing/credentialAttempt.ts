@@ -60,13 +60,14 @@ export async function claimCredential(
  * no-ops without a claim (no state store, or one that could not be reached), and never fail the response.
  */
 export function attemptOn(key: string, token: string | undefined, deps: Deps) {
-  const state = token === undefined ? undefined : deps.state;
-  let open = state !== undefined;
+  // The claim this attempt holds: none without a token (no state store, or one that could not be reached).
+  const held = token === undefined || deps.state === undefined ? undefined : { state: deps.state, token };
+  let open = held !== undefined;
   const attempt = {
     async save(record: CredentialRecord, { release }: { release: boolean }) {
-      if (!open) return;
+      if (!open || held === undefined) return;
       try {
-        await state!.save(key, token!, record, deps.now(), { release });
+        await held.state.save(key, held.token, record, deps.now(), { release });
         if (release) open = false;
       } catch (error) {
         // Another invocation took the credential over (this one outlived its lease): it answers for it now.
@@ -78,9 +79,11 @@ export function attemptOn(key: string, token: string | undefined, deps: Deps) {
       }
     },
     async release() {
-      if (!open) return;
+      if (!open || held === undefined) return;
       open = false;
-      await state!.release(key, token!).catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
+      await held.state
+        .release(key, held.token)
+        .catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
     },
     /**
      * Recorded with the alert pending, then the alert, then recorded as told (`told`, default: as recorded) and the
