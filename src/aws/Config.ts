@@ -43,7 +43,7 @@ export const wholeNumber = (min: number, max: number) => {
 };
 
 /** Comma-separated; blanks around each item are ignored, empty items dropped. */
-const listOf = (item: z.ZodMiniString<string>) =>
+export const listOf = (item: z.ZodMiniString<string>) =>
   z.pipe(
     z.pipe(
       z.string(),

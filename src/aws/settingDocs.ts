@@ -25,6 +25,11 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
       'user and role names or ARN patterns of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
     form: 'comma-separated names or ARN patterns',
   },
+  operatorRoles: {
+    meaning:
+      "exact ARNs of the roles people operate Keystop with: besides Keystop's own roles, the only principals that may subscribe to or publish on the alert topic, send to the failure queue and write the state table (`keystop breaker`, `release`, `replay`)",
+    form: 'comma-separated role ARNs, no wildcard',
+  },
   guardWindowDays: {
     meaning: 'how long after containing a credential the tamper guard puts back a key someone re-enabled or a deny policy someone removed',
     form: 'a whole number of days from 1 to 365',

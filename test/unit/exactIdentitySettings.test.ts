@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { checkParams, normalizedListParams } from '../../src/aws/checkParams';
+
+/** Names and patterns can be created by whoever holds rights in an account: settings that grant trust take exact ARNs. */
+describe('Settings that name trusted principals take exact identities', () => {
+  it('accepts operator roles given as exact role ARNs, written with blanks', () => {
+    const operatorRoles =
+      'arn:aws:iam::111122223333:role/SecurityOperator, arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Ops_0a1b';
+
+    expect(checkParams({ operatorRoles })).toEqual([]);
+    expect(normalizedListParams({ operatorRoles }).operatorRoles).toBe(operatorRoles.replace(', ', ','));
+  });
+
+  it.each([
+    ['a bare name', 'SecurityOperator'],
+    ['a wildcard account', 'arn:aws:iam::*:role/SecurityOperator'],
+    ['a wildcard name', 'arn:aws:iam::111122223333:role/Security*'],
+    ['a user', 'arn:aws:iam::111122223333:user/alice'],
+  ])('refuses an operator role given as %s', (_, operatorRoles) => {
+    expect(checkParams({ operatorRoles })).toEqual([
+      `param operatorRoles: ${JSON.stringify(operatorRoles)} each must be the exact ARN of a role (arn:aws:iam::<12-digit account>:role/<path/name>), no wildcard`,
+    ]);
+  });
+});
