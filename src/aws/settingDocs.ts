@@ -9,8 +9,9 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: 'true or false',
   },
   exemptPrincipals: {
-    meaning: 'user and role names or ARN patterns (`*` matches any run of characters) that are only ever alerted on',
-    form: 'comma-separated names or ARN patterns',
+    meaning:
+      'user and role ARNs or ARN patterns (`*` matches any run of characters in the path or name) that are only ever alerted on; each in a named account (a bare name or a wildcard account is refused: anyone can create a principal of that name)',
+    form: 'comma-separated ARN patterns in named accounts',
   },
   exemptTag: {
     meaning: "a tag on a user or role (read live from IAM) that exempts it from containment; '' turns this off",
@@ -22,8 +23,8 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
   },
   responders: {
     meaning:
-      'user and role names or ARN patterns of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
-    form: 'comma-separated names or ARN patterns',
+      'user and role ARNs or ARN patterns, each in a named account, of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
+    form: 'comma-separated ARN patterns in named accounts',
   },
   operatorRoles: {
     meaning:

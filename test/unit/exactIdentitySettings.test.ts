@@ -22,3 +22,25 @@ describe('Settings that name trusted principals take exact identities', () => {
     ]);
   });
 });
+
+describe('Responders and exemptions are ARN patterns in a named account', () => {
+  it.each(['responders', 'exemptPrincipals'])('accepts %s as user, role and assumed-role ARN patterns of named accounts', (param) => {
+    const value =
+      'arn:aws:iam::111122223333:role/SecurityResponders, arn:aws-us-gov:iam::111122223333:user/build-*, arn:aws:sts::111122223333:assumed-role/deployer/*';
+
+    expect(checkParams({ [param]: value })).toEqual([]);
+  });
+
+  it.each([
+    ['responders', 'incident-lead'],
+    ['responders', 'arn:aws:iam::*:role/SecurityResponders'],
+    ['exemptPrincipals', 'break-glass-admin'],
+    ['exemptPrincipals', 'arn:aws:iam::*:role/incident-response-*'],
+    ['exemptPrincipals', 'arn:aws:sts::*:assumed-role/deployer/*'],
+  ])('refuses %s given as %s: anyone can create a principal it matches', (param, value) => {
+    const [problem, ...more] = checkParams({ [param]: value });
+
+    expect(more).toEqual([]);
+    expect(problem).toContain(`param ${param}: ${JSON.stringify(value)} each must be a user or role ARN (pattern) in a named account`);
+  });
+});
