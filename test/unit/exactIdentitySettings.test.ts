@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkParams, normalizedListParams } from '../../src/aws/checkParams';
+import { scpProblems } from '../../src/aws/protectKeystopScp';
 
 /** Names and patterns can be created by whoever holds rights in an account: settings that grant trust take exact ARNs. */
 describe('Settings that name trusted principals take exact identities', () => {
@@ -42,5 +43,36 @@ describe('Responders and exemptions are ARN patterns in a named account', () => 
 
     expect(more).toEqual([]);
     expect(problem).toContain(`param ${param}: ${JSON.stringify(value)} each must be a user or role ARN (pattern) in a named account`);
+  });
+});
+
+describe('keystop scp refuses to trust what anyone can create', () => {
+  const settings = {
+    partition: 'aws',
+    securityAccount: '111122223333',
+    stage: 'prod',
+    memberRoleName: 'KeystopMember',
+    securityRoles: ['arn:aws:iam::111122223333:role/SecurityAdmin'],
+    deployers: ['arn:aws:iam::111122223333:role/keystop-deployer'],
+  };
+
+  it('accepts exact role ARNs in named accounts', () => {
+    expect(scpProblems(settings)).toEqual([]);
+  });
+
+  it('refuses wildcard accounts and names, a missing deployer and a bad account', () => {
+    expect(
+      scpProblems({
+        ...settings,
+        securityAccount: '*',
+        securityRoles: ['arn:aws:iam::*:role/SecurityAdmin', 'SecurityAdmin'],
+        deployers: [],
+      }),
+    ).toEqual([
+      '--security-account must be a 12-digit account id',
+      '--deployers: name at least one role that deploys Keystop',
+      '--security-roles: arn:aws:iam::*:role/SecurityAdmin is not the exact ARN of a role in a named account (no wildcard)',
+      '--security-roles: SecurityAdmin is not the exact ARN of a role in a named account (no wildcard)',
+    ]);
   });
 });

@@ -53,7 +53,10 @@ describe('Planner guardrail: principals Keystop never changes', () => {
   });
 
   it("trusts its function roles' names only in its own account, the member role's only in other accounts", () => {
-    const functionNameElsewhere = incident(session('keystop-prod-guardduty'), { accountId: MEMBER_ACCOUNT, principalPath: '/keystop/prod/' });
+    const functionNameElsewhere = incident(session('keystop-prod-guardduty'), {
+      accountId: MEMBER_ACCOUNT,
+      principalPath: '/keystop/prod/',
+    });
     const memberNameAtHome = incident(session('KeystopMember'), { accountId: SECURITY_ACCOUNT });
 
     expect(planResponse(defaultPolicies, functionNameElsewhere, keystop).reason).toBe('matched');
@@ -64,7 +67,9 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     const unscoped = { ...keystop, accounts: undefined };
 
     expect(planResponse(defaultPolicies, incident(session('keystop-prod-guardduty')), unscoped).reason).toBe('matched');
-    expect(planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: MEMBER_ACCOUNT }), unscoped).reason).toBe('matched');
+    expect(planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: MEMBER_ACCOUNT }), unscoped).reason).toBe(
+      'matched',
+    );
   });
 
   it('refuses AWS-managed roles: Identity Center roles and service-linked roles, by name or by path', () => {
