@@ -30,10 +30,7 @@ const AWS_MANAGED = [
  * member role's name in another account. A path (`/keystop/…`) or a name in any other account can be created by
  * whoever holds iam:CreateRole there; trusting it would let an attacker's role go uncontained.
  */
-export function protectionFor(
-  incident: CredentialIncident,
-  guardrails: Pick<Guardrails, 'ownRoles' | 'accounts'>,
-): Protection | undefined {
+export function protectionFor(incident: CredentialIncident, guardrails: Pick<Guardrails, 'ownRoles' | 'accounts'>): Protection | undefined {
   const principal = iamPrincipalOf(incident.credential);
   if (principal?.kind !== 'role') return undefined;
   const { name } = principal;

@@ -102,6 +102,7 @@ async function respondToIncident(
   const onCriticalPath =
     deps.state !== undefined &&
     initial.execute &&
+    reported.updatedByCustomer !== true &&
     (credential.kind !== 'long-term-key' || (credential.userName !== undefined && initial.steps[0]?.type === 'deactivate-access-key'));
   if (onCriticalPath) {
     const answered = await respondOnCriticalPath(reported, initial, key, deps, options);
@@ -174,7 +175,7 @@ async function respondOnCriticalPath(
     let record = stored.record?.released ? undefined : stored.record;
     if (record?.pendingAlert) ({ record } = await resendPendingAlert(record, attempt, deps));
     // The gate claimed a credential not contained: the transition acts (its reason says why: first, escalated…).
-    const next = nextResponse(record, plan, early, { observedAt: incident.observedAt });
+    const next = nextResponse(record, plan, early, { observedAt: incident.observedAt, incident });
     const transition: Extract<Transition, { kind: 'act' }> =
       next.kind === 'act' ? next : { kind: 'act', reason: plan.reason, explanation: plan.explanation };
     const executed = await outcomeOf(transition, incident, plan, steps, deps);
@@ -302,7 +303,7 @@ async function respondExactly(
     }
     const incident = facts.incident;
     const demand = plan.execute ? incident : record?.demand;
-    const next = nextResponse(record, plan, facts, { observedAt: incident.observedAt, approval: incident.source === 'approved' });
+    const next = nextResponse(record, plan, facts, { observedAt: incident.observedAt, approval: incident.source === 'approved', incident });
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let transition: Exclude<Transition, { kind: 'retry' }> = next;
     let admitted: Admitted | undefined;
