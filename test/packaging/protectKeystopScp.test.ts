@@ -130,6 +130,21 @@ describe("Keystop's function roles, as packaged: a user's key yes, Keystop's and
     expect(await asRole('GuardDutyResponderRole', 'iam:PutRolePolicy', `arn:aws:iam::${SECURITY}:role/web-tier`)).toBe('Allowed');
   });
 
+  it('may attach AWSDenyAll to a user whose inline-policy quota is full, and no other managed policy', async () => {
+    const user = `arn:aws:iam::${SECURITY}:user/payroll-sync`;
+    const attach = (policyArn: string) =>
+      simulate({
+        principal: roleArns(deployed).GuardDutyResponderRole!,
+        action: 'iam:AttachUserPolicy',
+        resource: user,
+        identityPolicies: identityPoliciesOf('GuardDutyResponderRole'),
+        context: { 'iam:PolicyARN': policyArn },
+      });
+
+    expect(await attach('arn:aws:iam::aws:policy/AWSDenyAll')).toBe('Allowed');
+    expect(await attach('arn:aws:iam::aws:policy/AdministratorAccess')).not.toBe('Allowed');
+  });
+
   // iam-simulate, like IAM, refuses changes to /aws-reserved/ roles outside Identity Center before any policy applies
   // (ImplicitlyDenied); for every other protected role the function roles' own explicit deny is what refuses.
   it.each([
