@@ -5,7 +5,10 @@ import {
   ListAttachedUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
+import { guardDutySource } from '../../src/sources/guardDutySource';
+import { lambdaContext } from '../support/lambdaContext';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { localResponder, uniqueName } from '../support/localAws';
@@ -65,5 +68,48 @@ describe('No failure the attacker can cause is final, against the local AWS emul
     expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
     const { AttachedPolicies } = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
     expect(AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([DENY_ALL]);
+  });
+});
+
+describe('A member role the attacker broke is retried and pages, against the local AWS emulator', () => {
+  const MEMBER = '222222222222';
+  const memberRole = { name: 'KeystopMember', externalId: 'keystop-test-external-id' };
+
+  it('AccessDenied from the member role fails the invocation to be retried, with a FAILED alert naming the role and why', async () => {
+    const local = await localResponder({ memberRole, guardrails: { accounts: { own: LOCAL_ACCOUNT_ID, members: [MEMBER] } } });
+    // An administrator of the member account changed the role: IAM refuses whatever Keystop asks through it.
+    const clientsFor = local.deps.clientsFor;
+    const deps = {
+      ...local.deps,
+      clientsFor: (incident: Parameters<typeof clientsFor>[0]) => {
+        const clients = clientsFor(incident);
+        if (incident.accountId === MEMBER && !refusing.has(clients.iam)) {
+          refusing.add(clients.iam);
+          clients.iam.middlewareStack.add(
+            () => async () => {
+              throw Object.assign(new Error('User is not authorized to perform: iam:UpdateAccessKey'), {
+                name: 'AccessDenied',
+                $metadata: { httpStatusCode: 403 },
+              });
+            },
+            { step: 'finalizeRequest', name: 'brokenMemberRole' },
+          );
+        }
+        return clients;
+      },
+    };
+    const refusing = new WeakSet<object>();
+    const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+    Object.assign(event.detail, { id: uniqueName('finding'), accountId: MEMBER });
+    Object.assign(event.detail.resource.accessKeyDetails, { userName: 'ci-deployer', accessKeyId: 'AKIAMEMBERBROKEN0001' });
+
+    const failure = await makeHandler(guardDutySource, deps)(event, lambdaContext()).catch((error: unknown) => error);
+
+    // Thrown, so that Lambda retries it and then keeps it in the failure queue, whose alarm pages.
+    expect(failure).toBeInstanceOf(Error);
+    const [alert] = await local.sink.drain();
+    expect(alert!.attributes.outcome).toBe('failed');
+    expect(alert!.text).toContain(`arn:aws:iam::${MEMBER}:role/${memberRole.name} was refused`);
+    expect(alert!.text).not.toContain('retrying cannot help');
   });
 });
