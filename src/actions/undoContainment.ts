@@ -122,7 +122,11 @@ export async function undoContainment(
 }
 
 /** Detaches the fallback deny from the principal; false when it was not attached. */
-async function detachDenyAll(iam: ActionClients['iam'], principal: { kind: 'user' | 'role'; name: string }, PolicyArn: string): Promise<boolean> {
+async function detachDenyAll(
+  iam: ActionClients['iam'],
+  principal: { kind: 'user' | 'role'; name: string },
+  PolicyArn: string,
+): Promise<boolean> {
   try {
     if (principal.kind === 'role') await iam.send(new DetachRolePolicyCommand({ RoleName: principal.name, PolicyArn }));
     else await iam.send(new DetachUserPolicyCommand({ UserName: principal.name, PolicyArn }));

@@ -152,7 +152,8 @@ function severityOf(finding: Pick<AsffFinding, 'Severity' | 'FindingProviderFiel
   const provided = finding.FindingProviderFields?.Severity;
   const provider = scoreOf(provided?.Original ?? finding.Severity?.Original, provided?.Label) ?? legacySeverityOf(finding.Severity);
   const edited = finding.Severity?.Label;
-  const lower = edited !== undefined && labelRank.indexOf(edited) !== -1 && labelRank.indexOf(edited) < labelRank.indexOf(severityLabelOf(provider));
+  const lower =
+    edited !== undefined && labelRank.indexOf(edited) !== -1 && labelRank.indexOf(edited) < labelRank.indexOf(severityLabelOf(provider));
   return lower ? labelSeverity[edited]! : provider;
 }
 

@@ -78,7 +78,9 @@ describe('Keystop cannot be turned on itself, against the local AWS emulator', (
     const [response] = await handler(event, lambdaContext());
 
     expect(response).toMatchObject({ outcome: 'contained', reason: 'matched', policy: 'guardduty-key-used-by-attacker' });
-    expect((await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames).toEqual(['keystop-revoke-older-sessions']);
+    expect((await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames).toEqual([
+      'keystop-revoke-older-sessions',
+    ]);
     const [alert] = await sink.drain();
     expect(alert!.text).not.toContain("one of Keystop's own");
   });
