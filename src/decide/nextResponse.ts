@@ -1,6 +1,7 @@
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import type { ResponseReason } from '../domain/IncidentResponse';
 import type { TamperReport } from '../domain/TamperReport';
+import { awaitsApproval } from './awaitsApproval';
 import { type CredentialRecord, isStronger, type ResponseLevel } from './CredentialRecord';
 import { isRecordedEcho } from './isRecordedEcho';
 import type { ResponsePlan } from './planResponse';
@@ -67,6 +68,16 @@ export function nextResponse(
   }
 
   if (plan.execute) {
+    if (approval && achieved !== 'contained' && !awaitsApproval(record, report.incident?.id)) {
+      return {
+        kind: 'report',
+        level: 'alerted',
+        outcome: 'notified',
+        reason: 'approval-refused',
+        explanation: `Keystop did not ask anyone to approve containing incident ${report.incident?.id ?? '(unknown)'}${before}: the approval is refused and nothing changed; contain it by hand if it must be`,
+        tell: true,
+      };
+    }
     if (facts.gone !== undefined) {
       return isStronger('contained', alerted)
         ? {

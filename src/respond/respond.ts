@@ -103,6 +103,8 @@ async function respondToIncident(
     deps.state !== undefined &&
     initial.execute &&
     reported.updatedByCustomer !== true &&
+    // An approval is checked against the record (decide/awaitsApproval.ts) before anything is written.
+    reported.source !== 'approved' &&
     (credential.kind !== 'long-term-key' || (credential.userName !== undefined && initial.steps[0]?.type === 'deactivate-access-key'));
   if (onCriticalPath) {
     const answered = await respondOnCriticalPath(reported, initial, key, deps, options);
