@@ -55,7 +55,9 @@ export const actionCatalog: { [T in ActionType]: ActionEntry<T> } = {
   },
   'revoke-sessions': {
     type: 'revoke-sessions',
-    permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
+    // Attach only the AWS-managed AWSDenyAll, when the principal's inline-policy quota is full (serverless.yml bounds it
+    // with iam:PolicyARN).
+    permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy'],
     appliesTo: ['role-session', 'user-session'],
     targetOf: principalTarget,
     describe: (incident) => `deny sessions of ${principalTarget(incident)} issued before now`,

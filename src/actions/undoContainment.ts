@@ -1,6 +1,8 @@
 import {
   DeleteRolePolicyCommand,
   DeleteUserPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
   NoSuchEntityException,
   UntagRoleCommand,
   UntagUserCommand,
@@ -11,6 +13,7 @@ import { messageOf } from '../domain/errors';
 import { principalRef } from '../domain/identifiers';
 import type { ActionClients, ActionResult } from './ContainmentAction';
 import { REVOKE_POLICY_NAME } from './keystopDenyPolicy';
+import { denyAllArn } from './revokeSessions';
 import { CONTAINED_AT_TAG, INCIDENT_TAG } from './tagPrincipal';
 
 /**
@@ -61,11 +64,16 @@ export async function undoContainment(
         });
       } catch (error) {
         if (!(error instanceof NoSuchEntityException)) throw error;
+        // No inline deny: where the quota was full, the containment attached AWSDenyAll instead (revokeSessions).
+        const detached = await detachDenyAll(iam, principal, denyAllArn(incident.region));
         results.push({
           type: 'revoke-sessions',
-          status: 'skipped',
+          status: detached ? 'done' : 'skipped',
           target: principalRef(principal),
-          reason: `${REVOKE_POLICY_NAME} was already gone`,
+          reason: detached
+            ? `detached ${denyAllArn(incident.region)} from ${principal.kind} ${principal.name} (attached because its inline-policy quota was full)`
+            : `${REVOKE_POLICY_NAME} was already gone`,
+          ...(detached ? { at: at() } : {}),
         });
       }
     }
@@ -125,4 +133,20 @@ export async function undoContainment(
     return { results: [...results, { ...step, status: 'failed', reason: messageOf(error) }], failures: [error] };
   }
   return { results, failures: [] };
+}
+
+/** Detaches the fallback deny from the principal; false when it was not attached. */
+async function detachDenyAll(
+  iam: ActionClients['iam'],
+  principal: { kind: 'user' | 'role'; name: string },
+  PolicyArn: string,
+): Promise<boolean> {
+  try {
+    if (principal.kind === 'role') await iam.send(new DetachRolePolicyCommand({ RoleName: principal.name, PolicyArn }));
+    else await iam.send(new DetachUserPolicyCommand({ UserName: principal.name, PolicyArn }));
+    return true;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return false;
+    throw error;
+  }
 }

@@ -44,7 +44,7 @@ export const wholeNumber = (min: number, max: number) => {
 };
 
 /** Comma-separated; blanks around each item are ignored, empty items dropped. */
-const listOf = (item: z.ZodMiniString<string>) =>
+export const listOf = (item: z.ZodMiniString<string>) =>
   z.pipe(
     z.pipe(
       z.string(),
@@ -59,6 +59,14 @@ const listOf = (item: z.ZodMiniString<string>) =>
   );
 
 const ACCOUNT_ID = /^\d{12}$/;
+/**
+ * A user or role ARN, or a pattern of them (`*` in the path or name), in one named account. A bare name or a wildcard
+ * account matches whatever anyone with iam:CreateUser or iam:CreateRole in any account names so.
+ */
+const PRINCIPAL_ARN = text(
+  /^arn:(aws[a-z-]*|\*):(iam::\d{12}:(user|role)|sts::\d{12}:assumed-role)\/[\w+=,.@*/-]+$/,
+  'each must be a user or role ARN (pattern) in a named account, e.g. arn:aws:iam::111122223333:role/incident-response-*: a bare name or a wildcard account matches principals anyone can create',
+);
 /** Honey keys are long-term keys (AKIA…), typed by a person: held to the id as AWS issues it (src/domain/identifiers.ts). */
 const honeyKey = z
   .string()
@@ -73,7 +81,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const settings = z.object({
   KEYSTOP_ALERT_TOPIC_ARN: setting(text(/^arn:aws[a-z-]*:sns:/, 'must be the ARN of the SNS topic alerts go to'), {}),
   KEYSTOP_DRY_RUN: setting(flag, { param: 'dryRun', default: 'false' }),
-  KEYSTOP_EXEMPT_PRINCIPALS: setting(listOf(text(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
+  KEYSTOP_EXEMPT_PRINCIPALS: setting(listOf(PRINCIPAL_ARN), {
     param: 'exemptPrincipals',
     default: '',
   }),
@@ -91,7 +99,7 @@ const settings = z.object({
     param: 'honeyKeys',
     default: '',
   }),
-  KEYSTOP_RESPONDERS: setting(listOf(text(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
+  KEYSTOP_RESPONDERS: setting(listOf(PRINCIPAL_ARN), {
     param: 'responders',
     default: '',
   }),

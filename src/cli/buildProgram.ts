@@ -12,6 +12,7 @@ import { policiesCommand } from './policiesCommand';
 import { releaseCommand } from './releaseCommand';
 import { replayCommand } from './replayCommand';
 import { sandboxCommand } from './sandboxCommand';
+import { scpCommand } from './scpCommand';
 import { selftestCommand } from './selftestCommand';
 
 /**
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     selftestCommand(),
     doctorCommand(),
     configCommand(),
+    scpCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -15,7 +15,6 @@ export const ignoredReasons = [
   'not-a-credential-finding',
   'not-a-guardduty-finding',
   'finding-not-new',
-  'keystop-own-update',
   'unknown-credential',
   'not-a-compromise-signal',
 ] as const;

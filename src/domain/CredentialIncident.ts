@@ -98,6 +98,12 @@ export interface CredentialIncident {
    * isLaterNotification). It only orders Keystop's requests (a likely duplicate asks its record first), never decides.
    */
   repeated?: true;
+  /**
+   * Security Hub re-sent the finding after someone (Keystop's note, or anyone allowed BatchUpdateFindings) updated it:
+   * possibly an echo of a report already answered. It only routes the report to the exact path, which reads the
+   * credential's record before acting (src/decide/isRecordedEcho.ts); never decides.
+   */
+  updatedByCustomer?: true;
   title: string;
   evidence: Evidence;
   /** Identifiers of the report itself, for links and audit. */

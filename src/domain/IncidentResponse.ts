@@ -23,6 +23,8 @@ export type Outcome = (typeof outcomes)[number];
  *   window: contained again, or alerted when nothing can be undone (a new key, a console password).
  * - `responder-change`: a responder principal undid a containment: recorded as released, not undone.
  * - `released`: a responder undid the containment with `keystop release` (who and why are in the record and alert).
+ * - `approval-refused`: an approval (Security Hub's custom action, `keystop contain --incident`) of an incident Keystop
+ *   never asked anyone to approve (not its latest alert-only response awaiting a decision): nothing changed, alerted.
  * - `not-guarded`: a change the tamper guard watches, about a credential Keystop did not contain (or released, or
  *   contained longer ago than the guard window): nothing to do.
  */
@@ -39,6 +41,7 @@ export const stateReasons = [
   'tampered',
   'responder-change',
   'not-guarded',
+  'approval-refused',
   'released',
 ] as const;
 type StateReason = (typeof stateReasons)[number];

@@ -65,7 +65,10 @@ async function respondToIncident(
   // anything else is done to that user.
   const firstStep =
     credential.kind !== 'long-term-key' || (credential.userName !== undefined && initial.steps[0]?.type === 'deactivate-access-key');
-  if (deps.state !== undefined && initial.execute && firstStep) {
+  // A report whose finding a customer edited, and an approval, are checked against the record (decide/isRecordedEcho.ts,
+  // decide/awaitsApproval.ts) before anything is written.
+  const checkedFirst = reported.updatedByCustomer === true || reported.source === 'approved';
+  if (deps.state !== undefined && initial.execute && firstStep && !checkedFirst) {
     const answered = await respondOnCriticalPath(reported, initial, key, deps.state, deps, options);
     if (answered !== undefined) return answered;
   }

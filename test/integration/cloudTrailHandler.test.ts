@@ -31,6 +31,21 @@ describe('CloudTrail handler against the local AWS emulator', () => {
     expect(alert!.text).toContain('203.0.113.66');
   });
 
+  it('contains a honey key on a read-only first call (sts:GetCallerIdentity, what scanners and attackers call first)', async () => {
+    // Delivered only because the honey-key rules are in ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+    // (test/packaging/honeyKeyRules.test.ts); this is what the handler does with it.
+    const { clients, sink, deps } = await localResponder();
+    const { userName, leaked: honeyKey, decoy } = await userWithTwoKeys(clients.iam);
+    const event = apiCall('honey-key-get-caller-identity.json', { AKIAHONEYBAITKEY0001: honeyKey, 'billing-backup-svc': userName });
+
+    const [response] = await makeHandler(cloudTrailSource([honeyKey]), deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', policy: 'cloudtrail-honey-key-used' });
+    expect(await keyStatuses(clients.iam, userName)).toEqual({ [honeyKey]: 'Inactive', [decoy]: 'Active' });
+    const [alert] = await sink.drain();
+    expect(alert!.text).toContain('GetCallerIdentity');
+  });
+
   it('finds the owner of a honey key the record does not name, through IAM', async () => {
     const { clients, deps, calls } = await localResponder();
     const { userName, leaked: honeyKey, decoy } = await userWithTwoKeys(clients.iam);

@@ -65,6 +65,10 @@ export async function decide(
     }
   }
   const { incident } = facts;
-  const transition = nextResponse(record, plan, facts, { observedAt: incident.observedAt, approval: incident.source === 'approved' });
+  const transition = nextResponse(record, plan, facts, {
+    observedAt: incident.observedAt,
+    approval: incident.source === 'approved',
+    incident,
+  });
   return { plan, facts, incident, demand: plan.execute ? incident : record?.demand, transition };
 }
