@@ -1,5 +1,6 @@
 import { PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { iamPrincipalOf } from '../domain/CredentialIncident';
+import { principalRef } from '../domain/identifiers';
 import { actionCatalog } from './actionCatalog';
 import type { ContainmentAction } from './ContainmentAction';
 import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from './keystopDenyPolicy';
@@ -43,7 +44,7 @@ export const revokeSessions: ContainmentAction<'revoke-sessions'> = {
     }
     return {
       status: 'done',
-      target: `${principal.kind}/${principal.name}`,
+      target: principalRef(principal),
       reason: `denied every session of ${principal.kind} ${principal.name} issued before ${now.toISOString()} (inline policy ${REVOKE_POLICY_NAME}); new sessions work`,
     };
   },

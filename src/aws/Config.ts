@@ -1,3 +1,4 @@
+import { isTemporaryKey, isTypedAccessKeyId } from '../domain/identifiers';
 import type { ActivityLookupSettings } from '../report/activity/lookupKeyActivity';
 import type { StateSettings } from '../stores/dynamoStateStore';
 import * as z from '../zod';
@@ -58,8 +59,15 @@ const listOf = (item: z.ZodMiniString<string>) =>
   );
 
 const ACCOUNT_ID = /^\d{12}$/;
-/** Honey keys are long-term keys: AKIA and 16 upper-case letters or digits (AWS issues base32; IAM documents alphanumerics). */
-const HONEY_KEY = /^AKIA[A-Z0-9]{16}$/;
+/** Honey keys are long-term keys (AKIA…), typed by a person: held to the id as AWS issues it (src/domain/identifiers.ts). */
+const honeyKey = z
+  .string()
+  .check(
+    z.refine(
+      (value: string) => isTypedAccessKeyId(value) && !isTemporaryKey(value),
+      'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)',
+    ),
+  );
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const settings = z.object({
@@ -79,13 +87,10 @@ const settings = z.object({
       default: 'keystop:exempt=true',
     },
   ),
-  KEYSTOP_HONEY_KEYS: setting(
-    listOf(text(HONEY_KEY, 'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)')),
-    {
-      param: 'honeyKeys',
-      default: '',
-    },
-  ),
+  KEYSTOP_HONEY_KEYS: setting(listOf(honeyKey), {
+    param: 'honeyKeys',
+    default: '',
+  }),
   KEYSTOP_RESPONDERS: setting(listOf(text(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
     param: 'responders',
     default: '',

@@ -2,7 +2,8 @@ import { type CredentialIncident, iamPrincipalOf } from '../domain/CredentialInc
 import type { Guardrails } from './Guardrails';
 
 /** The plan reasons for principals Keystop never changes. */
-export type ProtectionReason = 'keystop-own-principal' | 'aws-managed-principal';
+export const protectionReasons = ['keystop-own-principal', 'aws-managed-principal'] as const;
+type ProtectionReason = (typeof protectionReasons)[number];
 
 export interface Protection {
   reason: ProtectionReason;

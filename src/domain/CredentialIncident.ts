@@ -134,14 +134,6 @@ export function principalNameOf(credential: Credential): string | undefined {
   }
 }
 
-/** An access key id as IAM and STS issue them: AKIA (long-term) or ASIA (temporary), then upper-case letters and digits. */
-export const isAccessKeyId = (value: string) => /^A[KS]IA[A-Z0-9]{12,124}$/.test(value);
-
-/** Long-term keys start AKIA; temporary STS credentials start ASIA and cannot be deactivated. */
-export function isTemporaryKey(accessKeyId: string): boolean {
-  return accessKeyId.startsWith('ASIA');
-}
-
 /** The IAM user or role that holds the credential, when it is known and is one (not root, not a federated user). */
 export function iamPrincipalOf(credential: Credential): { kind: 'user' | 'role'; name: string } | undefined {
   switch (credential.kind) {

@@ -26,23 +26,26 @@ export type Outcome = (typeof outcomes)[number];
  * - `not-guarded`: a change the tamper guard watches, about a credential Keystop did not contain (or released, or
  *   contained longer ago than the guard window): nothing to do.
  */
-type StateReason =
-  | 'escalated'
-  | 'key-re-enabled'
-  | 'session-after-cutoff'
-  | 'already-inactive'
-  | 'credential-gone'
-  | 'access-denied'
-  | 'containment-failed'
-  | 'duplicate-report'
-  | 'still-held'
-  | 'tampered'
-  | 'responder-change'
-  | 'not-guarded'
-  | 'released';
+export const stateReasons = [
+  'escalated',
+  'key-re-enabled',
+  'session-after-cutoff',
+  'already-inactive',
+  'credential-gone',
+  'access-denied',
+  'containment-failed',
+  'duplicate-report',
+  'still-held',
+  'tampered',
+  'responder-change',
+  'not-guarded',
+  'released',
+] as const;
+type StateReason = (typeof stateReasons)[number];
 
 /** Failures before any incident is known (the sandbox and CLI report them in the same shape). */
-type EventFailureReason = 'malformed-event' | 'error';
+export const eventFailureReasons = ['malformed-event', 'error'] as const;
+type EventFailureReason = (typeof eventFailureReasons)[number];
 
 export type ResponseReason = PlanReason | StateReason | IgnoredReason | EventFailureReason;
 

@@ -1,6 +1,7 @@
 import { type AdaptedEvent, ignored, incidents } from '../domain/AdaptedEvent';
-import { type Credential, type CredentialIncident, isTemporaryKey, severityLabelOf } from '../domain/CredentialIncident';
+import { type Credential, type CredentialIncident, severityLabelOf } from '../domain/CredentialIncident';
 import { compact } from '../domain/compact';
+import { isTemporaryKey } from '../domain/identifiers';
 import { type CloudTrailApiCallEvent, isQuarantineCall } from './CloudTrailApiCallEvent';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 

@@ -1,6 +1,7 @@
 import { type AdaptedEvent, type IgnoredReason, ignored, incidents } from '../domain/AdaptedEvent';
-import { type Credential, type CredentialIncident, isAccessKeyId, severityLabelOf } from '../domain/CredentialIncident';
+import { type Credential, type CredentialIncident, severityLabelOf } from '../domain/CredentialIncident';
 import { compact } from '../domain/compact';
+import { isAccessKeyId } from '../domain/identifiers';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import { isLaterNotification } from './isLaterNotification';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
-import { credentialKey } from '../../src/domain/credentialKey';
 import { CredentialBusyError, type IncompleteResponseError } from '../../src/domain/errors';
+import { credentialKey } from '../../src/domain/identifiers';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { containHeld } from '../../src/respond/containHeld';
 import { lambdaHarness } from '../support/lambdaHarness';
@@ -263,7 +263,7 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
       const afterReset = await deliver(reportAbout('guardduty-tor', ref(held), uniqueName('tor')));
       await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
-      const [contained] = await containHeld(LOCAL_ACCOUNT_ID, deps);
+      const [contained] = await containHeld(LOCAL_ACCOUNT_ID, { ...deps, state: deps.state! });
 
       expect(heldOnce.responses[0]).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
       expect(heldAgain.responses[0]).toMatchObject({ outcome: 'notified', reason: 'still-held' });
