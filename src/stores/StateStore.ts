@@ -85,7 +85,11 @@ interface BreakerStatus {
  * All sessions of one role are one principal; an attempt that failed gives its slot back.
  */
 export interface Breaker {
-  admit(accountId: string, principal: string, now: Date): Promise<BreakerAdmission>;
+  /**
+   * `open: false` (a first look): a refusal leaves the breaker as it was (it does not open it, so no alert is owed);
+   * only a refusal that may open it (the default) can be `justOpened`.
+   */
+  admit(accountId: string, principal: string, now: Date, options?: { open?: boolean }): Promise<BreakerAdmission>;
   /**
    * Takes back the slot of a containment that did not happen: only while the principal still carries the stamp of
    * that attempt's admission (another attempt that admitted the same principal since counts on the slot).

@@ -159,7 +159,7 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
   }
 
   return {
-    admit(accountId, principal, now) {
+    admit(accountId, principal, now, { open = true } = {}) {
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
         // Another session or key of a principal already counted takes no new slot, but leaves its own mark: the
@@ -179,7 +179,7 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
         // so the breaker stayed full. One admitted since means there was room in between: this refusal opens it anew
         // (admissions leave openedAt alone, so that a principal counted already does not close it).
         const since = doc.openedAt === undefined ? undefined : Date.parse(doc.openedAt);
-        if (since !== undefined && doc.principals.every((p) => p.at <= since)) {
+        if (!open || (since !== undefined && doc.principals.every((p) => p.at <= since))) {
           return { result: { admitted: false, added: false, justOpened: false, count } };
         }
         return { doc: { ...doc, openedAt: now.toISOString() }, result: { admitted: false, added: false, justOpened: true, count } };

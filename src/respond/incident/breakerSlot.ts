@@ -25,16 +25,32 @@ export function slotOf(incident: CredentialIncident): BreakerSlot {
   };
 }
 
-/** Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). */
+/**
+ * How long a refused admission waits before its second look. A critical path takes its slot at the gate, before it
+ * knows the credential still exists, and gives it back when the write finds it gone (or an exemption, a busy claim):
+ * for about one IAM round trip (UpdateAccessKey answers in ~100 ms in AWS) the breaker may look full without being so.
+ * A refusal in that moment would hold a containment the breaker has room for (and send a false "breaker OPEN").
+ */
+export const SECOND_LOOK_MS = 300;
+
+/**
+ * Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). A refusal
+ * is looked at twice: the first look does not open the breaker; after a pause (SECOND_LOOK_MS) the second decides, and
+ * only it may open the breaker (and send its one alert).
+ */
 export async function admit(
   incident: CredentialIncident,
   plan: ResponsePlan,
   deps: Deps,
 ): Promise<{ held: false; taken?: TakenSlot } | { held: true; plan: ResponsePlan }> {
   if (deps.state === undefined) return { held: false };
+  const { state } = deps;
   const slot = slotOf(incident);
   try {
-    const admission = await deps.state.admit(slot.accountId, slot.principal, deps.now());
+    const first = await state.admit(slot.accountId, slot.principal, deps.now(), { open: false });
+    const admission = first.admitted
+      ? first
+      : await deps.sleep(SECOND_LOOK_MS).then(() => state.admit(slot.accountId, slot.principal, deps.now()));
     if (admission.admitted) return { held: false, ...(admission.stamp ? { taken: { ...slot, stamp: admission.stamp } } : {}) };
     if (admission.justOpened) {
       await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, deps.now())).catch((error: unknown) => {
