@@ -1,0 +1,11 @@
+/**
+ * Which blast-radius limit refused a containment: the account's own, or the organisation's (every account together,
+ * where Keystop reaches member accounts), with what it counted.
+ */
+export interface BreakerTrip {
+  limit: 'account' | 'organisation';
+  /** Distinct principals contained automatically within the window. */
+  count: number;
+  /** The organisation's limit: across how many accounts they are. */
+  accounts?: number;
+}
