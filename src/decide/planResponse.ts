@@ -1,5 +1,5 @@
 import { type ActionSpec, actionCatalog } from '../actions/actionCatalog';
-import type { BreakerTrip } from '../domain/BreakerTrip';
+import { type BreakerTrip, ORGANISATION_HOLD } from '../domain/BreakerTrip';
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import { type Guardrails, mayActIn } from './Guardrails';
@@ -140,7 +140,7 @@ function planUnmapped(incident: CredentialIncident, entities: readonly string[])
 export function holdForBreaker(plan: ResponsePlan, trip: BreakerTrip): ResponsePlan {
   const explanation =
     trip.limit === 'organisation'
-      ? `the organisation's blast-radius breaker is open: ${trip.count} automatic containments across ` +
+      ? `${ORGANISATION_HOLD}: ${trip.count} automatic containments across ` +
         `${trip.accounts ?? 'several'} accounts within the window, so Keystop only alerts, in every account, until an ` +
         'operator checks and runs `keystop breaker reset --org` (or the window passes)'
       : `the blast-radius breaker is open: ${trip.count} automatic containments in this account within the window, so ` +

@@ -9,3 +9,6 @@ export interface BreakerTrip {
   /** The organisation's limit: across how many accounts they are. */
   accounts?: number;
 }
+
+/** How a plan held by the organisation's breaker begins its explanation: the alert's next step resets that breaker. */
+export const ORGANISATION_HOLD = "the organisation's blast-radius breaker is open";

@@ -1,4 +1,5 @@
 import type { CredentialRecord } from '../decide/CredentialRecord';
+import type { TimelineEntry } from '../domain/TimelineEntry';
 
 /**
  * The outcome of claiming a credential: it is ours until we save or release it (with the record as it stood, if any),
@@ -81,7 +82,7 @@ export interface BreakerAdmission {
   accounts?: number;
 }
 
-export interface BreakerStatus {
+interface BreakerStatus {
   accountId: string;
   count: number;
   open: boolean;
@@ -122,6 +123,13 @@ export interface Breaker {
 }
 
 export interface StateStore extends CredentialStore, Breaker {
+  /**
+   * Appends to a credential's story (src/stores/dynamoTimeline.ts), kept as long as its record: the de-duplication
+   * window from now, or the guard window (`guardUntil`) when that is later.
+   */
+  appendStory(key: string, entries: readonly TimelineEntry[], guardUntil: string | undefined, now: Date): Promise<void>;
+  /** A credential's story, in the order it was appended. */
+  story(key: string): Promise<TimelineEntry[]>;
   /**
    * The slots a containment counts against: its account's breaker, and the organisation's where Keystop reaches
    * member accounts (a setting of the deployment: in one account there is no second breaker).

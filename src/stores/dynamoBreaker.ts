@@ -24,11 +24,11 @@ export interface BreakerSettings {
 }
 
 /** The limit of a breaker: the organisation's, or an account's. */
-export const limitOf = (settings: BreakerSettings, accountId: string) =>
+const limitOf = (settings: BreakerSettings, accountId: string) =>
   accountId === ORGANISATION ? (settings.organisationLimit ?? settings.breakerLimit) : settings.breakerLimit;
 
 /** The organisation breaker's members are `<account>/<principal>`: the accounts they are in. */
-export function accountsOf(principals: readonly string[]): number {
+function accountsOf(principals: readonly string[]): number {
   return new Set(principals.map((p) => p.slice(0, p.indexOf('/')))).size;
 }
 

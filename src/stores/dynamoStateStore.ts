@@ -9,6 +9,7 @@ import {
   dynamoCredentialStore,
   recordOf,
 } from './dynamoCredentialStore';
+import { dynamoTimeline } from './dynamoTimeline';
 import { type BreakerSlot, type Gate, type GateAdmission, ORGANISATION, type StateStore, type TakenSlot } from './StateStore';
 
 export type StateSettings = BreakerSettings &
@@ -72,11 +73,18 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
   }
 
   const breaker = dynamoBreaker(dynamodb, settings, sleep);
+  const timeline = dynamoTimeline(dynamodb, settings);
   return {
     ...dynamoCredentialStore(dynamodb, credentials),
     ...breaker,
 
     breakersOf,
+
+    appendStory(key, entries, guardUntil, now) {
+      const keepUntil = Math.max(now.getTime() + credentials.dedupWindowMs, guardUntil === undefined ? 0 : Date.parse(guardUntil));
+      return timeline.append(key, entries, new Date(keepUntil));
+    },
+    story: (key) => timeline.read(key),
 
     // Two or three items, conditional updates in parallel, not a transaction: every containment in an account admits
     // against the same breaker item (and the organisation's), and concurrent transactions on one item cancel each other

@@ -88,7 +88,10 @@ describe("The organisation's breaker: a storm across member accounts stops at on
     expect(breakerAlerts[0]!.attributes).toMatchObject({ breaker: 'organisation', alertType: 'breaker' });
     expect(breakerAlerts[0]!.text).toContain('limit: organisation; 3 credentials across 3 accounts of the organisation');
     expect(breakerAlerts[0]!.text).toContain('keystop breaker reset --org');
-    expect(stormAlerts.filter((a) => a.attributes.outcome === 'notified')).toHaveLength(2);
+    const held = stormAlerts.filter((a) => a.attributes.outcome === 'notified');
+    expect(held).toHaveLength(2);
+    expect(held[0]!.text).toContain("was NOT contained: the organisation's blast-radius breaker is open");
+    expect(held[0]!.document.nextSteps[0]).toContain('keystop breaker reset --org --contain-held');
     expect(status.stdout).toMatch(/breaker of account 123456789012: closed; 0 of 10/);
     expect(status.stdout).toMatch(
       /breaker of the organisation \(with member accounts\): OPEN since .*; 3 of 3 automatic containments across 3 accounts/,

@@ -32,7 +32,7 @@ export function slotOf(incident: CredentialIncident): BreakerSlot {
  * for about one IAM round trip (UpdateAccessKey answers in ~100 ms in AWS) the breaker may look full without being so.
  * A refusal in that moment would hold a containment the breaker has room for (and send a false "breaker OPEN").
  */
-export const SECOND_LOOK_MS = 300;
+const SECOND_LOOK_MS = 300;
 
 /**
  * Counts the principal against its account's breaker and, in an organisation deployment, the organisation's (in

@@ -14,6 +14,7 @@ import type { LiveFacts } from '../../facts/gatherFacts';
 import { REMEMBERED_FOR_MS } from '../../stores/recentlyContained';
 import type { TakenSlot } from '../../stores/StateStore';
 import type { Deps } from '../Deps';
+import { appendStory } from '../plumbing/appendStory';
 import { type Attempt, logged, notifyFailed, report } from '../plumbing/credentialAttempt';
 import { giveBackSlots, principalOf } from './breakerSlot';
 import type { Executed, Settling } from './execute';
@@ -84,6 +85,7 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
     // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
     await attempt.save(recorded, { release: true });
     const final = await report(response, deps);
+    await appendStory(key, final, recorded, deps);
     if (executed.retry) throw new ContainmentFailedError(final);
     if (notifyFailed(final)) throw new NotificationFailedError(final);
     return final;
@@ -93,6 +95,7 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
   const tell = transition.kind === 'act' || (transition.kind === 'report' && transition.tell === true) || isNews(executed.level, before);
   if (!tell) {
     await attempt.save(recorded, { release: true });
+    await appendStory(key, response, recorded, deps);
     return logged(response, deps);
   }
   return attempt.commitWithAlert(recorded, response, { ...recorded, alerted: strongerOf(before.alerted, executed.level) });
