@@ -120,6 +120,10 @@ const settings = z.object({
     param: 'breakerWindowMinutes',
     default: '60',
   }),
+  KEYSTOP_ORG_BREAKER_LIMIT: setting(wholeNumber(1, 100_000), {
+    param: 'orgBreakerLimit',
+    default: '25',
+  }),
   KEYSTOP_CHATBOT_FORMAT: setting(flag, {
     param: 'chatbotFormat',
     default: 'false',
@@ -228,6 +232,9 @@ export function stateSettings(config: Config): StateSettings {
     dedupWindowMs: config.KEYSTOP_DEDUP_WINDOW_MINUTES * MINUTE,
     breakerLimit: config.KEYSTOP_BREAKER_LIMIT,
     breakerWindowMs: config.KEYSTOP_BREAKER_WINDOW_MINUTES * MINUTE,
+    // The organisation's breaker counts only where Keystop reaches member accounts: in one account it would be a second
+    // name for the account's.
+    ...(config.KEYSTOP_MEMBER_ACCOUNTS.length > 0 ? { organisationLimit: config.KEYSTOP_ORG_BREAKER_LIMIT } : {}),
   };
 }
 

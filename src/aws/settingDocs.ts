@@ -51,6 +51,11 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     meaning: '…per rolling window of this length',
     form: 'a whole number of minutes from 1 to 525600',
   },
+  orgBreakerLimit: {
+    meaning:
+      'with member accounts: at most this many automatic containments across all accounts per breakerWindowMinutes (a storm that reaches every account stops here; docs/operations.md)',
+    form: 'a whole number from 1 to 100000',
+  },
   chatbotFormat: {
     meaning: "https subscribers (AWS Chatbot) get Chatbot's custom-notification format, so Slack and Teams render the alert",
     form: 'true or false',

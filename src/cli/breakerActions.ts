@@ -4,6 +4,7 @@ import { Config, settingDefault } from '../aws/Config';
 import { systemClock } from '../aws/clock';
 import { containHeld } from '../respond/containHeld';
 import { dynamoStateStore } from '../stores/dynamoStateStore';
+import { ORGANISATION } from '../stores/StateStore';
 import type { BreakerOptions, BreakerResetOptions } from './breakerCommand';
 import { cliDeps, topicArnOf } from './cliDeps';
 import { decisionSettings } from './decisionSettings';
@@ -25,13 +26,26 @@ function breakerArguments(options: BreakerOptions) {
       `--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`,
     );
   }
+  const orgLimit = Config.shape.KEYSTOP_ORG_BREAKER_LIMIT.safeParse(options.orgLimit);
+  if (!orgLimit.success) {
+    throw new UsageError(
+      `--org-limit (or KEYSTOP_ORG_BREAKER_LIMIT) ${JSON.stringify(options.orgLimit)} ${orgLimit.error.issues[0]?.message}`,
+    );
+  }
   if (!/^[\w.-]{1,64}$/.test(options.stage)) throw new UsageError(`--stage ${JSON.stringify(options.stage)} is not a stage name`);
-  return { limit: limit.data, windowMinutes: window.data };
+  return { limit: limit.data, windowMinutes: window.data, orgLimit: orgLimit.data };
 }
 
 /** The state store of a deployed stack, reached with the operator's own credentials. */
-export async function operatorStore(options: BreakerOptions) {
-  const { limit, windowMinutes } = breakerArguments(options);
+export async function operatorStore(
+  options: BreakerOptions,
+  /**
+   * Whether admissions count against the organisation's breaker too: as the deployment does, where it reaches member
+   * accounts (KEYSTOP_MEMBER_ACCOUNTS); `breaker status` and `reset` read and reset it in any case.
+   */
+  organisation = (process.env.KEYSTOP_MEMBER_ACCOUNTS ?? '').trim() !== '',
+) {
+  const { limit, windowMinutes, orgLimit } = breakerArguments(options);
   const aws = await resolveAws(options);
   const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
   const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
@@ -44,6 +58,7 @@ export async function operatorStore(options: BreakerOptions) {
       dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
       breakerLimit: limit,
       breakerWindowMs: windowMinutes * 60_000,
+      ...(organisation ? { organisationLimit: orgLimit } : {}),
     },
     systemClock.sleep,
   );
@@ -57,27 +72,41 @@ export async function operatorStore(options: BreakerOptions) {
       }
       throw error;
     });
-  return { store, accountId, limit, windowMinutes, onTable };
+  return { store, accountId, limit, windowMinutes, orgLimit, onTable };
 }
 
 export async function breakerStatusAction(options: BreakerOptions): Promise<void> {
-  const { store, accountId, limit, windowMinutes, onTable } = await operatorStore(options);
+  const { store, accountId, limit, windowMinutes, orgLimit, onTable } = await operatorStore(options, true);
   const status = await onTable(() => store.breakerStatus(accountId, systemClock.now()));
+  const org = await onTable(() => store.breakerStatus(ORGANISATION, systemClock.now()));
+  const state = (s: { open: boolean; openedAt?: string }) => (s.open ? `OPEN since ${s.openedAt ?? 'unknown'}` : 'closed');
   process.stdout.write(
     options.json
-      ? `${JSON.stringify({ account: accountId, open: status.open, openedAt: status.openedAt ?? null, count: status.count, limit, windowMinutes })}\n`
-      : `breaker of account ${accountId}: ${status.open ? `OPEN since ${status.openedAt ?? 'unknown'}` : 'closed'}; ` +
-          `${status.count} of ${limit} automatic containments in the last ${windowMinutes} minutes\n`,
+      ? `${JSON.stringify({
+          account: accountId,
+          open: status.open,
+          openedAt: status.openedAt ?? null,
+          count: status.count,
+          limit,
+          windowMinutes,
+          organisation: { open: org.open, openedAt: org.openedAt ?? null, count: org.count, limit: orgLimit, accounts: org.accounts ?? 0 },
+        })}\n`
+      : `breaker of account ${accountId}: ${state(status)}; ` +
+          `${status.count} of ${limit} automatic containments in the last ${windowMinutes} minutes\n` +
+          `breaker of the organisation (with member accounts): ${state(org)}; ` +
+          `${org.count} of ${orgLimit} automatic containments across ${org.accounts ?? 0} accounts in the last ${windowMinutes} minutes\n`,
   );
 }
 
 export async function breakerResetAction(options: BreakerResetOptions): Promise<void> {
-  const { store, accountId, onTable } = await operatorStore(options);
+  const { store, accountId: own, onTable } = await operatorStore(options, true);
+  const accountId = options.org ? ORGANISATION : own;
   // The deployment's settings (environment) for --contain-held, checked before the reset changes anything.
   const settings = options.containHeld ? await decisionSettings({ policies: options.policies }) : undefined;
   if (options.containHeld) topicArnOf(options);
   await onTable(() => store.resetBreaker(accountId));
-  if (!options.json) process.stdout.write(`breaker of account ${accountId}: reset; automatic containment resumes\n`);
+  const which = options.org ? 'breaker of the organisation' : `breaker of account ${accountId}`;
+  if (!options.json) process.stdout.write(`${which}: reset; automatic containment resumes\n`);
   if (!settings) {
     if (options.json) process.stdout.write(`${JSON.stringify({ account: accountId, reset: true })}\n`);
     return;
@@ -86,7 +115,11 @@ export async function breakerResetAction(options: BreakerResetOptions): Promise<
   await reportResponses(
     async () => {
       const responses = await containHeld(accountId, { ...deps, state: store });
-      if (responses.length === 0 && !options.json) process.stdout.write('no held credentials in this account\n');
+      if (responses.length === 0 && !options.json) {
+        process.stdout.write(
+          options.org ? 'no held credentials in accounts whose own breaker is closed\n' : 'no held credentials in this account\n',
+        );
+      }
       return responses;
     },
     { json: options.json, printedAlerts },

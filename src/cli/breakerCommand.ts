@@ -7,10 +7,12 @@ export interface BreakerOptions extends AwsOptions {
   stage: string;
   limit?: string;
   windowMinutes?: string;
+  orgLimit?: string;
   json?: boolean;
 }
 
 export interface BreakerResetOptions extends BreakerOptions {
+  org?: boolean;
   containHeld?: boolean;
   topicArn?: string;
   policies?: string;
@@ -25,18 +27,22 @@ const withStackOptions = (command: Command) =>
     .addOption(
       new Option('--window-minutes <n>', "the deployment's breakerWindowMinutes (default 60)").env('KEYSTOP_BREAKER_WINDOW_MINUTES'),
     )
+    .addOption(new Option('--org-limit <n>', "the deployment's orgBreakerLimit (default 25)").env('KEYSTOP_ORG_BREAKER_LIMIT'))
     .option('--json', 'print the breaker as JSON');
 
 export function breakerCommand(): Command {
   const command = new Command('breaker').description(
-    'The blast-radius breaker: at most N automatic containments per account per window; then alerts only.',
+    'The blast-radius breakers: at most N automatic containments per account (and M across the organisation) per window; then alerts only.',
   );
   withStackOptions(
-    command.command('status').description('How many automatic containments the window holds, and whether the breaker is open.'),
+    command
+      .command('status')
+      .description("How many automatic containments the window holds, and whether the account's and the organisation's breakers are open."),
   ).action(async (options: BreakerOptions) => (await import('./breakerActions')).breakerStatusAction(options));
   withStackOptions(
     command.command('reset').description("Close the breaker: forget the window's containments, so automatic containment resumes."),
   )
+    .option('--org', "reset the organisation's breaker (every account together) instead of the account's")
     .option('--contain-held', 'then contain, with your credentials, every credential whose containment the breaker held')
     .option('--topic-arn <arn>', 'alert topic for --contain-held (default: $KEYSTOP_ALERT_TOPIC_ARN; without one the alerts are printed)')
     .option('--policies <file>', "for --contain-held: the deployment's policy file (default: the shipped one)")

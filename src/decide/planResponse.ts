@@ -1,4 +1,5 @@
 import { type ActionSpec, actionCatalog } from '../actions/actionCatalog';
+import { type BreakerTrip, ORGANISATION_HOLD } from '../domain/BreakerTrip';
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import { type Guardrails, mayActIn } from './Guardrails';
@@ -135,14 +136,14 @@ function planUnmapped(incident: CredentialIncident, entities: readonly string[])
   };
 }
 
-/** Pure: the plan held back because the account's blast-radius breaker is open. */
-export function holdForBreaker(plan: ResponsePlan, count: number): ResponsePlan {
-  return {
-    ...plan,
-    reason: 'breaker-open',
-    execute: false,
-    explanation:
-      `the blast-radius breaker is open: ${count} automatic containments in this account within the window, so ` +
-      'Keystop only alerts until an operator checks and runs `keystop breaker reset` (or the window passes)',
-  };
+/** Pure: the plan held back because a blast-radius breaker is open (the account's, or the organisation's). */
+export function holdForBreaker(plan: ResponsePlan, trip: BreakerTrip): ResponsePlan {
+  const explanation =
+    trip.limit === 'organisation'
+      ? `${ORGANISATION_HOLD}: ${trip.count} automatic containments across ` +
+        `${trip.accounts ?? 'several'} accounts within the window, so Keystop only alerts, in every account, until an ` +
+        'operator checks and runs `keystop breaker reset --org` (or the window passes)'
+      : `the blast-radius breaker is open: ${trip.count} automatic containments in this account within the window, so ` +
+        'Keystop only alerts until an operator checks and runs `keystop breaker reset` (or the window passes)';
+  return { ...plan, reason: 'breaker-open', execute: false, explanation };
 }

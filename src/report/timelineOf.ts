@@ -25,7 +25,8 @@ export function timelineOf(response: IncidentResponse, at: Date): TimelineEntry[
         text: `${incident.source === 'manual' ? 'reported' : 'approved'} by a responder: ${incident.title}`,
       }
     : GUARD_REASONS.has(response.reason)
-      ? { at: incident.observedAt, kind: 'guard', incidentId, text: `the guard saw: ${incident.title}` }
+      ? // The guard answers with the stored incident (what it watches), not the change: what it saw is the explanation.
+        { at: now, kind: 'guard', incidentId, text: `the guard saw: ${response.explanation}` }
       : response.reason === 'released'
         ? { at: now, kind: 'human', incidentId, text: `released by a responder: ${response.explanation}` }
         : {

@@ -1,4 +1,5 @@
 import type { CredentialRecord } from '../decide/CredentialRecord';
+import type { TimelineEntry } from '../domain/TimelineEntry';
 
 /**
  * The outcome of claiming a credential: it is ours until we save or release it (with the record as it stood, if any),
@@ -32,8 +33,14 @@ export interface Gate {
   admission?: GateAdmission;
 }
 
-/** The gate's admission of a slot (one conditional update): see Gate. */
-export type GateAdmission = { kind: 'admitted'; added: boolean; stamp: string } | { kind: 'refused' };
+/**
+ * The gate's admission of a slot (one conditional update per breaker, sent together): see Gate. `added` and `stamp`
+ * are the account breaker's; `taken` is every slot this request added (the account's, the organisation's), which is
+ * what goes back if the containment does not happen — also when one breaker admitted and the other refused.
+ */
+export type GateAdmission =
+  | { kind: 'admitted'; added: boolean; stamp: string; taken: TakenSlot[] }
+  | { kind: 'refused'; taken?: TakenSlot[] };
 
 /**
  * The per-credential records, kept in DynamoDB so every concurrent invocation sees them. Every write is conditional:
@@ -49,8 +56,8 @@ export interface CredentialStore {
   save(key: string, token: string, record: CredentialRecord, now: Date, options: { release: boolean }): Promise<void>;
   /** Ends the attempt without changing the record (a transient failure: the retry starts over). */
   release(key: string, token: string): Promise<void>;
-  /** Records of credentials whose containment the breaker holds in this account. */
-  held(accountId: string, now: Date): Promise<CredentialRecord[]>;
+  /** Records of credentials whose containment a breaker holds in this account (undefined: in every account). */
+  held(accountId: string | undefined, now: Date): Promise<CredentialRecord[]>;
   /** Every record still inside the window, newest first (what Keystop did). */
   records(now: Date): Promise<CredentialRecord[]>;
   /** Records of credentials of this principal (`user/NAME`, `role/NAME`) the tamper guard still watches, newest first. */
@@ -69,6 +76,10 @@ export interface BreakerAdmission {
   justOpened: boolean;
   /** Distinct principals contained in the window, this one included when admitted. */
   count: number;
+  /** The breaker's limit (the account's, or the organisation's). */
+  limit: number;
+  /** The organisation's breaker: across how many accounts the principals it counts are. */
+  accounts?: number;
 }
 
 interface BreakerStatus {
@@ -76,16 +87,32 @@ interface BreakerStatus {
   count: number;
   open: boolean;
   openedAt?: string;
-  /** The principals counted in the window. */
+  /** The principals counted in the window (the organisation's: `<account>/<principal>`). */
   principals: string[];
+  limit: number;
+  /** The organisation's breaker: across how many accounts. */
+  accounts?: number;
 }
 
 /**
- * The blast-radius breaker: at most N distinct principals contained automatically per account per rolling window.
+ * The organisation's breaker, beside each account's: where Keystop reaches member accounts, every containment also
+ * counts against this one item (its principals named `<account>/<principal>`), so that a false positive reaching
+ * every account at once (a shared threat list, a detector model change) stops at one limit, not at one per account.
+ * Its name stands where an account id stands in the Breaker's calls; it can never be a 12-digit account id.
+ */
+export const ORGANISATION = 'organisation';
+
+/**
+ * The blast-radius breaker: at most N distinct principals contained automatically per account per rolling window
+ * (and, in an organisation deployment, M across all accounts: `ORGANISATION` as the account id).
  * All sessions of one role are one principal; an attempt that failed gives its slot back.
  */
 export interface Breaker {
-  admit(accountId: string, principal: string, now: Date): Promise<BreakerAdmission>;
+  /**
+   * `open: false` (a first look): a refusal leaves the breaker as it was (it does not open it, so no alert is owed);
+   * only a refusal that may open it (the default) can be `justOpened`.
+   */
+  admit(accountId: string, principal: string, now: Date, options?: { open?: boolean }): Promise<BreakerAdmission>;
   /**
    * Takes back the slot of a containment that did not happen: only while the principal still carries the stamp of
    * that attempt's admission (another attempt that admitted the same principal since counts on the slot).
@@ -96,6 +123,18 @@ export interface Breaker {
 }
 
 export interface StateStore extends CredentialStore, Breaker {
+  /**
+   * Appends to a credential's story (src/stores/dynamoTimeline.ts), kept as long as its record: the de-duplication
+   * window from now, or the guard window (`guardUntil`) when that is later.
+   */
+  appendStory(key: string, entries: readonly TimelineEntry[], guardUntil: string | undefined, now: Date): Promise<void>;
+  /** A credential's story, in the order it was appended. */
+  story(key: string): Promise<TimelineEntry[]>;
+  /**
+   * The slots a containment counts against: its account's breaker, and the organisation's where Keystop reaches
+   * member accounts (a setting of the deployment: in one account there is no second breaker).
+   */
+  breakersOf(slot: BreakerSlot): BreakerSlot[];
   /**
    * Claims the credential and, when `admission` is given, admits its principal against the breaker, in one round trip
    * (see Gate). A failed admission is `refused`; a failed claim throws.
@@ -113,6 +152,7 @@ export interface StateStore extends CredentialStore, Breaker {
  * took the slot, the stamp that admission left (what giving the slot back takes: `giveBack` removes only that stamp).
  */
 export interface BreakerSlot {
+  /** The breaker it counts against: an account's (its id), or `ORGANISATION`. */
   accountId: string;
   principal: string;
   stamp?: string;

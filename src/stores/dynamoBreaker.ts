@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../aws/clock';
 import * as z from '../zod';
-import type { Breaker, BreakerAdmission } from './StateStore';
+import { type Breaker, type BreakerAdmission, ORGANISATION } from './StateStore';
 
 export interface BreakerSettings {
   tableName: string;
@@ -19,6 +19,17 @@ export interface BreakerSettings {
   breakerLimit: number;
   /** …per rolling window of this length. */
   breakerWindowMs: number;
+  /** With member accounts: at most this many across all accounts per window (the ORGANISATION breaker's limit). */
+  organisationLimit?: number;
+}
+
+/** The limit of a breaker: the organisation's, or an account's. */
+const limitOf = (settings: BreakerSettings, accountId: string) =>
+  accountId === ORGANISATION ? (settings.organisationLimit ?? settings.breakerLimit) : settings.breakerLimit;
+
+/** The organisation breaker's members are `<account>/<principal>`: the accounts they are in. */
+function accountsOf(principals: readonly string[]): number {
+  return new Set(principals.map((p) => p.slice(0, p.indexOf('/')))).size;
 }
 
 /**
@@ -90,7 +101,7 @@ export function admissionUpdate(settings: BreakerSettings, accountId: string, pr
       ':windowStart': N(now.getTime() - settings.breakerWindowMs),
       ':stamp': S(stamp),
       ':ttl': N(Math.ceil((now.getTime() + settings.breakerWindowMs) / 1000)),
-      ':limit': N(settings.breakerLimit),
+      ':limit': N(limitOf(settings, accountId)),
     },
   };
 }
@@ -159,30 +170,37 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
   }
 
   return {
-    admit(accountId, principal, now) {
+    admit(accountId, principal, now, { open = true } = {}) {
+      const limit = limitOf(settings, accountId);
+      const scope = (principals: readonly { principal: string }[]) =>
+        accountId === ORGANISATION ? { limit, accounts: accountsOf(principals.map((p) => p.principal)) } : { limit };
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
         // Another session or key of a principal already counted takes no new slot, but leaves its own mark: the
         // attempt that added the principal can no longer give back a slot this one now counts on.
         if (doc.principals.some((p) => p.principal === principal)) {
           const principals = doc.principals.map((p) => (p.principal === principal ? { ...p, mark: randomUUID() } : p));
-          return { doc: { ...doc, principals }, result: { admitted: true, added: false, justOpened: false, count } };
+          return { doc: { ...doc, principals }, result: { admitted: true, added: false, justOpened: false, count, ...scope(principals) } };
         }
-        if (count < settings.breakerLimit) {
+        if (count < limit) {
           const admission = { principal, at: now.getTime(), mark: randomUUID() };
+          const principals = [...doc.principals, admission];
           return {
-            doc: { ...doc, principals: [...doc.principals, admission] },
-            result: { admitted: true, added: true, stamp: admission.mark, justOpened: false, count: count + 1 },
+            doc: { ...doc, principals },
+            result: { admitted: true, added: true, stamp: admission.mark, justOpened: false, count: count + 1, ...scope(principals) },
           };
         }
         // Still the same opening while every principal counted now was admitted before it: nobody was admitted since,
         // so the breaker stayed full. One admitted since means there was room in between: this refusal opens it anew
         // (admissions leave openedAt alone, so that a principal counted already does not close it).
         const since = doc.openedAt === undefined ? undefined : Date.parse(doc.openedAt);
-        if (since !== undefined && doc.principals.every((p) => p.at <= since)) {
-          return { result: { admitted: false, added: false, justOpened: false, count } };
+        if (!open || (since !== undefined && doc.principals.every((p) => p.at <= since))) {
+          return { result: { admitted: false, added: false, justOpened: false, count, ...scope(doc.principals) } };
         }
-        return { doc: { ...doc, openedAt: now.toISOString() }, result: { admitted: false, added: false, justOpened: true, count } };
+        return {
+          doc: { ...doc, openedAt: now.toISOString() },
+          result: { admitted: false, added: false, justOpened: true, count, ...scope(doc.principals) },
+        };
       });
     },
 
@@ -208,12 +226,16 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
     async breakerStatus(accountId, now) {
       const { doc } = await read(accountId);
       const principals = slideWindow(doc, now.getTime(), settings.breakerWindowMs);
-      const open = principals.length >= settings.breakerLimit;
+      const limit = limitOf(settings, accountId);
+      const open = principals.length >= limit;
+      const names = principals.map((p) => p.principal);
       return {
         accountId,
         count: principals.length,
         open,
-        principals: principals.map((p) => p.principal),
+        limit,
+        ...(accountId === ORGANISATION ? { accounts: accountsOf(names) } : {}),
+        principals: names,
         ...(open && doc.openedAt ? { openedAt: doc.openedAt } : {}),
       };
     },

@@ -202,7 +202,9 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
     },
 
     held: (accountId, now) =>
-      scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
+      accountId === undefined
+        ? scan(now, ' AND held = :true', { ':true': { BOOL: true } })
+        : scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
     records: (now) => scan(now, '', {}),
     guarded: (accountId, principal, now) =>
       scan(

@@ -1,3 +1,4 @@
+import { DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 import type { IncidentResponse } from '../../src/domain/IncidentResponse';
@@ -5,6 +6,7 @@ import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
+import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
 import { runCli } from '../support/runCli';
@@ -96,5 +98,54 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
 
     expect(response).toMatchObject({ outcome: 'contained', reason: 'matched' });
     expect((await keyStatuses(clients.iam, second.userName))[second.leaked]).toBe('Inactive');
+  });
+
+  it('a slot a critical path gives back (its key was deleted) does not hold a concurrent containment: the second look admits it', async () => {
+    // Prepare: room for two principals, one counted. The deleted key's report takes the last slot at its gate and gives
+    // it back once its write finds the key gone; the other report is refused while that slot is taken. The order is held
+    // by promises: the deleted key's write waits until the other report's first look was refused (it pauses then).
+    const local = await localResponder({ state: { breakerLimit: 2 } });
+    const { iam, sns, dynamodb } = local.responderClients;
+    const harness = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+    const [counted, other, deleted] = [
+      await userWithTwoKeys(local.clients.iam),
+      await userWithTwoKeys(local.clients.iam),
+      await userWithTwoKeys(local.clients.iam),
+    ];
+    await harness.deliver(torFinding(counted.userName, counted.leaked, 'counted'));
+    await local.clients.iam.send(new DeleteAccessKeyCommand({ UserName: deleted.userName, AccessKeyId: deleted.leaked }));
+    await local.sink.drain();
+    let writeReached!: () => void;
+    let letWriteGo!: () => void;
+    const atWrite = new Promise<void>((resolve) => (writeReached = resolve));
+    harness.arm({
+      call: 'IAM:UpdateAccessKey',
+      kind: 'wait',
+      when: (input) => input.AccessKeyId === deleted.leaked,
+      reached: writeReached,
+      until: new Promise<void>((resolve) => (letWriteGo = resolve)),
+    });
+
+    // Act: the deleted key's report holds the last slot; the other report arrives and pauses after its first look.
+    const ofDeleted = harness.deliver(torFinding(deleted.userName, deleted.leaked, 'deleted'), { container: 1 });
+    await atWrite;
+    const pauses: number[] = [];
+    harness.onPause(async (ms) => {
+      pauses.push(ms);
+      letWriteGo();
+      await ofDeleted;
+    });
+    const ofOther = await harness.deliver(torFinding(other.userName, other.leaked, 'other'), { container: 0 });
+    letWriteGo(); // (had it not paused)
+
+    // Assess: contained, not held; no breaker alert; the breaker counts the two principals contained.
+    expect((await ofDeleted).responses).toMatchObject([{ outcome: 'gone', reason: 'credential-gone' }]);
+    expect(ofOther.responses).toMatchObject([{ outcome: 'contained', reason: 'matched' }]);
+    expect(pauses).toHaveLength(1);
+    expect((await keyStatuses(local.clients.iam, other.userName))[other.leaked]).toBe('Inactive');
+    const alerts = await local.sink.drain();
+    expect(alerts.filter((a) => a.attributes.outcome === 'breaker-open')).toEqual([]);
+    const status = await local.deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, harness.deps.now());
+    expect(status.principals.sort()).toEqual([`user/${counted.userName}`, `user/${other.userName}`].sort());
   });
 });

@@ -107,6 +107,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       'SNS:Publish',
       'EventBridge:PutEvents', // the audit event
       'DynamoDB:UpdateItem', // record the alert sent, end the attempt
+      'DynamoDB:UpdateItem', // append the response to the credential's story (keystop incidents show)
     ]);
   });
 

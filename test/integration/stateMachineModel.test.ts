@@ -29,7 +29,9 @@ import { type KeyRef, type ReportKind, reportAbout, reportKinds, securityHub } f
  * throttling, SNS refusing) run through the real handlers and Lambda's retries against the emulator. After every
  * step the invariants are checked against the emulator's IAM state and the alerts its queue received.
  *
- * KEYSTOP_MODEL_RUNS sets the number of sequences (default 200).
+ * KEYSTOP_MODEL_RUNS sets the number of sequences (default 200). KEYSTOP_MODEL_SEED and KEYSTOP_MODEL_PATH replay a
+ * failure fast-check reported (its `seed` and `path`): `KEYSTOP_MODEL_SEED=-1533643779 KEYSTOP_MODEL_PATH=199 npx
+ * vitest run test/integration/stateMachineModel.test.ts`.
  */
 const RUNS = Number(process.env.KEYSTOP_MODEL_RUNS ?? 200);
 const KEYS = 3;
@@ -431,7 +433,11 @@ describe('Model: the per-credential state machine over random sequences (emulato
           ).toEqual([]);
         }
       }),
-      { numRuns: RUNS, endOnFailure: true },
+      {
+        numRuns: RUNS,
+        endOnFailure: true,
+        ...(process.env.KEYSTOP_MODEL_SEED ? { seed: Number(process.env.KEYSTOP_MODEL_SEED), path: process.env.KEYSTOP_MODEL_PATH } : {}),
+      },
     );
   }, 600_000);
 });

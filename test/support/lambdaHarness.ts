@@ -17,8 +17,14 @@ const RETRY_DELAYS_MS = [60_000, 120_000];
  */
 export interface Fault {
   call: string;
-  /** `limit`: IAM's LimitExceeded, e.g. a principal whose inline-policy quota an attacker filled. */
-  kind: 'hang' | 'throttle' | 'denied' | 'unavailable' | 'limit';
+  /**
+   * `limit`: IAM's LimitExceeded, e.g. a principal whose inline-policy quota an attacker filled. `wait`: the call is
+   * held until `until` settles, then sent (an interleaving ordered by promises, not sleeps).
+   */
+  kind: 'hang' | 'throttle' | 'denied' | 'unavailable' | 'limit' | 'wait';
+  until?: Promise<unknown>;
+  /** Called when a matching call arrives (before it is held, failed or sent). */
+  reached?: () => void;
   /** How many matching calls it hits (default 1). */
   times?: number;
   /** Only calls whose input matches, e.g. one key's UpdateAccessKey. */
@@ -43,7 +49,7 @@ interface Invocation {
 
 const never = () => new Promise<never>(() => undefined);
 
-function errorOf(kind: Exclude<Fault['kind'], 'hang'>): Error {
+function errorOf(kind: Exclude<Fault['kind'], 'hang' | 'wait'>): Error {
   const [name, message] = {
     throttle: ['ThrottlingException', 'Rate exceeded'],
     denied: ['AccessDenied', 'User is not authorized to perform this action with an explicit deny in a service control policy'],
@@ -90,12 +96,16 @@ export function lambdaHarness(
         );
         if (fault) {
           fault.left--;
-          if (fault.kind !== 'hang') throw errorOf(fault.kind);
-          if (invocation) {
-            invocation.frozen = true;
-            invocation.timedOut();
+          fault.reached?.();
+          if (fault.kind === 'wait') await fault.until;
+          else if (fault.kind !== 'hang') throw errorOf(fault.kind);
+          else {
+            if (invocation) {
+              invocation.frozen = true;
+              invocation.timedOut();
+            }
+            return never();
           }
-          return never();
         }
         const result = await next(args);
         if (call === 'SNS:Publish' && invocation) invocation.alerted = true;
@@ -135,6 +145,13 @@ export function lambdaHarness(
       containers = [recentlyContained(), recentlyContained()];
     },
     clock,
+    /**
+     * What the responder's pauses (deps.sleep: the busy wait, the breaker's second look) do from now on (by default,
+     * the base deps' pause): a test orders an interleaving by ending them when it chooses.
+     */
+    onPause(pause: (ms: number) => Promise<void>) {
+      deps = { ...deps, sleep: pause };
+    },
     arm(fault: Fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },

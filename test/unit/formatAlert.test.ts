@@ -109,7 +109,8 @@ LINKS (sign in to account 111122223333)
   Finding:    https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&fId=a1b2c3d4e5f60718293a4b5c6d7e8f90
   CloudTrail: https://eu-west-1.console.aws.amazon.com/cloudtrail/home?region=eu-west-1#/events?AccessKeyId=AKIAEXAMPLELEAKED001
 
-Incident: guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90`);
+Incident: guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90
+Story:    keystop incidents show guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90`);
   });
 
   it('tells a responder about root to act by hand, with the root runbook and CloudTrail filtered by root', () => {

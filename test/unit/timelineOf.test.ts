@@ -62,10 +62,7 @@ describe("A credential's story: what each response adds, in order", () => {
       response({ outcome: 'notified', reason: 'released', explanation: 'released by alice: false positive' }),
       at,
     );
-    const tampered = timelineOf(
-      response({ reason: 'tampered', incident: { ...incident, title: 'UpdateAccessKey Active by mallory' } }),
-      at,
-    );
+    const tampered = timelineOf(response({ reason: 'tampered', explanation: 'UpdateAccessKey Active by mallory' }), at);
 
     expect([approved[0]!.kind, released[0]!.kind, tampered[0]!.kind]).toEqual(['human', 'human', 'guard']);
     expect(released[0]!.text).toBe('released by a responder: released by alice: false positive');

@@ -1,3 +1,4 @@
+import { ORGANISATION_HOLD } from '../../domain/BreakerTrip';
 import type { Credential } from '../../domain/CredentialIncident';
 import type { AnsweredIncident } from '../../domain/IncidentResponse';
 import { principalArnOf } from '../../domain/principalArnOf';
@@ -254,7 +255,9 @@ function outcomeSentence(response: AnsweredIncident): string {
             .join('; ')}`;
         case 'breaker-open':
         case 'still-held':
-          return `${who} was NOT contained: the blast-radius breaker of account ${sanitize(response.incident.accountId, 20)} is open. Check the other containments, then run \`keystop breaker reset --contain-held\` to contain it (see NEXT STEPS).`;
+          return response.explanation.includes(ORGANISATION_HOLD)
+            ? `${who} was NOT contained: the organisation's blast-radius breaker is open. Check the containments across the accounts, then run \`keystop breaker reset --org --contain-held\` to contain it (see NEXT STEPS).`
+            : `${who} was NOT contained: the blast-radius breaker of account ${sanitize(response.incident.accountId, 20)} is open. Check the other containments, then run \`keystop breaker reset --contain-held\` to contain it (see NEXT STEPS).`;
         default:
           return `${who} was reported; Keystop changed nothing (${sanitize(response.reason, 80)}). Act by hand (see NEXT STEPS).`;
       }
@@ -265,6 +268,12 @@ function outcomeSentence(response: AnsweredIncident): string {
 function breakerSteps(response: AnsweredIncident): string[] {
   if (response.reason !== 'breaker-open' && response.reason !== 'still-held') return [];
   const account = sanitize(response.incident.accountId, 20);
+  if (response.explanation.includes(ORGANISATION_HOLD)) {
+    return [
+      "The organisation's blast-radius breaker held this containment. Check the containments across the accounts " +
+        '(keystop breaker status); if they are real, contain the held credentials now: keystop breaker reset --org --contain-held',
+    ];
+  }
   return [
     `The blast-radius breaker held this containment. Check the account's other containments (keystop breaker status --account ${account}); ` +
       `if they are real, contain the held credentials now: keystop breaker reset --account ${account} --contain-held`,

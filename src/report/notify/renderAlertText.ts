@@ -76,7 +76,8 @@ export function renderAlertText(document: AlertDocument): string {
     ['CloudTrail', document.links.cloudTrail],
   ]);
   if (links.length > 0) lines.push(`LINKS${incident ? ` (sign in to account ${incident.accountId})` : ''}`, ...links, '');
-  if (incident) lines.push(`Incident: ${incident.id}`);
+  // The credential's story (every report, decision, action and alert about it, in order) is one command away.
+  if (incident) lines.push(`Incident: ${incident.id}`, `Story:    keystop incidents show ${incident.id}`);
   return lines.join('\n').trimEnd();
 }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { holdForBreaker, type ResponsePlan } from '../../decide/planResponse';
+import type { BreakerTrip } from '../../domain/BreakerTrip';
 import { type CredentialIncident, iamPrincipalOf } from '../../domain/CredentialIncident';
 import { credentialKey, principalRef } from '../../domain/identifiers';
 import { formatBreakerAlert } from '../../report/notify/formatBreakerAlert';
-import type { BreakerSlot, TakenSlot } from '../../stores/StateStore';
+import { type BreakerAdmission, type BreakerSlot, ORGANISATION, type TakenSlot } from '../../stores/StateStore';
 import type { Deps } from '../Deps';
 
 /** What the breaker counts: the IAM user or role (all its sessions are one), else the credential itself. */
@@ -25,31 +26,66 @@ export function slotOf(incident: CredentialIncident): BreakerSlot {
   };
 }
 
-/** Counts the principal against the account's breaker; an open breaker holds the plan (it becomes an alert). */
+/**
+ * How long a refused admission waits before its second look. A critical path takes its slot at the gate, before it
+ * knows the credential still exists, and gives it back when the write finds it gone (or an exemption, a busy claim):
+ * for about one IAM round trip (UpdateAccessKey answers in ~100 ms in AWS) the breaker may look full without being so.
+ * A refusal in that moment would hold a containment the breaker has room for (and send a false "breaker OPEN").
+ */
+const SECOND_LOOK_MS = 300;
+
+/**
+ * Counts the principal against its account's breaker and, in an organisation deployment, the organisation's (in
+ * parallel); a breaker that refuses holds the plan (it becomes an alert), and what the other took goes back. A refusal
+ * is looked at twice: the first look does not open a breaker; after a pause (SECOND_LOOK_MS) the second decides, and
+ * only it may open one (and send that breaker's one alert, saying which limit tripped).
+ */
 export async function admit(
   incident: CredentialIncident,
   plan: ResponsePlan,
   deps: Deps,
-): Promise<{ held: false; taken?: TakenSlot } | { held: true; plan: ResponsePlan }> {
-  if (deps.state === undefined) return { held: false };
-  const slot = slotOf(incident);
+): Promise<{ held: false; taken: TakenSlot[] } | { held: true; plan: ResponsePlan }> {
+  if (deps.state === undefined) return { held: false, taken: [] };
+  const { state } = deps;
+  const slots = state.breakersOf(slotOf(incident));
+  const look = async (open: boolean) => {
+    const answers = await Promise.all(slots.map((slot) => state.admit(slot.accountId, slot.principal, deps.now(), { open })));
+    const taken = answers.flatMap((a, i) => (a.added && a.stamp ? [{ ...slots[i]!, stamp: a.stamp }] : []));
+    const refusals = answers.flatMap((admission, i) => (admission.admitted ? [] : [{ slot: slots[i]!, admission }]));
+    if (refusals.length > 0) await giveBackSlots(taken, deps);
+    return { taken, refusals };
+  };
   try {
-    const admission = await deps.state.admit(slot.accountId, slot.principal, deps.now());
-    if (admission.admitted) return { held: false, ...(admission.stamp ? { taken: { ...slot, stamp: admission.stamp } } : {}) };
-    if (admission.justOpened) {
-      await deps.notifier.publish(formatBreakerAlert(incident.accountId, admission.count, deps.now())).catch((error: unknown) => {
-        deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, error });
+    const first = await look(false);
+    const { taken, refusals } = first.refusals.length === 0 ? first : await deps.sleep(SECOND_LOOK_MS).then(() => look(true));
+    if (refusals.length === 0) return { held: false, taken };
+    const trips = refusals.map(({ slot, admission }) => ({ ...admission, trip: tripOf(slot, admission) }));
+    for (const { justOpened, trip } of trips) {
+      if (!justOpened) continue;
+      await deps.notifier.publish(formatBreakerAlert(incident.accountId, trip, deps.now())).catch((error: unknown) => {
+        deps.logger.error('could not publish the breaker-open alert', { accountId: incident.accountId, limit: trip.limit, error });
       });
     }
-    return { held: true, plan: holdForBreaker(plan, admission.count) };
+    return { held: true, plan: holdForBreaker(plan, trips[0]!.trip) };
   } catch (error) {
     deps.logger.error('breaker state unavailable; containing without it', { incidentId: incident.id, error });
-    return { held: false };
+    return { held: false, taken: [] };
   }
 }
 
-export async function giveBackSlot({ accountId, principal, stamp }: TakenSlot, deps: Deps): Promise<void> {
-  await deps.state
-    ?.giveBack(accountId, principal, stamp)
-    .catch((error: unknown) => deps.logger.error('could not give the breaker slot back', { accountId, principal, error }));
+function tripOf(slot: BreakerSlot, admission: BreakerAdmission): BreakerTrip {
+  return slot.accountId === ORGANISATION
+    ? { limit: 'organisation', count: admission.count, ...(admission.accounts === undefined ? {} : { accounts: admission.accounts }) }
+    : { limit: 'account', count: admission.count };
+}
+
+/** Gives back the slots an attempt took (best effort: a slot left counts until the window passes). */
+export async function giveBackSlots(taken: readonly TakenSlot[], deps: Deps): Promise<void> {
+  await Promise.all(
+    taken.map(({ accountId, principal, stamp }) =>
+      deps.state
+        ?.giveBack(accountId, principal, stamp)
+        .catch((error: unknown) => deps.logger.error('could not give the breaker slot back', { accountId, principal, error })),
+    ),
+  );
 }

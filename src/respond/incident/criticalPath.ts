@@ -9,7 +9,7 @@ import { gatherFacts, type LiveFacts } from '../../facts/gatherFacts';
 import type { BreakerSlot, Gate, StateStore } from '../../stores/StateStore';
 import type { Deps } from '../Deps';
 import { attemptOn } from '../plumbing/credentialAttempt';
-import { giveBackSlot, slotOf } from './breakerSlot';
+import { giveBackSlots, slotOf } from './breakerSlot';
 import { decide, planWith, recordFor } from './decide';
 import { containmentSteps, outcomeOf } from './execute';
 import { finish, rememberContained } from './finish';
@@ -37,18 +37,19 @@ export async function respondOnCriticalPath(
   const opened = await openGate(reported, key, slot, state, deps);
   if (opened === undefined) return undefined;
   const { gate, early } = opened;
-  // The slot this request took, if it took one (a principal counted already has none to give back).
-  const taken = slot && gate.admission?.kind === 'admitted' && gate.admission.added ? { ...slot, stamp: gate.admission.stamp } : undefined;
+  // The slots this request took, if it took any (a principal counted already has none to give back; a breaker that
+  // admitted while the other refused has one).
+  const taken = gate.admission?.taken ?? [];
   const attempt = attemptOn(key, gate.claim.kind === 'claimed' ? gate.claim.token : undefined, deps);
   const handOver = async () => {
-    if (taken) await giveBackSlot(taken, deps);
+    await giveBackSlots(taken, deps);
     await attempt.release();
     return undefined;
   };
   if (gate.claim.kind === 'settled') {
     const duplicate = settledDuplicate(gate.claim.record, reported, initial, deps);
     if (duplicate === undefined) return handOver();
-    if (taken) await giveBackSlot(taken, deps);
+    await giveBackSlots(taken, deps);
     return duplicate;
   }
   // Another invocation holds the credential, or the breaker must decide exactly (full?): the exact path waits or decides.

@@ -49,7 +49,7 @@ export async function respondExactly(
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let { plan } = decision;
     let transition = next;
-    let taken: TakenSlot | undefined;
+    let taken: TakenSlot[] = [];
     // An already Inactive key is recorded without a write, so it takes no slot (the critical path, which does not read
     // the key's status before its write, counts it: docs/state-machine.md).
     const counted = plan.execute && !plan.bypassBreaker && !options.bypassBreaker && transition.reason !== 'already-inactive';

@@ -14,8 +14,9 @@ import type { LiveFacts } from '../../facts/gatherFacts';
 import { REMEMBERED_FOR_MS } from '../../stores/recentlyContained';
 import type { TakenSlot } from '../../stores/StateStore';
 import type { Deps } from '../Deps';
+import { appendStory } from '../plumbing/appendStory';
 import { type Attempt, logged, notifyFailed, report } from '../plumbing/credentialAttempt';
-import { giveBackSlot, principalOf } from './breakerSlot';
+import { giveBackSlots, principalOf } from './breakerSlot';
 import type { Executed, Settling } from './execute';
 
 /** What a response decided and did, on either path: recorded and reported by `finish`. */
@@ -31,8 +32,8 @@ export interface Decided {
   /** The record while the tamper guard still watches it, even past the de-duplication window. */
   guarded: CredentialRecord | undefined;
   demand: CredentialIncident | undefined;
-  /** The breaker slot this attempt took, if it took one. */
-  taken: TakenSlot | undefined;
+  /** The breaker slots this attempt took (its account's, the organisation's), if it took any. */
+  taken: readonly TakenSlot[];
   attempt: Attempt;
 }
 
@@ -42,7 +43,7 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
   // The slot this attempt took goes back only if nothing was cut off (a partial containment still counts; a tag
   // does not cut anything off).
   const cutOff = executed.actions.some((a) => a.status === 'done' && a.type !== 'tag-principal');
-  if (executed.outcome === 'failed' && taken !== undefined && !cutOff) await giveBackSlot(taken, deps);
+  if (executed.outcome === 'failed' && !cutOff) await giveBackSlots(taken, deps);
   const response: AnsweredIncident = {
     outcome: executed.outcome,
     reason: executed.reason,
@@ -84,6 +85,7 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
     // Nothing was achieved: the failure alert goes out, and a transient failure is retried from the start.
     await attempt.save(recorded, { release: true });
     const final = await report(response, deps);
+    await appendStory(key, final, recorded, deps);
     if (executed.retry) throw new ContainmentFailedError(final);
     if (notifyFailed(final)) throw new NotificationFailedError(final);
     return final;
@@ -93,6 +95,7 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
   const tell = transition.kind === 'act' || (transition.kind === 'report' && transition.tell === true) || isNews(executed.level, before);
   if (!tell) {
     await attempt.save(recorded, { release: true });
+    await appendStory(key, response, recorded, deps);
     return logged(response, deps);
   }
   return attempt.commitWithAlert(recorded, response, { ...recorded, alerted: strongerOf(before.alerted, executed.level) });

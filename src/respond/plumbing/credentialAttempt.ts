@@ -4,6 +4,7 @@ import { type CredentialRecord, type ResponseLevel, storedResponseOf, strongerOf
 import { CredentialBusyError, NotificationFailedError } from '../../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../../domain/IncidentResponse';
 import type { Deps } from '../Deps';
+import { appendStory } from './appendStory';
 
 /**
  * The parts of one attempt on a credential that every kind of response shares (a report, a tamper report, a release):
@@ -95,6 +96,7 @@ export function attemptOn(key: string, token: string | undefined, deps: Deps) {
       const final = await report(response, deps);
       if (notifyFailed(final)) throw new NotificationFailedError(final);
       await attempt.save(told, { release: true });
+      await appendStory(key, final, told, deps);
       return final;
     },
     /** The alert of an earlier response never went out (its invocation failed or died): it goes out first, now. */
