@@ -56,6 +56,35 @@ describe('Planner', () => {
     expect(other).toMatchObject({ reason: 'matched', execute: true });
   });
 
+  it('holds back a principal tagged with the exemption tag and its configured value, and not one tagged with another value', () => {
+    const guardrails = { ...noGuardrails, exemptTag: { key: 'keystop:exempt', value: 'true' } };
+
+    const exempt = planResponse(defaultPolicies, incident(), guardrails, { 'keystop:exempt': 'true' });
+    const otherValue = planResponse(defaultPolicies, incident(), guardrails, { 'keystop:exempt': 'false' });
+    const otherKey = planResponse(defaultPolicies, incident(), guardrails, { team: 'true' });
+
+    expect(exempt).toMatchObject({ reason: 'exempt-principal', execute: false });
+    expect(exempt.explanation).toContain('tag keystop:exempt=true');
+    expect(otherValue).toMatchObject({ reason: 'matched', execute: true });
+    expect(otherKey).toMatchObject({ reason: 'matched', execute: true });
+  });
+
+  it('only reports under a policy in dry-run mode, and names the policy, while Keystop itself acts', () => {
+    const rehearsal = defaultPolicies.map((policy) =>
+      policy.name === 'guardduty-key-used-by-attacker' ? { ...policy, mode: 'dry-run' as const } : policy,
+    );
+
+    const plan = planResponse(rehearsal, incident(), noGuardrails);
+
+    expect(plan).toMatchObject({
+      policy: 'guardduty-key-used-by-attacker',
+      reason: 'dry-run',
+      execute: false,
+      steps: [{ type: 'deactivate-access-key' }, { type: 'tag-principal' }],
+    });
+    expect(plan.explanation).toContain('policy "guardduty-key-used-by-attacker" is in dry-run mode');
+  });
+
   it('only reports in dry-run', () => {
     expect(planResponse(defaultPolicies, incident(), { ...noGuardrails, dryRun: true })).toMatchObject({
       reason: 'dry-run',
