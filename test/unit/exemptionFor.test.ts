@@ -41,6 +41,21 @@ describe('Exemptions by ARN pattern', () => {
     );
   });
 
+  it('give a session whose name the report does not carry no session name: only a pattern ending in * matches it', () => {
+    const unnamed = incident(role('deployer'));
+
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/*'])).toBe(
+      'arn:aws:sts::111122223333:assumed-role/deployer/*',
+    );
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/'])).toBeUndefined();
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/u*'])).toBeUndefined();
+  });
+
+  it('give only role sessions an assumed-role ARN, and a principal without a name no name to match', () => {
+    expect(exemptionFor(incident(user('build-bot')), ['arn:aws:sts::111122223333:assumed-role/*'])).toBeUndefined();
+    expect(exemptionFor(incident({ kind: 'root' }), ['undefined', 'arn:aws:sts::*'])).toBeUndefined();
+  });
+
   it('tell users from roles', () => {
     const rolePattern = 'arn:aws:iam::*:role/build-bot';
     expect(exemptionFor(incident(user('build-bot')), [rolePattern])).toBeUndefined();

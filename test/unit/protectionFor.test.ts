@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { type Guardrails, noGuardrails } from '../../src/decide/Guardrails';
 import { planResponse } from '../../src/decide/planResponse';
+import { protectionFor } from '../../src/decide/protectionFor';
 import type { Credential, CredentialIncident } from '../../src/domain/CredentialIncident';
 import { runbookFor } from '../../src/report/document/runbookFor';
 import { incidentAbout } from '../support/incidents';
@@ -60,6 +61,12 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     for (const plan of [sso, linked, byPath]) expect(plan).toMatchObject({ reason: 'aws-managed-principal', execute: false });
     expect(sso.explanation).toContain('Identity Center');
     expect(linked.explanation).toContain('service-linked');
+  });
+
+  it('protects nothing that is not an IAM principal (root)', () => {
+    expect(
+      protectionFor(incident({ kind: 'root' }), { ownRoles: { functionRoleNames: ['root'], memberRoleName: 'root' } }),
+    ).toBeUndefined();
   });
 
   it("contains an ordinary role and a user named like a Keystop role (only roles are Keystop's)", () => {
