@@ -106,6 +106,15 @@ describe('Adapter: GuardDuty finding → CredentialIncident', () => {
     expect(adapted.kind === 'incidents' && adapted.incidents[0]!.sample).toBe(expected);
   });
 
+  it('reports a key finding it cannot map as unmapped, quoting the key, principal, user and type it names', () => {
+    const adapted = adapt(withKey({ accessKeyId: 'NOT-A-KEY', principalId: 'AIDAODDPRINCIPAL0001', userName: 'odd', userType: 'Odd' }));
+
+    expect(adapted.kind === 'incidents' && adapted.incidents[0]!.credential).toEqual({
+      kind: 'unmapped',
+      entities: ['NOT-A-KEY', 'AIDAODDPRINCIPAL0001', 'odd', 'Odd'],
+    });
+  });
+
   it('ignores findings about other resources, with the reason', () => {
     expect(adapt(loadFixture('guardduty/ec2-finding.json'))).toEqual({
       kind: 'ignored',
