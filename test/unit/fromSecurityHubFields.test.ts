@@ -185,3 +185,79 @@ describe("Security Hub: GuardDuty's finding type", () => {
     expect(guardDutyTypeOf({ Types: ['TTPs/Weird-Recon:IAMUser-UserPermissions'] })).toBe('Weird-Recon:IAMUser-UserPermissions');
   });
 });
+
+describe('Security Hub: samples, in every form the integration has written them', () => {
+  const withFields = (fields: Record<string, string>) =>
+    oneFinding((f) => {
+      f.ProductFields = { ...f.ProductFields, ...fields };
+    });
+
+  it.each([
+    {
+      form: 'aws/guardduty/service/additionalInfo/sample',
+      fields: { 'aws/guardduty/service/additionalInfo/sample': 'true' },
+      sample: true,
+    },
+    { form: 'a bare "sample" field', fields: { sample: 'true' }, sample: true },
+    { form: 'additionalInfo as JSON with sample true', fields: { additionalInfo: '{"sample":true}' }, sample: true },
+    { form: 'additionalInfo as JSON with sample "true" (a string)', fields: { additionalInfo: '{"sample":"true"}' }, sample: false },
+    { form: 'additionalInfo as JSON without sample', fields: { additionalInfo: '{"value":"x"}' }, sample: false },
+    { form: 'additionalInfo that is JSON null', fields: { additionalInfo: 'null' }, sample: false },
+    { form: 'additionalInfo that is JSON true', fields: { additionalInfo: 'true' }, sample: false },
+    { form: 'additionalInfo that is not JSON', fields: { additionalInfo: '{sample: true' }, sample: false },
+    {
+      form: 'a sample field that is not "true"',
+      fields: { 'aws/guardduty/service/additionalInfo/sample': 'false', sample: 'yes' },
+      sample: false,
+    },
+    { form: 'no sample field at all', fields: {}, sample: false },
+  ] as { form: string; fields: Record<string, string>; sample: boolean }[])('reads $form as sample: $sample', ({ fields, sample }) => {
+    // A sample keeps GuardDuty's placeholder key id, which is not a key IAM could issue: it is still an incident.
+    expect(only(withFields(fields))?.sample).toBe(sample);
+  });
+});
+
+describe('Security Hub: only GuardDuty, by its exact product and finding ARNs', () => {
+  it.each([
+    'xarn:aws:securityhub:eu-west-1::product/aws/guardduty',
+    'arn:aws:securityhub:eu-west-1::product/aws/guardduty-lookalike',
+    'arn:aws0:securityhub:eu-west-1::product/aws/guardduty',
+  ])('ignores a finding whose product is %s', (productArn) => {
+    expect(oneFinding((f) => (f.ProductArn = productArn))).toMatchObject({ kind: 'ignored', reason: 'not-a-guardduty-finding' });
+  });
+
+  it('accepts GuardDuty in the other partitions', () => {
+    expect(only(oneFinding((f) => (f.ProductArn = 'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/guardduty')))).toBeDefined();
+  });
+
+  it.each([
+    'x-arn:aws:guardduty:eu-west-1:111122223333:detector/0f1e/finding/5c4d3e2f',
+    'arn:aws:guardduty:eu-west-1:111122223333:detector/0f1e/finding/5c4d3e2f/extra',
+    'arn:aws0:guardduty:eu-west-1:111122223333:detector/0f1e/finding/5c4d3e2f',
+  ])('keeps an Id that is not exactly a GuardDuty finding ARN as its own incident id: %s', (id) => {
+    const incident = only(oneFinding((f) => (f.Id = id)));
+
+    expect(incident?.id).toBe(`security-hub:111122223333:${id}`);
+    expect(incident?.origin).toEqual({ findingId: id, eventId: expect.any(String) });
+  });
+});
+
+describe('Security Hub: the rest of the edges', () => {
+  it('says when the echoed note was written', () => {
+    const echo = oneFinding((f) => {
+      f.Note = { Text: 'n', UpdatedBy: 'keystop', UpdatedAt: '2026-11-24T11:10:30.000Z' };
+      f.UpdatedAt = '2026-11-24T11:10:00.000Z';
+    });
+
+    expect(echo).toMatchObject({
+      detail: expect.stringContaining('noted it at 2026-11-24T11:10:30.000Z; GuardDuty has not updated it since'),
+    });
+  });
+
+  it('reads the label when no score is usable', () => {
+    expect(only(oneFinding((f) => (f.Severity = { Label: 'HIGH', Normalized: -5 })))?.severity).toBe(8);
+    expect(only(oneFinding((f) => (f.Severity = { Label: 'LOW' })))?.severity).toBe(2);
+    expect(only(oneFinding((f) => (f.Severity = { Label: 'MEDIUM' })))?.severity).toBe(5);
+    expect(only(oneFinding((f) => (f.Severity = { Label: 'INFORMATIONAL', Normalized: 101 })))?.severity).toBe(0);
+  });
+});
