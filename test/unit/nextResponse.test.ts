@@ -148,3 +148,57 @@ describe('Transitions when the breaker refuses a containment', () => {
     expect(still).not.toHaveProperty('tell');
   });
 });
+
+describe('What each transition tells responders', () => {
+  const last = {
+    outcome: 'contained' as const,
+    reason: 'matched',
+    explanation: 'contained',
+    actions: [],
+    incident: { id: 'guardduty:111122223333:f1' } as never,
+    at: '2026-11-30T10:00:00.000Z',
+  };
+  const contained = record('contained', 'contained', { last });
+  const before = ' (incident guardduty:111122223333:f1, contained)';
+
+  it('names the earlier incident and what it came to', () => {
+    expect(nextResponse(contained, contain, {}).explanation).toBe(
+      `already contained${before}; nothing changed since, so no second containment and no second alert`,
+    );
+    expect(nextResponse(contained, contain, { keyStatus: 'Active' }).explanation).toBe(
+      `the key was found Active again after Keystop had deactivated it${before}, so it was contained again; a key used by an attacker is contained`,
+    );
+    expect(nextResponse(contained, contain, { gone: 'IAM does not know it' }).explanation).toBe(
+      `the credential no longer exists and responders were told${before}`,
+    );
+    expect(nextResponse(contained, alertOnly, { keyStatus: 'Active' }).explanation).toBe(
+      `the key Keystop had contained${before} is Active again, and Keystop leaves it so: this policy only alerts`,
+    );
+    expect(nextResponse(contained, alertOnly, { keyStatus: 'Inactive' }).explanation).toBe(
+      `responders already know at least this much${before}; nothing changed, no second alert`,
+    );
+    expect(nextResponse(undefined, alertOnly, {}, { approval: true }).explanation).toBe('this policy only alerts');
+  });
+
+  it('says why a status it could not read, or a key already Inactive, decides', () => {
+    expect(nextResponse(contained, contain, { statusUnknown: true }).explanation).toBe(
+      "the key's status could not be read, so a re-enabled key cannot be told from a contained one",
+    );
+    expect(nextResponse(undefined, contain, { keyStatus: 'Inactive' }).explanation).toBe(
+      'the key was already Inactive (deactivated before Keystop acted): not written again; a key used by an attacker is contained',
+    );
+  });
+
+  it('tells nothing new about a key found Active that Keystop never contained', () => {
+    expect(nextResponse(record('alerted'), alertOnly, { keyStatus: 'Active' })).toMatchObject({ kind: 'duplicate' });
+  });
+
+  it('reports held, approved-but-refused and alert-only transitions as notified', () => {
+    expect(nextResponse(record('alerted'), alertOnly, {}, { approval: true })).toMatchObject({ outcome: 'notified' });
+    expect(holdTransition(undefined, contain)).toMatchObject({ outcome: 'notified' });
+    expect(holdTransition(record('alerted', 'alerted', { held: true }), contain)).toMatchObject({
+      outcome: 'notified',
+      explanation: 'still held by the open blast-radius breaker; responders were told already. a key used by an attacker is contained',
+    });
+  });
+});
