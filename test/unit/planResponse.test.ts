@@ -199,6 +199,16 @@ describe('Planner: what each held plan says and carries', () => {
     );
   });
 
+  it('says nothing of the report when the account is its own, and plans without tags when they were not read', () => {
+    const scope = { ...noGuardrails, accounts: { own: '999900001111', members: [] } };
+    const tagged = { ...noGuardrails, exemptTag: { key: 'keystop:exempt', value: 'true' } };
+
+    expect(planResponse([keyOnly], incident(), scope).explanation).toBe(
+      'account 111122223333 is not one Keystop may act in (it runs in 999900001111; no member accounts are configured): responders must act there',
+    );
+    expect(planResponse([keyOnly], incident(), tagged)).toMatchObject({ reason: 'matched', execute: true });
+  });
+
   it('quotes at most five of the names an unmapped signal carries, and says when it names nothing', () => {
     const unmapped = (entities: string[], sample = false) =>
       planResponse(defaultPolicies, incident({ sample, credential: { kind: 'unmapped', entities } }), noGuardrails);
