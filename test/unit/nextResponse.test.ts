@@ -180,6 +180,18 @@ describe('What each transition tells responders', () => {
     expect(nextResponse(undefined, alertOnly, {}, { approval: true }).explanation).toBe('this policy only alerts');
   });
 
+  it('names no earlier incident when the record has none, and moves a session cut-off in words', () => {
+    const cut = record('contained', 'contained', { cutOffAt: '2026-11-30T10:00:00.000Z' });
+
+    expect(nextResponse(record('contained'), contain, {}).explanation).toBe(
+      'already contained; nothing changed since, so no second containment and no second alert',
+    );
+    expect(nextResponse(cut, contain, {}, { observedAt: '2026-11-30T12:00:00Z' }).explanation).toBe(
+      "activity at 2026-11-30T12:00:00Z is after Keystop's session cut-off at 2026-11-30T10:00:00.000Z, so by a session " +
+        'issued since, which the deny does not reach: the cut-off moves to now; a key used by an attacker is contained',
+    );
+  });
+
   it('says why a status it could not read, or a key already Inactive, decides', () => {
     expect(nextResponse(contained, contain, { statusUnknown: true }).explanation).toBe(
       "the key's status could not be read, so a re-enabled key cannot be told from a contained one",

@@ -81,8 +81,9 @@ describe('Tamper guard transitions', () => {
   });
 
   it('answers a redelivery of the change it handled as a duplicate', () => {
-    expect(tamperTransition(guarded({ lastTamper: 'tamper:111122223333:e1' }), report('key-re-enabled'), NOW)).toMatchObject({
+    expect(tamperTransition(guarded({ lastTamper: 'tamper:111122223333:e1' }), report('key-re-enabled'), NOW)).toEqual({
       kind: 'duplicate',
+      explanation: `UpdateAccessKey by ${ATTACKER} from 203.0.113.9 was handled already`,
     });
     expect(tamperTransition(guarded({ lastTamper: 'tamper:111122223333:e0' }), report('key-re-enabled'), NOW)).toMatchObject({
       kind: 'restore',
