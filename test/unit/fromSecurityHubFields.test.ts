@@ -164,7 +164,13 @@ describe('Security Hub: which credential the resource names', () => {
       f.Resources[0].Details = { AwsIamAccessKey: { PrincipalType: 'AssumedRole', PrincipalName: 'ci' } };
     });
 
+    const emptyId = oneFinding((f) => {
+      f.Resources[0].Id = 'AWS::IAM::AccessKey:';
+      f.Resources[0].Details = { AwsIamAccessKey: { PrincipalType: 'IAMUser', UserName: 'ops-admin' } };
+    });
+
     expect(only(named)?.credential).toEqual({ kind: 'iam-user', userName: 'ops-admin' });
+    expect(only(emptyId)?.credential).toEqual({ kind: 'iam-user', userName: 'ops-admin' });
     expect(only(nameless)?.credential).toMatchObject({ kind: 'unmapped' });
     expect(only(role)?.credential).toMatchObject({ kind: 'unmapped' });
   });
