@@ -4,7 +4,7 @@ import { packageRoot } from './packageRoot';
 
 /** `keystop policies validate`: loads only the policy schema, so it answers as fast as the CLI starts. */
 export async function validateAction(file: string | undefined, options: { json?: boolean }): Promise<void> {
-  const path = file ?? join(packageRoot(), 'src', 'policies', 'policies.json');
+  const path = file ?? join(packageRoot(), 'src', 'decide', 'policies.json');
   const policies = await loadPolicyFile(path);
   process.stdout.write(
     options.json
