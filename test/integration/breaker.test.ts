@@ -77,6 +77,43 @@ describe('Blast-radius breaker (DynamoDB, against the emulator)', () => {
     expect(afterReset).toMatchObject({ outcome: 'contained', reason: 'matched' });
   });
 
+  it('keeps the slot of a containment that cut something off before a later step failed: a partial containment counts', async () => {
+    // Prepare: one automatic containment per window; the policy deactivates the named key, then every key of its user,
+    // and IAM refuses the second step (the decoy's UpdateAccessKey): the leaked key is cut off, the response failed.
+    const policies: ResponsePolicy[] = [
+      {
+        name: 'key-then-user-keys',
+        description: 'the key, then every key of the user',
+        match: { source: ['guardduty'] },
+        mode: 'contain',
+        actions: [{ type: 'deactivate-access-key' }, { type: 'deactivate-user-keys' }],
+      },
+    ];
+    const { clients, responderClients, deps } = await localResponder({ state: { breakerLimit: 1 }, policies });
+    const partial = await userWithTwoKeys(clients.iam);
+    const next = await userWithTwoKeys(clients.iam);
+    responderClients.iam.middlewareStack.add(
+      (send: any) => async (args: any) => {
+        if (args.input.AccessKeyId === partial.decoy) {
+          throw Object.assign(new Error('not authorized to perform iam:UpdateAccessKey'), { name: 'AccessDenied' });
+        }
+        return send(args);
+      },
+      { step: 'initialize', name: 'refuse-the-decoy' },
+    );
+    const handler = makeHandler(guardDutySource, deps);
+
+    // Act
+    const [first] = await handler(torFinding(partial.userName, partial.leaked, 'partial'), lambdaContext());
+    const [second] = await handler(torFinding(next.userName, next.leaked, 'after-partial'), lambdaContext());
+
+    // Assess: the first cut the leaked key off and failed; its slot stays taken, so the next principal is held.
+    expect(first).toMatchObject({ outcome: 'failed', reason: 'access-denied' });
+    expect(await keyStatuses(clients.iam, partial.userName)).toEqual({ [partial.leaked]: 'Inactive', [partial.decoy]: 'Active' });
+    expect(second).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
+    expect(await keyStatuses(clients.iam, next.userName)).toEqual({ [next.leaked]: 'Active', [next.decoy]: 'Active' });
+  });
+
   it('lets a policy that bypasses the breaker contain while it is open (a honey key is proof, not suspicion)', async () => {
     const policies: ResponsePolicy[] = [
       {

@@ -80,16 +80,22 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
     );
     const event = finding('role-session-exfiltration.json', { userName: roleName });
 
-    local.deps.now = () => new Date();
+    // A clock the test moves: the first response at `first`, the repeat five minutes later (both before the session
+    // the test assumes below is issued), so the deny's cut-off says which response wrote it.
+    let now = clockStart() - 10 * 60_000;
+    local.deps.now = () => new Date(now);
+    const first = now;
+    const second = now + 5 * 60_000;
 
     // Act: the same finding twice (GuardDuty re-publishes as it recurs)
-    const before = Date.now();
     const [response] = await handler(event, lambdaContext());
-    await handler(event, lambdaContext());
-    const after = Date.now();
+    now = second;
+    const [repeat] = await handler(event, lambdaContext());
 
-    // Assess: one deny policy, updated in place, cutting off tokens issued before the (second) response
+    // Assess: one deny policy, cutting off tokens issued before the first response; the repeat is a duplicate and
+    // does not move it
     expect(response).toMatchObject({ outcome: 'contained', reason: 'matched' });
+    expect(repeat).toMatchObject({ outcome: 'duplicate' });
     const deny = await inlinePolicy(clients.iam, 'role', roleName);
     expect(deny.Statement).toEqual([
       {
@@ -97,12 +103,10 @@ describe('Containment by credential kind, against the local AWS emulator', () =>
         Effect: 'Deny',
         Action: '*',
         Resource: '*',
-        Condition: { DateLessThan: { 'aws:TokenIssueTime': expect.any(String) } },
+        Condition: { DateLessThan: { 'aws:TokenIssueTime': new Date(first).toISOString() } },
       },
     ]);
     const cutoff = Date.parse(deny.Statement[0].Condition.DateLessThan['aws:TokenIssueTime']);
-    expect(cutoff).toBeGreaterThanOrEqual(before);
-    expect(cutoff).toBeLessThanOrEqual(after);
     const { PolicyNames } = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
     expect(PolicyNames).toEqual([REVOKE_POLICY_NAME]);
     // The role is untouched otherwise and still issues sessions; a session issued now is issued after the cut-off,

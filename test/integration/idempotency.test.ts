@@ -62,24 +62,40 @@ describe('De-duplication (DynamoDB conditional writes, against the emulator)', (
     const { clients, responderClients, deps, calls, sink } = await localResponder();
     const { userName, leaked } = await userWithTwoKeys(clients.iam);
     const finding = reportOf('guardduty/tor-ip-caller-long-term-key.json', leaked, userName);
-    // The responder's first SNS publish takes a second; the repeat arrives during it.
-    let publishing!: () => void;
-    const publishStarted = new Promise<void>((resolve) => (publishing = resolve));
+    // The responder's first SNS publish waits until the repeat has asked the state table for the credential (its first
+    // DynamoDB answer after the publish began): the repeat arrives during the publish on any machine, ordered by
+    // promises, not by a timer. The repeat then waits for the first to finish, and finds it answered.
+    let publishing = false;
+    let publishStarted!: () => void;
+    const started = new Promise<void>((resolve) => (publishStarted = resolve));
+    let repeatAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (repeatAsked = resolve));
     let slowOnce = true;
     responderClients.sns.middlewareStack.add(
       (next) => async (args) => {
         if (slowOnce) {
           slowOnce = false;
-          publishing();
-          await new Promise((resolve) => setTimeout(resolve, 1000));
+          publishing = true;
+          publishStarted();
+          await asked;
         }
         return next(args);
       },
-      { step: 'initialize', name: 'slow-first-publish' },
+      { step: 'initialize', name: 'publish-after-the-repeat-asked' },
+    );
+    responderClients.dynamodb.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          if (publishing) repeatAsked();
+        }
+      },
+      { step: 'initialize', name: 'note-the-repeat' },
     );
 
     const first = deliver(deps, finding);
-    await publishStarted;
+    await started;
     const second = await deliver(deps, { ...finding, id: 'redelivery-while-publishing' });
 
     expect((await first) as IncidentResponse[]).toEqual([expect.objectContaining({ outcome: 'contained' })]);

@@ -86,7 +86,10 @@ describe('keystop sandbox --json', () => {
 
     expect(sample).toMatchObject({ outcome: 'notified', reason: 'sample-finding' });
     expect(sample.actions[0]).toMatchObject({ type: 'deactivate-access-key', status: 'skipped' });
-    expect(sample.principals[0].keys.every((k: { status: string }) => k.status === 'Active')).toBe(true);
+    // The named key and the seeded decoy, both Active (an empty list would pass an every() check).
+    const keys = sample.principals[0].keys as { accessKeyId: string; status: string }[];
+    expect(keys.map((k) => k.accessKeyId)).toContain(sample.incident.credential.accessKeyId);
+    expect(keys.map((k) => k.status)).toEqual(['Active', 'Active']);
     expect(ec2).toMatchObject({ outcome: 'ignored', reason: 'not-a-credential-finding', incident: null, actions: [], notifications: [] });
   });
 

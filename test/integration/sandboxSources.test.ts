@@ -101,6 +101,12 @@ describe('keystop sandbox on one fixture of each source', () => {
         (p: any) => p.name === credential.userName || p.keys.some((k: any) => k.accessKeyId === credential.accessKeyId),
       );
       expect(more).toEqual([]);
+      // The seeded user has its keys (the named one, or the user's own when none is named): none, and the loop below
+      // would check nothing.
+      expect(principal.keys.length).toBeGreaterThan(0);
+      if (credential.accessKeyId !== undefined) {
+        expect(principal.keys.map((k: any) => k.accessKeyId)).toContain(credential.accessKeyId);
+      }
       for (const key of principal.keys) {
         expect(key.status).toBe(key.accessKeyId === credential.accessKeyId ? keyAfter : 'Active');
       }

@@ -122,11 +122,15 @@ export async function localResponder(
   return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName, emf };
 }
 
-/** An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. */
+/**
+ * An IAM user with two active keys: the one an event will name, and a decoy that must stay untouched. The decoy is
+ * created first, so IAM (and the emulator, which lists keys in creation order) lists it first: code that acted on "the
+ * user's first key" instead of the named one changes the decoy, and the test's decoy assertion fails.
+ */
 export async function userWithTwoKeys(iam: IAMClient, userName = uniqueName('alice')) {
   await iam.send(new CreateUserCommand({ UserName: userName }));
-  const leaked = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
   const decoy = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
+  const leaked = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
   return { userName, leaked, decoy };
 }
 

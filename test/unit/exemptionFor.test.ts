@@ -36,7 +36,24 @@ describe('Exemptions by ARN pattern', () => {
     expect(exemptionFor(incident(user('build-bot'), { region: 'us-gov-west-1' }), [gov])).toBe(gov);
     expect(exemptionFor(incident(user('build-bot'), { region: 'cn-north-1' }), [cn])).toBe(cn);
     expect(exemptionFor(incident(user('build-bot'), { region: 'us-east-1' }), [gov, cn])).toBeUndefined();
-    expect(exemptionFor(incident(user('build-bot'), { region: 'us-gov-east-1' }), ['arn:*:iam::*:user/build-bot'])).toBeDefined();
+    expect(exemptionFor(incident(user('build-bot'), { region: 'us-gov-east-1' }), [cn, 'arn:*:iam::*:user/build-bot'])).toBe(
+      'arn:*:iam::*:user/build-bot',
+    );
+  });
+
+  it('give a session whose name the report does not carry no session name: only a pattern ending in * matches it', () => {
+    const unnamed = incident(role('deployer'));
+
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/*'])).toBe(
+      'arn:aws:sts::111122223333:assumed-role/deployer/*',
+    );
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/'])).toBeUndefined();
+    expect(exemptionFor(unnamed, ['arn:aws:sts::111122223333:assumed-role/deployer/u*'])).toBeUndefined();
+  });
+
+  it('give only role sessions an assumed-role ARN, and a principal without a name no name to match', () => {
+    expect(exemptionFor(incident(user('build-bot')), ['arn:aws:sts::111122223333:assumed-role/*'])).toBeUndefined();
+    expect(exemptionFor(incident({ kind: 'root' }), ['undefined', 'arn:aws:sts::*'])).toBeUndefined();
   });
 
   it('tell users from roles', () => {
@@ -51,8 +68,23 @@ describe('Exemptions by ARN pattern', () => {
     expect(exemptionFor(incident(role('other', 'i-0abc')), [pattern])).toBeUndefined();
   });
 
+  it("match a role session by the assumed-role ARN in its own partition (GovCloud, China), not in aws's", () => {
+    const gov = 'arn:aws-us-gov:sts::111122223333:assumed-role/deployer/*';
+    const cn = 'arn:aws-cn:sts::111122223333:assumed-role/deployer/*';
+    const commercial = 'arn:aws:sts::111122223333:assumed-role/deployer/*';
+    // Only the assumed-role ARN can match these: the IAM role ARNs are arn:<partition>:iam::…
+    const session = (region: string) => incident(role('deployer', 'i-0abc'), { region });
+
+    expect(exemptionFor(session('us-gov-west-1'), [gov])).toBe(gov);
+    expect(exemptionFor(session('cn-northwest-1'), [cn])).toBe(cn);
+    expect(exemptionFor(session('us-gov-west-1'), [commercial])).toBeUndefined();
+    expect(exemptionFor(session('cn-northwest-1'), [commercial])).toBeUndefined();
+  });
+
   it('glob across the whole ARN, and by name without arn:', () => {
-    expect(exemptionFor(incident(role('svc-a'), { principalPath: '/apps/x/' }), ['arn:aws:iam::*:role/apps/*'])).toBeDefined();
+    const apps = 'arn:aws:iam::*:role/apps/*';
+    expect(exemptionFor(incident(role('svc-a'), { principalPath: '/apps/x/' }), ['arn:aws:iam::*:role/other/*', apps])).toBe(apps);
+    expect(exemptionFor(incident(role('svc-a'), { principalPath: '/web/' }), [apps])).toBeUndefined();
     expect(exemptionFor(incident(user('build-bot')), ['build-*'])).toBe('build-*');
     expect(exemptionFor(incident(user('deploy')), ['build-*'])).toBeUndefined();
   });

@@ -94,6 +94,28 @@ describe('Adapter: GuardDuty finding → CredentialIncident', () => {
     expect(adapted.kind === 'incidents' && adapted.incidents[0]!.sample).toBe(true);
   });
 
+  it.each([
+    { written: '"true" (a string, as some findings carry it)', sample: 'true', expected: true },
+    { written: '"false" (a string)', sample: 'false', expected: false },
+    { written: 'false', sample: false, expected: false },
+  ])('reads additionalInfo.sample written $written as sample: $expected', ({ sample, expected }) => {
+    const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+    event.detail.service.additionalInfo = { ...event.detail.service.additionalInfo, sample };
+
+    const adapted = adapt(event);
+
+    expect(adapted.kind === 'incidents' && adapted.incidents[0]!.sample).toBe(expected);
+  });
+
+  it('reports a key finding it cannot map as unmapped, quoting the key, principal, user and type it names', () => {
+    const adapted = adapt(withKey({ accessKeyId: 'NOT-A-KEY', principalId: 'AIDAODDPRINCIPAL0001', userName: 'odd', userType: 'Odd' }));
+
+    expect(adapted.kind === 'incidents' && adapted.incidents[0]!.credential).toEqual({
+      kind: 'unmapped',
+      entities: ['NOT-A-KEY', 'AIDAODDPRINCIPAL0001', 'odd', 'Odd'],
+    });
+  });
+
   it('ignores findings about other resources, with the reason', () => {
     expect(adapt(loadFixture('guardduty/ec2-finding.json'))).toEqual({
       kind: 'ignored',

@@ -69,3 +69,66 @@ describe('Adapter: GuardDuty attack sequence about credentials', () => {
     expect(adapt(event)).toMatchObject({ kind: 'ignored', reason: 'not-a-credential-finding' });
   });
 });
+
+describe('Adapter: GuardDuty attack sequence, the edges', () => {
+  const actorsOf = (event: Record<string, any>) => event.detail.service.detection.sequence.actors as Record<string, any>[];
+
+  it("gives a sequence with one credential the finding's own id, and an actor's other account the mark that it is named only in the content", () => {
+    const event = loadFixture(FIXTURE);
+    const [first] = actorsOf(event);
+    first!.user.account.uid = '444455556666';
+    event.detail.service.detection.sequence.actors = [first];
+
+    const [incident, ...more] = incidentsOf(adapt(event));
+
+    expect(more).toEqual([]);
+    expect(incident).toMatchObject({
+      id: `guardduty:111122223333:${event.detail.id}`,
+      accountId: '444455556666',
+      accountNamedOnlyInContent: true,
+    });
+  });
+
+  it("does not mark an actor in the finding's own account, nor one with no account, as named only in the content", () => {
+    const event = loadFixture(FIXTURE);
+    delete actorsOf(event)[1]!.user.account;
+
+    const found = incidentsOf(adapt(event));
+
+    expect(found.map((i) => [i.accountId, i.accountNamedOnlyInContent])).toEqual([
+      ['111122223333', undefined],
+      ['111122223333', undefined],
+    ]);
+  });
+
+  it('reports a sequence without actors, or with actors that are not users, as one unmapped incident naming nothing', () => {
+    const none = loadFixture(FIXTURE);
+    delete none.detail.service.detection.sequence.actors;
+    const userless = loadFixture(FIXTURE);
+    userless.detail.service.detection.sequence.actors = [{ id: 'actor-1' }];
+
+    for (const event of [none, userless]) {
+      expect(incidentsOf(adapt(event)).map((i) => i.credential)).toEqual([{ kind: 'unmapped', entities: [] }]);
+    }
+  });
+
+  it('says which attack sequence about resources it ignores', () => {
+    const event = loadFixture(FIXTURE);
+    event.detail.type = 'AttackSequence:S3/CompromisedData';
+
+    expect(adapt(event)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-credential-finding',
+      detail: 'AttackSequence:S3/CompromisedData is an attack sequence about resources, not a credential',
+    });
+  });
+
+  it('reads a sequence that names its access key in the resource like any key finding', () => {
+    const event = loadFixture('guardduty/tor-ip-caller-long-term-key.json');
+    event.detail.type = 'AttackSequence:IAM/CompromisedCredentials';
+
+    expect(incidentsOf(adapt(event)).map((i) => i.credential)).toEqual([
+      { kind: 'long-term-key', accessKeyId: 'AKIAFIXTURELEAKED001', userName: 'build-bot' },
+    ]);
+  });
+});

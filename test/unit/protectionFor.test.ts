@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { type Guardrails, noGuardrails } from '../../src/decide/Guardrails';
 import { planResponse } from '../../src/decide/planResponse';
+import { protectionFor } from '../../src/decide/protectionFor';
 import type { Credential, CredentialIncident } from '../../src/domain/CredentialIncident';
 import { runbookFor } from '../../src/report/document/runbookFor';
 import { incidentAbout } from '../support/incidents';
@@ -90,6 +91,12 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     const lookalike = incident(session('AWSReservedSSO_Admin_0123456789abcdef'), { principalPath: '/' });
 
     expect(planResponse(defaultPolicies, lookalike, noGuardrails).reason).toBe('matched');
+  });
+
+  it('protects nothing that is not an IAM principal (root)', () => {
+    expect(
+      protectionFor(incident({ kind: 'root' }), { ownRoles: { functionRoleNames: ['root'], memberRoleName: 'root' } }),
+    ).toBeUndefined();
   });
 
   it("contains an ordinary role and a user named like a Keystop role (only roles are Keystop's)", () => {

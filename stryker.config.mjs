@@ -1,0 +1,31 @@
+/**
+ * Mutation testing of the decision core (`npm run mutate`; bench/MUTATION.md has the last run's scores). Only the unit
+ * tests run against the mutants (vitest.mutate.config.ts): the decision code is pure and its unit tests take seconds.
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts', related: true },
+  // The decision modules whose mistakes cost most (a wrong plan, transition, exemption or adapter). The rest of the
+  // decision core (the other decide/ and sources/ files, actions/) is run with --mutate (bench/MUTATION.md): a full run
+  // takes about half an hour on 2 cores, and actions/ are tested against the emulator, which this run leaves out.
+  mutate: [
+    'src/decide/planResponse.ts',
+    'src/decide/nextResponse.ts',
+    'src/decide/exemptionFor.ts',
+    'src/decide/protectionFor.ts',
+    'src/sources/fromGuardDuty.ts',
+    'src/sources/fromSecurityHub.ts',
+  ],
+  // typescript 7 (the native compiler) has no compiler API: Stryker must not read tsconfig.json with it (nothing in it
+  // needs rewriting for a sandbox), and the typescript-checker cannot run. Vitest does not type-check, so a mutant
+  // that does not compile is run like any other; `npx tsc --noEmit` keeps the sources themselves typed.
+  tsconfigFile: 'no-tsconfig-for-stryker.json',
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation.json' },
+  concurrency: 2,
+  timeoutMS: 10_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
