@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkParams, paramSettings } from '../../src/aws/checkParams';
 import { SETTINGS_TABLE_END, SETTINGS_TABLE_START, settingsTable } from '../../src/aws/settingsTable';
-import { readServiceParams } from '../../src/cli/readServiceParams';
+import { readServiceParams } from '../../src/cli/settings/readServiceParams';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -1,0 +1,57 @@
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Config, settingDefault } from '../../aws/Config';
+import { systemClock } from '../../aws/clock';
+import { dynamoStateStore } from '../../stores/dynamoStateStore';
+import type { BreakerSettingsOptions } from '../options/stackOptions';
+import { UsageError } from '../UsageError';
+import { resolveAws } from './resolveAws';
+
+/** The arguments, checked before any AWS call, with the deployment's own schema for the limit and the window. */
+function breakerArguments(options: BreakerSettingsOptions) {
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
+    throw new UsageError(`--account ${JSON.stringify(options.account)} is not a 12-digit account id`);
+  }
+  const limit = Config.shape.KEYSTOP_BREAKER_LIMIT.safeParse(options.limit);
+  if (!limit.success)
+    throw new UsageError(`--limit (or KEYSTOP_BREAKER_LIMIT) ${JSON.stringify(options.limit)} ${limit.error.issues[0]?.message}`);
+  const window = Config.shape.KEYSTOP_BREAKER_WINDOW_MINUTES.safeParse(options.windowMinutes);
+  if (!window.success) {
+    throw new UsageError(
+      `--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`,
+    );
+  }
+  if (!/^[\w.-]{1,64}$/.test(options.stage)) throw new UsageError(`--stage ${JSON.stringify(options.stage)} is not a stage name`);
+  return { limit: limit.data, windowMinutes: window.data };
+}
+
+/** The state store of a deployed stack, reached with the operator's own credentials. */
+export async function operatorStore(options: BreakerSettingsOptions) {
+  const { limit, windowMinutes } = breakerArguments(options);
+  const aws = await resolveAws(options);
+  const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
+  const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
+  // What the operator writes (a release, an approval, --contain-held) is kept as long as the functions keep theirs.
+  const dedupWindow = Config.shape.KEYSTOP_DEDUP_WINDOW_MINUTES.safeParse(process.env.KEYSTOP_DEDUP_WINDOW_MINUTES);
+  const store = dynamoStateStore(
+    new DynamoDBClient(aws),
+    {
+      tableName,
+      dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
+      breakerLimit: limit,
+      breakerWindowMs: windowMinutes * 60_000,
+    },
+    systemClock.sleep,
+  );
+  /** A missing table is a wrong stage, region or account: say which table was looked for, and where. */
+  const onTable = async <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) {
+        throw new UsageError(
+          `no state table ${tableName} in ${aws.region} (ResourceNotFoundException): check --stage, --region and the account of your credentials`,
+        );
+      }
+      throw error;
+    });
+  return { store, accountId, limit, windowMinutes, onTable };
+}
