@@ -3,33 +3,35 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Config, settingDefault } from '../../aws/Config';
 import { systemClock } from '../../aws/clock';
 import { dynamoStateStore } from '../../stores/dynamoStateStore';
-import type { BreakerSettingsOptions } from '../options/stackOptions';
+import { type BreakerSettingsOptions, DEFAULT_STAGE, tableNameOf } from '../options/stackOptions';
+import { stageSettings } from '../settings/stageSettings';
 import { UsageError } from '../UsageError';
 import { resolveAws } from './resolveAws';
 
 /** The arguments, checked before any AWS call, with the deployment's own schema for the limit and the window. */
-function breakerArguments(options: BreakerSettingsOptions) {
+function breakerArguments(options: BreakerSettingsOptions, file: Record<string, string>) {
   if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
     throw new UsageError(`--account ${JSON.stringify(options.account)} is not a 12-digit account id`);
   }
-  const limit = Config.shape.KEYSTOP_BREAKER_LIMIT.safeParse(options.limit);
+  // Flags (and their environment variables) over the stage's settings file (checked there) over the defaults.
+  const limit = Config.shape.KEYSTOP_BREAKER_LIMIT.safeParse(options.limit ?? file.KEYSTOP_BREAKER_LIMIT);
   if (!limit.success)
     throw new UsageError(`--limit (or KEYSTOP_BREAKER_LIMIT) ${JSON.stringify(options.limit)} ${limit.error.issues[0]?.message}`);
-  const window = Config.shape.KEYSTOP_BREAKER_WINDOW_MINUTES.safeParse(options.windowMinutes);
+  const window = Config.shape.KEYSTOP_BREAKER_WINDOW_MINUTES.safeParse(options.windowMinutes ?? file.KEYSTOP_BREAKER_WINDOW_MINUTES);
   if (!window.success) {
     throw new UsageError(
       `--window-minutes (or KEYSTOP_BREAKER_WINDOW_MINUTES) ${JSON.stringify(options.windowMinutes)} ${window.error.issues[0]?.message}`,
     );
   }
-  if (!/^[\w.-]{1,64}$/.test(options.stage)) throw new UsageError(`--stage ${JSON.stringify(options.stage)} is not a stage name`);
   return { limit: limit.data, windowMinutes: window.data };
 }
 
 /** The state store of a deployed stack, reached with the operator's own credentials. */
 export async function operatorStore(options: BreakerSettingsOptions) {
-  const { limit, windowMinutes } = breakerArguments(options);
+  const settings = stageSettings(options.stage ?? DEFAULT_STAGE);
+  const { limit, windowMinutes } = breakerArguments(options, settings.env);
   const aws = await resolveAws(options);
-  const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
+  const tableName = tableNameOf(options);
   const accountId = options.account ?? (await new STSClient(aws).send(new GetCallerIdentityCommand({}))).Account!;
   // What the operator writes (a release, an approval, --contain-held) is kept as long as the functions keep theirs.
   const dedupWindow = Config.shape.KEYSTOP_DEDUP_WINDOW_MINUTES.safeParse(process.env.KEYSTOP_DEDUP_WINDOW_MINUTES);
@@ -53,5 +55,5 @@ export async function operatorStore(options: BreakerSettingsOptions) {
       }
       throw error;
     });
-  return { store, accountId, limit, windowMinutes, onTable };
+  return { store, accountId, limit, windowMinutes, onTable, settingsSource: settings.source };
 }

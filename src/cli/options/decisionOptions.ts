@@ -2,6 +2,8 @@ import { type Command, Option } from 'commander';
 
 /** The deployment settings a deciding command takes, as flags or the environment variables the function reads. */
 export interface DecisionOptions {
+  /** The deployed stage whose settings (keystop.settings.yml) the command answers for. */
+  stage?: string;
   policies?: string;
   honeyKeys?: string;
   exemptPrincipals?: string;
@@ -18,6 +20,15 @@ export interface DecisionOptions {
  * with, from flags or the same environment variables, so that it answers exactly what the function would.
  */
 export function withDecisionOptions(command: Command, { breaker = false }: { breaker?: boolean } = {}): Command {
+  // contain declares --stage with its state table (options/stackOptions.ts): one option serves both.
+  if (!command.options.some((option) => option.long === '--stage')) {
+    command.addOption(
+      new Option(
+        '--stage <stage>',
+        'answer for this deployed stage: its settings in keystop.settings.yml (flags and environment override them)',
+      ),
+    );
+  }
   command
     .addOption(new Option('--policies <file>', "a policy file instead of the shipped one (the deployment's policiesFile)"))
     .addOption(new Option('--honey-keys <ids>', 'comma-separated honey key ids').env('KEYSTOP_HONEY_KEYS'))

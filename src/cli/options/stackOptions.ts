@@ -4,7 +4,8 @@ import type { AwsOptions } from './awsOptions';
 /** The commands that read or write a deployed stack's state table (breaker, release, contain --incident, incidents). */
 export interface StackOptions extends AwsOptions {
   account?: string;
-  stage: string;
+  /** Undefined when not given: the table is then keystop-state-prod, and no deployment is compared (DEFAULT_STAGE). */
+  stage?: string;
   table?: string;
 }
 
@@ -14,11 +15,25 @@ export interface BreakerSettingsOptions extends StackOptions {
   windowMinutes?: string;
 }
 
-/** --stage and --table: which deployment's state table; `scope` says when they apply (e.g. 'with --incident: '). */
-export function withStateTableOptions(command: Command, scope = ''): Command {
+/** The stage a stack command reads when --stage is not given. */
+export const DEFAULT_STAGE = 'prod';
+
+/**
+ * --stage and --table: which deployment's state table and settings (keystop.settings.yml). No commander default for
+ * --stage: a stage named explicitly is also checked against the deployed functions' settings.
+ */
+export function withStateTableOptions(command: Command): Command {
   return command
-    .option('--stage <stage>', `${scope}the deployed stage, naming the table keystop-state-<stage>`, 'prod')
-    .option('--table <name>', `${scope}the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)`);
+    .option(
+      '--stage <stage>',
+      `the deployed stage: its state table keystop-state-<stage> and its settings in keystop.settings.yml (default: ${DEFAULT_STAGE})`,
+    )
+    .option('--table <name>', 'the state table (default: $KEYSTOP_STATE_TABLE or keystop-state-<stage>)');
+}
+
+/** The state table a stack command reads and writes. */
+export function tableNameOf(options: Pick<StackOptions, 'stage' | 'table'>): string {
+  return options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage ?? DEFAULT_STAGE}`);
 }
 
 /** --account: whose breaker or credentials (default: the account of the caller's credentials). */

@@ -7,6 +7,7 @@ import type * as z from '../../zod';
 import type { DecisionOptions } from '../options/decisionOptions';
 import { UsageError } from '../UsageError';
 import { loadPolicyFile } from './loadPolicyFile';
+import { stageSettings } from './stageSettings';
 
 export interface DecisionSettings {
   policies: readonly ResponsePolicy[];
@@ -16,6 +17,10 @@ export interface DecisionSettings {
   /** Undefined when neither --member-accounts nor KEYSTOP_MEMBER_ACCOUNTS is set. */
   memberAccounts?: string[];
   breaker: { limit: number; windowMinutes: number };
+  /** The stage whose keystop.settings.yml entry was read (--stage), if any. */
+  stage?: string;
+  /** For people: where the settings not given as flags or environment came from. */
+  source: string;
 }
 
 /** Parses one flag with the schema the function parses its environment variable with; a bad value is exit 2. */
@@ -28,31 +33,51 @@ function parsed<K extends keyof typeof Config.shape>(env: K, flag: string, value
   return result.data as z.output<(typeof Config.shape)[K]>;
 }
 
-/** The deployment settings as the CLI was given them (flags over environment), checked like the function checks them. */
+/**
+ * The deployment settings as the CLI was given them: flags over environment over the --stage's entry in
+ * keystop.settings.yml over the defaults, checked like the function checks them.
+ */
 export async function decisionSettings(options: DecisionOptions): Promise<DecisionSettings> {
-  const exemptTag = parsed('KEYSTOP_EXEMPT_TAG', '--exempt-tag', options.exemptTag);
+  const stage = stageSettings(options.stage);
+  const file = stage.env;
+  const exemptTag = parsed('KEYSTOP_EXEMPT_TAG', '--exempt-tag', options.exemptTag ?? file.KEYSTOP_EXEMPT_TAG);
+  const memberAccounts = options.memberAccounts ?? file.KEYSTOP_MEMBER_ACCOUNTS;
+  const policiesFile = options.policies ?? stage.policiesFile;
   return {
-    policies: options.policies ? await loadPolicyFile(options.policies) : defaultPolicies,
+    policies: policiesFile ? await loadPolicyFile(policiesFile) : defaultPolicies,
     sourceSettings: {
-      honeyKeys: parsed('KEYSTOP_HONEY_KEYS', '--honey-keys', options.honeyKeys),
-      responders: parsed('KEYSTOP_RESPONDERS', '--responders', options.responders),
+      honeyKeys: parsed('KEYSTOP_HONEY_KEYS', '--honey-keys', options.honeyKeys ?? file.KEYSTOP_HONEY_KEYS),
+      responders: parsed('KEYSTOP_RESPONDERS', '--responders', options.responders ?? file.KEYSTOP_RESPONDERS),
     },
     guardrails: {
-      dryRun: options.dryRun === true || parsed('KEYSTOP_DRY_RUN', 'KEYSTOP_DRY_RUN', process.env.KEYSTOP_DRY_RUN),
-      exemptPrincipals: parsed('KEYSTOP_EXEMPT_PRINCIPALS', '--exempt-principals', options.exemptPrincipals),
+      dryRun: options.dryRun === true || parsed('KEYSTOP_DRY_RUN', 'KEYSTOP_DRY_RUN', process.env.KEYSTOP_DRY_RUN ?? file.KEYSTOP_DRY_RUN),
+      exemptPrincipals: parsed(
+        'KEYSTOP_EXEMPT_PRINCIPALS',
+        '--exempt-principals',
+        options.exemptPrincipals ?? file.KEYSTOP_EXEMPT_PRINCIPALS,
+      ),
       exemptTag: parseExemptTag(exemptTag),
       // Keystop's own roles, as the deployment's environment names them: a command never contains them either.
       ownRoles: {
         functionRoleNames: parsed('KEYSTOP_OWN_ROLE_NAMES', 'KEYSTOP_OWN_ROLE_NAMES', process.env.KEYSTOP_OWN_ROLE_NAMES),
-        memberRoleName: parsed('KEYSTOP_MEMBER_ROLE_NAME', 'KEYSTOP_MEMBER_ROLE_NAME', process.env.KEYSTOP_MEMBER_ROLE_NAME) || undefined,
+        memberRoleName:
+          parsed(
+            'KEYSTOP_MEMBER_ROLE_NAME',
+            'KEYSTOP_MEMBER_ROLE_NAME',
+            process.env.KEYSTOP_MEMBER_ROLE_NAME ?? file.KEYSTOP_MEMBER_ROLE_NAME,
+          ) || undefined,
       },
     },
-    ...(options.memberAccounts === undefined
-      ? {}
-      : { memberAccounts: parsed('KEYSTOP_MEMBER_ACCOUNTS', '--member-accounts', options.memberAccounts) }),
+    ...(memberAccounts === undefined ? {} : { memberAccounts: parsed('KEYSTOP_MEMBER_ACCOUNTS', '--member-accounts', memberAccounts) }),
     breaker: {
-      limit: parsed('KEYSTOP_BREAKER_LIMIT', '--breaker-limit', options.breakerLimit),
-      windowMinutes: parsed('KEYSTOP_BREAKER_WINDOW_MINUTES', '--breaker-window-minutes', options.breakerWindowMinutes),
+      limit: parsed('KEYSTOP_BREAKER_LIMIT', '--breaker-limit', options.breakerLimit ?? file.KEYSTOP_BREAKER_LIMIT),
+      windowMinutes: parsed(
+        'KEYSTOP_BREAKER_WINDOW_MINUTES',
+        '--breaker-window-minutes',
+        options.breakerWindowMinutes ?? file.KEYSTOP_BREAKER_WINDOW_MINUTES,
+      ),
     },
+    ...(stage.stage === undefined ? {} : { stage: stage.stage }),
+    source: stage.source,
   };
 }

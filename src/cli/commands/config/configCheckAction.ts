@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { readSettingsFile, type SettingsFile, settingsFilePath, stageSettingsOf } from '../../../aws/settingsFile';
 import { UsageError } from '../../UsageError';
 import type { ConfigCheckOptions } from './configCommand';
 
@@ -9,6 +10,12 @@ export async function configCheckAction(options: ConfigCheckOptions): Promise<vo
     import('../../settings/readServiceParams'),
   ]);
   const service = await readService(options.config);
+  // The stage's keystop.settings.yml entry over serverless.yml's params, as deploy/keystopSettings.mjs applies it.
+  const settings = readSettings(settingsFilePath(dirname(resolve(options.config))));
+  service.params = {
+    ...service.params,
+    [options.stage]: { ...service.params?.[options.stage], ...stageSettingsOf(settings, options.stage) },
+  };
   // A param written as a variable (${env:…}, ${ssm:…}) has its value only when osls resolves it: left to osls package.
   const unresolved: string[] = [];
   const configParams = Object.fromEntries(
@@ -47,5 +54,13 @@ export async function configCheckAction(options: ConfigCheckOptions): Promise<vo
   if (!ok) {
     if (!options.json) process.stderr.write(`stage ${options.stage}: settings invalid:\n${result.problems.join('\n')}\n`);
     process.exitCode = 2;
+  }
+}
+
+function readSettings(path: string): SettingsFile {
+  try {
+    return readSettingsFile(path);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }

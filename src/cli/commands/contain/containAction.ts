@@ -2,8 +2,10 @@ import { type CredentialIncident, severityLabelOf } from '../../../domain/Creden
 import { approveIncident } from '../../../respond/approveIncident';
 import { respond } from '../../../respond/respond';
 import { cliDeps, topicArnOf } from '../../operator/cliDeps';
+import { compareWithDeployment } from '../../operator/compareDeployed';
 import { operatorStore } from '../../operator/operatorStore';
 import { reportResponses } from '../../operator/reportResponses';
+import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import { UsageError } from '../../UsageError';
 import type { ContainOptions } from './containCommand';
@@ -18,6 +20,8 @@ export async function containAction(options: ContainOptions): Promise<void> {
   const credential = reportedCredential({ ...options, accessKey: options.accessKey! });
   topicArnOf(options);
   const settings = await decisionSettings(options);
+  announceSettings(settings, options);
+  await compareWithDeployment(options, settings);
   const { deps, accountId, region, printedAlerts } = await cliDeps(options, settings);
   const now = deps.now().toISOString();
   const incident: CredentialIncident = {
@@ -43,7 +47,9 @@ export async function containAction(options: ContainOptions): Promise<void> {
 async function approveAction(incidentId: string, options: ContainOptions): Promise<void> {
   topicArnOf(options);
   const settings = await decisionSettings(options);
-  const { store, accountId, onTable } = await operatorStore({ ...options, stage: options.stage });
+  announceSettings(settings, options);
+  const { store, accountId, onTable } = await operatorStore(options);
+  await compareWithDeployment(options, settings);
   const { deps, printedAlerts } = await cliDeps(options, settings);
   await reportResponses(() => onTable(() => approveIncident(incidentId, accountId, { ...deps, state: store })), {
     json: options.json,

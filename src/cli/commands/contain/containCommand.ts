@@ -10,7 +10,6 @@ export interface ContainOptions extends CliAwsOptions, DecisionOptions {
   user?: string;
   role?: string;
   reason: string;
-  stage: string;
   table?: string;
 }
 
@@ -24,7 +23,7 @@ export function containCommand(): Command {
       '--incident <id>',
       "approve an incident Keystop alerted on: contained as the policy for source 'approved' says (read from the state table)",
     );
-  withStateTableOptions(command, 'with --incident: ')
+  withStateTableOptions(command)
     .option('--user <name>', "the key's IAM user (looked up in IAM when omitted for an AKIA key)")
     .option('--role <name>', 'for an ASIA key of a role session: the role')
     .option('--reason <text>', 'why, for the alert and the audit trail', 'reported by a responder');

@@ -3,6 +3,7 @@ import { formatDemo } from '../../format/formatDemo';
 import { readEvents } from '../../input/readEvents';
 import { packageRoot } from '../../packageRoot';
 import { runSandbox } from '../../sandbox/runSandbox';
+import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import type { DemoOptions } from './demoCommand';
 
@@ -20,6 +21,7 @@ export const demoHoneyKeys = ['AKIAHONEYBAITKEY0001'];
 /** `keystop demo`: the example findings through the sandbox, with the deployment settings given (or the defaults). */
 export async function demoAction(options: DemoOptions): Promise<void> {
   const settings = await decisionSettings(options);
+  announceSettings(settings, options);
   const events = await readEvents(demoExamples.map((file) => join(packageRoot(), 'examples', file)));
   if (!options.json) {
     process.stdout.write(

@@ -4,6 +4,7 @@ import { type Outcome, outcomes } from '../../../domain/IncidentResponse';
 import { DEFAULT_ATTEMPT_LEASE_MS, dynamoCredentialStore } from '../../../stores/dynamoCredentialStore';
 import { formatIncidentRows } from '../../format/formatIncidentRows';
 import { resolveAws } from '../../operator/resolveAws';
+import { tableNameOf } from '../../options/stackOptions';
 import { UsageError } from '../../UsageError';
 import { incidentRows } from './incidentRows';
 import type { IncidentsOptions } from './incidentsCommand';
@@ -37,7 +38,7 @@ export async function incidentsAction(options: IncidentsOptions): Promise<void> 
     throw new UsageError(`--account ${JSON.stringify(options.account)} is not a 12-digit account id`);
   }
   const aws = await resolveAws(options);
-  const tableName = options.table ?? (process.env.KEYSTOP_STATE_TABLE || `keystop-state-${options.stage}`);
+  const tableName = tableNameOf(options);
   // Only read: the window and lease settings matter to writers.
   const store = dynamoCredentialStore(new DynamoDBClient(aws), { tableName, dedupWindowMs: 0, attemptLeaseMs: DEFAULT_ATTEMPT_LEASE_MS });
   const now = systemClock.now();

@@ -1,6 +1,7 @@
 import type { Guardrails } from '../../../decide/Guardrails';
 import { formatExplanation } from '../../format/formatExplanation';
 import { readEvents } from '../../input/readEvents';
+import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import { UsageError } from '../../UsageError';
 import { explainEvent } from './explainEvent';
@@ -16,6 +17,7 @@ export async function explainAction(file: string, options: ExplainOptions): Prom
   };
   // A file may hold several events (get-findings output): each is explained, under its name when there are several.
   const events = await readEvents([file]);
+  announceSettings(settings, options);
   for (const { name, event } of events) {
     const explanation = explainEvent(event, settings.policies, settings.sourceSettings, guardrails);
     const lines = formatExplanation(explanation);

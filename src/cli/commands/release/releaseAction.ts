@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type ReleaseTarget, releaseContainment } from '../../../respond/releaseContainment';
 import { cliDeps, topicArnOf } from '../../operator/cliDeps';
+import { compareWithDeployment } from '../../operator/compareDeployed';
 import { operatorStore } from '../../operator/operatorStore';
 import { reportResponses } from '../../operator/reportResponses';
 import { resolveAws } from '../../operator/resolveAws';
@@ -28,8 +29,9 @@ function releaseTarget(options: ReleaseOptions): ReleaseTarget {
 export async function releaseAction(options: ReleaseOptions): Promise<void> {
   const target = releaseTarget(options);
   topicArnOf(options);
+  const settings = await decisionSettings({ stage: options.stage });
   const { store, accountId, onTable } = await operatorStore(options);
-  const settings = await decisionSettings({});
+  await compareWithDeployment(options, settings);
   const { deps, printedAlerts } = await cliDeps(options, settings);
   const { Arn = 'unknown caller' } = await new STSClient(await resolveAws(options)).send(new GetCallerIdentityCommand({}));
   await reportResponses(

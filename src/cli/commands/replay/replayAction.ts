@@ -3,8 +3,10 @@ import { eventSourceFor } from '../../../sources/eventSources';
 import { originalEvent } from '../../input/originalEvent';
 import { readEvents, unrecognizedEvent } from '../../input/readEvents';
 import { cliDeps, topicArnOf } from '../../operator/cliDeps';
+import { compareWithDeployment } from '../../operator/compareDeployed';
 import { reportResponses } from '../../operator/reportResponses';
 import { lambdaContext } from '../../sandbox/lambdaContext';
+import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import { UsageError } from '../../UsageError';
 import type { ReplayOptions } from './replayCommand';
@@ -20,6 +22,8 @@ export async function replayAction(file: string, options: ReplayOptions): Promis
     if (source === undefined) throw new UsageError(`cannot replay ${file}: ${unrecognizedEvent(event)}`);
     return source;
   });
+  announceSettings(settings, options);
+  await compareWithDeployment(options, settings);
   const { deps, printedAlerts } = await cliDeps(options, settings);
   for (const [index, event] of events.entries()) {
     await reportResponses(() => makeHandler(sources[index]!, deps)(event, lambdaContext('keystop-replay')), {

@@ -1,6 +1,7 @@
 import { formatSandboxReport } from '../../format/formatSandboxReport';
 import { readEvents } from '../../input/readEvents';
 import { runSandbox } from '../../sandbox/runSandbox';
+import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import { UsageError } from '../../UsageError';
 import type { SandboxOptions } from './sandboxCommand';
@@ -11,7 +12,9 @@ export async function sandboxAction(files: string[], options: SandboxOptions): P
     throw new UsageError(`--state-table ${JSON.stringify(options.stateTable)} is not a DynamoDB table name`);
   }
   const settings = await decisionSettings(options);
-  const reports = await runSandbox(await readEvents(files), {
+  const events = await readEvents(files);
+  announceSettings(settings, options);
+  const reports = await runSandbox(events, {
     endpoint: options.endpointUrl,
     verbose: options.verbose,
     ...(options.stateTable ? { stateTable: options.stateTable } : {}),
