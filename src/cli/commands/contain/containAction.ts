@@ -1,10 +1,14 @@
+import { IAMClient, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { type CredentialIncident, severityLabelOf } from '../../../domain/CredentialIncident';
+import { readKeyOwner } from '../../../facts/readAccessKey';
 import { approveIncident } from '../../../respond/approveIncident';
-import { respond } from '../../../respond/respond';
+import { respondToIncidents } from '../../../respond/respond';
 import { cliDeps, topicArnOf } from '../../operator/cliDeps';
 import { compareWithDeployment } from '../../operator/compareDeployed';
 import { operatorStore } from '../../operator/operatorStore';
+import { recordingStore } from '../../operator/recordingStore';
 import { reportResponses } from '../../operator/reportResponses';
+import { resolveAws } from '../../operator/resolveAws';
 import { announceSettings } from '../../settings/announceSettings';
 import { decisionSettings } from '../../settings/decisionSettings';
 import { UsageError } from '../../UsageError';
@@ -23,6 +27,7 @@ export async function containAction(options: ContainOptions): Promise<void> {
   announceSettings(settings, options);
   await compareWithDeployment(options, settings);
   const { deps, accountId, region, printedAlerts } = await cliDeps(options, settings);
+  if (credential.kind === 'long-term-key') await ensureIamKnows(credential.accessKeyId, accountId, options);
   const now = deps.now().toISOString();
   const incident: CredentialIncident = {
     id: `manual:${accountId}:${options.accessKey!}:${now}`,
@@ -40,7 +45,31 @@ export async function containAction(options: ContainOptions): Promise<void> {
     evidence: { description: options.reason },
     origin: { findingId: `manual-${now}`, eventId: `manual-${now}` },
   };
-  await reportResponses(() => respond({ kind: 'incidents', incidents: [incident] }, deps), { json: options.json, printedAlerts });
+  // A responder's explicit decision: recorded when the stage's table exists, never counted against the breaker.
+  const recording = await recordingStore(options);
+  await reportResponses(
+    () =>
+      recording
+        ? recording.onTable(() => respondToIncidents([incident], { ...deps, state: recording.store }, { bypassBreaker: true }))
+        : respondToIncidents([incident], deps),
+    { json: options.json, printedAlerts },
+  );
+}
+
+/**
+ * A long-term key IAM does not know (a typo, a deleted key, another account's key) is an error before anything is done:
+ * reporting it as GONE and alerting the team would page people about nothing.
+ */
+async function ensureIamKnows(accessKeyId: string, accountId: string, options: ContainOptions): Promise<void> {
+  const owner = await readKeyOwner(new IAMClient(await resolveAws(options)), accessKeyId).catch((error: unknown) => {
+    if (error instanceof NoSuchEntityException) return undefined;
+    throw error;
+  });
+  if (owner === undefined) {
+    throw new Error(
+      `IAM does not know access key ${accessKeyId} in account ${accountId}: nothing was contained and nobody was alerted (a typo, a deleted key, or another account's key: use that account's credentials)`,
+    );
+  }
 }
 
 /** `keystop contain --incident`: the stored incident, approved by the caller, through the state machine. */
