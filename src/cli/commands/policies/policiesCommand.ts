@@ -11,7 +11,9 @@ export function policiesCommand(): Command {
 
   command
     .command('validate')
-    .description('Validate a policy file (default: the shipped src/decide/policies.json).')
+    .description(
+      "Validate a policy file as osls package does: the policy schema and the functions' permissions (default: the shipped src/decide/policies.json).",
+    )
     .argument('[file]', 'a JSON policy file')
     .option('--json', 'print {"file", "policies"} as JSON')
     .action(async (file: string | undefined, options: { json?: boolean }) =>
