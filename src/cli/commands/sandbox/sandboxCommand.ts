@@ -7,6 +7,7 @@ export interface SandboxOptions extends DecisionOptions {
   stateTable?: string;
   verbose: boolean;
   metrics?: boolean;
+  deployment?: 'organization' | 'single-account';
 }
 
 export function sandboxCommand(): Command {
@@ -19,7 +20,13 @@ export function sandboxCommand(): Command {
       .addOption(new Option('--endpoint <url>', 'the same as --endpoint-url').hideHelp())
       .option('--state-table <name>', 'keep the state in this table of the emulator (created if missing), e.g. for `keystop incidents`')
       .addOption(new Option('--verbose', "print the responder's log lines").default(false))
-      .option('--metrics', 'show the CloudWatch metrics each event produced (as the function writes them)'),
+      .option('--metrics', 'show the CloudWatch metrics each event produced (as the function writes them)')
+      .addOption(
+        new Option(
+          '--deployment <kind>',
+          "the deployment to play: an organisation (every account a member, or --member-accounts) or Keystop's default single account (default: organization; with --stage, the stage's)",
+        ).choices(['organization', 'single-account']),
+      ),
     { breaker: true },
   ).action(async (files: string[], options: SandboxOptions & { endpoint?: string }) =>
     (await import('./sandboxAction')).sandboxAction(files, { ...options, endpointUrl: options.endpointUrl ?? options.endpoint }),
