@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../UsageError';
 import { NOT_AN_EVENT, unwrapEvents } from './unwrapEvents';
 
@@ -13,7 +15,7 @@ export interface NamedEvent {
 /**
  * Event files as the CLI takes them: JSON holding EventBridge events, or findings and records as responders hold them
  * (see unwrapEvents). A file with several (get-findings output, a CloudTrail log file) gives several events, named
- * `file#2`, … Each unwrapping is told on `note` (stderr by default), so that nobody mistakes what was run. A file
+ * `file#2`, … (`-` is standard input, named stdin; gzip is unpacked). Each unwrapping is told on `note` (stderr by default), so that nobody mistakes what was run. A file
  * holding no event is a UsageError (exit 2), said in one line.
  */
 export async function readEvents(
@@ -22,23 +24,21 @@ export async function readEvents(
 ): Promise<NamedEvent[]> {
   const perFile = await Promise.all(
     files.map(async (file) => {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        throw new UsageError(`cannot read event file ${file}: ${(error as Error).message}`);
-      }
+      const text = await readInput(file);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
-      } catch {
+      } catch (error) {
+        // JSON with a syntax error is said as such; anything else (a CSV export, a log line) is not an event at all.
+        if (/^\s*[[{]/.test(text)) throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
         throw new UsageError(`${file}: ${NOT_AN_EVENT}`);
       }
       const unwrapping = unwrapEvents(parsed);
       if (unwrapping.kind === 'refused') throw new UsageError(`${file}: ${unwrapping.reason}`);
       const { events } = unwrapping;
       return events.map(({ event, unwrapped }, index): NamedEvent => {
-        const name = events.length > 1 ? `${basename(file)}#${index + 1}` : basename(file);
+        const base = file === '-' ? 'stdin' : basename(file);
+        const name = events.length > 1 ? `${base}#${index + 1}` : base;
         return unwrapped ? { name, event, unwrapped } : { name, event };
       });
     }),
@@ -46,6 +46,25 @@ export async function readEvents(
   const named = perFile.flat();
   for (const { name, unwrapped } of named) if (unwrapped) note(`${name}: ${unwrapped}`);
   return named;
+}
+
+/**
+ * A file's text, `-` being standard input; gzip (CloudTrail's *_CloudTrail_*.json.gz as downloaded from S3) is
+ * recognised by its magic bytes, whatever the name.
+ */
+async function readInput(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = file === '-' ? await buffer(process.stdin) : await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read event file ${file}: ${(error as Error).message}`);
+  }
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString('utf8');
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch (error) {
+    throw new UsageError(`${file} is not valid gzip: ${(error as Error).message}`);
+  }
 }
 
 /** Why an event matched none of Keystop's sources, for people. */
