@@ -22,12 +22,8 @@ export function settingDifferences(deployed: Compared, here: Compared): string[]
   );
 }
 
-/**
- * Before a command acts for a stage (--stage), reads what the deployed functions run with (Lambda's configuration,
- * with the operator's credentials) and refuses (exit 2, nothing done) when dry-run or the exemptions differ: a
- * settings file edited but not deployed, or flags that say otherwise, must not contain what the deployment spares.
- */
-async function compareDeployed(aws: ClientOptions, stage: string, here: Compared): Promise<void> {
+/** What a deployed stage's functions run with (its GuardDuty function's environment), read with the operator's credentials. */
+export async function readDeployed(aws: ClientOptions, stage: string): Promise<Compared> {
   const functionName = `keystop-${stage}-guardduty`;
   let variables: Record<string, string>;
   try {
@@ -46,11 +42,21 @@ async function compareDeployed(aws: ClientOptions, stage: string, here: Compared
     if (!result.success) throw new Error(`${functionName} runs with a ${name} Keystop cannot read: ${result.error.issues[0]?.message}`);
     return result.data as Config[K];
   };
-  const deployed: Compared = {
+  return {
     dryRun: read('KEYSTOP_DRY_RUN'),
     exemptPrincipals: read('KEYSTOP_EXEMPT_PRINCIPALS'),
     exemptTag: parseExemptTag(read('KEYSTOP_EXEMPT_TAG')),
   };
+}
+
+/**
+ * Before a command acts for a stage (--stage), reads what the deployed functions run with (Lambda's configuration,
+ * with the operator's credentials) and refuses (exit 2, nothing done) when dry-run or the exemptions differ: a
+ * settings file edited but not deployed, or flags that say otherwise, must not contain what the deployment spares.
+ */
+async function compareDeployed(aws: ClientOptions, stage: string, here: Compared): Promise<void> {
+  const functionName = `keystop-${stage}-guardduty`;
+  const deployed = await readDeployed(aws, stage);
   const differences = settingDifferences(deployed, here);
   if (differences.length > 0) {
     throw new UsageError(

@@ -21,7 +21,7 @@ export async function breakerStatusAction(options: BreakerOptions): Promise<void
 export async function breakerResetAction(options: BreakerResetOptions): Promise<void> {
   const { store, accountId, onTable } = await operatorStore(options);
   // The deployment's settings for --contain-held, checked (and against the deployed stage's) before the reset changes anything.
-  const stageSettings = await decisionSettings({ policies: options.policies, stage: options.stage });
+  const stageSettings = await decisionSettings({ ...(options.containHeld ? { policies: options.policies } : {}), stage: options.stage });
   await compareWithDeployment(options, stageSettings);
   const settings = options.containHeld ? stageSettings : undefined;
   if (options.containHeld) topicArnOf(options);

@@ -3,6 +3,7 @@ import { type AwsOptions, withAwsOptions } from '../../options/awsOptions';
 
 export interface DoctorOptions extends AwsOptions {
   principal?: string;
+  stage?: string;
   json?: boolean;
 }
 
@@ -12,6 +13,7 @@ export function doctorCommand(): Command {
     new Command('doctor')
       .description('Check what Keystop relies on: whether the exemption tag can be set by your principal (or --principal).')
       .option('--principal <arn>', 'the IAM user or role ARN to check (default: the one your credentials belong to)')
+      .option('--stage <stage>', "also compare the stage's settings (keystop.settings.yml) with what its deployed functions run with")
       .option('--json', 'print the check as JSON'),
   ).action(async (options: DoctorOptions) => (await import('./doctorAction')).doctorAction(options));
 }
