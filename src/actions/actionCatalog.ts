@@ -1,4 +1,5 @@
 import { type CredentialIncident, type CredentialKind, iamPrincipalOf } from '../domain/CredentialIncident';
+import { principalRef } from '../domain/identifiers';
 import { strictObject } from '../domain/strictObject';
 import * as z from '../zod';
 
@@ -6,7 +7,7 @@ import * as z from '../zod';
  * The action catalog: what policies, the planner, the permission check and the docs know of each containment
  * action, without the AWS SDK. The implementations (containmentActions.ts) import this; nothing here imports them.
  */
-const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
+export const actionTypes = ['deactivate-access-key', 'revoke-sessions', 'tag-principal', 'deactivate-user-keys'] as const;
 export type ActionType = (typeof actionTypes)[number];
 
 /** A policy's action spec. Each action is its own strict object, so an option that an action does not take is an error too. */
@@ -41,7 +42,7 @@ export interface ActionEntry<T extends ActionType = ActionType> {
 
 const principalTarget = (incident: CredentialIncident) => {
   const principal = iamPrincipalOf(incident.credential);
-  return principal ? `${principal.kind}/${principal.name}` : 'none';
+  return principal ? principalRef(principal) : 'none';
 };
 
 export const actionCatalog: { [T in ActionType]: ActionEntry<T> } = {
@@ -54,7 +55,9 @@ export const actionCatalog: { [T in ActionType]: ActionEntry<T> } = {
   },
   'revoke-sessions': {
     type: 'revoke-sessions',
-    permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy'],
+    // Attach only the AWS-managed AWSDenyAll, when the principal's inline-policy quota is full (serverless.yml bounds it
+    // with iam:PolicyARN).
+    permissions: ['iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy'],
     appliesTo: ['role-session', 'user-session'],
     targetOf: principalTarget,
     describe: (incident) => `deny sessions of ${principalTarget(incident)} issued before now`,

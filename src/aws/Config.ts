@@ -1,3 +1,4 @@
+import { isTemporaryKey, isTypedAccessKeyId } from '../domain/identifiers';
 import type { ActivityLookupSettings } from '../report/activity/lookupKeyActivity';
 import type { StateSettings } from '../stores/dynamoStateStore';
 import * as z from '../zod';
@@ -43,7 +44,7 @@ export const wholeNumber = (min: number, max: number) => {
 };
 
 /** Comma-separated; blanks around each item are ignored, empty items dropped. */
-const listOf = (item: z.ZodMiniString<string>) =>
+export const listOf = (item: z.ZodMiniString<string>) =>
   z.pipe(
     z.pipe(
       z.string(),
@@ -58,14 +59,29 @@ const listOf = (item: z.ZodMiniString<string>) =>
   );
 
 const ACCOUNT_ID = /^\d{12}$/;
-/** Honey keys are long-term keys: AKIA and 16 upper-case letters or digits (AWS issues base32; IAM documents alphanumerics). */
-const HONEY_KEY = /^AKIA[A-Z0-9]{16}$/;
+/**
+ * A user or role ARN, or a pattern of them (`*` in the path or name), in one named account. A bare name or a wildcard
+ * account matches whatever anyone with iam:CreateUser or iam:CreateRole in any account names so.
+ */
+const PRINCIPAL_ARN = text(
+  /^arn:(aws[a-z-]*|\*):(iam::\d{12}:(user|role)|sts::\d{12}:assumed-role)\/[\w+=,.@*/-]+$/,
+  'each must be a user or role ARN (pattern) in a named account, e.g. arn:aws:iam::111122223333:role/incident-response-*: a bare name or a wildcard account matches principals anyone can create',
+);
+/** Honey keys are long-term keys (AKIA…), typed by a person: held to the id as AWS issues it (src/domain/identifiers.ts). */
+const honeyKey = z
+  .string()
+  .check(
+    z.refine(
+      (value: string) => isTypedAccessKeyId(value) && !isTemporaryKey(value),
+      'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)',
+    ),
+  );
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const settings = z.object({
   KEYSTOP_ALERT_TOPIC_ARN: setting(text(/^arn:aws[a-z-]*:sns:/, 'must be the ARN of the SNS topic alerts go to'), {}),
   KEYSTOP_DRY_RUN: setting(flag, { param: 'dryRun', default: 'false' }),
-  KEYSTOP_EXEMPT_PRINCIPALS: setting(listOf(text(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
+  KEYSTOP_EXEMPT_PRINCIPALS: setting(listOf(PRINCIPAL_ARN), {
     param: 'exemptPrincipals',
     default: '',
   }),
@@ -79,14 +95,11 @@ const settings = z.object({
       default: 'keystop:exempt=true',
     },
   ),
-  KEYSTOP_HONEY_KEYS: setting(
-    listOf(text(HONEY_KEY, 'each honey key must be an AKIA… access key id (AKIA and 16 upper-case letters or digits)')),
-    {
-      param: 'honeyKeys',
-      default: '',
-    },
-  ),
-  KEYSTOP_RESPONDERS: setting(listOf(text(/^[\w+=,.@*:/-]+$/, 'each must be a user or role name or an ARN pattern')), {
+  KEYSTOP_HONEY_KEYS: setting(listOf(honeyKey), {
+    param: 'honeyKeys',
+    default: '',
+  }),
+  KEYSTOP_RESPONDERS: setting(listOf(PRINCIPAL_ARN), {
     param: 'responders',
     default: '',
   }),

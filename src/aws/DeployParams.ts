@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { setting, text, wholeNumber } from './Config';
+import { listOf, setting, text, wholeNumber } from './Config';
 
 /** An alarm's threshold (docs/operations.md): a whole number, the unit the alarm's metric counts in. */
 const alarmThreshold = (param: string, fallback: string, max: number) => setting(wholeNumber(0, max), { param, default: fallback });
@@ -27,6 +27,17 @@ export const DeployParams = z.object({
     param: 'securityHubAction',
     default: 'false',
   }),
+  // Exact role ARNs: the alert topic, failure queue and state table deny everyone else (serverless.yml). A wildcard
+  // would let whoever creates a matching role in the account pass those denies.
+  operatorRoles: setting(
+    listOf(
+      text(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+        'each must be the exact ARN of a role (arn:aws:iam::<12-digit account>:role/<path/name>), no wildcard',
+      ),
+    ),
+    { param: 'operatorRoles', default: '' },
+  ),
   alarmFailedEventsDepth: alarmThreshold('alarmFailedEventsDepth', '0', 100_000),
   alarmFailedEventsAgeSeconds: alarmThreshold('alarmFailedEventsAgeSeconds', '3600', 1_209_600),
   alarmFunctionErrors: alarmThreshold('alarmFunctionErrors', '0', 100_000),

@@ -66,7 +66,7 @@ export function checkParams(params: Record<string, ParamValue>): string[] {
 
 /** The value a list param deploys with: its items trimmed, joined by commas (what bus patterns and splits need). */
 export function normalizedListParams(params: Record<string, ParamValue>): Record<string, string> {
-  const lists = ['honeyKeys', 'memberAccounts', 'exemptPrincipals', 'activityRegions'];
+  const lists = ['honeyKeys', 'memberAccounts', 'exemptPrincipals', 'activityRegions', 'operatorRoles'];
   return Object.fromEntries(
     lists
       .filter((name) => typeof params[name] === 'string')

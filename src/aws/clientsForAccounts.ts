@@ -2,6 +2,7 @@ import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { ActionClients } from '../actions/ContainmentAction';
 import type { CredentialIncident } from '../domain/CredentialIncident';
+import { markMemberRoleRefusal } from '../domain/errors';
 import { roleSessionName } from './roleSessionName';
 
 /** The clients that act in the account that owns an incident's credential. */
@@ -70,7 +71,18 @@ export function clientsForAccounts(settings: AccountClientsSettings): ClientsFor
         throw new AccountNotReachableError(`could not assume ${params.RoleArn}: ${(error as Error).message}`, { cause: error });
       }
     };
-    const clients = { iam: iamWith(credentials) };
+    const iam = iamWith(credentials);
+    iam.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          throw markMemberRoleRefusal(error, params.RoleArn);
+        }
+      },
+      { step: 'initialize', name: 'keystopMemberRoleRefusal' },
+    );
+    const clients = { iam };
     sessions.delete(accountId);
     sessions.set(accountId, { incidentId: id, clients });
     if (sessions.size > MAX_CACHED_ACCOUNTS) sessions.delete(sessions.keys().next().value!);

@@ -9,8 +9,9 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
     form: 'true or false',
   },
   exemptPrincipals: {
-    meaning: 'user and role names or ARN patterns (`*` matches any run of characters) that are only ever alerted on',
-    form: 'comma-separated names or ARN patterns',
+    meaning:
+      'user and role ARNs or ARN patterns (`*` matches any run of characters in the path or name) that are only ever alerted on; each in a named account (a bare name or a wildcard account is refused: anyone can create a principal of that name)',
+    form: 'comma-separated ARN patterns in named accounts',
   },
   exemptTag: {
     meaning: "a tag on a user or role (read live from IAM) that exempts it from containment; '' turns this off",
@@ -22,8 +23,13 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
   },
   responders: {
     meaning:
-      'user and role names or ARN patterns of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
-    form: 'comma-separated names or ARN patterns',
+      'user and role ARNs or ARN patterns, each in a named account, of the people and automation allowed to undo a containment (re-enable a key, remove the deny policy): the tamper guard records their changes as a release instead of undoing them',
+    form: 'comma-separated ARN patterns in named accounts',
+  },
+  operatorRoles: {
+    meaning:
+      "exact ARNs of the roles people operate Keystop with: besides Keystop's own roles, the only principals that may subscribe to or publish on the alert topic, send to the failure queue and write the state table (`keystop breaker`, `release`, `replay`)",
+    form: 'comma-separated role ARNs, no wildcard',
   },
   guardWindowDays: {
     meaning: 'how long after containing a credential the tamper guard puts back a key someone re-enabled or a deny policy someone removed',

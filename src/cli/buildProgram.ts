@@ -11,6 +11,7 @@ import { policiesCommand } from './commands/policies/policiesCommand';
 import { releaseCommand } from './commands/release/releaseCommand';
 import { replayCommand } from './commands/replay/replayCommand';
 import { sandboxCommand } from './commands/sandbox/sandboxCommand';
+import { scpCommand } from './commands/scp/scpCommand';
 import { selftestCommand } from './commands/selftest/selftestCommand';
 import { packageRoot } from './packageRoot';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     selftestCommand(),
     doctorCommand(),
     configCommand(),
+    scpCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -1,6 +1,10 @@
+import { actionTypes } from '../actions/actionCatalog';
+import { reportingSteps } from '../actions/ContainmentAction';
+import { ignoredReasons } from '../domain/AdaptedEvent';
 import type { CredentialIncident } from '../domain/CredentialIncident';
-import { type AnsweredIncident, outcomes } from '../domain/IncidentResponse';
+import { type AnsweredIncident, eventFailureReasons, outcomes, stateReasons } from '../domain/IncidentResponse';
 import * as z from '../zod';
+import { planReasons } from './planResponse';
 
 /**
  * How strongly Keystop has responded to a credential: told nobody, told responders, contained it. Each report is
@@ -21,8 +25,12 @@ const StoredIncident = z.custom<CredentialIncident>(
   'a stored incident must carry its id',
 );
 
+// Every word a response may carry, as zod enums: a record read back has the types it was written with.
+const StoredActionType = z.enum([...actionTypes, ...reportingSteps]);
+const StoredReason = z.enum([...planReasons, ...stateReasons, ...ignoredReasons, ...eventFailureReasons]);
+
 const StoredAction = z.object({
-  type: z.string(),
+  type: StoredActionType,
   status: z.enum(['done', 'skipped', 'failed']),
   target: z.string(),
   reason: z.string(),
@@ -34,7 +42,7 @@ const StoredAction = z.object({
 /** A response as stored: enough to re-send its alert, list it (`keystop incidents`) and contain a held incident. */
 export const StoredResponse = z.object({
   outcome: z.enum(outcomes),
-  reason: z.string(),
+  reason: StoredReason,
   explanation: z.string(),
   policy: z.optional(z.string()),
   actions: z.array(StoredAction),

@@ -13,12 +13,13 @@ export interface Guardrails {
   accounts?: AccountScope;
   /**
    * Keystop's own roles, never contained whatever a finding says (a finding about them would have Keystop cut off its
-   * own response). Roles under `/keystop/` and AWS-managed roles are protected whether or not this is set.
+   * own response): the function roles in `accounts.own`, the member role in any other account, nowhere else (a name or
+   * path can be created by anyone with iam:CreateRole). AWS-managed roles are protected whether or not this is set.
    */
   ownRoles?: OwnRoles;
 }
 
-/** The roles Keystop itself runs as, by name: its functions' roles (this account) and its member role (every account). */
+/** The roles Keystop itself runs as, by name: its functions' roles (its own account) and its member role (member accounts). */
 interface OwnRoles {
   /** The function roles' names (serverless.yml gives them; KEYSTOP_OWN_ROLE_NAMES). */
   functionRoleNames: readonly string[];

@@ -1,6 +1,9 @@
+import type { CredentialIncident } from '../domain/CredentialIncident';
 import type { ResponseReason } from '../domain/IncidentResponse';
 import type { TamperReport } from '../domain/TamperReport';
+import { awaitsApproval } from './awaitsApproval';
 import { type CredentialRecord, isStronger, type ResponseLevel } from './CredentialRecord';
+import { isRecordedEcho } from './isRecordedEcho';
 import type { ResponsePlan } from './planResponse';
 
 /** What was read live about the credential before deciding (see gatherFacts). */
@@ -49,6 +52,8 @@ export function nextResponse(
     observedAt?: string;
     /** A responder approved containing it (source `approved`): refused by a guardrail, the approver hears why. */
     approval?: boolean;
+    /** The report itself, to tell a Security Hub echo of one already answered (src/decide/isRecordedEcho.ts). */
+    incident?: Pick<CredentialIncident, 'id' | 'source' | 'observedAt' | 'origin'>;
   } = {},
 ): Transition {
   const approval = report.approval === true;
@@ -56,7 +61,23 @@ export function nextResponse(
   const alerted = record?.alerted ?? 'none';
   const before = record?.last ? ` (incident ${record.last.incident.id}, ${record.last.outcome})` : '';
 
+  // An echo brings no new evidence (after a failure or a hold it would otherwise loop: note, echo, attempt, note…);
+  // a key found Active again after containment is new, whatever the delivery.
+  if (isRecordedEcho(record, report.incident) && !(achieved === 'contained' && facts.keyStatus === 'Active')) {
+    return duplicate(`Security Hub re-sent a finding Keystop already answered${before}, unchanged by its provider`);
+  }
+
   if (plan.execute) {
+    if (approval && achieved !== 'contained' && !awaitsApproval(record, report.incident?.id)) {
+      return {
+        kind: 'report',
+        level: 'alerted',
+        outcome: 'notified',
+        reason: 'approval-refused',
+        explanation: `Keystop did not ask anyone to approve containing incident ${report.incident?.id ?? '(unknown)'}${before}: the approval is refused and nothing changed; contain it by hand if it must be`,
+        tell: true,
+      };
+    }
     if (facts.gone !== undefined) {
       return isStronger('contained', alerted)
         ? {

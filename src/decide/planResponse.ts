@@ -3,22 +3,24 @@ import type { CredentialIncident } from '../domain/CredentialIncident';
 import { exemptionFor } from './exemptionFor';
 import { type Guardrails, mayActIn } from './Guardrails';
 import { matchesPolicy } from './matchesPolicy';
-import { type ProtectionReason, protectionFor } from './protectionFor';
+import { protectionFor, protectionReasons } from './protectionFor';
 import type { ResponsePolicy } from './ResponsePolicy';
 
 /** Why the plan is what it is; the alert shows it. */
-export type PlanReason =
-  | 'matched'
-  | 'sample-finding'
-  | 'exempt-principal'
-  | 'dry-run'
-  | 'notify-only-policy'
-  | 'no-matching-policy'
-  | 'no-applicable-action'
-  | 'account-not-allowed'
-  | ProtectionReason
-  | 'breaker-open'
-  | 'unmapped-signal';
+export const planReasons = [
+  'matched',
+  'sample-finding',
+  'exempt-principal',
+  'dry-run',
+  'notify-only-policy',
+  'no-matching-policy',
+  'no-applicable-action',
+  'account-not-allowed',
+  ...protectionReasons,
+  'breaker-open',
+  'unmapped-signal',
+] as const;
+export type PlanReason = (typeof planReasons)[number];
 
 export interface ResponsePlan {
   /** The policy that decided, if one matched. */

@@ -11,13 +11,14 @@ export type AdaptedEvent =
   | { kind: 'tamper'; reports: TamperReport[] }
   | { kind: 'ignored'; reason: IgnoredReason; detail: string };
 
-export type IgnoredReason =
-  | 'not-a-credential-finding'
-  | 'not-a-guardduty-finding'
-  | 'finding-not-new'
-  | 'keystop-own-update'
-  | 'unknown-credential'
-  | 'not-a-compromise-signal';
+export const ignoredReasons = [
+  'not-a-credential-finding',
+  'not-a-guardduty-finding',
+  'finding-not-new',
+  'unknown-credential',
+  'not-a-compromise-signal',
+] as const;
+export type IgnoredReason = (typeof ignoredReasons)[number];
 
 export const incidents = (list: CredentialIncident[]): AdaptedEvent =>
   list.length > 0 ? { kind: 'incidents', incidents: list } : ignored('not-a-credential-finding', 'the event names no credential');

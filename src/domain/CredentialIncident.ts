@@ -86,6 +86,8 @@ export interface CredentialIncident {
   region: string;
   /** When the activity was observed (ISO 8601). */
   observedAt: string;
+  /** When the reported activity was first seen, where the source says (GuardDuty's eventFirstSeen): time-to-contain starts there. */
+  firstSeenAt?: string;
   credential: Credential;
   /** A generated sample finding: never contained, whatever the policies say. */
   sample: boolean;
@@ -96,6 +98,12 @@ export interface CredentialIncident {
    * isLaterNotification). It only orders Keystop's requests (a likely duplicate asks its record first), never decides.
    */
   repeated?: true;
+  /**
+   * Security Hub re-sent the finding after someone (Keystop's note, or anyone allowed BatchUpdateFindings) updated it:
+   * possibly an echo of a report already answered. It only routes the report to the exact path, which reads the
+   * credential's record before acting (src/decide/isRecordedEcho.ts); never decides.
+   */
+  updatedByCustomer?: true;
   title: string;
   evidence: Evidence;
   /** Identifiers of the report itself, for links and audit. */
@@ -130,14 +138,6 @@ export function principalNameOf(credential: Credential): string | undefined {
     case 'unmapped':
       return undefined;
   }
-}
-
-/** An access key id as IAM and STS issue them: AKIA (long-term) or ASIA (temporary), then upper-case letters and digits. */
-export const isAccessKeyId = (value: string) => /^A[KS]IA[A-Z0-9]{12,124}$/.test(value);
-
-/** Long-term keys start AKIA; temporary STS credentials start ASIA and cannot be deactivated. */
-export function isTemporaryKey(accessKeyId: string): boolean {
-  return accessKeyId.startsWith('ASIA');
 }
 
 /** The IAM user or role that holds the credential, when it is known and is one (not root, not a federated user). */

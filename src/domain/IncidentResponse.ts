@@ -23,26 +23,32 @@ export type Outcome = (typeof outcomes)[number];
  *   window: contained again, or alerted when nothing can be undone (a new key, a console password).
  * - `responder-change`: a responder principal undid a containment: recorded as released, not undone.
  * - `released`: a responder undid the containment with `keystop release` (who and why are in the record and alert).
+ * - `approval-refused`: an approval (Security Hub's custom action, `keystop contain --incident`) of an incident Keystop
+ *   never asked anyone to approve (not its latest alert-only response awaiting a decision): nothing changed, alerted.
  * - `not-guarded`: a change the tamper guard watches, about a credential Keystop did not contain (or released, or
  *   contained longer ago than the guard window): nothing to do.
  */
-type StateReason =
-  | 'escalated'
-  | 'key-re-enabled'
-  | 'session-after-cutoff'
-  | 'already-inactive'
-  | 'credential-gone'
-  | 'access-denied'
-  | 'containment-failed'
-  | 'duplicate-report'
-  | 'still-held'
-  | 'tampered'
-  | 'responder-change'
-  | 'not-guarded'
-  | 'released';
+export const stateReasons = [
+  'escalated',
+  'key-re-enabled',
+  'session-after-cutoff',
+  'already-inactive',
+  'credential-gone',
+  'access-denied',
+  'containment-failed',
+  'duplicate-report',
+  'still-held',
+  'tampered',
+  'responder-change',
+  'not-guarded',
+  'approval-refused',
+  'released',
+] as const;
+type StateReason = (typeof stateReasons)[number];
 
 /** Failures before any incident is known (the sandbox and CLI report them in the same shape). */
-type EventFailureReason = 'malformed-event' | 'error';
+export const eventFailureReasons = ['malformed-event', 'error'] as const;
+type EventFailureReason = (typeof eventFailureReasons)[number];
 
 export type ResponseReason = PlanReason | StateReason | IgnoredReason | EventFailureReason;
 

@@ -79,13 +79,30 @@ export function isAnnounced(error: unknown): boolean {
   return error instanceof ContainmentFailedError || error instanceof CredentialBusyError;
 }
 
+const MEMBER_ROLE_REFUSAL = Symbol('keystop.memberRoleRefusal');
+
+/**
+ * Marks an error of a call made with the member role (src/aws/clientsForAccounts.ts) and says so in its message:
+ * an administrator of that account — possibly the attacker — can break the role, so its refusal is not final.
+ */
+export function markMemberRoleRefusal(error: unknown, roleArn: string): unknown {
+  if (error instanceof Error && /^(AccessDenied|AccessDeniedException|UnauthorizedOperation)$/.test(error.name)) {
+    Object.defineProperty(error, MEMBER_ROLE_REFUSAL, { value: true });
+    error.message = `${roleArn} was refused (an administrator of that account may have changed the role or its boundary; retried): ${error.message}`;
+  }
+  return error;
+}
+
 /**
  * How a failed IAM call is treated: `gone` (the key or principal does not exist), `denied` (IAM refuses and will
  * keep refusing: an SCP, a boundary, a service-linked role), or `transient` (throttling, 5xx, time-outs: retried).
+ * A refusal of the member role in a member account is retried, not final: whoever administers that account can cause
+ * it, and Lambda's retries, then the failure queue and its alarm, keep it in front of responders.
  */
 export function failureKindOf(error: unknown): 'gone' | 'denied' | 'transient' {
   const name = error instanceof Error ? error.name : '';
   if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') return 'gone';
+  if (error instanceof Error && MEMBER_ROLE_REFUSAL in error) return 'transient';
   if (
     /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnmodifiableEntity|LimitExceeded|MalformedPolicyDocument|InvalidInput)(Exception)?$/.test(
       name,

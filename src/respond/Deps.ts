@@ -25,7 +25,9 @@ export interface Deps {
   sleep: Clock['sleep'];
   /**
    * De-duplication and the blast-radius breaker (DynamoDB). Undefined only where every call is a person's explicit
-   * request (`keystop contain`): then nothing is de-duplicated or counted.
+   * request (`keystop contain --access-key` without a table): then a report is answered on the exact path, nothing is
+   * de-duplicated or counted, and the key's status is not read. A use-case that cannot work without the table takes
+   * StatefulDeps instead: its type says so, no check at run time.
    */
   state: StateStore | undefined;
   /** What this container answered as contained lately: a report about it asks the record first (one request). */
@@ -40,3 +42,6 @@ export interface Deps {
   /** How long the tamper guard watches a credential after Keystop contained it (default 7 days). */
   guardWindowMs: number;
 }
+
+/** The deps of a use-case that needs the state table (the tamper guard, release, approve, contain held). */
+export type StatefulDeps = Deps & { state: StateStore };

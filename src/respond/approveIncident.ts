@@ -1,6 +1,6 @@
 import type { IncidentResponse } from '../domain/IncidentResponse';
 import { approvedIncident } from '../sources/approvedIncident';
-import type { Deps } from './Deps';
+import type { StatefulDeps } from './Deps';
 import { respondToIncidents } from './respond';
 
 /**
@@ -8,8 +8,7 @@ import { respondToIncidents } from './respond';
  * source `approved`: the same planner and guardrails decide (the policy for `approved`; exemptions, Keystop's own roles,
  * samples never), and the state machine answers a credential already contained, gone or exempt without changing it.
  */
-export async function approveIncident(incidentId: string, accountId: string, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) throw new Error('approving an incident needs the state table: the incident is read from it');
+export async function approveIncident(incidentId: string, accountId: string, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const records = await deps.state.watched(deps.now());
   const record = records.find((r) => r.accountId === accountId && (r.last?.incident.id === incidentId || r.demand?.id === incidentId));
   const stored = record?.last?.incident.id === incidentId ? record.last.incident : record?.demand;

@@ -1,13 +1,12 @@
 import type { IncidentResponse } from '../domain/IncidentResponse';
-import type { Deps } from './Deps';
+import type { StatefulDeps } from './Deps';
 import { respondToIncidents } from './respond';
 
 /**
  * After the breaker was reset: responds again to every credential whose containment the breaker held in this
  * account, as the next report of it would (planned with live facts; contained unless exempt or contained since).
  */
-export async function containHeld(accountId: string, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) throw new Error('containing held incidents needs the state table');
+export async function containHeld(accountId: string, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const held = await deps.state.held(accountId, deps.now());
   // The operator decided to contain them all: the breaker, which held them, does not count them again.
   return respondToIncidents(

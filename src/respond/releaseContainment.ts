@@ -1,10 +1,13 @@
 import { undoContainment } from '../actions/undoContainment';
 import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
 import type { CredentialKind } from '../domain/CredentialIncident';
-import { failureKindOf, messageOf, NotificationFailedError } from '../domain/errors';
+import { messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
-import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
-import type { Deps } from './Deps';
+import { accessKeyRecordKey, describeRecordKey, principalRef } from '../domain/identifiers';
+import type { Deps, StatefulDeps } from './Deps';
+import { attemptOn, claimCredential } from './plumbing/credentialAttempt';
+import { failureOf } from './plumbing/failureOf';
+import { settleEach } from './plumbing/settleEach';
 
 /** What a responder releases: one stored incident, one key, or every contained credential of a user or role. */
 export type ReleaseTarget = { incidentId: string } | { accessKeyId: string } | { principal: { kind: 'user' | 'role'; name: string } };
@@ -29,13 +32,11 @@ const containmentOf: Partial<Record<CredentialKind, string[]>> = {
  * instead of undoing it; the next report of the credential is new evidence. Then the key is reactivated, Keystop's deny
  * policy and tags removed, and responders alerted (the audit event names who and why).
  */
-export async function releaseContainment(target: ReleaseTarget, release: Release, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) throw new Error('releasing a containment needs the state table: it records who released what');
+export async function releaseContainment(target: ReleaseTarget, release: Release, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await keysOf(target, release.accountId, deps);
   if (keys.length === 0) throw new Error(`Keystop holds no containment of ${describe(target)} in account ${release.accountId}`);
-  const responses: IncidentResponse[] = [];
-  for (const key of keys) responses.push(await releaseOne(key, release, deps));
-  return responses;
+  // Each credential on its own: one that cannot be released does not keep the others contained.
+  return settleEach(keys, async (key) => [await releaseOne(key, release, deps)]);
 }
 
 function describe(target: ReleaseTarget): string {
@@ -46,13 +47,13 @@ function describe(target: ReleaseTarget): string {
 
 const isContained = (record: CredentialRecord) => record.achieved === 'contained' || record.guardUntil !== undefined;
 
-async function keysOf(target: ReleaseTarget, accountId: string, deps: Deps): Promise<string[]> {
-  if ('accessKeyId' in target) return [`credential#${accountId}#${target.accessKeyId}`];
-  const records = (await deps.state!.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
+async function keysOf(target: ReleaseTarget, accountId: string, deps: StatefulDeps): Promise<string[]> {
+  if ('accessKeyId' in target) return [accessKeyRecordKey(accountId, target.accessKeyId)];
+  const records = (await deps.state.watched(deps.now())).filter((r) => r.accountId === accountId && isContained(r));
   const chosen =
     'incidentId' in target
       ? records.filter((r) => r.last?.incident.id === target.incidentId || r.demand?.id === target.incidentId)
-      : records.filter((r) => r.principal === `${target.principal.kind}/${target.principal.name}`);
+      : records.filter((r) => r.principal === principalRef(target.principal));
   return chosen.map((r) => r.key);
 }
 
@@ -64,7 +65,7 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     const incident = record?.last?.incident;
     if (record === undefined || incident === undefined || !isContained(record)) {
       await attempt.release();
-      throw new Error(`Keystop holds no containment of ${key.replace(/^credential#/, '')}: nothing to release`);
+      throw new Error(`Keystop holds no containment of ${describeRecordKey(key)}: nothing to release`);
     }
     if (record.released) {
       await attempt.release();
@@ -85,38 +86,23 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     };
     // Released first: the guard must see the responder's own changes below as sanctioned.
     await attempt.save(released, { release: false });
-    const touched = new Set([
-      ...(containmentOf[incident.credential.kind] ?? []),
-      ...(record.last?.actions ?? []).filter((a) => a.status === 'done').map((a) => a.type),
-    ]);
-    let actions: Awaited<ReturnType<typeof undoContainment>>;
-    let failure: unknown;
-    try {
-      const userKeys = (record.last?.actions ?? [])
-        .filter((a) => a.type === 'deactivate-user-keys' && a.status === 'done')
-        .flatMap((a) => a.changedKeys ?? []);
-      actions = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
-    } catch (error) {
-      failure = error;
-      actions = [{ type: 'deactivate-access-key' as const, status: 'failed' as const, target: key, reason: messageOf(error) }];
-    }
+    const done = (record.last?.actions ?? []).filter((a) => a.status === 'done');
+    const touched = new Set([...(containmentOf[incident.credential.kind] ?? []), ...done.map((a) => a.type)]);
+    const userKeys = done.filter((a) => a.type === 'deactivate-user-keys').flatMap((a) => a.changedKeys ?? []);
+    const { results, failures } = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
+    const failure = failureOf(failures);
     const response: AnsweredIncident = {
       outcome: failure === undefined ? 'notified' : 'failed',
-      reason: failure === undefined ? 'released' : failureKindOf(failure) === 'denied' ? 'access-denied' : 'error',
+      reason: failure === undefined ? 'released' : failure === 'denied' ? 'access-denied' : 'error',
       explanation:
         failure === undefined
           ? `released by ${release.by}: ${release.reason}. Later reports of this credential are new evidence`
-          : `released by ${release.by} (${release.reason}), but undoing the containment failed: ${messageOf(failure)}; finish by hand`,
+          : `released by ${release.by} (${release.reason}), but undoing the containment failed: ${failures.map(messageOf).join('; ')}; finish by hand`,
       incident,
       policy: undefined,
-      actions,
+      actions: results,
     };
-    const recorded = { ...released, last: storedResponseOf(response, now) };
-    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, now) }, { release: false });
-    const final = await report(response, deps);
-    if (notifyFailed(final)) throw new NotificationFailedError(final);
-    await attempt.save(recorded, { release: true });
-    return final;
+    return await attempt.commitWithAlert({ ...released, last: storedResponseOf(response, now) }, response);
   } catch (error) {
     await attempt.release();
     throw error;

@@ -1,34 +1,29 @@
 import type { ActionType } from '../actions/actionCatalog';
-import type { ActionResult } from '../actions/ContainmentAction';
 import { containmentActions } from '../actions/containmentActions';
 import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
 import { mayActIn } from '../decide/Guardrails';
 import { tamperTransition } from '../decide/nextResponse';
 import type { GUARD_ACTIONS } from '../decide/requiredPermissions';
 import type { CredentialIncident } from '../domain/CredentialIncident';
-import { ContainmentFailedError, failureKindOf, IncompleteResponseError, messageOf, NotificationFailedError } from '../domain/errors';
+import { ContainmentFailedError, messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
+import { accessKeyRecordKey, principalRef } from '../domain/identifiers';
 import type { TamperReport } from '../domain/TamperReport';
-import { attemptOn, claimCredential, notifyFailed, report } from './credentialAttempt';
-import type { Deps } from './Deps';
+import type { Deps, StatefulDeps } from './Deps';
+import { attemptOn, claimCredential } from './plumbing/credentialAttempt';
+import { failureOf } from './plumbing/failureOf';
+import { runSteps, type StepsRun } from './plumbing/runSteps';
+import { settleEach } from './plumbing/settleEach';
 
 /**
  * The tamper guard: each change to IAM that may undo a containment Keystop made, against the record of the credential
  * it touches, in the same phases as a report (claim → transition → execute → record → report). One failure at the end.
  */
 export async function respondToTampering(reports: readonly TamperReport[], deps: Deps): Promise<IncidentResponse[]> {
-  const responses: IncidentResponse[] = [];
-  const failures: unknown[] = [];
-  for (const tamper of reports) {
-    try {
-      responses.push(...(await guard(tamper, deps)));
-    } catch (error) {
-      failures.push(error);
-      if (error instanceof ContainmentFailedError || error instanceof NotificationFailedError) responses.push(error.response);
-    }
-  }
-  if (failures.length > 0) throw new IncompleteResponseError(responses, failures);
-  return responses;
+  const { state } = deps;
+  if (state === undefined)
+    return reports.map(() => unguarded('the tamper guard needs the state table: nothing is known of earlier containments'));
+  return settleEach(reports, (tamper) => guard(tamper, { ...deps, state }));
 }
 
 const unguarded = (explanation: string): IncidentResponse => ({
@@ -41,9 +36,9 @@ const unguarded = (explanation: string): IncidentResponse => ({
 });
 
 /** The credentials the change touches that Keystop may have contained: the key itself, or the principal's. */
-async function touchedRecords(tamper: TamperReport, deps: Deps): Promise<string[]> {
-  if (tamper.change === 'key-re-enabled') return [`credential#${tamper.accountId}#${tamper.accessKeyId}`];
-  const records = await deps.state!.guarded(tamper.accountId, `${tamper.principal.kind}/${tamper.principal.name}`, deps.now());
+async function touchedRecords(tamper: TamperReport, deps: StatefulDeps): Promise<string[]> {
+  if (tamper.change === 'key-re-enabled') return tamper.accessKeyId ? [accessKeyRecordKey(tamper.accountId, tamper.accessKeyId)] : [];
+  const records = await deps.state.guarded(tamper.accountId, principalRef(tamper.principal), deps.now());
   // The deny policy is one per principal, and so is a new key or password: one record (the newest) answers for it.
   const relevant = tamper.change === 'deny-policy-removed' ? records.filter((r) => hasDone(r, 'revoke-sessions')) : records;
   return relevant.slice(0, 1).map((r) => r.key);
@@ -52,8 +47,7 @@ async function touchedRecords(tamper: TamperReport, deps: Deps): Promise<string[
 const hasDone = (record: CredentialRecord, type: ActionType) =>
   [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
 
-async function guard(tamper: TamperReport, deps: Deps): Promise<IncidentResponse[]> {
-  if (deps.state === undefined) return [unguarded('the tamper guard needs the state table: nothing is known of earlier containments')];
+async function guard(tamper: TamperReport, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await touchedRecords(tamper, deps);
   if (keys.length === 0) {
     deps.logger.info('IAM change about a credential Keystop does not guard', { tamperId: tamper.id, api: tamper.api, actor: tamper.actor });
@@ -90,40 +84,37 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
 
     const now = deps.now();
     const steps = transition.kind === 'restore' ? restoreSteps(tamper) : [];
-    const { actions, failures } = await restore(steps, incident, deps);
-    const failed = failures.length > 0;
-    const transient = failures.some((f) => failureKindOf(f) === 'transient');
+    const { results, failures } = await restore(steps, incident, deps);
+    const failure = failureOf(failures);
     const response: AnsweredIncident = {
-      outcome: failed ? 'failed' : transition.kind === 'restore' ? 'contained' : 'notified',
-      reason: failed
-        ? transient
+      outcome: failure ? 'failed' : transition.kind === 'restore' ? 'contained' : 'notified',
+      // A credential gone or a refusal: IAM will not let the containment be put back; a person must act.
+      reason: failure
+        ? failure === 'transient'
           ? 'containment-failed'
           : 'access-denied'
         : transition.kind === 'sanctioned'
           ? 'responder-change'
           : 'tampered',
-      explanation: failed
+      explanation: failure
         ? `${transition.explanation}, but restoring it failed: ${failures.map(messageOf).join('; ')}`
         : transition.explanation,
       incident,
       policy: undefined,
-      actions,
+      actions: results,
     };
     const releases = transition.kind === 'sanctioned' && (tamper.change === 'key-re-enabled' || tamper.change === 'deny-policy-removed');
     const recorded: CredentialRecord = {
       ...record,
       last: storedResponseOf(response, now),
-      ...(failed ? {} : { lastTamper: tamper.id }),
-      ...(transition.kind === 'restore' && !failed ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString() } : {}),
+      ...(failure ? {} : { lastTamper: tamper.id }),
+      ...(transition.kind === 'restore' && !failure ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString() } : {}),
       ...(releases ? { released: { by: tamper.actor, reason: `${tamper.api} by a responder principal`, at: now.toISOString() } } : {}),
       updatedAt: now.toISOString(),
     };
     // As for a report: recorded with the alert pending, then the alert, then the attempt released.
-    await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, now) }, { release: false });
-    const final = await report(response, deps);
-    if (notifyFailed(final)) throw new NotificationFailedError(final);
-    await attempt.save(recorded, { release: true });
-    if (failed && transient) throw new ContainmentFailedError(final);
+    const final = await attempt.commitWithAlert(recorded, response);
+    if (failure === 'transient') throw new ContainmentFailedError(final);
     return final;
   } catch (error) {
     await attempt.release();
@@ -139,33 +130,14 @@ function restoreSteps(tamper: TamperReport): (typeof GUARD_ACTIONS)[number][] {
  * Puts the containment back: the key deactivated again, or the deny policy written again with a new cut-off (now), so
  * it also denies any session issued while the policy was missing. Dry-run and accounts Keystop may not act in: "would".
  */
-async function restore(
-  steps: ActionType[],
-  incident: CredentialIncident,
-  deps: Deps,
-): Promise<{ actions: ActionResult[]; failures: unknown[] }> {
-  const actions: ActionResult[] = [];
-  const failures: unknown[] = [];
+function restore(steps: ActionType[], incident: CredentialIncident, deps: Deps): Promise<StepsRun> {
   const held = deps.guardrails.dryRun
     ? 'dry-run'
     : deps.guardrails.accounts && !mayActIn(deps.guardrails.accounts, incident.accountId)
       ? 'account-not-allowed'
       : undefined;
-  for (const type of steps) {
-    const action = containmentActions[type];
-    const target = action.targetOf(incident);
-    if (held) {
-      actions.push({ type, status: 'skipped', target, reason: `${held}: would ${action.describe(incident)}` });
-      continue;
-    }
-    try {
-      const result = await action.run({ incident, now: deps.now() }, deps.clientsFor(incident));
-      actions.push({ type, ...result, at: deps.now().toISOString() });
-    } catch (error) {
-      deps.logger.error('restoring a containment failed', { incidentId: incident.id, action: type, error });
-      failures.push(error);
-      actions.push({ type, status: 'failed', target, reason: messageOf(error) });
-    }
-  }
-  return { actions, failures };
+  return runSteps(steps, incident, deps, {
+    skip: (type) => (held ? `${held}: would ${containmentActions[type].describe(incident)}` : undefined),
+    failed: 'restoring a containment failed',
+  });
 }

@@ -45,8 +45,20 @@ export const AsffFinding = z
     Title: optionalText,
     Description: optionalText,
     ProductFields: z.optional(z.record(z.string(), z.string())),
+    /**
+     * What the finding's provider (GuardDuty) said, which only the provider can change (BatchImportFindings): the
+     * top-level Types and Severity are copies any principal allowed BatchUpdateFindings may edit.
+     */
+    FindingProviderFields: z.optional(
+      z.object({
+        Types: z.optional(z.array(z.string())),
+        Severity: z.optional(
+          z.object({ Label: optionalText, Original: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))) }),
+        ),
+      }),
+    ),
     Resources: z.array(Resource).check(z.minLength(1)),
-    /** The last note a customer tool added with BatchUpdateFindings (Keystop writes UpdatedBy `keystop`). */
+    /** The last note a customer tool added with BatchUpdateFindings; anyone allowed that call writes its UpdatedBy. */
     Note: z.optional(z.object({ Text: optionalText, UpdatedBy: optionalText, UpdatedAt: optionalText })),
     /** NEW is a finding nobody has looked at yet; every later update re-fires the event with another status. */
     Workflow: z.optional(z.object({ Status: NonEmpty })),

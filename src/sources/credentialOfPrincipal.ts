@@ -1,4 +1,5 @@
-import { type Credential, isTemporaryKey } from '../domain/CredentialIncident';
+import type { Credential } from '../domain/CredentialIncident';
+import { isTemporaryKey } from '../domain/identifiers';
 
 /** A principal as GuardDuty (accessKeyDetails) and Security Hub (AwsIamAccessKey) describe it. */
 export interface ReportedPrincipal {

@@ -1,6 +1,7 @@
 import { type AdaptedEvent, ignored, incidents } from '../domain/AdaptedEvent';
-import { type Credential, type CredentialIncident, isTemporaryKey, severityLabelOf } from '../domain/CredentialIncident';
+import { type Credential, type CredentialIncident, severityLabelOf } from '../domain/CredentialIncident';
 import { compact } from '../domain/compact';
+import { isTemporaryKey } from '../domain/identifiers';
 import { type CloudTrailApiCallEvent, isQuarantineCall } from './CloudTrailApiCallEvent';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 
@@ -37,7 +38,7 @@ function honeyKeyUse(event: CloudTrailApiCallEvent, honeyKeys: readonly string[]
   if (credential === undefined) return undefined;
   const accountId = caller.accountId ?? record.recipientAccountId ?? event.account;
   return {
-    ...common(event, accountId),
+    ...commonOf(event, accountId),
     type: HONEY_KEY_USED,
     ...severity(9),
     credential,
@@ -68,7 +69,7 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
   // The user is in the account where the call was recorded, not necessarily the caller's.
   const accountId = record.recipientAccountId ?? event.account;
   return {
-    ...common(event, accountId),
+    ...commonOf(event, accountId),
     type: `${QUARANTINE_ATTACHED}:${policyName}`,
     ...severity(8),
     credential: { kind: 'iam-user', userName },
@@ -76,8 +77,8 @@ function quarantine(event: CloudTrailApiCallEvent): CredentialIncident | undefin
   };
 }
 
-/** The caller's credential; a honey key's owner is looked up when CloudTrail does not name it. */
-function callerCredential(accessKeyId: string, caller: CloudTrailApiCallEvent['detail']['userIdentity']): Credential | undefined {
+/** The caller's credential; a long-term key's owner is looked up when CloudTrail does not name it. */
+export function callerCredential(accessKeyId: string, caller: CloudTrailApiCallEvent['detail']['userIdentity']): Credential | undefined {
   const roleName = caller.sessionContext?.sessionIssuer?.userName;
   const named = credentialOfPrincipal({
     accessKeyId,
@@ -94,7 +95,7 @@ function severity(value: number) {
   return { severity: value, severityLabel: severityLabelOf(value) };
 }
 
-function common(event: CloudTrailApiCallEvent, accountId: string) {
+export function commonOf(event: CloudTrailApiCallEvent, accountId: string) {
   const record = event.detail;
   return {
     id: `cloudtrail:${accountId}:${record.eventID}`,

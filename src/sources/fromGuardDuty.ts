@@ -48,6 +48,7 @@ function incidentWith(finding: GuardDutyFinding, eventId: string, credential: Cr
     accountId: finding.accountId,
     region: finding.region,
     observedAt: finding.service?.eventLastSeen ?? finding.updatedAt ?? finding.createdAt ?? new Date(0).toISOString(),
+    ...(finding.service?.eventFirstSeen ? { firstSeenAt: finding.service.eventFirstSeen } : {}),
     credential,
     sample: sample === true || sample === 'true',
     backupDelivery: false,

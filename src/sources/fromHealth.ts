@@ -1,13 +1,7 @@
 import { type AdaptedEvent, ignored, incidents } from '../domain/AdaptedEvent';
-import {
-  type Credential,
-  type CredentialIncident,
-  isAccessKeyId,
-  isTemporaryKey,
-  principalNameOf,
-  severityLabelOf,
-} from '../domain/CredentialIncident';
+import { type Credential, type CredentialIncident, principalNameOf, severityLabelOf } from '../domain/CredentialIncident';
 import { compact } from '../domain/compact';
+import { isAccessKeyId, isTemporaryKey } from '../domain/identifiers';
 import type { HealthEvent } from './HealthEvent';
 import { unmappedCredential } from './unmappedCredential';
 

@@ -1,6 +1,7 @@
 import { type AdaptedEvent, type IgnoredReason, ignored, incidents } from '../domain/AdaptedEvent';
-import { type Credential, type CredentialIncident, isAccessKeyId, severityLabelOf } from '../domain/CredentialIncident';
+import { type Credential, type CredentialIncident, severityLabelOf } from '../domain/CredentialIncident';
 import { compact } from '../domain/compact';
+import { isAccessKeyId } from '../domain/identifiers';
 import { credentialOfPrincipal } from './credentialOfPrincipal';
 import { isLaterNotification } from './isLaterNotification';
 import type { AsffFinding, SecurityHubFindingsEvent } from './SecurityHubFindingsEvent';
@@ -20,16 +21,8 @@ export function fromSecurityHub(event: SecurityHubFindingsEvent): AdaptedEvent {
   return ignored(notOurs[0]!.ignored, notOurs.map((r) => r.detail).join('; '));
 }
 
-/** Who Keystop's notes are written by (src/report/audit/securityHubFindingUpdater.ts). */
+/** Who Keystop's notes are written by (src/report/audit/securityHubFindingUpdater.ts): shown to people, trusted by nothing. */
 export const KEYSTOP_NOTE_AUTHOR = 'keystop';
-
-function isOwnEcho(finding: AsffFinding): boolean {
-  const note = finding.Note;
-  if (note?.UpdatedBy !== KEYSTOP_NOTE_AUTHOR || note.UpdatedAt === undefined) return false;
-  const noted = Date.parse(note.UpdatedAt);
-  const updated = finding.UpdatedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(finding.UpdatedAt);
-  return !Number.isNaN(noted) && !(updated > noted);
-}
 
 const GUARDDUTY_PRODUCT = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+::product\/aws\/guardduty$/;
 const GUARDDUTY_FINDING_ARN = /^arn:aws[a-z-]*:guardduty:[a-z0-9-]+:\d{12}:detector\/[^/]+\/finding\/([^/]+)$/;
@@ -38,15 +31,10 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
   if (!GUARDDUTY_PRODUCT.test(finding.ProductArn)) {
     return { ignored: 'not-a-guardduty-finding', detail: `finding ${finding.Id} comes from ${finding.ProductArn}, not GuardDuty` };
   }
-  // Keystop's own note re-fires the event. BatchUpdateFindings leaves UpdatedAt as it was, so a finding GuardDuty has
-  // not updated since Keystop's note is Keystop's echo, whatever its workflow status (a failed containment leaves NEW).
-  if (isOwnEcho(finding)) {
-    return {
-      ignored: 'keystop-own-update',
-      detail: `finding ${finding.Id} re-fired because Keystop noted it at ${finding.Note?.UpdatedAt}; GuardDuty has not updated it since`,
-    };
-  }
+  // Keystop's own note re-fires the event too. Any caller allowed BatchUpdateFindings writes Note.UpdatedBy, so the echo
+  // is recognised by the credential's record (src/decide/isRecordedEcho.ts), never by the note's author.
   // Each update of a finding (a note, a status change) re-fires the event: only a finding nobody has handled is acted on.
+  // The status is the customer's to edit: it may only lower what Keystop does (a status other than NEW is ignored).
   const status = finding.Workflow?.Status ?? finding.WorkflowState;
   if (status !== 'NEW' || finding.RecordState === 'ARCHIVED') {
     return {
@@ -61,7 +49,9 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
       detail: `finding ${finding.Id} is about ${finding.Resources.map((r) => r.Type).join(', ')}, not a credential`,
     };
   }
-  const type = guardDutyTypeOf(finding);
+  // Decided from what GuardDuty wrote (FindingProviderFields), never from the customer-editable copies.
+  const provided = finding.FindingProviderFields;
+  const type = guardDutyTypeOf({ Types: provided?.Types ?? finding.Types, Title: finding.Title });
   // A GuardDuty credential finding that does not say which credential: still reported, quoting what it names.
   const details = resource.Details?.AwsIamAccessKey;
   const field = productField(finding.ProductFields);
@@ -78,7 +68,7 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     ]);
   // A GuardDuty finding seen through Security Hub is the same incident as the one GuardDuty delivers directly.
   const guardDutyId = GUARDDUTY_FINDING_ARN.exec(finding.Id)?.[1];
-  const severity = severityOf(finding.Severity);
+  const severity = severityOf(finding);
   const repeated = isLaterNotification(Number(field('count')), finding.CreatedAt, finding.UpdatedAt);
   return {
     id: guardDutyId ? `guardduty:${finding.AwsAccountId}:${guardDutyId}` : `security-hub:${finding.AwsAccountId}:${finding.Id}`,
@@ -93,6 +83,7 @@ function incidentFromAsff(finding: AsffFinding, event: SecurityHubFindingsEvent)
     sample,
     backupDelivery: false,
     ...(repeated ? { repeated: true as const } : {}),
+    ...(finding.Note !== undefined ? { updatedByCustomer: true as const } : {}),
     title: finding.Title ?? type,
     evidence: compact({
       sourceIp:
@@ -152,11 +143,29 @@ export function guardDutyTypeOf(finding: Pick<AsffFinding, 'Types' | 'Title'>): 
 }
 
 const labelSeverity: Record<string, number> = { INFORMATIONAL: 0, LOW: 2, MEDIUM: 5, HIGH: 8, CRITICAL: 9 };
+const labelRank = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
-/** GuardDuty's own 0–10 score when Security Hub kept it (Original, or the older Product), else the normalized one. */
-function severityOf(severity: AsffFinding['Severity']): number {
-  const original = Number(severity?.Original);
-  if (severity?.Original !== undefined && Number.isFinite(original) && original >= 0 && original <= 10) return original;
+/**
+ * GuardDuty's own 0–10 score, from what only the provider writes (FindingProviderFields.Severity, Severity.Original).
+ * The customer-editable Severity.Label is a hint that may lower it (a finding someone downgraded), never raise it.
+ */
+function severityOf(finding: Pick<AsffFinding, 'Severity' | 'FindingProviderFields'>): number {
+  const provided = finding.FindingProviderFields?.Severity;
+  const provider = scoreOf(provided?.Original ?? finding.Severity?.Original, provided?.Label) ?? legacySeverityOf(finding.Severity);
+  const edited = finding.Severity?.Label;
+  const lower =
+    edited !== undefined && labelRank.indexOf(edited) !== -1 && labelRank.indexOf(edited) < labelRank.indexOf(severityLabelOf(provider));
+  return lower ? labelSeverity[edited]! : provider;
+}
+
+function scoreOf(original: string | undefined, label: string | undefined): number | undefined {
+  const score = Number(original);
+  if (original !== undefined && Number.isFinite(score) && score >= 0 && score <= 10) return score;
+  return label === undefined ? undefined : labelSeverity[label];
+}
+
+/** Findings from before FindingProviderFields and Original: the product's score, else the normalized one. */
+function legacySeverityOf(severity: AsffFinding['Severity']): number {
   if (severity?.Product !== undefined && severity.Product >= 0 && severity.Product <= 10) return severity.Product;
   if (severity?.Normalized !== undefined && severity.Normalized >= 0 && severity.Normalized <= 100) return severity.Normalized / 10;
   return labelSeverity[severity?.Label ?? ''] ?? 0;

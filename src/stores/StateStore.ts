@@ -29,8 +29,11 @@ export interface Gate {
     | { kind: 'claimed'; token: string }
     | { kind: 'settled'; record: CredentialRecord | undefined; guarded?: CredentialRecord }
     | { kind: 'busy'; incidentId: string };
-  admission?: { kind: 'admitted'; added: boolean; stamp: string } | { kind: 'refused' };
+  admission?: GateAdmission;
 }
+
+/** The gate's admission of a slot (one conditional update): see Gate. */
+export type GateAdmission = { kind: 'admitted'; added: boolean; stamp: string } | { kind: 'refused' };
 
 /**
  * The per-credential records, kept in DynamoDB so every concurrent invocation sees them. Every write is conditional:
@@ -97,16 +100,23 @@ export interface StateStore extends CredentialStore, Breaker {
    * Claims the credential and, when `admission` is given, admits its principal against the breaker, in one round trip
    * (see Gate). A failed admission is `refused`; a failed claim throws.
    */
-  gate(key: string, incidentId: string, admission: Admission | undefined, now: Date): Promise<Gate>;
+  gate(key: string, incidentId: string, slot: BreakerSlot | undefined, now: Date): Promise<Gate>;
   /**
    * The gate's admission alone (one conditional update), for a report whose claim was sent first because it is most
    * likely a duplicate. Never throws: a table that cannot be reached is `refused`, and the exact path decides.
    */
-  admitAtOnce(admission: Admission, now: Date): Promise<NonNullable<Gate['admission']>>;
+  admitAtOnce(slot: BreakerSlot, now: Date): Promise<GateAdmission>;
 }
 
-/** The principal a containment counts against its account's breaker. */
-export interface Admission {
+/**
+ * The one breaker-slot type: the principal a containment counts against its account's breaker, and, once an admission
+ * took the slot, the stamp that admission left (what giving the slot back takes: `giveBack` removes only that stamp).
+ */
+export interface BreakerSlot {
   accountId: string;
   principal: string;
+  stamp?: string;
 }
+
+/** A slot an attempt took (its admission added the principal): the only kind ever given back. */
+export type TakenSlot = Required<BreakerSlot>;

@@ -9,7 +9,7 @@ import {
   dynamoCredentialStore,
   recordOf,
 } from './dynamoCredentialStore';
-import type { Gate, StateStore } from './StateStore';
+import type { Gate, GateAdmission, StateStore } from './StateStore';
 
 export type StateSettings = BreakerSettings &
   Omit<CredentialStoreSettings, 'attemptLeaseMs'> &
@@ -34,7 +34,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
     }
   }
 
-  async function admit(accountId: string, principal: string, now: Date): Promise<NonNullable<Gate['admission']>> {
+  async function admit(accountId: string, principal: string, now: Date): Promise<GateAdmission> {
     const stamp = newStamp();
     try {
       const { Attributes } = await dynamodb.send(

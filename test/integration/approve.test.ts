@@ -97,13 +97,22 @@ describe('Approve in one step: keystop contain --incident', () => {
 });
 
 describe('Approve in one step: the Security Hub "Keystop: contain" custom action', () => {
-  /** The custom action's event for one finding Keystop only alerts on (a MEDIUM anomaly), already in workflow NOTIFIED. */
-  function customAction(key: { userName: string; leaked: string }, id: string) {
+  /** A finding Keystop only alerts on (a MEDIUM anomaly), as GuardDuty wrote it, imported NEW. */
+  function anomalyImport(key: { userName: string; leaked: string }, id: string) {
     const event = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], id);
+    const [finding] = event.detail.findings;
+    finding.Types = ['TTPs/Discovery/Discovery:IAMUser-AnomalousBehavior'];
+    finding.FindingProviderFields.Types = finding.Types;
+    return event;
+  }
+
+  /** The custom action's event for that finding, already in workflow NOTIFIED. */
+  function customAction(key: { userName: string; leaked: string }, id: string) {
+    const event = anomalyImport(key, id);
+    event.id = `${event.id}-action`;
     event['detail-type'] = 'Security Hub Findings - Custom Action';
     event.resources = [`arn:aws:securityhub:us-east-1:${LOCAL_ACCOUNT_ID}:action/custom/KeystopContain`];
     const [finding] = event.detail.findings;
-    finding.Types = ['TTPs/Discovery/Discovery:IAMUser-AnomalousBehavior'];
     finding.Workflow = { Status: 'NOTIFIED' };
     event.detail = { actionName: 'Keystop: contain', actionDescription: 'Contain with Keystop', findings: [finding] };
     return event;
@@ -112,8 +121,15 @@ describe('Approve in one step: the Security Hub "Keystop: contain" custom action
   it('contains exactly the key of the selected notify-only finding (decoy untouched) and alerts that it was approved', async () => {
     const context = await setUp();
     const key = await userWithTwoKeys(context.clients.iam);
+    const id = uniqueName('action');
+    // Keystop alerted on the finding first, asking for approval (ACTION NEEDED).
+    expect((await context.deliver(anomalyImport(key, id))).responses[0]).toMatchObject({
+      outcome: 'notified',
+      reason: 'notify-only-policy',
+    });
+    await context.sink.drain();
 
-    const delivery = await context.deliver(customAction(key, uniqueName('action')));
+    const delivery = await context.deliver(customAction(key, id));
 
     expect(delivery.responses[0]).toMatchObject({
       outcome: 'contained',
@@ -126,6 +142,31 @@ describe('Approve in one step: the Security Hub "Keystop: contain" custom action
     expect(alert!.subject).toMatch(/^Keystop CONTAINED/);
     expect(alert!.text).toContain('Approved by a responder in Security Hub (custom action "Keystop: contain" at ');
     expect(alert!.text).toContain("the event does not name who: CloudTrail's securityhub.amazonaws.com calls of that minute do");
+  });
+
+  it('refuses, with an alert, to contain a finding Keystop never asked anyone to approve: the key stays Active', async () => {
+    const context = await setUp();
+    const key = await userWithTwoKeys(context.clients.iam);
+
+    const delivery = await context.deliver(customAction(key, uniqueName('action')));
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'notified', reason: 'approval-refused' });
+    expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
+    const [alert] = await context.sink.drain();
+    expect(alert!.subject).toMatch(/^Keystop APPROVAL REFUSED/);
+  });
+
+  it('approving a finding a second time, once contained, changes nothing', async () => {
+    const context = await setUp();
+    const key = await userWithTwoKeys(context.clients.iam);
+    const id = uniqueName('action');
+    await context.deliver(anomalyImport(key, id));
+
+    const delivery = await context.deliver(customAction(key, id));
+    const again = await context.deliver({ ...customAction(key, id), id: uniqueName('again') });
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(again.responses[0]!.outcome).not.toBe('contained');
   });
 
   it('still holds an exempt principal back: approval goes through the same guardrails', async () => {

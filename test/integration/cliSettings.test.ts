@@ -72,7 +72,9 @@ describe("The deciding commands take the deployment's policies and settings", ()
     const explain = async (env: Record<string, string>, ...args: string[]) =>
       JSON.parse((await runCli(['policies', 'explain', file, '--json', ...args], { env })).stdout).plans[0];
 
-    const exempt = await explain({ KEYSTOP_EXEMPT_PRINCIPALS: `someone-else, ${userName}` });
+    const exempt = await explain({
+      KEYSTOP_EXEMPT_PRINCIPALS: `arn:aws:iam::${accountId}:user/someone-else, arn:aws:iam::${accountId}:user/${userName}`,
+    });
     const dryRun = await explain({ KEYSTOP_DRY_RUN: 'true' });
     const notAllowed = await explain({ KEYSTOP_ACCOUNT_ID: LOCAL_ACCOUNT_ID, KEYSTOP_MEMBER_ACCOUNTS: '999999999999' });
     const allowed = await explain({}, '--account-id', LOCAL_ACCOUNT_ID, '--member-accounts', accountId);

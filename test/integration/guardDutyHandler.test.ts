@@ -191,7 +191,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
     await releaseContainment(
       { accessKeyId: leaked },
       { accountId: LOCAL_ACCOUNT_ID, by: 'arn:aws:iam::000000000000:user/oncall', reason: 'rotated' },
-      deps,
+      { ...deps, state: deps.state! },
     );
     expect((await keyStatuses(clients.iam, userName))[leaked]).toBe('Active');
     await sink.drain();

@@ -6,6 +6,7 @@ import { securityHubSource } from '../../src/sources/securityHubSource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, roundTrips, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { securityHub } from '../support/reports';
 
 /** A Security Hub fixture about the emulator's account, with every name replaced as given. */
 function batch(fixture: string, replacements: Record<string, string>) {
@@ -86,5 +87,60 @@ describe('Security Hub handler against the local AWS emulator', () => {
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     const [alert] = await sink.drain();
     expect(alert!.attributes.credentialKind).toBe('iam-user');
+  });
+});
+
+describe('The attacker edits Security Hub findings (BatchUpdateFindings), against the local AWS emulator', () => {
+  /** A LOW GuardDuty finding about a key, as GuardDuty wrote it, then retyped by the attacker to TorIPCaller, NEW. */
+  function retypedLowFinding(key: { userName: string; accessKeyId: string }, id: string) {
+    const event = securityHub([key], id);
+    const finding = event.detail.findings[0];
+    const provided = ['Software and Configuration Checks/Stealth:IAMUser-CloudTrailLoggingDisabled'];
+    finding.FindingProviderFields = { Types: provided, Severity: { Label: 'LOW', Original: '2' } };
+    finding.Types = ['TTPs/Command and Control/UnauthorizedAccess:IAMUser-TorIPCaller'];
+    finding.Severity = { Label: 'HIGH', Normalized: 70, Original: '2' };
+    finding.Workflow = { Status: 'NEW' };
+    return event;
+  }
+
+  it("retyped LOW findings about other users' keys contain no one and fill no breaker; the attacker's own key is then contained", async () => {
+    const { clients, deps } = await localResponder({ state: { breakerLimit: 2 } });
+    const handler = makeHandler(securityHubSource, deps);
+    const victims = [await userWithTwoKeys(clients.iam), await userWithTwoKeys(clients.iam)];
+    const attacker = await userWithTwoKeys(clients.iam);
+
+    const retyped = [];
+    for (const [i, victim] of victims.entries()) {
+      retyped.push(
+        ...(await handler(
+          retypedLowFinding({ userName: victim.userName, accessKeyId: victim.leaked }, uniqueName(`retyped-${i}`)),
+          lambdaContext(),
+        )),
+      );
+    }
+    const [own] = await handler(
+      securityHub([{ userName: attacker.userName, accessKeyId: attacker.leaked }], uniqueName('tor')),
+      lambdaContext(),
+    );
+
+    expect(retyped.map((r) => r.outcome)).toEqual(['notified', 'notified']);
+    for (const victim of victims) {
+      expect(await keyStatuses(clients.iam, victim.userName)).toEqual({ [victim.leaked]: 'Active', [victim.decoy]: 'Active' });
+    }
+    expect(own).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(clients.iam, attacker.userName)).toEqual({ [attacker.leaked]: 'Inactive', [attacker.decoy]: 'Active' });
+  });
+
+  it('a caller-written note with UpdatedBy keystop does not make a NEW finding ignored', async () => {
+    const { clients, deps } = await localResponder();
+    const key = await userWithTwoKeys(clients.iam);
+    const event = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('noted'));
+    const finding = event.detail.findings[0];
+    finding.Note = { Text: 'Keystop: contained', UpdatedBy: 'keystop', UpdatedAt: finding.UpdatedAt };
+
+    const [response] = await makeHandler(securityHubSource, deps)(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
   });
 });

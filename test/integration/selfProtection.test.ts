@@ -66,16 +66,38 @@ describe('Keystop cannot be turned on itself, against the local AWS emulator', (
     expect(alert!.text).toContain('Keystop itself may be compromised');
   });
 
-  it('recognises a role under /keystop/ it was not told about by its path, read from IAM before acting', async () => {
-    const roleName = uniqueName('keystop-dev-HealthResponderRole');
-    const { clients, handler, calls } = await responder();
-    await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, Path: '/keystop/dev/', AssumeRolePolicyDocument: trust }));
+  it("contains a role an attacker created at /keystop/anything/ and used from Tor: a path is not Keystop's identity", async () => {
+    const roleName = uniqueName('pivot');
+    const { clients, handler, sink } = await responder({
+      ownRoles: { functionRoleNames: [uniqueName('keystop-prod-GuardDutyResponderRole')], memberRoleName: 'KeystopMember' },
+    });
+    await clients.iam.send(new CreateRoleCommand({ RoleName: roleName, Path: '/keystop/anything/', AssumeRolePolicyDocument: trust }));
+    const event = roleSessionFinding(roleName);
+    event.detail.type = 'UnauthorizedAccess:IAMUser/TorIPCaller';
 
-    const [response] = await handler(roleSessionFinding(roleName), lambdaContext());
+    const [response] = await handler(event, lambdaContext());
 
-    expect(response).toMatchObject({ outcome: 'notified', reason: 'keystop-own-principal' });
-    await untouchedRole(clients.iam, roleName);
-    expect(writes(calls)).toEqual([]);
+    expect(response).toMatchObject({ outcome: 'contained', reason: 'matched', policy: 'guardduty-key-used-by-attacker' });
+    expect((await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames).toEqual([
+      'keystop-revoke-older-sessions',
+    ]);
+    const [alert] = await sink.drain();
+    expect(alert!.text).not.toContain("one of Keystop's own");
+  });
+
+  it("contains a role named like the member role in Keystop's own account, where the member role never is", async () => {
+    const { clients, handler } = await responder({ ownRoles: { functionRoleNames: [], memberRoleName: memberRole.name } }, true);
+    const roleName = memberRole.name;
+    await clients.iam
+      .send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }))
+      .catch((error: Error) => expect(error.name).toBe('EntityAlreadyExistsException'));
+    const event = roleSessionFinding(roleName);
+    event.detail.type = 'UnauthorizedAccess:IAMUser/TorIPCaller';
+    event.detail.resource.accessKeyDetails.accessKeyId = 'ASIAMEMBERNAMEHOME01';
+
+    const [response] = await handler(event, lambdaContext());
+
+    expect(response).toMatchObject({ outcome: 'contained', reason: 'matched' });
   });
 
   it('changes nothing about a finding on the member role in a member account, and never assumes it for that', async () => {

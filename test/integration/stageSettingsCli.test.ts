@@ -54,7 +54,10 @@ describe('Every deciding command answers for a stage: --stage reads keystop.sett
     const { endpoint, clients, sink } = await localResponder();
     const { userName, leaked, decoy } = await userWithTwoKeys(clients.iam);
     const stage = await deployedStage(endpoint, DEPLOYED_DEFAULTS);
-    const settings = await tempFile('keystop.settings.yml', `${stage}:\n  dryRun: true\n  exemptPrincipals: break-glass\n`);
+    const settings = await tempFile(
+      'keystop.settings.yml',
+      `${stage}:\n  dryRun: true\n  exemptPrincipals: arn:aws:iam::123456789012:user/break-glass\n`,
+    );
 
     const failure = await failureOf(
       runCli(['replay', await torFindingFor(userName, leaked), '--stage', stage, '--topic-arn', sink.topicArn], {
@@ -66,7 +69,7 @@ describe('Every deciding command answers for a stage: --stage reads keystop.sett
     expect(failure.code).toBe(2);
     expect(failure.stderr).toContain(`refusing to act for stage ${stage}`);
     expect(failure.stderr).toContain('dryRun: deployed false, here true');
-    expect(failure.stderr).toContain('exemptPrincipals: deployed "", here "break-glass"');
+    expect(failure.stderr).toContain('exemptPrincipals: deployed "", here "arn:aws:iam::123456789012:user/break-glass"');
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
     expect(await sink.drain()).toEqual([]);
   });

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/revokeSessions';
-import { credentialKey } from '../../src/domain/credentialKey';
 import { CredentialBusyError, type IncompleteResponseError } from '../../src/domain/errors';
+import { credentialKey } from '../../src/domain/identifiers';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { containHeld } from '../../src/respond/containHeld';
 import { lambdaHarness } from '../support/lambdaHarness';
@@ -155,25 +155,44 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
   });
 
   describe('4. Keystop ignores its own echoes from Security Hub', () => {
-    it('an import caused by its own note is ignored, whatever its status, and takes no breaker slot; a newer update is acted on', async () => {
-      const { clients, deliver, deps } = await setUp();
+    it('an import caused by its own note is recognised by the credential record, takes no breaker slot and no alert; a note alone makes nothing ignored', async () => {
+      const { clients, deliver, deps, sink } = await setUp();
       const key = await userWithTwoKeys(clients.iam);
-      const echo = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('echo'));
-      const finding = echo.detail.findings[0];
+      const finding = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('echo'));
       const now = deps.now().getTime();
-      finding.UpdatedAt = isoAt(now, -3600_000);
-      finding.Note = { Text: 'Keystop failed (containment-failed)', UpdatedBy: 'keystop', UpdatedAt: isoAt(now, -3595_000) };
+      finding.detail.findings[0].UpdatedAt = isoAt(now, -3600_000);
 
+      // A note written by anyone allowed BatchUpdateFindings, naming Keystop, on a finding Keystop never answered.
+      const forged = structuredClone(finding);
+      forged.detail.findings[0].Note = { Text: 'Keystop: contained', UpdatedBy: 'keystop', UpdatedAt: isoAt(now, -3595_000) };
+      const first = await deliver(forged);
+      // Keystop's own note re-fires the same finding, unchanged by GuardDuty, three times.
       const echoes = [];
-      for (let i = 0; i < 3; i++) echoes.push(await deliver({ ...echo, id: `echo-${i}` }));
-      const updated = structuredClone(echo);
-      updated.detail.findings[0].UpdatedAt = isoAt(now, -1800_000);
-      const newer = await deliver(updated);
+      for (let i = 0; i < 3; i++) echoes.push(await deliver({ ...forged, id: `echo-${i}` }));
 
-      for (const delivery of echoes) expect(delivery.responses[0]).toMatchObject({ outcome: 'ignored', reason: 'keystop-own-update' });
-      expect(newer.responses[0]).toMatchObject({ outcome: 'contained' });
+      expect(first.responses[0]).toMatchObject({ outcome: 'contained' });
+      for (const delivery of echoes) expect(delivery.responses[0]).toMatchObject({ outcome: 'duplicate' });
       expect((await deps.state!.breakerStatus(LOCAL_ACCOUNT_ID, deps.now())).count).toBe(1);
       expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+      expect((await sink.drain()).map((a) => a.attributes.outcome)).toEqual(['contained']);
+    });
+
+    it('an echo of a finding whose containment failed is not attempted again: no note, echo, attempt loop', async () => {
+      const { clients, deliver, arm, sink } = await setUp();
+      const key = await userWithTwoKeys(clients.iam);
+      const finding = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], uniqueName('failed'));
+      arm({ call: 'IAM:UpdateAccessKey', kind: 'denied', times: 99 });
+
+      const failed = await deliver(finding);
+      const noted = structuredClone(finding);
+      noted.id = uniqueName('echo');
+      noted.detail.findings[0].Note = { Text: 'Keystop failed', UpdatedBy: 'keystop', UpdatedAt: noted.detail.findings[0].UpdatedAt };
+      const echo = await deliver(noted);
+
+      expect(failed.responses[0]).toMatchObject({ outcome: 'failed' });
+      expect(echo.responses[0]).toMatchObject({ outcome: 'duplicate' });
+      expect(await keyStatuses(clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
+      expect((await sink.drain()).filter((a) => a.attributes.outcome === 'failed').length).toBe(1);
     });
   });
 
@@ -263,7 +282,7 @@ describe('The per-credential state machine, against the emulator (issue 11 repro
       await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
       const afterReset = await deliver(reportAbout('guardduty-tor', ref(held), uniqueName('tor')));
       await deps.state!.resetBreaker(LOCAL_ACCOUNT_ID);
-      const [contained] = await containHeld(LOCAL_ACCOUNT_ID, deps);
+      const [contained] = await containHeld(LOCAL_ACCOUNT_ID, { ...deps, state: deps.state! });
 
       expect(heldOnce.responses[0]).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
       expect(heldAgain.responses[0]).toMatchObject({ outcome: 'notified', reason: 'still-held' });

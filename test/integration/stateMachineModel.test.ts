@@ -250,7 +250,11 @@ class Release implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real) {
     const { userName, accessKeyId } = real.keys[this.key]!;
     const by = 'arn:aws:iam::000000000000:user/oncall';
-    const [response] = await releaseContainment({ accessKeyId }, { accountId: LOCAL_ACCOUNT_ID, by, reason: 'rotated' }, real.harness.deps);
+    const [response] = await releaseContainment(
+      { accessKeyId },
+      { accountId: LOCAL_ACCOUNT_ID, by, reason: 'rotated' },
+      { ...real.harness.deps, state: real.harness.deps.state! },
+    );
     expect(response, 'the release').toMatchObject({ outcome: 'notified', reason: 'released' });
     expect((await keyStatuses(real.iam, userName))[accessKeyId], 'a released key').toBe('Active');
     const key = model.keys[this.key]!;

@@ -40,7 +40,13 @@ describe('cfn-lint', () => {
     );
     const template = (dir: string) => join(dir, 'cloudformation-template-update-stack.json');
 
-    const result = await cfnLint([template(single.dir), template(organisation.dir), 'deploy/member-role.yml', 'deploy/forward-events.yml']);
+    const result = await cfnLint([
+      template(single.dir),
+      template(organisation.dir),
+      'deploy/member-role.yml',
+      'deploy/forward-events.yml',
+      'deploy/member-forward.yml',
+    ]);
 
     expect(result.output).toBe('');
     expect(result.code).toBe(0);

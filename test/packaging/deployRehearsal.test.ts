@@ -11,7 +11,7 @@ import { runCli } from '../support/runCli';
 
 type Failure = { code: number; stdout: string; stderr: string };
 const STAGE = 'rehearsal';
-const SETTINGS = `${STAGE}:\n  dryRun: true\n  exemptPrincipals: break-glass\n`;
+const SETTINGS = `${STAGE}:\n  dryRun: true\n  exemptPrincipals: arn:aws:iam::123456789012:user/break-glass\n`;
 
 async function tempFile(name: string, text: string) {
   const file = join(await mkdtemp(join(tmpdir(), 'keystop-rehearsal-')), name);
@@ -77,12 +77,15 @@ describe('Deploy rehearsal: the packaged stack on the emulator, and the CLI answ
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain(`refusing to act for stage ${STAGE}: its deployed functions (keystop-${STAGE}-guardduty)`);
     expect(failure?.stderr).toContain('dryRun: deployed true, here false');
-    expect(failure?.stderr).toContain('exemptPrincipals: deployed "break-glass", here ""');
+    expect(failure?.stderr).toContain('exemptPrincipals: deployed "arn:aws:iam::123456789012:user/break-glass", here ""');
     expect(await keyStatuses(iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
   });
 
   it('doctor --stage reports the stack as deployed, and a changed setting as a difference (exit 1)', async () => {
-    const edited = await tempFile('keystop.settings.yml', `${STAGE}:\n  dryRun: true\n  exemptPrincipals: break-glass,ci-bot\n`);
+    const edited = await tempFile(
+      'keystop.settings.yml',
+      `${STAGE}:\n  dryRun: true\n  exemptPrincipals: arn:aws:iam::123456789012:user/break-glass,arn:aws:iam::123456789012:role/ci-bot\n`,
+    );
     const doctor = (settings: string) =>
       runCli(['doctor', '--stage', STAGE], { endpoint: awsEndpoint(), env: { KEYSTOP_SETTINGS_FILE: settings, KEYSTOP_EXEMPT_TAG: '' } });
 
@@ -97,6 +100,8 @@ describe('Deploy rehearsal: the packaged stack on the emulator, and the CLI answ
     );
     expect(changed?.code).toBe(1);
     expect(changed?.stdout).toContain(`WARN deployed settings: keystop-${STAGE}-guardduty differs from stage ${STAGE} of ${edited}:`);
-    expect(changed?.stdout).toContain('exemptPrincipals: deployed "break-glass", here "break-glass,ci-bot"');
+    expect(changed?.stdout).toContain(
+      'exemptPrincipals: deployed "arn:aws:iam::123456789012:user/break-glass", here "arn:aws:iam::123456789012:role/ci-bot,arn:aws:iam::123456789012:user/break-glass"',
+    );
   });
 });

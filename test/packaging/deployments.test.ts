@@ -459,3 +459,57 @@ describe('Event forwarder template (deploy/forward-events.yml, one stack per reg
     });
   });
 });
+
+describe('Member forwarder template (deploy/member-forward.yml, every member account, by StackSet)', () => {
+  let forwarder: any;
+  beforeAll(async () => {
+    forwarder = parse(await readFile(join(import.meta.dirname, '..', '..', 'deploy', 'member-forward.yml'), 'utf8'));
+  });
+  const securityBus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${SecurityAccountId}:event-bus/default' };
+  const rules = () => Object.entries(forwarder.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+  const targetOf = (rule: any): string | undefined => rule.Properties.Targets[0]?.Arn?.['Fn::GetAtt']?.[0];
+  const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
+
+  it("forwards exactly the tamper guard's calls, honey-key use and offensive tools' calls, so that Keystop's own rules match them again", () => {
+    const home = packaged.get('organisation')!;
+    const guarded = resourcesOfType(home, 'AWS::Events::Rule')
+      .filter(([id, rule]) => targetOf(rule) === 'GuardLambdaFunction' || ['HoneyKeyUseRule', 'OffensiveUserAgentRule'].includes(id))
+      .map(([, rule]) => withoutKeys(rule.Properties.EventPattern));
+
+    expect(guarded.length).toBe(5);
+    expect(new Set(rules().map(([, r]) => withoutKeys(r.Properties.EventPattern)))).toEqual(new Set(guarded));
+  });
+
+  it("forwards the guard's IAM calls from us-east-1 only (where IAM's events arrive), honey-key use and offensive tools from every region", () => {
+    expect(forwarder.Conditions.IamRegion).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    const conditions = { HoneyKeyUse: 'HoneyKeys', OffensiveUserAgent: undefined } as Record<string, string | undefined>;
+    for (const [id, rule] of rules()) expect(rule.Condition).toBe(id in conditions ? conditions[id] : 'IamRegion');
+    // An attacker's first call is usually a read-only one (sts:GetCallerIdentity): ENABLED alone never delivers it.
+    expect(forwarder.Resources.HoneyKeyUse.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(forwarder.Resources.OffensiveUserAgent.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+  });
+
+  it("sends only to the security account's default bus, with a role that can do nothing else", () => {
+    for (const [, rule] of rules()) {
+      expect(rule.Properties.Targets).toEqual([
+        { Id: 'keystop-security-account', Arn: securityBus, RoleArn: { 'Fn::GetAtt': ['ForwarderRole', 'Arn'] } },
+      ]);
+    }
+    const statements = forwarder.Resources.ForwarderRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: securityBus }]);
+  });
+
+  it("the organisation's bus admits the organisation's accounts only, and only CloudTrail's events; a single account admits none", () => {
+    const policies = resourcesOfType(templates.get('organisation')!, 'AWS::Events::EventBusPolicy');
+    expect(policies.map(([, p]) => p.Properties.Statement)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default' },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION, 'events:detail-type': 'AWS API Call via CloudTrail' } },
+      },
+    ]);
+    expect(resourcesOfType(templates.get(configurations[0].name)!, 'AWS::Events::EventBusPolicy')).toEqual([]);
+  });
+});

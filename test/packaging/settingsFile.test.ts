@@ -20,7 +20,7 @@ function environmentOf(template: CfnTemplate, functionName: string): Record<stri
 const SETTINGS = [
   '# an operator writes their settings here, not in serverless.yml',
   'default:',
-  '  exemptPrincipals: break-glass-admin',
+  '  exemptPrincipals: arn:aws:iam::123456789012:user/break-glass-admin',
   'staging:',
   '  dryRun: true',
   '  breakerLimit: 20',
@@ -34,7 +34,11 @@ describe('keystop.settings.yml: the deployment settings, outside the product fil
     const { template } = await packageTemplateWith({ settings: SETTINGS }, '--stage', 'staging');
     const env = environmentOf(template, 'guardduty');
 
-    expect([env.KEYSTOP_DRY_RUN, env.KEYSTOP_BREAKER_LIMIT, env.KEYSTOP_EXEMPT_PRINCIPALS]).toEqual(['true', '20', 'break-glass-admin']);
+    expect([env.KEYSTOP_DRY_RUN, env.KEYSTOP_BREAKER_LIMIT, env.KEYSTOP_EXEMPT_PRINCIPALS]).toEqual([
+      'true',
+      '20',
+      'arn:aws:iam::123456789012:user/break-glass-admin',
+    ]);
   }, 180_000);
 
   it('--param still wins over the file for one command', async () => {

@@ -13,6 +13,7 @@ import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { guardPermissions, requiredPermissions } from '../../src/decide/requiredPermissions';
 import { createAlertSink } from '../../src/local/createAlertSink';
 import { localClients } from '../../src/local/localClients';
+import { OFFENSIVE_USER_AGENTS } from '../../src/sources/fromOffensiveUserAgent';
 import { KEYSTOP_CONTAIN_ACTION_ID } from '../../src/sources/fromSecurityHubAction';
 import { GUARDED_CALLS } from '../../src/sources/fromTamper';
 import { loadFixture } from '../support/loadFixture';
@@ -108,6 +109,15 @@ const responders = [
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { userIdentity: { accessKeyId: { 'Fn::Split': [',', ''] } } },
       },
+      // Offensive tools' user agents: the adapter's own substrings (src/sources/fromOffensiveUserAgent.ts).
+      {
+        source: [{ prefix: 'aws.' }],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          userIdentity: { accessKeyId: [{ exists: true }] },
+          userAgent: OFFENSIVE_USER_AGENTS.flatMap((tool) => tool.substrings.map((s) => ({ wildcard: `*${s}*` }))),
+        },
+      },
     ],
   },
   {
@@ -186,6 +196,10 @@ describe('Packaged CloudFormation (osls package)', () => {
     expect(action.Properties).toEqual({ Name: 'Keystop: contain', Description: 'Contain with Keystop', Id: KEYSTOP_CONTAIN_ACTION_ID });
     expect(action.Properties.Name.length).toBeLessThanOrEqual(20);
     expect(action.Properties.Description.length).toBeLessThanOrEqual(32);
+  });
+
+  it("receives read-only calls on the rules whose evidence may be one (an attacker's first call: sts:GetCallerIdentity)", () => {
+    expect(template.Resources.OffensiveUserAgentRule!.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
   });
 
   it('creates the honey-key rule, and its permission to invoke, only when honey keys are configured', () => {

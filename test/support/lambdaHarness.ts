@@ -17,7 +17,8 @@ const RETRY_DELAYS_MS = [60_000, 120_000];
  */
 export interface Fault {
   call: string;
-  kind: 'hang' | 'throttle' | 'denied' | 'unavailable';
+  /** `limit`: IAM's LimitExceeded, e.g. a principal whose inline-policy quota an attacker filled. */
+  kind: 'hang' | 'throttle' | 'denied' | 'unavailable' | 'limit';
   /** How many matching calls it hits (default 1). */
   times?: number;
   /** Only calls whose input matches, e.g. one key's UpdateAccessKey. */
@@ -47,8 +48,10 @@ function errorOf(kind: Exclude<Fault['kind'], 'hang'>): Error {
     throttle: ['ThrottlingException', 'Rate exceeded'],
     denied: ['AccessDenied', 'User is not authorized to perform this action with an explicit deny in a service control policy'],
     unavailable: ['ServiceUnavailable', 'Service Unavailable'],
+    limit: ['LimitExceededException', 'Maximum policy size of 2048 bytes exceeded for user'],
   }[kind];
-  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: kind === 'denied' ? 403 : 503 } });
+  const httpStatusCode = { denied: 403, limit: 409 }[kind as 'denied' | 'limit'] ?? 503;
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
 }
 
 /**

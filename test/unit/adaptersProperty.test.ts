@@ -27,6 +27,7 @@ const WellFormedIncident = z.strictObject({
   accountId: z.string().check(z.regex(/^\d{12}$/)),
   region: text,
   observedAt: text,
+  firstSeenAt: z.optional(text),
   credential: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('long-term-key'), accessKeyId: text, userName: z.optional(text) }),
     z.strictObject({ kind: z.literal('user-session'), accessKeyId: z.optional(text), userName: text }),

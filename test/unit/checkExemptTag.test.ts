@@ -55,7 +55,7 @@ describe('keystop doctor: can the exemption tag be self-granted?', () => {
 
     expect(check.ok).toBe(false);
     expect(check.detail).toContain('iam:TagUser allowed');
-    expect(check.detail).toContain('deploy/scp-protect-keystop-tags.json');
+    expect(check.detail).toContain('keystop scp');
   });
 
   it('says it could not check, rather than passing, when the simulator is refused', async () => {

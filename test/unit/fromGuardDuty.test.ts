@@ -29,6 +29,7 @@ describe('Adapter: GuardDuty finding → CredentialIncident', () => {
           accountId: '111122223333',
           region: 'eu-west-1',
           observedAt: '2026-10-02T08:16:45Z',
+          firstSeenAt: '2026-10-02T08:14:03Z',
           credential: { kind: 'long-term-key', accessKeyId: 'AKIAFIXTURELEAKED001', userName: 'build-bot' },
           sample: false,
           backupDelivery: false,

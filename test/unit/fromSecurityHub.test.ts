@@ -59,6 +59,7 @@ describe('Adapter: Security Hub "Findings - Imported" → CredentialIncident', (
   it("reads Severity.Original whether it is the specification's string or the number AWS's CLI examples show", () => {
     const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
     event.detail.findings[0].Severity = { Label: 'HIGH', Original: 8 };
+    event.detail.findings[0].FindingProviderFields.Severity = { Label: 'HIGH', Original: 8 };
 
     const adapted = adapt(event);
 
@@ -229,5 +230,48 @@ describe('GuardDuty finding type from ASFF Types', () => {
     ['TTPs/Discovery:IAMUser-AnomalousBehavior', 'Discovery:IAMUser/AnomalousBehavior'],
   ])('reads %s as %s', (path, type) => {
     expect(guardDutyTypeOf({ Types: [path] })).toBe(type);
+  });
+});
+
+describe('Adapter: Security Hub fields the customer can edit only lower what Keystop does', () => {
+  /** A LOW GuardDuty finding (a Stealth change) as GuardDuty wrote it: FindingProviderFields hold the provider's view. */
+  const lowFinding = () => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    const finding = event.detail.findings[0];
+    const provided = ['Stealth:IAMUser/PasswordPolicyChange'];
+    Object.assign(finding, { Types: provided, Severity: { Label: 'LOW', Normalized: 20, Product: 2, Original: '2' } });
+    finding.FindingProviderFields = { Types: provided, Severity: { Label: 'LOW', Original: '2' } };
+    return event;
+  };
+
+  it('takes the type and severity GuardDuty wrote, not a BatchUpdateFindings retype to TorIPCaller and CRITICAL', () => {
+    const event = lowFinding();
+    Object.assign(event.detail.findings[0], {
+      Types: ['TTPs/Command and Control/UnauthorizedAccess:IAMUser-TorIPCaller'],
+      Severity: { Label: 'CRITICAL', Normalized: 90, Product: 9, Original: '2' },
+    });
+
+    const [incident] = incidentsOf(adapt(event));
+
+    expect(incident).toMatchObject({ type: 'Stealth:IAMUser/PasswordPolicyChange', severity: 2, severityLabel: 'LOW' });
+  });
+
+  it('lets an edited severity label lower the severity, never raise it', () => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    event.detail.findings[0].Severity.Label = 'LOW';
+
+    const [incident] = incidentsOf(adapt(event));
+
+    expect(incident).toMatchObject({ severity: 2, severityLabel: 'LOW' });
+  });
+
+  it('does not ignore a NEW finding because a note says UpdatedBy keystop: anyone allowed BatchUpdateFindings writes that', () => {
+    const event = loadFixture('security-hub/two-new-guardduty-key-findings.json');
+    const finding = event.detail.findings[0];
+    finding.Note = { Text: 'Keystop: contained', UpdatedBy: 'keystop', UpdatedAt: finding.UpdatedAt };
+
+    expect(incidentsOf(adapt(event)).map((i) => i.credential)).toContainEqual(
+      expect.objectContaining({ accessKeyId: 'AKIASECHUBLEAKED0001' }),
+    );
   });
 });

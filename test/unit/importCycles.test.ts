@@ -53,7 +53,7 @@ describe('Dependencies point one way', () => {
     const graph = await importGraph();
 
     expect(graph.size).toBeGreaterThan(50);
-    expect(graph.get('src/respond/respond.ts')).toContain('src/decide/nextResponse.ts');
+    expect(graph.get('src/respond/incident/decide.ts')).toContain('src/decide/nextResponse.ts');
     expect(cyclesOf(graph).map((cycle) => cycle.join(' -> '))).toEqual([]);
   });
 

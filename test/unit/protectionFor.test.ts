@@ -18,8 +18,13 @@ const incident = (credential: Credential, overrides: Partial<CredentialIncident>
 
 const session = (roleName: string): Credential => ({ kind: 'role-session', accessKeyId: 'ASIAPROTECTTEST00001', roleName });
 
+/** Keystop's security account: the incidents' default account (test/support/incidents.ts). */
+const SECURITY_ACCOUNT = '111122223333';
+const MEMBER_ACCOUNT = '444455556666';
+
 const keystop: Guardrails = {
   ...noGuardrails,
+  accounts: { own: SECURITY_ACCOUNT, members: [MEMBER_ACCOUNT] },
   ownRoles: { functionRoleNames: ['keystop-prod-guardduty', 'keystop-prod-health'], memberRoleName: 'KeystopMember' },
 };
 
@@ -31,8 +36,8 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     expect(plan.explanation).toContain("Keystop's own function roles");
   });
 
-  it('refuses its member role in any account, even in dry-run and whatever the exemptions say', () => {
-    const plan = planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: '444455556666' }), {
+  it('refuses its member role in a member account, even in dry-run and whatever the exemptions say', () => {
+    const plan = planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: MEMBER_ACCOUNT }), {
       ...keystop,
       dryRun: true,
     });
@@ -41,11 +46,30 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     expect(plan.explanation).toContain('member role');
   });
 
-  it('recognises a Keystop role of any stage by its /keystop/ path once the path is known', () => {
-    const other = incident(session('keystop-dev-guardduty'), { principalPath: '/keystop/dev/' });
+  it('trusts no path: a role anyone could create at /keystop/ is contained like any other', () => {
+    const created = incident(session('pivot'), { principalPath: '/keystop/anything/' });
 
-    expect(planResponse(defaultPolicies, other, keystop).reason).toBe('keystop-own-principal');
-    expect(planResponse(defaultPolicies, { ...other, principalPath: '/' }, keystop).reason).toBe('matched');
+    expect(planResponse(defaultPolicies, created, keystop)).toMatchObject({ reason: 'matched', execute: true });
+  });
+
+  it("trusts its function roles' names only in its own account, the member role's only in other accounts", () => {
+    const functionNameElsewhere = incident(session('keystop-prod-guardduty'), {
+      accountId: MEMBER_ACCOUNT,
+      principalPath: '/keystop/prod/',
+    });
+    const memberNameAtHome = incident(session('KeystopMember'), { accountId: SECURITY_ACCOUNT });
+
+    expect(planResponse(defaultPolicies, functionNameElsewhere, keystop).reason).toBe('matched');
+    expect(planResponse(defaultPolicies, memberNameAtHome, keystop).reason).toBe('matched');
+  });
+
+  it('recognises no role as its own where its account is not known', () => {
+    const unscoped = { ...keystop, accounts: undefined };
+
+    expect(planResponse(defaultPolicies, incident(session('keystop-prod-guardduty')), unscoped).reason).toBe('matched');
+    expect(planResponse(defaultPolicies, incident(session('KeystopMember'), { accountId: MEMBER_ACCOUNT }), unscoped).reason).toBe(
+      'matched',
+    );
   });
 
   it('refuses AWS-managed roles: Identity Center roles and service-linked roles, by name or by path', () => {
@@ -60,6 +84,12 @@ describe('Planner guardrail: principals Keystop never changes', () => {
     for (const plan of [sso, linked, byPath]) expect(plan).toMatchObject({ reason: 'aws-managed-principal', execute: false });
     expect(sso.explanation).toContain('Identity Center');
     expect(linked.explanation).toContain('service-linked');
+  });
+
+  it("does not take a role for AWS's by its name once its path says otherwise", () => {
+    const lookalike = incident(session('AWSReservedSSO_Admin_0123456789abcdef'), { principalPath: '/' });
+
+    expect(planResponse(defaultPolicies, lookalike, noGuardrails).reason).toBe('matched');
   });
 
   it("contains an ordinary role and a user named like a Keystop role (only roles are Keystop's)", () => {

@@ -157,6 +157,8 @@ function headlineOf(response: AnsweredIncident): string {
           return 'RELEASED by a responder';
         case 'released':
           return 'RELEASED';
+        case 'approval-refused':
+          return 'APPROVAL REFUSED';
         default:
           return 'ACTION NEEDED';
       }

@@ -1,3 +1,4 @@
+import { APPROVABLE_REASONS } from '../../decide/awaitsApproval';
 import type { CredentialIncident } from '../../domain/CredentialIncident';
 import type { AnsweredIncident } from '../../domain/IncidentResponse';
 import { sanitize } from './sanitize';
@@ -19,13 +20,10 @@ export function runbookFor(response: AnsweredIncident): string[] {
   return approvable(response) ? [...steps.slice(0, 1), approveStep(response.incident), ...steps.slice(1)] : steps;
 }
 
-/** Reasons where a person deciding is the missing step: approving runs the same guardrails, so other holds stay held. */
-const APPROVABLE = new Set(['notify-only-policy', 'no-matching-policy']);
-
 function approvable(response: AnsweredIncident): boolean {
   return (
     response.outcome === 'notified' &&
-    APPROVABLE.has(response.reason) &&
+    APPROVABLE_REASONS.has(response.reason) &&
     !response.incident.sample &&
     response.incident.credential.kind !== 'unmapped'
   );

@@ -44,7 +44,7 @@ export async function checkExemptTag(
         ok: false,
         detail:
           `${arn} can set ${tag.key}=${tag.value} (${allowed.join(', ')} allowed): if it is compromised it can exempt itself ` +
-          'from containment. Deny tagging keystop:* to all but your security roles (deploy/scp-protect-keystop-tags.json, docs/deploy.md)',
+          'from containment. Deny tagging keystop:* to all but your security roles (the SCP `keystop scp` prints, docs/deploy.md)',
       };
     }
     return { principalArn: arn, ok: true, detail: `${arn} cannot set ${tag.key}=${tag.value}: ${TAGGING_ACTIONS.join(', ')} denied` };

@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { isAccessKeyId } from '../../../domain/identifiers';
 import { type ReleaseTarget, releaseContainment } from '../../../respond/releaseContainment';
 import { cliDeps, topicArnOf } from '../../operator/cliDeps';
 import { compareWithDeployment } from '../../operator/compareDeployed';
@@ -16,7 +17,7 @@ function releaseTarget(options: ReleaseOptions): ReleaseTarget {
   if (options.reason.trim() === '') throw new UsageError('--reason must say why: it is recorded and alerted');
   if (options.incident !== undefined) return { incidentId: options.incident };
   if (options.accessKey !== undefined) {
-    if (!/^(AKIA|ASIA)[A-Z0-9]{12,124}$/.test(options.accessKey))
+    if (!isAccessKeyId(options.accessKey))
       throw new UsageError(`--access-key ${JSON.stringify(options.accessKey)} is not an access key id`);
     return { accessKeyId: options.accessKey };
   }

@@ -1,13 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { CredentialRecord } from '../decide/CredentialRecord';
-import { CredentialBusyError } from '../domain/errors';
-import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
-import type { Deps } from './Deps';
+import { reportingSteps } from '../../actions/ContainmentAction';
+import { type CredentialRecord, type ResponseLevel, storedResponseOf, strongerOf } from '../../decide/CredentialRecord';
+import { CredentialBusyError, NotificationFailedError } from '../../domain/errors';
+import type { AnsweredIncident, IncidentResponse } from '../../domain/IncidentResponse';
+import type { Deps } from '../Deps';
 
 /**
  * The parts of one attempt on a credential that every kind of response shares (a report, a tamper report, a release):
- * claiming the credential, saving its record, and reporting. respond.ts, respondToTampering.ts and
- * releaseContainment.ts build their phases from these.
+ * claiming the credential, saving its record, committing a response with its alert, re-sending an alert left pending,
+ * and reporting. Every use-case (respond, the tamper guard, release) builds its phases from these.
  */
 
 /** How long a report waits for another invocation that holds the same credential before it fails to be retried. */
@@ -54,15 +55,19 @@ export async function claimCredential(
   }
 }
 
-/** The claimed attempt: writes and releases are no-ops without a state store, and never fail the response. */
+/**
+ * The claimed attempt: saving the record, committing a response with its alert, releasing. Writes and releases are
+ * no-ops without a claim (no state store, or one that could not be reached), and never fail the response.
+ */
 export function attemptOn(key: string, token: string | undefined, deps: Deps) {
-  const state = token === undefined ? undefined : deps.state;
-  let open = state !== undefined;
-  return {
+  // The claim this attempt holds: none without a token (no state store, or one that could not be reached).
+  const held = token === undefined || deps.state === undefined ? undefined : { state: deps.state, token };
+  let open = held !== undefined;
+  const attempt = {
     async save(record: CredentialRecord, { release }: { release: boolean }) {
-      if (!open) return;
+      if (!open || held === undefined) return;
       try {
-        await state!.save(key, token!, record, deps.now(), { release });
+        await held.state.save(key, held.token, record, deps.now(), { release });
         if (release) open = false;
       } catch (error) {
         // Another invocation took the credential over (this one outlived its lease): it answers for it now.
@@ -74,13 +79,50 @@ export function attemptOn(key: string, token: string | undefined, deps: Deps) {
       }
     },
     async release() {
-      if (!open) return;
+      if (!open || held === undefined) return;
       open = false;
-      await state!.release(key, token!).catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
+      await held.state
+        .release(key, held.token)
+        .catch((error: unknown) => deps.logger.error('could not release the credential', { key, error }));
+    },
+    /**
+     * Recorded with the alert pending, then the alert, then recorded as told (`told`, default: as recorded) and the
+     * attempt released. If this invocation dies in between, whoever claims the credential next sends the alert; the
+     * attempt is kept until it is out. An alert that did not go out fails the response (NotificationFailedError).
+     */
+    async commitWithAlert(recorded: CredentialRecord, response: AnsweredIncident, told: CredentialRecord = recorded) {
+      await attempt.save({ ...recorded, pendingAlert: storedResponseOf(response, deps.now()) }, { release: false });
+      const final = await report(response, deps);
+      if (notifyFailed(final)) throw new NotificationFailedError(final);
+      await attempt.save(told, { release: true });
+      return final;
+    },
+    /** The alert of an earlier response never went out (its invocation failed or died): it goes out first, now. */
+    async resendPending(record: CredentialRecord): Promise<{ record: CredentialRecord; resent?: AnsweredIncident }> {
+      const stored = record.pendingAlert;
+      if (stored === undefined) return { record };
+      const response: AnsweredIncident = {
+        outcome: stored.outcome,
+        reason: stored.reason,
+        explanation: stored.explanation,
+        incident: stored.incident,
+        policy: stored.policy,
+        actions: stored.actions.filter((a) => !isReportingStep(a.type)),
+      };
+      const final = await report(response, deps);
+      if (notifyFailed(final)) throw new NotificationFailedError(final);
+      const level: ResponseLevel = stored.outcome === 'contained' || stored.outcome === 'gone' ? 'contained' : 'alerted';
+      const { pendingAlert: _sent, ...rest } = record;
+      const updated = { ...rest, alerted: strongerOf(record.alerted, level), updatedAt: deps.now().toISOString() };
+      await attempt.save(updated, { release: false });
+      return { record: updated, resent: final };
     },
   };
+  return attempt;
 }
 export type Attempt = ReturnType<typeof attemptOn>;
+
+const isReportingStep = (type: string) => (reportingSteps as readonly string[]).includes(type);
 
 // ————————————————————————————————————————— report —————————————————————————————————————————
 

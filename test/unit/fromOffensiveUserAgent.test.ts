@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
+import { cloudTrailSource } from '../../src/sources/cloudTrailSource';
+import { fromOffensiveUserAgent, offensiveToolOf } from '../../src/sources/fromOffensiveUserAgent';
+import { loadFixture } from '../support/loadFixture';
+
+const trufflehog = () => CloudTrailApiCallEvent.parse(loadFixture('cloudtrail/trufflehog-get-caller-identity.json'));
+/** The AWS CLI v2's user agent on Kali Linux, as CloudTrail records it (the distrib fingerprint Elastic's rule keys on). */
+const KALI_CLI =
+  'aws-cli/2.23.6 md/awscrt#1.0.0.dev0 ua/2.0 os/linux#6.12.13-amd64 md/arch#x86_64 lang/python#3.13.2 md/pyimpl#CPython ' +
+  'cfg/retry-mode#standard md/installer#source md/distrib#kali.2025 md/prompt#off md/command#iam.get-user';
+
+describe("An offensive tool's user agent: an earlier, weaker signal than GuardDuty's", () => {
+  it('names the tool: TruffleHog checking a key, the AWS CLI on Kali; an ordinary CLI or an SDK is no tool', () => {
+    expect(offensiveToolOf('TruffleHog')).toBe('TruffleHog');
+    expect(offensiveToolOf('trufflehog/3.88')).toBe('TruffleHog');
+    expect(offensiveToolOf(KALI_CLI)).toBe('Kali Linux');
+    expect(offensiveToolOf('aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8.0 md/arch#x86_64')).toBeUndefined();
+    expect(offensiveToolOf('aws-sdk-js/3.1108.0 ua/2.1 os/linux#6.8 lang/js md/nodejs#22.11.0')).toBeUndefined();
+    expect(offensiveToolOf(undefined)).toBeUndefined();
+  });
+
+  it("is an incident about the caller's key: TruffleHog's sts:GetCallerIdentity with a leaked key", () => {
+    expect(fromOffensiveUserAgent(trufflehog())).toMatchObject({
+      id: 'cloudtrail:111122223333:8e9f0a1b-2c3d-4e5f-a6b7-c8d9e0f1a2b3',
+      source: 'cloudtrail',
+      type: 'OffensiveToolUserAgent:TruffleHog',
+      severityLabel: 'MEDIUM',
+      credential: { kind: 'long-term-key', accessKeyId: 'AKIALEAKEDBUILDBOT01', userName: 'build-bot' },
+      evidence: { sourceIp: '198.51.100.23', userAgent: 'TruffleHog', api: 'GetCallerIdentity' },
+    });
+  });
+
+  it('a call without an access key (a console session, an AWS service) is not about a key: nothing', () => {
+    const event = trufflehog();
+    delete event.detail.userIdentity.accessKeyId;
+
+    expect(fromOffensiveUserAgent(event)).toBeUndefined();
+  });
+
+  it("only the CloudTrail function takes the signal: the guard's source answers its own question", () => {
+    const reEnabled = loadFixture<any>('cloudtrail/update-access-key-active.json');
+    reEnabled.detail.userAgent = KALI_CLI;
+
+    const cloudtrail = cloudTrailSource([], [], { offensiveUserAgents: true });
+    const guard = cloudTrailSource([], []);
+
+    expect(cloudtrail.adapt(cloudtrail.schema.parse(reEnabled))).toMatchObject({ kind: 'incidents' });
+    expect(guard.adapt(guard.schema.parse(reEnabled))).toMatchObject({ kind: 'tamper' });
+  });
+});
