@@ -7,7 +7,9 @@ export default defineConfig({
     setupFiles: ['test/support/quietNodeVersionWarning.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'false' },
+    // The suite runs on the defaults whatever the developer's own keystop.settings.yml says: osls and the CLI read
+    // $KEYSTOP_SETTINGS_FILE before it, and this one does not exist (a test that wants settings writes its own file).
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_DEV: 'false', KEYSTOP_SETTINGS_FILE: '/nonexistent/keystop.settings.yml' },
     // `npm run test:unit` runs in seconds on a machine without Python; the others start a local AWS emulator (moto
     // server) each, shared by their files, which isolate themselves by unique names.
     projects: [

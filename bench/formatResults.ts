@@ -230,10 +230,10 @@ const machineLine = (f: BenchFigures) =>
   `Python ${f.machine.python} with boto3 ${f.machine.boto3}; 1-min load average ${f.machine.loadAverage[0].toFixed(1)} at start, ` +
   `${f.machine.loadAverage[1].toFixed(1)} at end`;
 
-/** The block README.md shows: the latest figures, where they come from, and how to get them again. */
+/** The block docs/performance.md shows: the latest figures, where they come from, and how to get them again. */
 export function formatReadmeBlock(f: BenchFigures): string {
   return [
-    `Latest run: ${f.date.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` on ${machineLine(f)}. Details and method: [bench/RESULTS.md](bench/RESULTS.md).`,
+    `Latest run: ${f.date.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench\` on ${machineLine(f)}. Details and method: [bench/RESULTS.md](../bench/RESULTS.md).`,
     '',
     table(['Target', 'Measured', ''], targets(f)),
     '',

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures what decides how fast Keystop contains a leaked credential, and writes bench/RESULTS.md
- * (and the figures block of README.md). Not a test: it reports, it does not pass or fail on timings.
+ * (and the figures block of docs/performance.md). Not a test: it reports, it does not pass or fail on timings.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -154,11 +154,11 @@ function credentialsEnv() {
   return { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey };
 }
 
-/** Replaces the figures between the README's bench markers, if it has them. */
+/** Replaces the figures between the bench markers of docs/performance.md, if it has them. */
 async function updateReadme(block: string) {
-  const path = join(root, 'README.md');
+  const path = join(root, 'docs', 'performance.md');
   const readme = await readFile(path, 'utf8');
   const pattern = /(<!-- bench:start[^>]*-->\n)[\s\S]*?(<!-- bench:end -->)/;
-  if (!pattern.test(readme)) return log('README.md has no bench markers; left as it is');
+  if (!pattern.test(readme)) return log('docs/performance.md has no bench markers; left as it is');
   await writeFile(path, readme.replace(pattern, `$1${block}$2`));
 }

@@ -2,6 +2,7 @@
 // Keystop's settings schema and the policy file against its policy schema (src/aws/checkDeployment.ts). A bad param
 // fails `osls package`/`deploy` with one line naming it, instead of failing the first real finding at cold start.
 // It also bundles the operator's policy file (param policiesFile) into every function.
+import { require as tsRequire } from 'tsx/cjs/api';
 import { tsImport } from 'tsx/esm/api';
 
 export default class KeystopSettings {
@@ -9,6 +10,7 @@ export default class KeystopSettings {
     this.serverless = serverless;
     this.options = options;
     this.log = log;
+    this.settingsFile = applySettingsFile(serverless, options);
     // `initialize` runs before serverless-esbuild's own (this plugin is listed first), so the bundle sees the policies.
     this.hooks = { initialize: () => this.check() };
   }
@@ -26,8 +28,14 @@ export default class KeystopSettings {
       service: { functions: service.functions, resources: service.resources },
     });
     if (result.problems.length > 0) {
-      throw new this.serverless.classes.Error(`Keystop settings:\n${result.problems.join('\n')}`);
+      const where = this.settingsFile.found ? ` (stage ${this.settingsFile.stage} of ${this.settingsFile.path} and serverless.yml)` : '';
+      throw new this.serverless.classes.Error(`Keystop settings${where}:\n${result.problems.join('\n')}`);
     }
+    this.log.notice(
+      this.settingsFile.found
+        ? `Keystop: stage ${this.settingsFile.stage} takes its settings from ${this.settingsFile.path}`
+        : `Keystop: no ${this.settingsFile.path}: stage ${this.settingsFile.stage} deploys with the defaults`,
+    );
     // A list written with blanks ("AKIA…1, AKIA…2") deploys trimmed: the honey-key bus pattern must see "AKIA…2",
     // not " AKIA…2". Every string the param became in the resolved service takes the trimmed value.
     for (const [param, value] of Object.entries(result.normalized)) {
@@ -47,6 +55,29 @@ export default class KeystopSettings {
     const params = this.serverless.configurationInput.params ?? {};
     return params[this.options.stage ?? this.serverless.service.provider.stage]?.[name] ?? params.default?.[name];
   }
+}
+
+/**
+ * Puts the settings file's stage under serverless.yml's `params: <stage>:` before osls resolves any `${param:…}` (a
+ * plugin's constructor runs before that), so that every param reads: --param, then the file, then serverless.yml.
+ * Synchronous, hence tsx's require: osls builds plugins without awaiting them.
+ */
+function applySettingsFile(serverless, options) {
+  const { readSettingsFile, settingsFilePath, stageSettingsOf } = tsRequire('../src/aws/settingsFile.ts', import.meta.url);
+  const configured = serverless.configurationInput.provider?.stage;
+  const stage = String(options.stage ?? (typeof configured === 'string' && !configured.includes('${') ? configured : 'prod'));
+  let file;
+  try {
+    file = readSettingsFile(settingsFilePath(serverless.serviceDir));
+  } catch (error) {
+    throw new serverless.classes.Error(`Keystop settings: ${error.message}`);
+  }
+  if (file.found) {
+    serverless.configurationInput.params ??= {};
+    const params = serverless.configurationInput.params;
+    params[stage] = { ...params[stage], ...stageSettingsOf(file, stage) };
+  }
+  return { path: file.path, found: file.found, stage };
 }
 
 function replaceStrings(nodes, from, to) {

@@ -1,5 +1,6 @@
 import type * as z from '../zod';
 import { Config, type SettingInfo, settingInfo } from './Config';
+import { closestName } from './closestName';
 import { DeployParams } from './DeployParams';
 import type { ParamValue } from './resolveParams';
 
@@ -35,7 +36,11 @@ export function checkParams(params: Record<string, ParamValue>): string[] {
   const byParam = new Map(settings.map((s) => [s.param, s]));
   const problems = Object.keys(params)
     .filter((name) => !byParam.has(name))
-    .map((name) => `param ${name} is not a Keystop setting (known: ${settings.map((s) => s.param).join(', ')})`);
+    .map((name) => {
+      // A typo gets the setting it most likely meant; anything else the list (docs/settings.md explains each).
+      const meant = closestName(name, [...byParam.keys()]);
+      return `param ${name} is not a Keystop setting (${meant ? `did you mean ${meant}?` : `known: ${[...byParam.keys()].join(', ')}`})`;
+    });
 
   const env: Record<string, string> = { ...STACK_PROVIDED };
   const deploy: Record<string, string> = {};

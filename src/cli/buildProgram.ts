@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { breakerCommand } from './breakerCommand';
-import { configCommand } from './configCommand';
-import { containCommand } from './containCommand';
-import { demoCommand } from './demoCommand';
-import { doctorCommand } from './doctorCommand';
-import { incidentsCommand } from './incidentsCommand';
+import { breakerCommand } from './commands/breaker/breakerCommand';
+import { configCommand } from './commands/config/configCommand';
+import { containCommand } from './commands/contain/containCommand';
+import { demoCommand } from './commands/demo/demoCommand';
+import { doctorCommand } from './commands/doctor/doctorCommand';
+import { incidentsCommand } from './commands/incidents/incidentsCommand';
+import { policiesCommand } from './commands/policies/policiesCommand';
+import { releaseCommand } from './commands/release/releaseCommand';
+import { replayCommand } from './commands/replay/replayCommand';
+import { sandboxCommand } from './commands/sandbox/sandboxCommand';
+import { scpCommand } from './commands/scp/scpCommand';
+import { selftestCommand } from './commands/selftest/selftestCommand';
 import { packageRoot } from './packageRoot';
-import { policiesCommand } from './policiesCommand';
-import { releaseCommand } from './releaseCommand';
-import { replayCommand } from './replayCommand';
-import { sandboxCommand } from './sandboxCommand';
-import { scpCommand } from './scpCommand';
-import { selftestCommand } from './selftestCommand';
 
 /**
  * The `keystop` command. Only option definitions load here; each action imports what it needs when it runs, so that

@@ -31,7 +31,10 @@ export function describeError(error: unknown): string {
   return e.message;
 }
 
-/** 2: the command or its input is wrong, nothing was attempted. 1: something was attempted and failed. */
+/**
+ * 2: the command or its input is wrong, nothing was attempted (without credentials nothing can have been). 1:
+ * something was attempted and failed.
+ */
 export function exitCodeOf(error: unknown): 1 | 2 {
-  return error instanceof UsageError ? 2 : 1;
+  return error instanceof UsageError || (error instanceof Error && error.name === 'CredentialsProviderError') ? 2 : 1;
 }

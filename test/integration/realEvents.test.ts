@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readEvents } from '../../src/cli/readEvents';
-import { runSandbox, type SandboxReport } from '../../src/cli/runSandbox';
+import { readEvents } from '../../src/cli/input/readEvents';
+import { runSandbox, type SandboxReport } from '../../src/cli/sandbox/runSandbox';
 import type { PrincipalState } from '../../src/local/CredentialSeeder';
 import { fixturePath } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';

@@ -1,6 +1,6 @@
 import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { runSandbox } from '../../src/cli/runSandbox';
+import { runSandbox } from '../../src/cli/sandbox/runSandbox';
 import { localClients } from '../../src/local/localClients';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint, uniqueName } from '../support/localAws';

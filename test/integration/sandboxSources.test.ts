@@ -7,7 +7,7 @@ import { awsEndpoint } from '../support/localAws';
 const run = promisify(execFile);
 
 /**
- * One fixture per source and variant, with the outcome the README's "What Keystop does, by default" documents for it,
+ * One fixture per source and variant, with the outcome docs/how-it-works.md's "What Keystop does, by default" documents for it,
  * run through the real CLI in one sandbox.
  */
 const cases = [

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
-import type { SandboxReport } from '../../src/cli/runSandbox';
+import type { SandboxReport } from '../../src/cli/sandbox/runSandbox';
 import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
 import { attacker, iamChange } from '../support/iamChanges';
 import { loadFixture } from '../support/loadFixture';
@@ -165,7 +165,7 @@ describe('keystop sandbox over a finding and the recorded IAM calls that undo it
   });
 
   it("replays a role's deny policy replaced by another document, and console passwords created and changed", async () => {
-    const { runSandbox } = await import('../../src/cli/runSandbox');
+    const { runSandbox } = await import('../../src/cli/sandbox/runSandbox');
     const role = uniqueName('web-tier');
     const user = uniqueName('console-user');
     const finding = loadFixture('guardduty/role-session-exfiltration.json');
@@ -204,7 +204,7 @@ describe('keystop sandbox over a finding and the recorded IAM calls that undo it
   });
 
   it('does not replay a call that failed in AWS: the key stays as Keystop left it', async () => {
-    const { runSandbox } = await import('../../src/cli/runSandbox');
+    const { runSandbox } = await import('../../src/cli/sandbox/runSandbox');
     const { files } = await exampleSequence();
     const [finding, reEnable] = await Promise.all(files.slice(0, 2).map(async (f) => JSON.parse(await readFile(f, 'utf8'))));
     reEnable.detail.errorCode = 'AccessDenied';

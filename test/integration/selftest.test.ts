@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { runSelftest } from '../../src/cli/runSelftest';
-import { formatSelftest } from '../../src/cli/selftestCommand';
+import { runSelftest } from '../../src/cli/commands/selftest/runSelftest';
+import { formatSelftest } from '../../src/cli/format/formatSelftest';
 import { makeHandler } from '../../src/handlers/makeHandler';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
 import { guardDutySource } from '../../src/sources/guardDutySource';

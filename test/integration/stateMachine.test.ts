@@ -503,7 +503,7 @@ describe("The state machine and a session cut-off (Keystop's deny on aws:TokenIs
 
 describe('keystop sandbox over a sequence of files', () => {
   it('shows what the state machine did with each: alerted, escalated, duplicate', async () => {
-    const { runSandbox } = await import('../../src/cli/runSandbox');
+    const { runSandbox } = await import('../../src/cli/sandbox/runSandbox');
     const { awsEndpoint } = await import('../support/localAws');
     const key = { userName: 'build-bot', accessKeyId: 'AKIAFIXTURELEAKED001' };
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NOT_AN_EVENT } from '../../src/cli/unwrapEvents';
+import { NOT_AN_EVENT } from '../../src/cli/input/unwrapEvents';
 import { fixturePath, loadFixture } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';
 

@@ -8,7 +8,7 @@ import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsComm
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
-import { unwrapEvents } from '../../src/cli/unwrapEvents';
+import { unwrapEvents } from '../../src/cli/input/unwrapEvents';
 import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { guardPermissions, requiredPermissions } from '../../src/decide/requiredPermissions';
 import { createAlertSink } from '../../src/local/createAlertSink';

@@ -1,3 +1,3 @@
-import { lambdaContext as context } from '../../src/cli/lambdaContext';
+import { lambdaContext as context } from '../../src/cli/sandbox/lambdaContext';
 
 export const lambdaContext = () => context('keystop-test');

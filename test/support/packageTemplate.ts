@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,14 +15,29 @@ export interface CfnTemplate {
  * Runs `osls package` (offline, no AWS credentials) once per configuration per test run, and returns the
  * CloudFormation it wrote: test files asking for the same configuration share the package (read it, never change it).
  */
-export async function packageTemplate(...args: string[]): Promise<{ template: CfnTemplate; dir: string }> {
-  const dir = join(inject('packageCache'), createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16));
+export function packageTemplate(...args: string[]): Promise<{ template: CfnTemplate; dir: string }> {
+  return packageTemplateWith({}, ...args);
+}
+
+/** packageTemplate with the settings file named: its text is written to a temporary file osls reads. */
+export async function packageTemplateWith(
+  { settings }: { settings?: string },
+  ...args: string[]
+): Promise<{ template: CfnTemplate; dir: string }> {
+  const dir = join(
+    inject('packageCache'),
+    createHash('sha256')
+      .update(JSON.stringify([args, settings]))
+      .digest('hex')
+      .slice(0, 16),
+  );
+  const env = settings === undefined ? {} : { KEYSTOP_SETTINGS_FILE: await settingsFileOf(settings) };
   // serverless-esbuild builds in the service's own .esbuild folder: test files packaging at once would overwrite each
   // other's bundles, so one packaging at a time.
   await withPackagingLock(async () => {
     if (await stat(join(dir, 'cloudformation-template-update-stack.json')).catch(() => undefined)) return;
     await promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1', ...env },
       timeout: 120_000,
     });
   });
@@ -31,11 +46,17 @@ export async function packageTemplate(...args: string[]): Promise<{ template: Cf
 }
 
 /** Runs `osls package` expecting it to refuse; returns what it printed (it rejects if packaging succeeds). */
-export async function packageRefusal(...args: string[]): Promise<{ output: string; dir: string }> {
+export function packageRefusal(...args: string[]): Promise<{ output: string; dir: string }> {
+  return packageRefusalWith({}, ...args);
+}
+
+/** packageRefusal with a settings file (its text). */
+export async function packageRefusalWith({ settings }: { settings?: string }, ...args: string[]): Promise<{ output: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'keystop-package-'));
+  const env = settings === undefined ? {} : { KEYSTOP_SETTINGS_FILE: await settingsFileOf(settings) };
   const failure = await withPackagingLock(() =>
     promisify(execFile)('npx', ['osls', 'package', '--package', dir, ...args], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1', ...env },
       timeout: 120_000,
     }),
   ).then(
@@ -62,6 +83,12 @@ export function statementsOf(
 
 export const actionsOf = (statement: { Action: string | string[] }) =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+async function settingsFileOf(text: string): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'keystop-settings-')), 'keystop.settings.yml');
+  await writeFile(file, text);
+  return file;
+}
 
 /** A lock across vitest's worker processes: a directory only one of them can create. Stale after five minutes. */
 async function withPackagingLock<T>(work: () => Promise<T>): Promise<T> {

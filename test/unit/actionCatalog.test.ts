@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionCatalog } from '../../src/actions/actionCatalog';
 
-const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+// The Actions table moved with the rest of the reference from the README to docs/how-it-works.md.
+const readme = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'how-it-works.md'), 'utf8');
 
-/** The rows of the README's Actions table: action type -> the IAM permissions its last column lists. */
+/** The rows of the Actions table (docs/how-it-works.md): action type -> the IAM permissions its last column lists. */
 function documentedActions(): Map<string, string[]> {
   const lines = readme.slice(readme.indexOf('### Actions')).split('\n');
   const table = lines.slice(lines.findIndex((line) => line.startsWith('| Action |')));
@@ -22,7 +23,7 @@ function documentedActions(): Map<string, string[]> {
 }
 
 describe('The action catalog', () => {
-  it("is what the README's Actions table lists, with each action's IAM permissions", () => {
+  it("is what the docs' Actions table lists, with each action's IAM permissions", () => {
     const documented = documentedActions();
 
     expect([...documented.keys()].sort()).toEqual(Object.keys(actionCatalog).sort());

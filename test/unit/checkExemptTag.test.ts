@@ -2,7 +2,7 @@ import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from '@aws-
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { checkExemptTag } from '../../src/cli/checkExemptTag';
+import { checkExemptTag } from '../../src/cli/commands/doctor/checkExemptTag';
 
 // The emulator (moto 5.2) has no SimulatePrincipalPolicy: the SDK clients are mocked, the simulation asked for is checked.
 function clients(decisions: Record<string, string>) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingPermissions } from '../../src/aws/rolePermissions';
-import { readService } from '../../src/cli/readServiceParams';
+import { readService } from '../../src/cli/settings/readServiceParams';
 import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_AN_EVENT, unwrapEvents } from '../../src/cli/unwrapEvents';
+import { NOT_AN_EVENT, unwrapEvents } from '../../src/cli/input/unwrapEvents';
 import { loadFixture } from '../support/loadFixture';
 
 const eventsOf = (input: unknown) => {
