@@ -1,6 +1,6 @@
 import type { ActionType } from '../actions/actionCatalog';
 import { containmentActions } from '../actions/containmentActions';
-import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
+import { type CredentialRecord, stepsDone, storedResponseOf, withDone } from '../decide/CredentialRecord';
 import { mayActIn } from '../decide/Guardrails';
 import { tamperTransition } from '../decide/nextResponse';
 import type { GUARD_ACTIONS } from '../decide/requiredPermissions';
@@ -44,8 +44,8 @@ async function touchedRecords(tamper: TamperReport, deps: StatefulDeps): Promise
   return relevant.slice(0, 1).map((r) => r.key);
 }
 
-const hasDone = (record: CredentialRecord, type: ActionType) =>
-  [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
+/** Matched against what Keystop did to the credential, whatever responses (a warning, a failed restore) came after. */
+const hasDone = (record: CredentialRecord, type: ActionType) => stepsDone(record).some((a) => a.type === type);
 
 async function guard(tamper: TamperReport, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await touchedRecords(tamper, deps);
@@ -107,6 +107,7 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
     const recorded: CredentialRecord = {
       ...record,
       last: storedResponseOf(response, now),
+      did: withDone(record, results),
       ...(failure ? {} : { lastTamper: tamper.id }),
       ...(transition.kind === 'restore' && !failure ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString() } : {}),
       ...(releases ? { released: { by: tamper.actor, reason: `${tamper.api} by a responder principal`, at: now.toISOString() } } : {}),
