@@ -12,6 +12,7 @@ import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../../src/local/localClients';
 import { type LocalCloudTrail, startLocalCloudTrail, type TrailRecord } from '../../src/local/startLocalCloudTrail';
 import { releaseContainment } from '../../src/respond/releaseContainment';
+import { iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 import { reportAbout } from '../support/reports';
@@ -187,5 +188,43 @@ describe('Containment follows the attacker: what the leaked key made is containe
     const text = (await context.sink.drain()).map((a) => a.text).join('\n');
     expect(text).toMatch(/exempt-principal: user break-glass-\S+ matches the exemption break-glass-\*/);
     expect(text).toContain('keystop-own-principal');
+  });
+
+  it('what the event stream delivered is followed at once, from the creation log, before the event history shows it', async () => {
+    // No event history at all: only the guard's events, as they arrive within seconds of each call.
+    const local = await localResponder();
+    const { iam, sns, dynamodb } = local.responderClients;
+    const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb }) };
+    const buildBot = await userWithTwoKeys(local.clients.iam, uniqueName('build-bot'));
+    const opsAdmin = await userWithOneKey(local.clients.iam, uniqueName('ops-admin'));
+    const backdoor = uniqueName('backdoor');
+    const made = await createKeyFor(local.clients.iam, opsAdmin.userName, buildBot.leaked, 1);
+    await local.clients.iam.send(new CreateUserCommand({ UserName: backdoor }));
+    const byLeakedKey = (event: Record<string, any>) => {
+      event.detail.userIdentity.accessKeyId = buildBot.leaked;
+      return event;
+    };
+    const caller = { kind: 'user' as const, name: buildBot.userName };
+    const keyEvent = byLeakedKey(
+      iamChange('CreateAccessKey', { userName: opsAdmin.userName }, caller, uniqueName('made'), made.record.responseElements as any),
+    );
+    const userEvent = byLeakedKey(iamChange('CreateUser', { userName: backdoor }, caller, uniqueName('made')));
+
+    const noted = [await context.deliver(keyEvent), await context.deliver(userEvent)];
+
+    expect(noted.map((d) => d.responses.at(-1))).toMatchObject([
+      { outcome: 'ignored', explanation: expect.stringMatching(/made access-key in \d{12}: noted/) },
+      { outcome: 'ignored', explanation: expect.stringMatching(/made user in \d{12}: noted/) },
+    ]);
+    const contained = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(contained.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(local.clients.iam, opsAdmin.userName)).toEqual({ [opsAdmin.own]: 'Active', [made.accessKeyId]: 'Inactive' });
+    expect(await denyOn(local.clients.iam, { user: backdoor })).toEqual([REVOKE_POLICY_NAME]);
+    const [alert, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toMatch(/made in IAM: 2 found \(creation log: 2; event history: not read/);
   });
 });
