@@ -168,16 +168,34 @@ function duplicate(explanation: string): Transition {
  * if an earlier, weaker report was); later reports of a held credential are still held (never duplicates), and
  * responders, who know already, are not told again.
  */
-export function holdTransition(record: CredentialRecord | undefined, plan: ResponsePlan): Extract<Transition, { kind: 'report' }> {
-  return !record?.held
-    ? { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation, tell: true }
-    : {
-        kind: 'report',
-        level: 'none',
-        outcome: 'notified',
-        reason: 'still-held',
-        explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
-      };
+export function holdTransition(
+  record: CredentialRecord | undefined,
+  plan: ResponsePlan,
+  /** A responder approved the containment: every approval gets an answer, even one the breaker still holds. */
+  approval = false,
+): Extract<Transition, { kind: 'report' }> {
+  if (!record?.held) {
+    return { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation, tell: true };
+  }
+  if (approval) {
+    return {
+      kind: 'report',
+      level: 'none',
+      outcome: 'notified',
+      reason: 'still-held',
+      explanation:
+        'approved, but still held by the open blast-radius breaker: `keystop breaker reset --contain-held` contains it (an ' +
+        `operator's decision, not counted). ${plan.explanation}`,
+      tell: true,
+    };
+  }
+  return {
+    kind: 'report',
+    level: 'none',
+    outcome: 'notified',
+    reason: 'still-held',
+    explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
+  };
 }
 
 /**

@@ -57,7 +57,7 @@ export async function respondExactly(
       const admission = await admit(incident, plan, deps);
       if (admission.held) {
         plan = admission.plan;
-        transition = holdTransition(record, plan);
+        transition = holdTransition(record, plan, incident.source === 'approved');
       } else {
         taken = admission.taken;
       }
