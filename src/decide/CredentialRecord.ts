@@ -102,6 +102,12 @@ export const CredentialRecord = z.object({
   cutOffAt: z.optional(z.string()),
   /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */
   lastTamper: z.optional(z.string()),
+  /**
+   * The guard's alerts, per kind of change: until when a later change of that kind is handled without an alert (one
+   * TAMPERING alert per credential and kind per window, so a flood of changes cannot flood the responders' channel),
+   * and how many were handled quietly since (counted in the next alert).
+   */
+  tamperAlerts: z.optional(z.record(z.string(), z.object({ until: z.string(), quiet: z.number() }))),
   firstSeenAt: z.string(),
   updatedAt: z.string(),
 });
