@@ -152,7 +152,10 @@ const TAMPER_ALERT_WINDOW_MS = 15 * 60_000;
 /** The alert after a quiet window names how many changes of that kind were handled without one. */
 function withQuietCount(response: AnsweredIncident, quiet: number): AnsweredIncident {
   if (quiet === 0) return response;
-  return { ...response, explanation: `${response.explanation} (and ${quiet} more such change(s) since the last alert, handled without one)` };
+  return {
+    ...response,
+    explanation: `${response.explanation} (and ${quiet} more such change(s) since the last alert, handled without one)`,
+  };
 }
 
 function restoreSteps(tamper: TamperReport): (typeof GUARD_ACTIONS)[number][] {
