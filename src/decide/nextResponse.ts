@@ -1,3 +1,4 @@
+import type { CredentialIncident } from '../domain/CredentialIncident';
 import type { ResponseReason } from '../domain/IncidentResponse';
 import type { TamperReport } from '../domain/TamperReport';
 import { type CredentialRecord, isStronger, type ResponseLevel } from './CredentialRecord';
@@ -157,6 +158,25 @@ const CUT_OFF_SETTLES_MS = 60_000;
 export function activityAfterCutOff(record: CredentialRecord | undefined, observedAt: string | undefined): boolean {
   if (record?.cutOffAt === undefined || observedAt === undefined) return false;
   return Date.parse(observedAt) - Date.parse(record.cutOffAt) > CUT_OFF_SETTLES_MS;
+}
+
+/**
+ * Pure: whether a report repeats the evidence of a finding a responder released (the same incident id, observed no
+ * later): the Security Hub copy of a GuardDuty finding, or a redelivery, is not new evidence, so the release stands. A
+ * later observation, GuardDuty's later notification of a finding released on its first, or another finding is new: it
+ * is decided afresh.
+ */
+export function repeatsReleased(record: CredentialRecord | undefined, incident: CredentialIncident): string | undefined {
+  if (record?.released === undefined) return undefined;
+  const released = [record.last?.incident, record.demand].find((i) => i?.id === incident.id);
+  if (released === undefined || Date.parse(incident.observedAt) > Date.parse(released.observedAt)) return undefined;
+  // GuardDuty's later notification (a later updatedAt, a higher count) of a finding released on its first: new. Its
+  // Security Hub copy is not GuardDuty's own notification.
+  if (incident.source === 'guardduty' && incident.repeated && !released.repeated) return undefined;
+  return (
+    `${incident.id} was released by ${record.released.by} on ${record.released.at} (${record.released.reason}); this report ` +
+    `observed nothing later (${incident.observedAt}): no new evidence, not contained again`
+  );
 }
 
 function duplicate(explanation: string): Transition {

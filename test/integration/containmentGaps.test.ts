@@ -16,7 +16,7 @@ import { attacker, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { reportAbout } from '../support/reports';
+import { reportAbout, securityHub } from '../support/reports';
 
 const RESPONDER = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/oncall`;
 
@@ -212,5 +212,37 @@ describe("Issue 26's gaps in the guard, release and hold paths, held as invarian
     expect(otherKind).toHaveLength(1);
     expect(afterWindow).toHaveLength(1);
     expect(afterWindow[0]!.text).toContain('and 19 more such change(s) since the last alert, handled without one');
+  });
+
+  it("gap 7: a released finding's Security Hub copy is a duplicate", async () => {
+    const context = await setUp();
+    const key = await userWithTwoKeys(context.clients.iam);
+    const findingId = uniqueName('tor');
+    const finding = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, findingId);
+    await context.deliver(finding);
+    await releaseContainment(
+      { accessKeyId: key.leaked },
+      { accountId: LOCAL_ACCOUNT_ID, by: RESPONDER, reason: 'false positive' },
+      context.stateful(),
+    );
+    await context.sink.drain();
+    // Security Hub's import of the very same GuardDuty finding, and a redelivery of GuardDuty's own event.
+    const copy = securityHub([{ userName: key.userName, accessKeyId: key.leaked }], findingId);
+    Object.assign(copy.detail.findings[0], { Id: finding.detail.arn, LastObservedAt: finding.detail.service.eventLastSeen });
+
+    const answers = [await context.deliver(copy), await context.deliver({ ...finding, id: uniqueName('redelivery') })];
+
+    expect(answers.map((d) => d.responses[0])).toMatchObject([
+      { outcome: 'duplicate', explanation: expect.stringContaining('no new evidence') },
+      { outcome: 'duplicate', explanation: expect.stringContaining('no new evidence') },
+    ]);
+    expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Active', [key.decoy]: 'Active' });
+    expect(await context.sink.drain()).toEqual([]);
+
+    // GuardDuty's later notification of the finding (a later update, a higher count) is new evidence.
+    const later = await context.deliver(reportAbout('guardduty-tor-later', { userName: key.userName, accessKeyId: key.leaked }, findingId));
+
+    expect(later.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
   });
 });
