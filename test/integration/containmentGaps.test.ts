@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateRoleCommand,
   CreateUserCommand,
@@ -9,8 +10,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
+import { accessKeyRecordKey } from '../../src/domain/identifiers';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { approveIncident } from '../../src/respond/approveIncident';
+import { containHeld } from '../../src/respond/containHeld';
 import { releaseContainment } from '../../src/respond/releaseContainment';
 import { attacker, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
@@ -244,5 +247,28 @@ describe("Issue 26's gaps in the guard, release and hold paths, held as invarian
 
     expect(later.responses[0]).toMatchObject({ outcome: 'contained' });
     expect(await keyStatuses(context.clients.iam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+  });
+
+  it('gap 5: contain-held finds holds older than the de-duplication window', async () => {
+    const context = await setUp({ state: { breakerLimit: 1 } });
+    const [first, second] = [await userWithTwoKeys(context.clients.iam), await userWithTwoKeys(context.clients.iam)];
+    await context.deliver(reportAbout('guardduty-tor', { userName: first.userName, accessKeyId: first.leaked }, uniqueName('tor')));
+    const held = await context.deliver(
+      reportAbout('guardduty-tor', { userName: second.userName, accessKeyId: second.leaked }, uniqueName('tor')),
+    );
+    expect(held.responses[0]).toMatchObject({ outcome: 'notified', reason: 'breaker-open' });
+    await context.sink.drain();
+    // Kept until the breaker decides it, not only for the de-duplication window (DynamoDB's TTL would delete it).
+    const { Item } = await context.clients.dynamodb.send(
+      new GetItemCommand({ TableName: context.tableName, Key: { pk: { S: accessKeyRecordKey(LOCAL_ACCOUNT_ID, second.leaked) } } }),
+    );
+    expect(Number(Item!.ttl!.N) * 1000).toBeGreaterThan(context.clock.now() + 30 * 24 * 3600_000);
+    // The operator decides two days later: past the de-duplication window (a day by default).
+    context.clock.advance(2 * 24 * 3600_000);
+
+    const responses = await containHeld(LOCAL_ACCOUNT_ID, context.stateful());
+
+    expect(responses).toMatchObject([{ outcome: 'contained', incident: { id: held.responses[0]!.incident!.id } }]);
+    expect(await keyStatuses(context.clients.iam, second.userName)).toEqual({ [second.leaked]: 'Inactive', [second.decoy]: 'Active' });
   });
 });
