@@ -38,7 +38,7 @@ type Window = 'dedup' | 'guard' | 'either' | 'any';
  * A held record is kept until the breaker decides it (`keystop breaker reset --contain-held`, or a later report): its
  * item is not let expire with the de-duplication window. Bounded all the same, so that a table is never kept forever.
  */
-export const HELD_KEPT_MS = 90 * 24 * 3600_000;
+const HELD_KEPT_MS = 90 * 24 * 3600_000;
 
 /** The record an item holds, if it is inside the window asked for (the de-duplication window unless told). */
 export function recordOf(
