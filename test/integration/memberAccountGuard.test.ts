@@ -1,4 +1,4 @@
-import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/createClients';
@@ -61,5 +61,37 @@ describe("Every account guarded: a member account's IAM events, forwarded to the
     expect(more).toEqual([]);
     expect(alert!.subject).toMatch(/^Keystop RE-CONTAINED \(tampered\)/);
     expect(alert!.text).toContain(`arn:aws:iam::${MEMBER}:user/mallory`);
+  });
+
+  it("what a member account's leaked key made there, noted from the forwarded event, is contained with it through the member role", async () => {
+    const local = await localResponder({ memberRole, guardrails: { accounts: { own: LOCAL_ACCOUNT_ID, members: [MEMBER] } } });
+    const { iam, sns, dynamodb, sts } = local.responderClients;
+    const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb, STS: sts }) };
+    const memberIam = await iamOf(MEMBER, local.endpoint, local.clients.sts);
+    const key = await userWithTwoKeys(memberIam, uniqueName('build-bot'));
+    const opsAdmin = uniqueName('ops-admin');
+    await memberIam.send(new CreateUserCommand({ UserName: opsAdmin }));
+    const own = (await memberIam.send(new CreateAccessKeyCommand({ UserName: opsAdmin }))).AccessKey!.AccessKeyId!;
+    const made = (await memberIam.send(new CreateAccessKeyCommand({ UserName: opsAdmin }))).AccessKey!.AccessKeyId!;
+    // The member's forwarder sends CloudTrail's record of the leaked key's call to the security account's bus.
+    const forwarded = iamChange('CreateAccessKey', { userName: opsAdmin }, { kind: 'user', name: key.userName }, uniqueName('made'), {
+      accessKey: { userName: opsAdmin, accessKeyId: made, status: 'Active' },
+    });
+    forwarded.account = MEMBER;
+    forwarded.detail.recipientAccountId = MEMBER;
+    forwarded.detail.userIdentity = { ...forwarded.detail.userIdentity, accountId: MEMBER, accessKeyId: key.leaked };
+    await context.deliver(forwarded);
+    const finding = reportAbout('guardduty-tor', { userName: key.userName, accessKeyId: key.leaked }, uniqueName('tor'));
+    finding.detail.accountId = MEMBER;
+
+    const delivery = await context.deliver(finding);
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(memberIam, key.userName)).toEqual({ [key.leaked]: 'Inactive', [key.decoy]: 'Active' });
+    expect(await keyStatuses(memberIam, opsAdmin)).toEqual({ [own]: 'Active', [made]: 'Inactive' });
+    const [alert, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toContain(`deactivated ${made}, created for user ${opsAdmin} by the contained key`);
+    expect(alert!.text).toMatch(/made in IAM: 1 found \(creation log: 1;/);
   });
 });
