@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { defaultPolicies } from '../decide/defaultPolicies';
 import type { Guardrails } from '../decide/Guardrails';
 import { type ResponsePolicy, ResponsePolicySet } from '../decide/ResponsePolicy';
 import { partitionOf } from '../domain/partitionOf';
+import { creationFinder } from '../facts/findCreations';
 import { createInvocationLog, loggingEnricher, loggingNotifier } from '../metrics/InvocationLog';
 import type { MetricsOutput } from '../metrics/MetricsOutput';
 import { cloudTrailEnricher, type Enricher, ownAccountOnly } from '../report/activity/Enricher';
@@ -12,6 +14,7 @@ import type { Notifier } from '../report/notify/Alert';
 import { createReporter } from '../report/notify/createReporter';
 import { snsNotifier } from '../report/notify/snsNotifier';
 import type { Deps } from '../respond/Deps';
+import { dynamoCreationLog } from '../stores/dynamoCreationLog';
 import { dynamoStateStore, type StateSettings } from '../stores/dynamoStateStore';
 import { recentlyContained } from '../stores/recentlyContained';
 import { type ActivitySettings, defaultActivitySettings, settingDefault } from './Config';
@@ -52,6 +55,12 @@ export interface DepsSettings extends ClientOptions {
   guardWindowMs?: number;
   /** The time and the pauses (the wall clock by default; tests hand in theirs). */
   clock?: Clock;
+  /**
+   * Where what a contained key made is read from besides the creation log: the event history of us-east-1 (where IAM's
+   * calls are recorded) by default; `false` reads no history (the sandbox without records, a lookup switched off);
+   * a client of its own elsewhere (the local CloudTrail of the tests and the sandbox).
+   */
+  eventHistory?: false | (() => CloudTrailClient | Promise<CloudTrailClient>);
 }
 
 /** The composition root: real SDK clients, the SNS notifier, the reporter, the validated policies. */
@@ -73,6 +82,7 @@ export function createDeps({
   metrics: metricsSettings,
   guardWindowMs,
   clock = systemClock,
+  eventHistory,
   ...clientOptions
 }: DepsSettings): Deps {
   const clients = given ?? createClients(clientOptions);
@@ -85,6 +95,18 @@ export function createDeps({
   const notifier = metrics ? loggingNotifier(sns, metrics.log) : sns;
   const lookup = givenEnricher ?? ownAccountOnly(accountId, cloudTrailEnricher(clients.cloudTrailIn, activity, now));
   const enricher = metrics ? loggingEnricher(lookup, metrics.log) : lookup;
+  // Who made what is kept as long as the activity lookup looks back: a containment within that window follows it.
+  const creationLog = state
+    ? dynamoCreationLog(clients.dynamodb, { tableName: state.tableName, keepMs: activity.windowHours * 3_600_000 })
+    : undefined;
+  const creations = creationFinder({
+    log: creationLog,
+    cloudTrail: eventHistory === false ? undefined : (eventHistory ?? (() => clients.cloudTrailIn('us-east-1'))),
+    ownAccountId: accountId,
+    windowHours: activity.windowHours,
+    maxPages: activity.maxPagesPerRegion,
+    timeLimitMs: activity.timeLimitMs,
+  });
   return {
     clientsFor: clientsForAccounts({
       ownAccountId: accountId,
@@ -113,6 +135,8 @@ export function createDeps({
     sleep,
     state: state ? dynamoStateStore(clients.dynamodb, state, sleep) : undefined,
     recent: recentlyContained(),
+    creations,
+    ...(creationLog ? { creationLog } : {}),
     ...(metrics ? { metrics } : {}),
     guardWindowMs: guardWindowMs ?? settingDefault('KEYSTOP_GUARD_WINDOW_DAYS') * 24 * 3600_000,
   };

@@ -45,7 +45,10 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv, transport: Pick<Clie
     metrics: { stage: config.KEYSTOP_STAGE, write: (line) => process.stdout.write(`${line}\n`) },
     ...(config.KEYSTOP_ACTIVITY_LOOKUP
       ? {}
-      : { enricher: unavailableEnricher('the CloudTrail lookup is switched off (KEYSTOP_ACTIVITY_LOOKUP=false)') }),
+      : {
+          enricher: unavailableEnricher('the CloudTrail lookup is switched off (KEYSTOP_ACTIVITY_LOOKUP=false)'),
+          eventHistory: false as const,
+        }),
   });
 }
 

@@ -1,6 +1,7 @@
 import { actionTypes } from '../actions/actionCatalog';
-import { reportingSteps } from '../actions/ContainmentAction';
+import { FOLLOW_STEP, reportingSteps } from '../actions/ContainmentAction';
 import { ignoredReasons } from '../domain/AdaptedEvent';
+import { Creation } from '../domain/Creation';
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import { type AnsweredIncident, eventFailureReasons, outcomes, stateReasons } from '../domain/IncidentResponse';
 import * as z from '../zod';
@@ -26,7 +27,7 @@ const StoredIncident = z.custom<CredentialIncident>(
 );
 
 // Every word a response may carry, as zod enums: a record read back has the types it was written with.
-const StoredActionType = z.enum([...actionTypes, ...reportingSteps]);
+const StoredActionType = z.enum([...actionTypes, ...reportingSteps, FOLLOW_STEP]);
 const StoredReason = z.enum([...planReasons, ...stateReasons, ...ignoredReasons, ...eventFailureReasons]);
 
 const StoredAction = z.object({
@@ -37,7 +38,10 @@ const StoredAction = z.object({
   at: z.optional(z.string()),
   /** deactivate-user-keys: which keys it deactivated, so that a release reactivates exactly those. */
   changedKeys: z.optional(z.array(z.string())),
+  /** follow-created: what the contained credential made (so that a release undoes exactly what was done to it). */
+  followed: z.optional(Creation),
 });
+export type StoredAction = z.infer<typeof StoredAction>;
 
 /** A response as stored: enough to re-send its alert, list it (`keystop incidents`) and contain a held incident. */
 export const StoredResponse = z.object({
@@ -74,6 +78,13 @@ export const CredentialRecord = z.object({
   /** The latest response that changed or told something. */
   last: z.optional(StoredResponse),
   /**
+   * What Keystop did to the credential since it was last released: every containment step that was done, whichever
+   * response did it (a first containment, a retry, a restore by the tamper guard, what the key made). A release undoes
+   * exactly these, and the guard matches a change against them, whatever responses came after. Absent in records
+   * written before it: the last response's done steps stand for it.
+   */
+  did: z.optional(z.array(StoredAction)),
+  /**
    * Until when the tamper guard watches this credential: set when Keystop contains it (its latest containment plus the
    * guard window). A key set Active again, or Keystop's deny policy removed, before then is contained again.
    */
@@ -91,6 +102,12 @@ export const CredentialRecord = z.object({
   cutOffAt: z.optional(z.string()),
   /** The latest tamper report handled (its id): a redelivery of it is a duplicate. */
   lastTamper: z.optional(z.string()),
+  /**
+   * The guard's alerts, per kind of change: until when a later change of that kind is handled without an alert (one
+   * TAMPERING alert per credential and kind per window, so a flood of changes cannot flood the responders' channel),
+   * and how many were handled quietly since (counted in the next alert).
+   */
+  tamperAlerts: z.optional(z.record(z.string(), z.object({ until: z.string(), quiet: z.number() }))),
   firstSeenAt: z.string(),
   updatedAt: z.string(),
 });
@@ -135,6 +152,25 @@ export function parseCredentialRecord(
     firstSeenAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+}
+
+/** What Keystop did to the credential: the record's `did`, or for a record written before it, its last responses' done steps. */
+export function stepsDone(record: CredentialRecord): StoredAction[] {
+  if (record.did !== undefined) return record.did;
+  return [record.last, record.pendingAlert].flatMap((response) => response?.actions.filter(isContainmentDone) ?? []);
+}
+
+/** A step that changed the credential (or what it made), not one that told someone. */
+const isContainmentDone = (action: { type: string; status: string }) =>
+  action.status === 'done' && !(reportingSteps as readonly string[]).includes(action.type);
+
+/** The record's `did` with these results' done containment steps added. */
+export function withDone(record: CredentialRecord, results: readonly StoredAction[]): StoredAction[] {
+  // A step done again (a restore, a retry) is one thing to undo: the first record of it stays.
+  const same = (a: StoredAction) => JSON.stringify([a.type, a.target, a.changedKeys ?? []]);
+  const did = new Map(stepsDone(record).map((a) => [same(a), a]));
+  for (const action of results.filter(isContainmentDone)) if (!did.has(same(action))) did.set(same(action), action);
+  return [...did.values()];
 }
 
 /** The response as it is stored in the record. */

@@ -180,6 +180,25 @@ export function activityAfterCutOff(record: CredentialRecord | undefined, observ
   return Date.parse(observedAt) - Date.parse(record.cutOffAt) > CUT_OFF_SETTLES_MS;
 }
 
+/**
+ * Pure: whether a report repeats the evidence of a finding a responder released (the same incident id, observed no
+ * later): the Security Hub copy of a GuardDuty finding, or a redelivery, is not new evidence, so the release stands. A
+ * later observation, GuardDuty's later notification of a finding released on its first, or another finding is new: it
+ * is decided afresh.
+ */
+export function repeatsReleased(record: CredentialRecord | undefined, incident: CredentialIncident): string | undefined {
+  if (record?.released === undefined) return undefined;
+  const released = [record.last?.incident, record.demand].find((i) => i?.id === incident.id);
+  if (released === undefined || Date.parse(incident.observedAt) > Date.parse(released.observedAt)) return undefined;
+  // GuardDuty's later notification (a later updatedAt, a higher count) of a finding released on its first: new. Its
+  // Security Hub copy is not GuardDuty's own notification.
+  if (incident.source === 'guardduty' && incident.repeated && !released.repeated) return undefined;
+  return (
+    `${incident.id} was released by ${record.released.by} on ${record.released.at} (${record.released.reason}); this report ` +
+    `observed nothing later (${incident.observedAt}): no new evidence, not contained again`
+  );
+}
+
 function duplicate(explanation: string): Transition {
   return { kind: 'duplicate', reason: 'duplicate-report', explanation };
 }
@@ -189,16 +208,34 @@ function duplicate(explanation: string): Transition {
  * if an earlier, weaker report was); later reports of a held credential are still held (never duplicates), and
  * responders, who know already, are not told again.
  */
-export function holdTransition(record: CredentialRecord | undefined, plan: ResponsePlan): Extract<Transition, { kind: 'report' }> {
-  return !record?.held
-    ? { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation, tell: true }
-    : {
-        kind: 'report',
-        level: 'none',
-        outcome: 'notified',
-        reason: 'still-held',
-        explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
-      };
+export function holdTransition(
+  record: CredentialRecord | undefined,
+  plan: ResponsePlan,
+  /** A responder approved the containment: every approval gets an answer, even one the breaker still holds. */
+  approval = false,
+): Extract<Transition, { kind: 'report' }> {
+  if (!record?.held) {
+    return { kind: 'report', level: 'alerted', outcome: 'notified', reason: 'breaker-open', explanation: plan.explanation, tell: true };
+  }
+  if (approval) {
+    return {
+      kind: 'report',
+      level: 'none',
+      outcome: 'notified',
+      reason: 'still-held',
+      explanation:
+        'approved, but still held by the open blast-radius breaker: `keystop breaker reset --contain-held` contains it (an ' +
+        `operator's decision, not counted). ${plan.explanation}`,
+      tell: true,
+    };
+  }
+  return {
+    kind: 'report',
+    level: 'none',
+    outcome: 'notified',
+    reason: 'still-held',
+    explanation: `still held by the open blast-radius breaker; responders were told already. ${plan.explanation}`,
+  };
 }
 
 /**

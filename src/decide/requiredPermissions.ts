@@ -1,6 +1,7 @@
 import { actionCatalog } from '../actions/actionCatalog';
 import type { IncidentSource } from '../domain/CredentialIncident';
 import { READ_KEY_STATUS_PERMISSIONS, READ_PRINCIPAL_PERMISSIONS } from '../facts/readPermissions';
+import { FOLLOW_PERMISSIONS } from './followPlan';
 import { matchesPattern } from './matchesPolicy';
 import type { ResponsePolicy } from './ResponsePolicy';
 
@@ -19,8 +20,9 @@ export function requiredPermissions(policies: readonly ResponsePolicy[], source:
   const permissions = new Set(actions.flatMap((action) => action.permissions));
   if (actions.length > 0) for (const permission of READ_PRINCIPAL_PERMISSIONS) permissions.add(permission);
   // Before deactivating, respond() reads the key's status, so an already inactive key is not written again.
+  // …and once the key is cut off, contains what it made (src/respond/incident/followCreations.ts).
   if (actions.includes(actionCatalog['deactivate-access-key']))
-    for (const permission of READ_KEY_STATUS_PERMISSIONS) permissions.add(permission);
+    for (const permission of [...READ_KEY_STATUS_PERMISSIONS, ...FOLLOW_PERMISSIONS]) permissions.add(permission);
   return [...permissions].sort();
 }
 

@@ -1,3 +1,4 @@
+import type { Made } from './Creation';
 import type { CredentialIncident } from './CredentialIncident';
 import type { TamperReport } from './TamperReport';
 
@@ -8,7 +9,8 @@ import type { TamperReport } from './TamperReport';
  */
 export type AdaptedEvent =
   | { kind: 'incidents'; incidents: CredentialIncident[] }
-  | { kind: 'tamper'; reports: TamperReport[] }
+  /** `made`: what the calling key made with the call, remembered (the creation log) whether or not it tampered. */
+  | { kind: 'tamper'; reports: TamperReport[]; made?: Made }
   | { kind: 'ignored'; reason: IgnoredReason; detail: string };
 
 export const ignoredReasons = [

@@ -36,3 +36,10 @@ export type Creation = z.infer<typeof Creation>;
 
 /** One thing made, whenever it was recorded: the same call delivered twice is one. */
 export const creationIdentity = ({ at: _at, ...what }: Creation) => JSON.stringify(what);
+
+/** What one credential (a long-term key) made with one call, in one account: remembered under that key. */
+export interface Made {
+  accountId: string;
+  creatorKeyId: string;
+  creations: Creation[];
+}

@@ -16,6 +16,7 @@ import { parsePolicyDocument } from '../actions/keystopDenyPolicy';
 import { messageOf } from '../domain/errors';
 import type { CloudTrailApiCallEvent } from '../sources/CloudTrailApiCallEvent';
 import { GUARDED_CALLS } from '../sources/fromTamper';
+import { REMEMBERED_CALLS } from '../sources/madeBy';
 import type { CredentialSeeder } from './CredentialSeeder';
 
 /** What the sandbox did with a recorded IAM call before running Keystop on its record. */
@@ -75,6 +76,11 @@ export async function applyRecordedCall(
     const reportedKey = api === 'UpdateAccessKey' ? text('accessKeyId') : undefined;
     if (reportedKey) await seeder.seedKey(accountId, principal.name, reportedKey);
     else await seeder.seedPrincipal(accountId, principal.kind, principal.name);
+    // A long-term key that makes something is seeded too: a later report naming that key meets the same seeded key,
+    // and containing it follows what it made (the creation log notes it under that key).
+    if (callerUser && caller.accessKeyId?.startsWith('AKIA') && (REMEMBERED_CALLS as readonly string[]).includes(api)) {
+      await seeder.seedKey(accountId, callerUser, caller.accessKeyId);
+    }
     await beforeCall();
     const detail = await replay(api, principal, { text, created: createdKeyIdOf(record) }, seeder, iamFor(accountId));
     return { api, by, principal, applied: true, detail };

@@ -14,7 +14,7 @@ type LocalSettings = Pick<DepsSettings, 'topicArn'> & { stateTable: string | und
 /**
  * The responder wired to the local emulator, as the sandbox and the tests run it: the emulator's account and region,
  * dummy credentials, a deployment's default guardrails and state settings (docs/settings.md), and the CloudTrail
- * lookup reported as unavailable (the emulator lacks it). Any setting can be overridden.
+ * lookup reported as unavailable and no event history read (the emulator lacks LookupEvents). Any setting can be overridden.
  */
 export function localDeps(endpoint: string, { stateTable, state, ...settings }: LocalSettings): Deps {
   return createDeps({
@@ -24,6 +24,8 @@ export function localDeps(endpoint: string, { stateTable, state, ...settings }: 
     accountId: LOCAL_ACCOUNT_ID,
     guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] } },
     enricher: unavailableEnricher(LOCAL_LOOKUP_UNAVAILABLE),
+    // The emulator has no event history: only the creation log is followed, unless a local CloudTrail is given.
+    eventHistory: false,
     logger: new Logger({ serviceName: 'keystop', logLevel: 'SILENT' }),
     ...settings,
     state: stateTable === undefined ? undefined : { ...defaultStateSettings(), ...state, tableName: stateTable },

@@ -3,9 +3,11 @@ import type { ClientsFor } from '../aws/clientsForAccounts';
 import type { Clock } from '../aws/clock';
 import type { Guardrails } from '../decide/Guardrails';
 import type { ResponsePolicy } from '../decide/ResponsePolicy';
+import type { CreationFinder } from '../facts/findCreations';
 import type { MetricsOutput } from '../metrics/MetricsOutput';
 import type { Notifier } from '../report/notify/Alert';
 import type { Reporter } from '../report/notify/createReporter';
+import type { CreationLog } from '../stores/dynamoCreationLog';
 import type { RecentlyContained } from '../stores/recentlyContained';
 import type { StateStore } from '../stores/StateStore';
 
@@ -39,6 +41,13 @@ export interface Deps {
   busyWaitMs?: number;
   /** CloudWatch metrics of each invocation (src/handlers/recordMetrics.ts); undefined where nobody reads them. */
   metrics?: MetricsOutput;
+  /**
+   * What a contained long-term key made in IAM (the creation log and CloudTrail's event history): contained with it.
+   * Undefined: nothing is followed (`keystop contain` without a table, a deployment that switched it off).
+   */
+  creations?: CreationFinder;
+  /** Who made what, noted by the tamper guard's source as IAM's events arrive (undefined without a state table). */
+  creationLog?: CreationLog;
   /** How long the tamper guard watches a credential after Keystop contained it (default 7 days). */
   guardWindowMs: number;
 }

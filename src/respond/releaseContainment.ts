@@ -1,6 +1,7 @@
+import type { ActionResult } from '../actions/ContainmentAction';
+import { undoFollowed } from '../actions/followCreation';
 import { undoContainment } from '../actions/undoContainment';
-import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
-import type { CredentialKind } from '../domain/CredentialIncident';
+import { type CredentialRecord, stepsDone, storedResponseOf } from '../decide/CredentialRecord';
 import { messageOf } from '../domain/errors';
 import type { AnsweredIncident, IncidentResponse } from '../domain/IncidentResponse';
 import { accessKeyRecordKey, describeRecordKey, principalRef } from '../domain/identifiers';
@@ -18,13 +19,6 @@ export interface Release {
   by: string;
   reason: string;
 }
-
-/** What Keystop's containment of each kind of credential did, and so what a release undoes. */
-const containmentOf: Partial<Record<CredentialKind, string[]>> = {
-  'long-term-key': ['deactivate-access-key', 'tag-principal'],
-  'user-session': ['revoke-sessions', 'tag-principal'],
-  'role-session': ['revoke-sessions', 'tag-principal'],
-};
 
 /**
  * `keystop release`: the one sanctioned way to undo a containment. The record is marked released *before* IAM is
@@ -86,10 +80,27 @@ async function releaseOne(key: string, release: Release, deps: Deps): Promise<In
     };
     // Released first: the guard must see the responder's own changes below as sanctioned.
     await attempt.save(released, { release: false });
-    const done = (record.last?.actions ?? []).filter((a) => a.status === 'done');
-    const touched = new Set([...(containmentOf[incident.credential.kind] ?? []), ...done.map((a) => a.type)]);
+    // Only what was done is undone: a key an administrator had deactivated before Keystop acted stays Inactive.
+    const done = stepsDone(record);
     const userKeys = done.filter((a) => a.type === 'deactivate-user-keys').flatMap((a) => a.changedKeys ?? []);
-    const { results, failures } = await undoContainment(incident, touched, deps.clientsFor(incident), now, userKeys);
+    // The named key set Inactive by deactivate-user-keys is undone as the named key (the user's others after it).
+    const { credential } = incident;
+    const namedKeyDone = credential.kind === 'long-term-key' && userKeys.includes(credential.accessKeyId);
+    const touched = new Set([...done.map((a) => a.type), ...(namedKeyDone ? ['deactivate-access-key'] : [])]);
+    const clients = deps.clientsFor(incident);
+    const undone = await undoContainment(incident, touched, clients, now, userKeys);
+    const results: ActionResult[] = [...undone.results];
+    const failures = [...undone.failures];
+    // What the key made, put back as it was (each on its own: one that fails is reported, the others still undone).
+    for (const step of failures.length === 0 ? done.filter((a) => a.followed !== undefined) : []) {
+      try {
+        const result = await undoFollowed(step, clients, now);
+        if (result) results.push(result);
+      } catch (error) {
+        failures.push(error);
+        results.push({ ...step, status: 'failed', reason: messageOf(error) });
+      }
+    }
     const failure = failureOf(failures);
     const response: AnsweredIncident = {
       outcome: failure === undefined ? 'notified' : 'failed',

@@ -1,5 +1,6 @@
 import { planResponse } from '../decide/planResponse';
 import type { AdaptedEvent } from '../domain/AdaptedEvent';
+import type { Made } from '../domain/Creation';
 import type { CredentialIncident } from '../domain/CredentialIncident';
 import { messageOf } from '../domain/errors';
 import type { IncidentResponse } from '../domain/IncidentResponse';
@@ -23,9 +24,35 @@ export async function respond(adapted: AdaptedEvent, deps: Deps): Promise<Incide
     deps.logger.info('event ignored: not a credential compromise Keystop acts on', { reason: adapted.reason, detail: adapted.detail });
     return [{ outcome: 'ignored', reason: adapted.reason, explanation: adapted.detail, incident: null, policy: undefined, actions: [] }];
   }
-  if (adapted.kind === 'tamper') return respondToTampering(adapted.reports, deps);
+  if (adapted.kind === 'tamper') {
+    // The guard acts first; what the key made is noted after (a failure to note it fails the event, and the retry's
+    // tamper reports answer as duplicates).
+    const guarded = await respondToTampering(adapted.reports, deps);
+    if (adapted.made === undefined) return guarded;
+    return [...guarded, await rememberMade(adapted.made, deps)];
+  }
   return respondToIncidents(adapted.incidents, deps);
 }
+
+/** What a key made, in the creation log: containing that key later follows it without waiting for CloudTrail's history. */
+async function rememberMade(made: Made, deps: Deps): Promise<IncidentResponse> {
+  const what = made.creations.map((c) => c.kind).join(', ');
+  if (deps.creationLog === undefined) {
+    return ignoredResponse(`${made.creatorKeyId} made ${what}: not noted (no state table); the event history still has it`);
+  }
+  await deps.creationLog.remember(made.accountId, made.creatorKeyId, made.creations, deps.now());
+  deps.logger.info('noted what a key made', { creatorKeyId: made.creatorKeyId, accountId: made.accountId, what });
+  return ignoredResponse(`${made.creatorKeyId} made ${what} in ${made.accountId}: noted, followed if that key is contained`);
+}
+
+const ignoredResponse = (explanation: string): IncidentResponse => ({
+  outcome: 'ignored',
+  reason: 'not-a-compromise-signal',
+  explanation,
+  incident: null,
+  policy: undefined,
+  actions: [],
+});
 
 /** Every incident on its own, a few at a time; one error at the end if any did not complete. */
 export function respondToIncidents(

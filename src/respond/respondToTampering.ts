@@ -1,6 +1,6 @@
 import type { ActionType } from '../actions/actionCatalog';
 import { containmentActions } from '../actions/containmentActions';
-import { type CredentialRecord, storedResponseOf } from '../decide/CredentialRecord';
+import { type CredentialRecord, stepsDone, storedResponseOf, withDone } from '../decide/CredentialRecord';
 import { mayActIn } from '../decide/Guardrails';
 import { tamperTransition } from '../decide/nextResponse';
 import type { GUARD_ACTIONS } from '../decide/requiredPermissions';
@@ -44,8 +44,8 @@ async function touchedRecords(tamper: TamperReport, deps: StatefulDeps): Promise
   return relevant.slice(0, 1).map((r) => r.key);
 }
 
-const hasDone = (record: CredentialRecord, type: ActionType) =>
-  [record.last, record.pendingAlert].some((response) => response?.actions.some((a) => a.type === type && a.status === 'done'));
+/** Matched against what Keystop did to the credential, whatever responses (a warning, a failed restore) came after. */
+const hasDone = (record: CredentialRecord, type: ActionType) => stepsDone(record).some((a) => a.type === type);
 
 async function guard(tamper: TamperReport, deps: StatefulDeps): Promise<IncidentResponse[]> {
   const keys = await touchedRecords(tamper, deps);
@@ -104,22 +104,58 @@ async function guardOne(key: string, tamper: TamperReport, deps: Deps): Promise<
       actions: results,
     };
     const releases = transition.kind === 'sanctioned' && (tamper.change === 'key-re-enabled' || tamper.change === 'deny-policy-removed');
+    const restored = transition.kind === 'restore' && !failure;
+    // One alert per kind of change per window; a failure is always told.
+    const window = record.tamperAlerts?.[tamper.change];
+    const quiet = !failure && window !== undefined && Date.parse(window.until) > now.getTime();
+    const told = quiet ? response : withQuietCount(response, window?.quiet ?? 0);
     const recorded: CredentialRecord = {
       ...record,
-      last: storedResponseOf(response, now),
+      last: storedResponseOf(told, now),
+      did: withDone(record, results),
       ...(failure ? {} : { lastTamper: tamper.id }),
-      ...(transition.kind === 'restore' && !failure ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString() } : {}),
+      ...(restored ? { guardUntil: new Date(now.getTime() + deps.guardWindowMs).toISOString(), achieved: 'contained' as const } : {}),
+      // A restore that failed leaves the credential not contained: the next report about it, or a retry, acts.
+      ...(transition.kind === 'restore' && failure ? { achieved: 'alerted' as const } : {}),
       ...(releases ? { released: { by: tamper.actor, reason: `${tamper.api} by a responder principal`, at: now.toISOString() } } : {}),
+      // A failure opens no window: the retry that puts the containment back is told.
+      ...(failure
+        ? {}
+        : {
+            tamperAlerts: {
+              ...record.tamperAlerts,
+              [tamper.change]: quiet
+                ? { ...window!, quiet: window!.quiet + 1 }
+                : { until: new Date(now.getTime() + TAMPER_ALERT_WINDOW_MS).toISOString(), quiet: 0 },
+            },
+          }),
       updatedAt: now.toISOString(),
     };
+    if (quiet) {
+      await attempt.save(recorded, { release: true });
+      deps.logger.info('tamper change handled without a second alert in its window', { tamperId: tamper.id, key, change: tamper.change });
+      return told;
+    }
     // As for a report: recorded with the alert pending, then the alert, then the attempt released.
-    const final = await attempt.commitWithAlert(recorded, response);
+    const final = await attempt.commitWithAlert(recorded, told);
     if (failure === 'transient') throw new ContainmentFailedError(final);
     return final;
   } catch (error) {
     await attempt.release();
     throw error;
   }
+}
+
+/** How long one TAMPERING alert answers for later changes of the same kind to the same credential. */
+const TAMPER_ALERT_WINDOW_MS = 15 * 60_000;
+
+/** The alert after a quiet window names how many changes of that kind were handled without one. */
+function withQuietCount(response: AnsweredIncident, quiet: number): AnsweredIncident {
+  if (quiet === 0) return response;
+  return {
+    ...response,
+    explanation: `${response.explanation} (and ${quiet} more such change(s) since the last alert, handled without one)`,
+  };
 }
 
 function restoreSteps(tamper: TamperReport): (typeof GUARD_ACTIONS)[number][] {

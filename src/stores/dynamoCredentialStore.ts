@@ -31,7 +31,14 @@ const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const seconds = (ms: number) => N(Math.ceil(ms / 1000));
 
-type Window = 'dedup' | 'guard' | 'either';
+/** `any`: whatever the windows say (a held record waits for the breaker's decision, however long that takes). */
+type Window = 'dedup' | 'guard' | 'either' | 'any';
+
+/**
+ * A held record is kept until the breaker decides it (`keystop breaker reset --contain-held`, or a later report): its
+ * item is not let expire with the de-duplication window. Bounded all the same, so that a table is never kept forever.
+ */
+const HELD_KEPT_MS = 90 * 24 * 3600_000;
 
 /** The record an item holds, if it is inside the window asked for (the de-duplication window unless told). */
 export function recordOf(
@@ -42,7 +49,8 @@ export function recordOf(
   if (item === undefined) return undefined;
   const inDedup = Number(item.expiresAt?.N ?? Number.POSITIVE_INFINITY) >= now.getTime();
   const inGuard = Number(item.guardUntil?.N ?? 0) >= now.getTime();
-  if (!(window === 'dedup' ? inDedup : window === 'guard' ? inGuard : inDedup || inGuard)) return undefined;
+  const within = { dedup: inDedup, guard: inGuard, either: inDedup || inGuard, any: true }[window];
+  if (!within) return undefined;
   const key = item.pk?.S ?? 'unknown';
   return parseCredentialRecord(
     key,
@@ -108,7 +116,7 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
     { window = 'dedup' as Window } = {},
   ): Promise<CredentialRecord[]> {
     // Either window: filtered here (recordOf), not by the scan's expression, so one comparison decides both ways.
-    const within = { dedup: ' AND expiresAt >= :now', guard: ' AND guardUntil >= :now', either: '' }[window];
+    const within = { dedup: ' AND expiresAt >= :now', guard: ' AND guardUntil >= :now', either: '', any: '' }[window];
     const records: CredentialRecord[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
@@ -148,7 +156,7 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
       const at = now.getTime();
       // A contained credential is kept while the tamper guard watches it, even past the de-duplication window.
       const guardUntil = record.guardUntil === undefined || record.released ? 0 : Date.parse(record.guardUntil);
-      const keepUntil = Math.max(at + settings.dedupWindowMs, guardUntil);
+      const keepUntil = Math.max(at + settings.dedupWindowMs, guardUntil, record.held ? at + HELD_KEPT_MS : 0);
       await dynamodb.send(
         new UpdateItemCommand({
           TableName,
@@ -201,10 +209,11 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
       }
     },
 
+    // Held records are found whenever they were held: the breaker may stay open longer than the de-duplication window.
     held: (accountId, now) =>
       accountId === undefined
-        ? scan(now, ' AND held = :true', { ':true': { BOOL: true } })
-        : scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }),
+        ? scan(now, ' AND held = :true', { ':true': { BOOL: true } }, { window: 'any' })
+        : scan(now, ' AND held = :true AND accountId = :account', { ':true': { BOOL: true }, ':account': S(accountId) }, { window: 'any' }),
     records: (now) => scan(now, '', {}),
     guarded: (accountId, principal, now) =>
       scan(

@@ -103,6 +103,7 @@ describe('GuardDuty handler against the local AWS emulator', () => {
       'IAM:UpdateAccessKey',
       'DynamoDB:GetItem', // the record (escalated? an alert pending?), read while the key is written
       'IAM:TagUser',
+      'DynamoDB:GetItem', // what the key made, as the creation log remembers it (followed once the key is cut off)
       'DynamoDB:UpdateItem', // record the containment, its alert pending
       'SNS:Publish',
       'EventBridge:PutEvents', // the audit event

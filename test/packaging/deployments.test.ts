@@ -476,7 +476,7 @@ describe('Member forwarder template (deploy/member-forward.yml, every member acc
       .filter(([id, rule]) => targetOf(rule) === 'GuardLambdaFunction' || ['HoneyKeyUseRule', 'OffensiveUserAgentRule'].includes(id))
       .map(([, rule]) => withoutKeys(rule.Properties.EventPattern));
 
-    expect(guarded.length).toBe(5);
+    expect(guarded.length).toBe(7);
     expect(new Set(rules().map(([, r]) => withoutKeys(r.Properties.EventPattern)))).toEqual(new Set(guarded));
   });
 

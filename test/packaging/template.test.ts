@@ -16,6 +16,7 @@ import { localClients } from '../../src/local/localClients';
 import { OFFENSIVE_USER_AGENTS } from '../../src/sources/fromOffensiveUserAgent';
 import { KEYSTOP_CONTAIN_ACTION_ID } from '../../src/sources/fromSecurityHubAction';
 import { GUARDED_CALLS } from '../../src/sources/fromTamper';
+import { REMEMBERED_CALLS } from '../../src/sources/madeBy';
 import { loadFixture } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';
 import { lambdaEnvironment, type PackagedFunction, packagedFunctions, unpack } from '../support/packagedFunctions';
@@ -160,6 +161,26 @@ const responders = [
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { eventSource: ['iam.amazonaws.com'], eventName: ['CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile'] },
       },
+      // What a long-term key made, remembered in the creation log (src/sources/madeBy.ts).
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: ['CreateUser', 'CreateRole', 'AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutGroupPolicy'],
+          userIdentity: { accessKeyId: [{ prefix: 'AKIA' }] },
+        },
+      },
+      {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: ['PutUserPolicy', 'PutRolePolicy'],
+          requestParameters: { policyName: [{ 'anything-but': REVOKE_POLICY_NAME }] },
+          userIdentity: { accessKeyId: [{ prefix: 'AKIA' }] },
+        },
+      },
     ],
   },
 ] as const;
@@ -179,11 +200,26 @@ describe('Packaged CloudFormation (osls package)', () => {
     expect(new Set(targets)).toEqual(new Set([...responders.map((r) => r.fn), 'AlarmsLambdaFunction']));
   });
 
-  it('subscribes the tamper guard to exactly the IAM calls its adapter reads', () => {
+  it('subscribes the tamper guard to exactly the IAM calls its adapter reads: the guarded ones and the creations it remembers', () => {
     const guard = responders.find((r) => r.name === 'guard')!;
     const names = guard.patterns.flatMap((p) => [...p.detail.eventName]);
 
-    expect(names.sort()).toEqual([...GUARDED_CALLS].sort());
+    expect(new Set(names)).toEqual(new Set([...GUARDED_CALLS, ...REMEMBERED_CALLS]));
+  });
+
+  it("hears of the creations only from calls made with a long-term key, and never of Keystop's own deny policy twice", () => {
+    const guard = responders.find((r) => r.name === 'guard')!;
+    const remembering = guard.patterns.filter((p) => (p.detail as any).userIdentity !== undefined);
+
+    expect(remembering.map((p) => (p.detail as any).userIdentity)).toEqual([
+      { accessKeyId: [{ prefix: 'AKIA' }] },
+      { accessKeyId: [{ prefix: 'AKIA' }] },
+    ]);
+    expect(remembering.flatMap((p) => [...p.detail.eventName]).filter((n) => (GUARDED_CALLS as readonly string[]).includes(n))).toEqual([
+      'PutUserPolicy',
+      'PutRolePolicy',
+    ]);
+    expect((remembering[1]!.detail as any).requestParameters).toEqual({ policyName: [{ 'anything-but': REVOKE_POLICY_NAME }] });
   });
 
   it('creates the "Keystop: contain" custom action in Security Hub, within its limits (name 20, description 32 characters)', () => {

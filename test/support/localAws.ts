@@ -3,6 +3,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, ListAccessKe
 import { inject } from 'vitest';
 import type { ActivitySettings } from '../../src/aws/Config';
 import type { MemberRole } from '../../src/aws/clientsForAccounts';
+import type { DepsSettings } from '../../src/aws/createDeps';
 import { defaultGuardrails, type Guardrails } from '../../src/decide/Guardrails';
 import type { ResponsePolicy } from '../../src/decide/ResponsePolicy';
 import { createAlertSink } from '../../src/local/createAlertSink';
@@ -90,6 +91,8 @@ export async function localResponder(
     calls?: string[];
     /** The tamper guard's window (0: no guard; a repeat report then reads the key's status). */
     guardWindowMs?: number;
+    /** Where what a contained key made is read besides the creation log (a local CloudTrail); none by default. */
+    eventHistory?: DepsSettings['eventHistory'];
   } = {},
 ) {
   const endpoint = awsEndpoint();
@@ -118,6 +121,7 @@ export async function localResponder(
     guardrails: { ...defaultGuardrails, accounts: { own: LOCAL_ACCOUNT_ID, members: [] }, ...options.guardrails },
     policies: options.policies,
     ...(options.guardWindowMs === undefined ? {} : { guardWindowMs: options.guardWindowMs }),
+    ...(options.eventHistory === undefined ? {} : { eventHistory: options.eventHistory }),
   });
   return { endpoint, clients, responderClients, sink, deps, calls, requests, tableName, emf };
 }

@@ -1,5 +1,5 @@
 import type { CredentialRecord } from '../../decide/CredentialRecord';
-import { nextResponse, type Transition } from '../../decide/nextResponse';
+import { nextResponse, repeatsReleased, type Transition } from '../../decide/nextResponse';
 import { planResponse, type ResponsePlan } from '../../decide/planResponse';
 import type { CredentialIncident } from '../../domain/CredentialIncident';
 import type { AnsweredIncident } from '../../domain/IncidentResponse';
@@ -50,6 +50,8 @@ export async function decide(
   found: LiveFacts,
   readFacts: (incident: CredentialIncident) => Promise<LiveFacts>,
   deps: Deps,
+  /** The record as found when a responder released the credential (recordFor starts such a record over). */
+  released?: CredentialRecord,
 ): Promise<Decision> {
   let plan = planned;
   let facts = found;
@@ -65,6 +67,11 @@ export async function decide(
     }
   }
   const { incident } = facts;
+  // A release stands against a repeat of the evidence it was made on (the same finding, observed no later).
+  const repeat = repeatsReleased(released, found.incident);
+  if (repeat !== undefined) {
+    return { plan, facts, incident, demand: undefined, transition: { kind: 'duplicate', reason: 'duplicate-report', explanation: repeat } };
+  }
   const transition = nextResponse(record, plan, facts, {
     observedAt: incident.observedAt,
     approval: incident.source === 'approved',

@@ -44,7 +44,7 @@ export async function respondExactly(
     const { record, resent } = await recordFor(claim.record, attempt);
     // Facts read while another invocation held the credential may be stale (it may have just contained the key).
     const facts = claim.waited && wouldAct ? await factsOf(reported) : earlyFacts;
-    const decision = await decide(record, planWith(initial, reported, facts, deps), facts, factsOf, deps);
+    const decision = await decide(record, planWith(initial, reported, facts, deps), facts, factsOf, deps, claim.record);
     const { incident, transition: next } = decision;
     if (next.kind === 'retry') throw new FactsUnavailableError(reported.id, next.explanation);
     let { plan } = decision;
@@ -57,7 +57,7 @@ export async function respondExactly(
       const admission = await admit(incident, plan, deps);
       if (admission.held) {
         plan = admission.plan;
-        transition = holdTransition(record, plan);
+        transition = holdTransition(record, plan, incident.source === 'approved');
       } else {
         taken = admission.taken;
       }

@@ -12,6 +12,7 @@ import { readPrincipal } from '../../facts/readPrincipal';
 import type { Deps } from '../Deps';
 import { failureOf } from '../plumbing/failureOf';
 import { runSteps, type StepsRun } from '../plumbing/runSteps';
+import { followCreations } from './followCreations';
 
 /** What a transition came to: the outcome the response reports, and the level it achieved. */
 export interface Executed {
@@ -67,9 +68,11 @@ export async function outcomeOf(
   transition: Extract<Transition, { kind: 'act' }>,
   incident: CredentialIncident,
   plan: ResponsePlan,
-  { results, failures }: StepsRun,
+  steps: StepsRun,
   deps: Deps,
 ): Promise<Executed> {
+  // What the key made is contained with it, after its own write (both paths come here once the key is cut off).
+  const { results, failures } = await followCreations(incident, steps, deps);
   const contained: Executed = {
     outcome: 'contained',
     reason: transition.reason,

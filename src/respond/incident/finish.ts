@@ -4,6 +4,7 @@ import {
   type ResponseLevel,
   storedResponseOf,
   strongerOf,
+  withDone,
 } from '../../decide/CredentialRecord';
 import type { ResponsePlan } from '../../decide/planResponse';
 import type { CredentialIncident } from '../../domain/CredentialIncident';
@@ -77,6 +78,8 @@ export async function finish(decided: Decided, deps: Deps): Promise<IncidentResp
     achieved,
     held: heldNow || (achieved !== 'contained' && before.held),
     last: storedResponseOf(response, deps.now()),
+    // What was done stays recorded even when this response failed (a retry or a release must know it).
+    did: withDone(before, executed.actions),
     updatedAt: deps.now().toISOString(),
   };
 

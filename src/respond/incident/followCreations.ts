@@ -1,0 +1,64 @@
+import { type ActionResult, FOLLOW_STEP } from '../../actions/ContainmentAction';
+import { followCreation, followSkipped } from '../../actions/followCreation';
+import { followActOf, followedPrincipal, followHeldBy } from '../../decide/followPlan';
+import type { Creation } from '../../domain/Creation';
+import type { CredentialIncident } from '../../domain/CredentialIncident';
+import { messageOf } from '../../domain/errors';
+import { readPrincipal } from '../../facts/readPrincipal';
+import { undoCommandOf } from '../../sources/creationsOf';
+import type { Deps } from '../Deps';
+import type { StepsRun } from '../plumbing/runSteps';
+
+/**
+ * Containment follows the attacker: once a long-term key is cut off, what that key made in IAM is contained with it
+ * (src/decide/followPlan.ts says what each thing gets), each step recorded beside the containment's own, so that the
+ * one alert lists it and `keystop release` undoes it. Only what the key's own calls made is touched: a key of the same
+ * user made by someone else stays as it is. Nothing here runs before the key's own write: it cannot delay it.
+ */
+export async function followCreations(incident: CredentialIncident, run: StepsRun, deps: Deps): Promise<StepsRun> {
+  const { credential } = incident;
+  const cutOff = run.results.some((r) => r.type === 'deactivate-access-key' && r.status === 'done');
+  if (deps.creations === undefined || credential.kind !== 'long-term-key' || !cutOff) return run;
+  const found = await deps.creations.createdBy(incident.accountId, credential.accessKeyId, deps.now());
+  // The key itself (a key that made itself is the one reported) is contained already.
+  const creations = found.creations.filter((c) => !(c.kind === 'access-key' && c.accessKeyId === credential.accessKeyId));
+  const results: ActionResult[] = [];
+  const failures: unknown[] = [];
+  for (const creation of creations) {
+    try {
+      results.push(await followOne(creation, incident, deps));
+    } catch (error) {
+      deps.logger.error('following a creation failed', { incidentId: incident.id, creation, error });
+      failures.push(error);
+      results.push({ ...followSkipped(creation, messageOf(error)), status: 'failed' });
+    }
+  }
+  // Nothing made and every source answered: nothing to tell (the alert stays as it was).
+  if (creations.length === 0 && found.complete) return run;
+  const summary: ActionResult = {
+    type: FOLLOW_STEP,
+    status: creations.length > 0 ? 'done' : 'skipped',
+    target: credential.accessKeyId,
+    reason: `what ${credential.accessKeyId} made in IAM: ${creations.length} found (${found.sources.join('; ')})`,
+    at: deps.now().toISOString(),
+  };
+  return { results: [...run.results, summary, ...results], failures: [...run.failures, ...failures] };
+}
+
+async function followOne(creation: Creation, creator: CredentialIncident, deps: Deps): Promise<ActionResult> {
+  if (followActOf(creation) === 'list') {
+    const listedOnly = creation as Extract<Creation, { kind: 'login-profile' | 'policy' }>;
+    const what =
+      listedOnly.kind === 'login-profile'
+        ? `console password of user ${listedOnly.userName} ${listedOnly.change}`
+        : `policy ${listedOnly.policy} ${listedOnly.how === 'attached' ? 'attached to' : 'written on'} ${listedOnly.on} ${listedOnly.name}`;
+    return followSkipped(creation, `${what} by the contained key at ${creation.at}; to undo: ${undoCommandOf(listedOnly)}`);
+  }
+  const clients = deps.clientsFor(creator);
+  const principal = followedPrincipal(creation)!;
+  const live = await readPrincipal(clients.iam, principal);
+  if (live.path === undefined) return followSkipped(creation, `${principal.kind} ${principal.name} no longer exists`);
+  const held = followHeldBy(creation, creator, deps.guardrails, live);
+  if (held !== undefined) return followSkipped(creation, held);
+  return followCreation(creation, clients, deps.now());
+}
