@@ -9,8 +9,11 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Creation } from '../domain/Creation';
 import { type ActionClients, type ActionResult, FOLLOW_STEP } from './ContainmentAction';
-import { REVOKE_POLICY_NAME } from './keystopDenyPolicy';
-import { revocationPolicy } from './revokeSessions';
+import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from './keystopDenyPolicy';
+
+/** Denies everything to every session of the principal, whenever it was issued (a release deletes it). */
+export const denyEverySession = () =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: REVOKE_STATEMENT_ID, Effect: 'Deny', Action: '*', Resource: '*' }] });
 
 const targetOf = (creation: Creation): string => {
   switch (creation.kind) {
@@ -55,7 +58,9 @@ export async function followCreation(creation: Creation, { iam }: ActionClients,
     await iam.send(new UpdateAccessKeyCommand({ UserName, AccessKeyId: creation.accessKeyId, Status: 'Inactive' }));
     return done(`deactivated ${creation.accessKeyId}, created for user ${UserName} by the contained key at ${creation.at}`);
   }
-  const PolicyDocument = revocationPolicy(now);
+  // The principal is the attacker's own making: every session is denied, those issued later too (a deny on
+  // aws:TokenIssueTime alone would let the attacker assume the role again, or sign in with the password it set).
+  const PolicyDocument = denyEverySession();
   if (creation.kind === 'user') {
     const UserName = creation.userName;
     const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName }));
@@ -64,14 +69,14 @@ export async function followCreation(creation: Creation, { iam }: ActionClients,
     await iam.send(new PutUserPolicyCommand({ UserName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
     return done(
       `user ${UserName}, created by the contained key at ${creation.at}: ${active.length} active key(s) deactivated` +
-        `${active.length ? ` (${active.join(', ')})` : ''}, sessions issued before ${now.toISOString()} denied (${REVOKE_POLICY_NAME})`,
+        `${active.length ? ` (${active.join(', ')})` : ''}, every session denied, new ones too (${REVOKE_POLICY_NAME})`,
       active,
     );
   }
   if (creation.kind === 'role') {
     await iam.send(new PutRolePolicyCommand({ RoleName: creation.roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
     return done(
-      `role ${creation.roleName}, created by the contained key at ${creation.at}: sessions issued before ${now.toISOString()} denied (${REVOKE_POLICY_NAME})`,
+      `role ${creation.roleName}, created by the contained key at ${creation.at}: every session denied, new ones too (${REVOKE_POLICY_NAME})`,
     );
   }
   return followSkipped(creation, 'listed, not changed: deleting or detaching is a human decision');

@@ -74,7 +74,9 @@ export function nextResponse(
         level: 'alerted',
         outcome: 'notified',
         reason: 'approval-refused',
-        explanation: `Keystop did not ask anyone to approve containing incident ${report.incident?.id ?? '(unknown)'}${before}: the approval is refused and nothing changed; contain it by hand if it must be`,
+        explanation: record?.held
+          ? `incident ${report.incident?.id ?? '(unknown)'} is held by the open blast-radius breaker${before}: an approval does not override the breaker, so nothing changed; once an operator has checked the storm, \`keystop breaker reset --contain-held\` contains every held credential`
+          : `Keystop did not ask anyone to approve containing incident ${report.incident?.id ?? '(unknown)'}${before}: the approval is refused and nothing changed; contain it by hand if it must be`,
         tell: true,
       };
     }

@@ -121,11 +121,13 @@ describe("Issue 26's gaps in the guard, release and hold paths, held as invarian
 
     const [answer] = await approveIncident(held.responses[0]!.incident!.id, LOCAL_ACCOUNT_ID, context.stateful());
 
-    expect(answer).toMatchObject({ outcome: 'notified', reason: 'still-held' });
+    // Approval contains only what Keystop asked to approve (issue 29): a held incident is the breaker's to release.
+    expect(answer).toMatchObject({ outcome: 'notified', reason: 'approval-refused' });
     expect(await keyStatuses(context.clients.iam, second.userName)).toEqual({ [second.leaked]: 'Active', [second.decoy]: 'Active' });
     const alerts = await context.sink.drain();
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.text).toContain('approved, but still held by the open blast-radius breaker');
+    expect(alerts[0]!.text).toContain('is held by the open blast-radius breaker');
+    expect(alerts[0]!.text).toContain('keystop breaker reset --contain-held');
   });
 
   it('gap 1: a deny deletion after a TAMPERING warning is still restored', async () => {

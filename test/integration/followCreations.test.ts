@@ -3,6 +3,7 @@ import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  GetRolePolicyCommand,
   type IAMClient,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
@@ -142,6 +143,11 @@ describe('Containment follows the attacker: what the leaked key made is containe
     expect(await keyStatuses(iam, backdoor)).toEqual({ [backdoorKey.accessKeyId]: 'Inactive' });
     expect(await denyOn(iam, { user: backdoor })).toEqual([REVOKE_POLICY_NAME]);
     expect(await denyOn(iam, { role })).toEqual([REVOKE_POLICY_NAME]);
+    // The attacker's own role and user: every session denied, a role assumed again or a password used later too.
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: REVOKE_POLICY_NAME }));
+    expect(JSON.parse(decodeURIComponent(PolicyDocument!)).Statement).toEqual([
+      { Sid: 'KeystopRevokeOlderSessions', Effect: 'Deny', Action: '*', Resource: '*' },
+    ]);
     const alerts = await context.sink.drain();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.text).toContain(`aws iam delete-login-profile --user-name ${backdoor}`);

@@ -137,7 +137,8 @@ describe('Every deciding command answers for a stage: --stage reads keystop.sett
     });
 
     expect(stdout).toBe(
-      `breaker of account ${LOCAL_ACCOUNT_ID}: closed; 0 of 20 automatic containments in the last 30 minutes (settings: stage prod of ${settings})\n`,
+      `breaker of account ${LOCAL_ACCOUNT_ID}: closed; 0 of 20 automatic containments in the last 30 minutes (settings: stage prod of ${settings})\n` +
+        'breaker of the organisation (with member accounts): closed; 0 of 25 automatic containments across 0 accounts in the last 30 minutes\n',
     );
   });
 
