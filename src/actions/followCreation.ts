@@ -12,7 +12,7 @@ import { type ActionClients, type ActionResult, FOLLOW_STEP } from './Containmen
 import { REVOKE_POLICY_NAME, REVOKE_STATEMENT_ID } from './keystopDenyPolicy';
 
 /** Denies everything to every session of the principal, whenever it was issued (a release deletes it). */
-export const denyEverySession = () =>
+const denyEverySession = () =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: REVOKE_STATEMENT_ID, Effect: 'Deny', Action: '*', Resource: '*' }] });
 
 const targetOf = (creation: Creation): string => {

@@ -7,6 +7,7 @@ import {
   type IAMClient,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
@@ -115,6 +116,26 @@ describe('Containment follows the attacker: what the leaked key made is containe
     expect(released).toMatchObject({ outcome: 'notified', reason: 'released' });
     expect(await keyStatuses(iam, buildBot.userName)).toEqual({ [buildBot.leaked]: 'Active', [buildBot.decoy]: 'Active' });
     expect(await keyStatuses(iam, opsAdmin.userName)).toEqual({ [opsAdmin.own]: 'Active', [created.accessKeyId]: 'Active' });
+  });
+
+  it('an attacker who plants a key, then deactivates the leaked key before the report, does not escape the follow', async () => {
+    const context = await setUp();
+    const { iam } = context.clients;
+    const buildBot = await userWithTwoKeys(iam, uniqueName('build-bot'));
+    const opsAdmin = await userWithOneKey(iam, uniqueName('ops-admin'));
+    const created = await createKeyFor(iam, opsAdmin.userName, buildBot.leaked, 20);
+    trail.record(created.record);
+    await iam.send(new UpdateAccessKeyCommand({ UserName: buildBot.userName, AccessKeyId: buildBot.leaked, Status: 'Inactive' }));
+
+    const delivery = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(iam, opsAdmin.userName)).toEqual({ [opsAdmin.own]: 'Active', [created.accessKeyId]: 'Inactive' });
+    const alerts = await context.sink.drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.text).toContain(`deactivated ${created.accessKeyId}, created for user ${opsAdmin.userName} by the contained key`);
   });
 
   it('a user and a role the leaked key created lose their keys and sessions; a console password and a policy are listed with the command to undo them', async () => {

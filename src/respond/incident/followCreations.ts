@@ -3,7 +3,7 @@ import { followCreation, followSkipped } from '../../actions/followCreation';
 import { followActOf, followedPrincipal, followHeldBy } from '../../decide/followPlan';
 import type { Creation } from '../../domain/Creation';
 import type { CredentialIncident } from '../../domain/CredentialIncident';
-import { messageOf } from '../../domain/errors';
+import { failureKindOf, messageOf } from '../../domain/errors';
 import { readPrincipal } from '../../facts/readPrincipal';
 import { undoCommandOf } from '../../sources/creationsOf';
 import type { Deps } from '../Deps';
@@ -17,8 +17,12 @@ import type { StepsRun } from '../plumbing/runSteps';
  */
 export async function followCreations(incident: CredentialIncident, run: StepsRun, deps: Deps): Promise<StepsRun> {
   const { credential } = incident;
-  const cutOff = run.results.some((r) => r.type === 'deactivate-access-key' && r.status === 'done');
-  if (deps.creations === undefined || credential.kind !== 'long-term-key' || !cutOff) return run;
+  // Followed whenever the key is out of the attacker's hands: deactivated now, found Inactive already, or deleted. An
+  // attacker who plants a key elsewhere and then deactivates or deletes the leaked one must not escape the follow.
+  const keyStep = run.results.find((r) => r.type === 'deactivate-access-key');
+  const gone = keyStep?.status === 'failed' && run.failures.some((error) => failureKindOf(error) === 'gone');
+  const outOfReach = keyStep !== undefined && (keyStep.status === 'done' || keyStep.status === 'skipped' || gone);
+  if (deps.creations === undefined || credential.kind !== 'long-term-key' || !outOfReach) return run;
   const found = await deps.creations.createdBy(incident.accountId, credential.accessKeyId, deps.now());
   // The key itself (a key that made itself is the one reported) is contained already.
   const creations = found.creations.filter((c) => !(c.kind === 'access-key' && c.accessKeyId === credential.accessKeyId));
