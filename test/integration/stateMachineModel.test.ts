@@ -145,61 +145,65 @@ describe('Model: the per-credential state machine over random sequences (emulato
     }
   });
 
-  it(`keeps every invariant over ${RUNS} sequences of reports, retries, human changes and faults`, async () => {
-    // One responder, alert topic and queue for all sequences; each sequence gets its own state table and keys.
-    const local = await localResponder({ state: { breakerLimit: BREAKER_LIMIT } });
-    const { iam, sns, dynamodb } = local.responderClients;
-    const harness = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
-    const reached = Object.fromEntries(paths.map((path) => [path, 0])) as Record<Path, number>;
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS }), async (sequence) => {
-        const tableName = uniqueName('keystop-model');
-        await createStateTable(local.clients.dynamodb, tableName);
-        harness.use(
-          dynamoStateStore(
-            dynamodb,
-            { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: BREAKER_WINDOW_MS },
-            local.deps.sleep,
-          ),
-        );
-        const keys = (await Promise.all(Array.from({ length: KEYS }, () => userWithTwoKeys(local.clients.iam)))).map(
-          ({ userName, leaked, decoy }) => ({ userName, accessKeyId: leaked, decoy }),
-        );
-        const model: Model = { keys: keys.map(freshKey) };
-        // Alerts of earlier sequences (a failed one) stay out of this one's counts.
-        await local.sink.drain();
-        const real: Real = {
-          keys,
-          harness,
-          iam: local.clients.iam,
-          sink: local.sink,
-          alerts: [],
-          reached: new Set(),
-          cutOffs: [],
-          resets: 0,
-        };
-        await fc.asyncModelRun(() => ({ model, real }), sequence);
-        for (const path of real.reached) reached[path]++;
-        for (const { userName } of keys) {
-          expect(
-            (await local.clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames,
-            `policies of ${userName}`,
-          ).toEqual([]);
-        }
-      }),
-      {
-        numRuns: RUNS,
-        endOnFailure: true,
-        ...(process.env.KEYSTOP_MODEL_SEED ? { seed: Number(process.env.KEYSTOP_MODEL_SEED), path: process.env.KEYSTOP_MODEL_PATH } : {}),
-      },
-    );
+  it(
+    `keeps every invariant over ${RUNS} sequences of reports, retries, human changes and faults`,
+    async () => {
+      // One responder, alert topic and queue for all sequences; each sequence gets its own state table and keys.
+      const local = await localResponder({ state: { breakerLimit: BREAKER_LIMIT } });
+      const { iam, sns, dynamodb } = local.responderClients;
+      const harness = lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb });
+      const reached = Object.fromEntries(paths.map((path) => [path, 0])) as Record<Path, number>;
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS }), async (sequence) => {
+          const tableName = uniqueName('keystop-model');
+          await createStateTable(local.clients.dynamodb, tableName);
+          harness.use(
+            dynamoStateStore(
+              dynamodb,
+              { tableName, dedupWindowMs: 24 * 3600_000, breakerLimit: BREAKER_LIMIT, breakerWindowMs: BREAKER_WINDOW_MS },
+              local.deps.sleep,
+            ),
+          );
+          const keys = (await Promise.all(Array.from({ length: KEYS }, () => userWithTwoKeys(local.clients.iam)))).map(
+            ({ userName, leaked, decoy }) => ({ userName, accessKeyId: leaked, decoy }),
+          );
+          const model: Model = { keys: keys.map(freshKey) };
+          // Alerts of earlier sequences (a failed one) stay out of this one's counts.
+          await local.sink.drain();
+          const real: Real = {
+            keys,
+            harness,
+            iam: local.clients.iam,
+            sink: local.sink,
+            alerts: [],
+            reached: new Set(),
+            cutOffs: [],
+            resets: 0,
+          };
+          await fc.asyncModelRun(() => ({ model, real }), sequence);
+          for (const path of real.reached) reached[path]++;
+          for (const { userName } of keys) {
+            expect(
+              (await local.clients.iam.send(new ListUserPoliciesCommand({ UserName: userName }))).PolicyNames,
+              `policies of ${userName}`,
+            ).toEqual([]);
+          }
+        }),
+        {
+          numRuns: RUNS,
+          endOnFailure: true,
+          ...(process.env.KEYSTOP_MODEL_SEED ? { seed: Number(process.env.KEYSTOP_MODEL_SEED), path: process.env.KEYSTOP_MODEL_PATH } : {}),
+        },
+      );
 
-    // How many sequences reached each rare path, printed for every run; a weighting that stops reaching one fails.
-    console.info(`model test, ${RUNS} sequences reached:\n${paths.map((path) => `  ${path}: ${reached[path]}`).join('\n')}`);
-    // Below 100 sequences a share is too noisy to hold to (a quick local run); CI runs 200.
-    if (RUNS < 100) return;
-    for (const path of paths) {
-      expect(reached[path], `sequences that reached ${path}`).toBeGreaterThanOrEqual(Math.ceil(MINIMUM_SHARE[path] * RUNS));
-    }
-  }, 60_000 + RUNS * 10_000);
+      // How many sequences reached each rare path, printed for every run; a weighting that stops reaching one fails.
+      console.info(`model test, ${RUNS} sequences reached:\n${paths.map((path) => `  ${path}: ${reached[path]}`).join('\n')}`);
+      // Below 100 sequences a share is too noisy to hold to (a quick local run); CI runs 200.
+      if (RUNS < 100) return;
+      for (const path of paths) {
+        expect(reached[path], `sequences that reached ${path}`).toBeGreaterThanOrEqual(Math.ceil(MINIMUM_SHARE[path] * RUNS));
+      }
+    },
+    60_000 + RUNS * 10_000,
+  );
 });
