@@ -1,13 +1,12 @@
-import { type IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/createClients';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { memberAccountIam } from '../support/memberAccountIam';
 
 const MEMBER = '222222222222';
 const OUTSIDER = '333333333333';
@@ -25,25 +24,6 @@ function memberFinding(accountId: string, userName: string, accessKeyId: string)
   return event;
 }
 
-/**
- * IAM of another account, as moto keeps it: calls signed with credentials assumed into that account act there.
- * The test's own session, apart from the responder's.
- */
-async function iamOf(accountId: string, endpoint: string, sts: STSClient): Promise<IAMClient> {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
-  );
-  return createClients({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  }).iam;
-}
-
 /** The responder in the security account (moto's default), with the member role configured and MEMBER allowed. */
 async function securityAccountResponder() {
   const local = await localResponder({
@@ -59,7 +39,7 @@ describe("Cross-account containment through the member role, against the emulato
   it('contains a key in a member account through the member role, with the incident id in the session name', async () => {
     // Prepare: the same user name in the member account and in the security account
     const { endpoint, clients, handler, sink, assumed } = await securityAccountResponder();
-    const memberIam = await iamOf(MEMBER, endpoint, clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, endpoint, clients.sts);
     const userName = uniqueName('ci-deployer');
     const member = await userWithTwoKeys(memberIam, userName);
     const security = await userWithTwoKeys(clients.iam, userName);
@@ -90,7 +70,7 @@ describe("Cross-account containment through the member role, against the emulato
 
   it('reuses the session when the same finding is delivered again, and assumes anew for the next incident', async () => {
     const { endpoint, clients, handler, assumed } = await securityAccountResponder();
-    const memberIam = await iamOf(MEMBER, endpoint, clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, endpoint, clients.sts);
     const first = await userWithTwoKeys(memberIam);
     const second = await userWithTwoKeys(memberIam);
 
@@ -110,7 +90,7 @@ describe("Cross-account containment through the member role, against the emulato
   it('reads the exemption tag in the member account, where the principal lives', async () => {
     // Prepare: the member account's user is exempt by tag; its namesake in the security account is not
     const { endpoint, clients, handler } = await securityAccountResponder();
-    const memberIam = await iamOf(MEMBER, endpoint, clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, endpoint, clients.sts);
     const userName = uniqueName('break-glass');
     const member = await userWithTwoKeys(memberIam, userName);
     await userWithTwoKeys(clients.iam, userName);
@@ -124,7 +104,7 @@ describe("Cross-account containment through the member role, against the emulato
 
   it('alerts on a finding for an account that is not allowed, and makes no call but the alert', async () => {
     const { endpoint, clients, handler, sink, calls } = await securityAccountResponder();
-    const outsiderIam = await iamOf(OUTSIDER, endpoint, clients.sts);
+    const outsiderIam = await memberAccountIam(OUTSIDER, endpoint, clients.sts);
     const { userName, leaked, decoy } = await userWithTwoKeys(outsiderIam);
     calls.length = 0;
 
@@ -140,7 +120,7 @@ describe("Cross-account containment through the member role, against the emulato
 
   it('acts on the account in the finding body, never the envelope: a member finding delivered with an outsider envelope', async () => {
     const { endpoint, clients, handler } = await securityAccountResponder();
-    const memberIam = await iamOf(MEMBER, endpoint, clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, endpoint, clients.sts);
     const { userName, leaked, decoy } = await userWithTwoKeys(memberIam);
     const event = memberFinding(MEMBER, userName, leaked);
     event.account = OUTSIDER;

@@ -1,38 +1,21 @@
-import { CreateAccessKeyCommand, CreateUserCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { CreateAccessKeyCommand, CreateUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/createClients';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { attacker, iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { memberAccountIam } from '../support/memberAccountIam';
 import { reportAbout } from '../support/reports';
 
 const MEMBER = '222222222222';
 const memberRole = { name: 'KeystopMember', externalId: 'keystop-test-external-id' };
-
-/** IAM of the member account, as moto keeps it: calls signed with credentials assumed into that account act there. */
-async function iamOf(accountId: string, endpoint: string, sts: STSClient): Promise<IAMClient> {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
-  );
-  return createClients({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  }).iam;
-}
 
 describe("Every account guarded: a member account's IAM events, forwarded to the security account's bus (deploy/member-forward.yml)", () => {
   it("a member account's re-enabled key is put back through the forwarded event, acting through the member role", async () => {
     const local = await localResponder({ memberRole, guardrails: { accounts: { own: LOCAL_ACCOUNT_ID, members: [MEMBER] } } });
     const { iam, sns, dynamodb, sts } = local.responderClients;
     const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb, STS: sts }) };
-    const memberIam = await iamOf(MEMBER, local.endpoint, local.clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, local.endpoint, local.clients.sts);
     const key = await userWithTwoKeys(memberIam, uniqueName('ci-deployer'));
     // Keystop's own account has a namesake user: nothing of it may be touched.
     const namesake = await userWithTwoKeys(local.clients.iam, key.userName);
@@ -67,7 +50,7 @@ describe("Every account guarded: a member account's IAM events, forwarded to the
     const local = await localResponder({ memberRole, guardrails: { accounts: { own: LOCAL_ACCOUNT_ID, members: [MEMBER] } } });
     const { iam, sns, dynamodb, sts } = local.responderClients;
     const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb, STS: sts }) };
-    const memberIam = await iamOf(MEMBER, local.endpoint, local.clients.sts);
+    const memberIam = await memberAccountIam(MEMBER, local.endpoint, local.clients.sts);
     const key = await userWithTwoKeys(memberIam, uniqueName('build-bot'));
     const opsAdmin = uniqueName('ops-admin');
     await memberIam.send(new CreateUserCommand({ UserName: opsAdmin }));

@@ -1,16 +1,15 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/createClients';
 import type { IncidentResponse } from '../../src/domain/IncidentResponse';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { containHeld } from '../../src/respond/containHeld';
 import { guardDutySource } from '../../src/sources/guardDutySource';
 import { ORGANISATION } from '../../src/stores/StateStore';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { keyStatuses, localResponder, userWithTwoKeys } from '../support/localAws';
+import { memberAccountIam } from '../support/memberAccountIam';
 import { runCli } from '../support/runCli';
 
 /** Five member accounts; the organisation's breaker admits three principals, each account's breaker ten. */
@@ -28,21 +27,6 @@ function memberFinding(accountId: string, userName: string, accessKeyId: string,
   return event;
 }
 
-async function iamOf(accountId: string, endpoint: string, sts: Awaited<ReturnType<typeof localResponder>>['clients']['sts']) {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
-  );
-  return createClients({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  }).iam;
-}
-
 describe("The organisation's breaker: a storm across member accounts stops at one limit (emulated member accounts)", () => {
   it('contains up to the organisation limit, holds the rest with one alert naming the limit and the accounts, and --contain-held contains them after the reset', async () => {
     // Prepare: one leaked key in each of five member accounts, reported one after another (a shared threat list).
@@ -53,7 +37,7 @@ describe("The organisation's breaker: a storm across member accounts stops at on
     });
     const members: { accountId: string; iam: IAMClient; userName: string; leaked: string; decoy: string }[] = [];
     for (const accountId of MEMBERS) {
-      const iam = await iamOf(accountId, local.endpoint, local.clients.sts);
+      const iam = await memberAccountIam(accountId, local.endpoint, local.clients.sts);
       members.push({ accountId, iam, ...(await userWithTwoKeys(iam)) });
     }
     const handler = makeHandler(guardDutySource, local.deps);

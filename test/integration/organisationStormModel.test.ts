@@ -1,15 +1,13 @@
-import type { IAMClient } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/createClients';
 import type { DeliveredAlert } from '../../src/local/createAlertSink';
 import { createStateTable } from '../../src/local/createStateTable';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { dynamoStateStore } from '../../src/stores/dynamoStateStore';
 import { ORGANISATION } from '../../src/stores/StateStore';
 import { type Delivery, lambdaHarness } from '../support/lambdaHarness';
 import { localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { memberAccountIam } from '../support/memberAccountIam';
 import { reportAbout } from '../support/reports';
 
 /**
@@ -119,25 +117,6 @@ class Reset implements fc.AsyncCommand<Model, Real> {
   toString = () => `keystop breaker reset ${this.account === 'organisation' ? '--org' : `--account ${MEMBERS[this.account]}`}`;
 }
 
-async function iamOf(
-  accountId: string,
-  endpoint: string,
-  sts: Awaited<ReturnType<typeof localResponder>>['clients']['sts'],
-): Promise<IAMClient> {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
-  );
-  return createClients({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  }).iam;
-}
-
 const keyIndex = fc.integer({ min: 0, max: MEMBERS.length * KEYS_PER_ACCOUNT - 1 });
 const commands = [
   keyIndex.map((k) => new Report(k)),
@@ -156,7 +135,7 @@ describe('Model: the account and organisation breakers over random multi-account
     });
     const { iam, sns, sts, dynamodb } = local.responderClients;
     const harness = lambdaHarness(local.deps, { IAM: iam, SNS: sns, STS: sts, DynamoDB: dynamodb });
-    const memberIam = await Promise.all(MEMBERS.map((accountId) => iamOf(accountId, local.endpoint, local.clients.sts)));
+    const memberIam = await Promise.all(MEMBERS.map((accountId) => memberAccountIam(accountId, local.endpoint, local.clients.sts)));
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 8 }), async (sequence) => {
         const tableName = uniqueName('keystop-storm');

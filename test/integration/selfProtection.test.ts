@@ -1,15 +1,14 @@
 import { CreateRoleCommand, type IAMClient, ListRolePoliciesCommand, ListRoleTagsCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/createClients';
 import type { Guardrails } from '../../src/decide/Guardrails';
 import { makeHandler } from '../../src/handlers/makeHandler';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../src/local/localClients';
+import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { formatChatbotNotification } from '../../src/report/notify/formatChatbotNotification';
 import { guardDutySource } from '../../src/sources/guardDutySource';
 import { lambdaContext } from '../support/lambdaContext';
 import { loadFixture } from '../support/loadFixture';
 import { iamAndSns, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { memberAccountIam } from '../support/memberAccountIam';
 
 const memberRole = { name: 'KeystopMember', externalId: 'keystop-test-external-id' };
 const OUTSIDER = '999999999999';
@@ -121,7 +120,7 @@ describe('Keystop cannot be turned on itself, against the local AWS emulator', (
 
   it('does not act on an attack-sequence actor in an account outside the allow-list, even with member accounts "*"', async () => {
     const { endpoint, clients, handler, assumed, sink } = await responder({ accounts: { own: LOCAL_ACCOUNT_ID, members: ['*'] } }, true);
-    const outsiderIam = await iamOf(OUTSIDER, endpoint, clients.sts);
+    const outsiderIam = await memberAccountIam(OUTSIDER, endpoint, clients.sts);
     const outsider = await userWithTwoKeys(outsiderIam);
     const insider = await userWithTwoKeys(clients.iam);
     const event = loadFixture('guardduty/attack-sequence-compromised-credentials.json');
@@ -220,19 +219,3 @@ describe('An alert built from hostile text, as subscribers receive it', () => {
     expect(alert!.text).toContain(alert!.document.links.cloudTrail!);
   });
 });
-
-/** IAM of another account, as moto keeps it: calls signed with credentials assumed into that account act there. */
-async function iamOf(accountId: string, endpoint: string, sts: STSClient): Promise<IAMClient> {
-  const { Credentials } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
-  );
-  return createClients({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: {
-      accessKeyId: Credentials!.AccessKeyId!,
-      secretAccessKey: Credentials!.SecretAccessKey!,
-      sessionToken: Credentials!.SessionToken!,
-    },
-  }).iam;
-}

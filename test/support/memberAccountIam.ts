@@ -1,0 +1,23 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { createClients } from '../../src/aws/createClients';
+import { LOCAL_REGION } from '../../src/local/localClients';
+
+/**
+ * An IAM client acting in an emulated member account, as that account's own administrator (a role the emulator lets
+ * anyone assume): what the tests use to create that account's users and keys, apart from Keystop's member role.
+ */
+export async function memberAccountIam(accountId: string, endpoint: string, sts: STSClient): Promise<IAMClient> {
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/test-admin`, RoleSessionName: 'test-setup' }),
+  );
+  return createClients({
+    region: LOCAL_REGION,
+    endpoint,
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    },
+  }).iam;
+}
