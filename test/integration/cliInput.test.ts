@@ -6,16 +6,8 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixturePath } from '../support/loadFixture';
-import { runCli } from '../support/runCli';
+import { failureOf, runCli } from '../support/runCli';
 
-type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('the command exited 0');
-    },
-    (e: Failure) => e,
-  );
 const TOR = fixturePath('guardduty/tor-ip-caller-long-term-key.json');
 
 /** The CLI with `input` on its standard input. */

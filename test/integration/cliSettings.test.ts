@@ -7,16 +7,7 @@ import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { startFaultProxy } from '../support/faultProxy';
 import { fixturePath, loadFixture } from '../support/loadFixture';
 import { awsEndpoint } from '../support/localAws';
-import { runCli } from '../support/runCli';
-
-type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('the command exited 0');
-    },
-    (e: Failure) => e,
-  );
+import { failureOf, runCli } from '../support/runCli';
 
 async function tempJson(name: string, value: unknown) {
   const file = join(await mkdtemp(join(tmpdir(), 'keystop-cli-')), name);

@@ -2,16 +2,7 @@ import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
 import { awsEndpoint, uniqueName } from '../support/localAws';
-import { runCli } from '../support/runCli';
-
-type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('the command exited 0');
-    },
-    (e: Failure) => e,
-  );
+import { failureOf, runCli } from '../support/runCli';
 
 describe('keystop doctor', () => {
   it('says it could not check the exemption tag, and exits 1, where IAM has no policy simulator (the emulator)', async () => {

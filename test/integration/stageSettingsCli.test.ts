@@ -7,16 +7,7 @@ import { LOCAL_ACCOUNT_ID, localClients } from '../../src/local/localClients';
 import { deployedStage } from '../support/deployedStage';
 import { fixturePath, loadFixture } from '../support/loadFixture';
 import { awsEndpoint, keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
-import { runCli } from '../support/runCli';
-
-type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('the command exited 0');
-    },
-    (e: Failure) => e,
-  );
+import { failureOf, runCli } from '../support/runCli';
 
 async function tempFile(name: string, text: string) {
   const file = join(await mkdtemp(join(tmpdir(), 'keystop-stage-')), name);

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRefusal } from '../support/packageTemplate';
-import { runCli } from '../support/runCli';
-
-type Failure = { code: number; stdout: string; stderr: string };
-const failureOf = (run: Promise<unknown>) =>
-  run.then(
-    () => {
-      throw new Error('the command exited 0');
-    },
-    (e: Failure) => e,
-  );
+import { failureOf, runCli } from '../support/runCli';
 
 /** Valid by the policy schema, but it tags principals on Health notices, which the health function's role cannot. */
 const TAG_ON_HEALTH = [

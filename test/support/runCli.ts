@@ -24,3 +24,13 @@ export async function runCli(args: string[], options: string | RunCliOptions = {
     : process.env;
   return promisify(execFile)('node', ['bin/keystop.mjs', ...args], { env: { ...env, ...extra } });
 }
+
+/** How a CLI run that must fail failed: its exit code and output (a run that exits 0 fails the test). */
+export type CliFailure = { code: number; stdout: string; stderr: string };
+export const failureOf = (run: Promise<unknown>): Promise<CliFailure> =>
+  run.then(
+    () => {
+      throw new Error('the command exited 0');
+    },
+    (e: CliFailure) => e,
+  );
