@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { packageTemplate } from '../support/packageTemplate';
+import { ORGANISATION_PARAMS, packageTemplate } from '../support/packageTemplate';
 
 /**
  * AWS's CloudFormation linter (cfn-lint, installed with the machine's Python) on what is deployed: the packaged
@@ -30,14 +30,7 @@ async function cfnLint(files: string[]): Promise<{ code: number; output: string 
 describe('cfn-lint', () => {
   it('finds nothing in the packaged templates (single account and organisation) and deploy/*.yml', async () => {
     const single = await packageTemplate();
-    const organisation = await packageTemplate(
-      '--param=memberRoleName=KeystopMember',
-      '--param=externalId=keystop-o-a1b2c3d4e5',
-      '--param=memberAccounts=*',
-      '--param=organizationId=o-a1b2c3d4e5',
-      '--param=honeyKeys=AKIAHONEYBAITKEY0001',
-      '--param=securityHubAction=true',
-    );
+    const organisation = await packageTemplate(...ORGANISATION_PARAMS);
     const template = (dir: string) => join(dir, 'cloudformation-template-update-stack.json');
 
     const result = await cfnLint([

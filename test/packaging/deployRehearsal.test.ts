@@ -42,7 +42,7 @@ describe('Deploy rehearsal: the packaged stack on the emulator, and the CLI answ
   it("creates the whole packaged stack (keystop.settings.yml's stage): its 7 functions, the table, topic, key and queue", () => {
     const count = (type: string) => deployed.resourceTypes.filter((t) => t === type).length;
 
-    // moto's DescribeStackResources leaves out the type of some resources (alarms, the dashboard): counted where it says.
+    // moto creates only the types it models (organisationRehearsal.test.ts lists those it skips: alarms, resource policies).
     expect(deployed.status).toBe('CREATE_COMPLETE');
     expect(count('AWS::Lambda::Function')).toBe(7);
     expect([count('AWS::DynamoDB::Table'), count('AWS::SNS::Topic'), count('AWS::KMS::Key'), count('AWS::SQS::Queue')]).toEqual([
@@ -96,7 +96,7 @@ describe('Deploy rehearsal: the packaged stack on the emulator, and the CLI answ
     );
 
     expect(same.stdout.split('\n')[0]).toBe(
-      `ok   deployed settings: keystop-${STAGE}-guardduty runs with stage ${STAGE} of ${settingsFile} (dry-run, exemptions)`,
+      `ok   deployed settings: keystop-${STAGE}-guardduty runs with stage ${STAGE} of ${settingsFile} (every setting it reads)`,
     );
     expect(changed?.code).toBe(1);
     expect(changed?.stdout).toContain(`WARN deployed settings: keystop-${STAGE}-guardduty differs from stage ${STAGE} of ${edited}:`);

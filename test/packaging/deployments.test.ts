@@ -6,11 +6,19 @@ import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { requiredPermissions } from '../../src/decide/requiredPermissions';
 import { incidentSources } from '../../src/domain/CredentialIncident';
 import { iamWritesAllowed, isAllowed, type PolicyStatement, substitute } from '../support/evaluatePolicy';
-import { actionsOf, type CfnTemplate, packageTemplate, resourcesOfType, statementsOf } from '../support/packageTemplate';
+import {
+  actionsOf,
+  type CfnTemplate,
+  ORGANISATION_PARAMS,
+  ORGANISATION_SETTINGS,
+  packageTemplate,
+  resourcesOfType,
+  statementsOf,
+} from '../support/packageTemplate';
 import { resolveConditions } from '../support/resolveConditions';
 
-const MEMBER_ROLE = 'KeystopMember';
-const ORGANIZATION = 'o-a1b2c3d4e5';
+const MEMBER_ROLE = ORGANISATION_SETTINGS.memberRoleName;
+const ORGANIZATION = ORGANISATION_SETTINGS.organizationId;
 /** The function that publishes Keystop's own alarms; every other function responds to incidents. */
 const ALARM_PUBLISHER = 'AlarmsLambdaFunction';
 
@@ -22,14 +30,7 @@ const configurations = [
   { name: 'single account (default)', args: [] as string[], memberRole: undefined },
   {
     name: 'organisation',
-    args: [
-      `--param=memberRoleName=${MEMBER_ROLE}`,
-      '--param=externalId=keystop-o-a1b2c3d4e5',
-      '--param=memberAccounts=*',
-      `--param=organizationId=${ORGANIZATION}`,
-      '--param=honeyKeys=AKIAHONEYBAITKEY0001',
-      '--param=securityHubAction=true',
-    ],
+    args: ORGANISATION_PARAMS,
     memberRole: MEMBER_ROLE,
   },
 ] as const;

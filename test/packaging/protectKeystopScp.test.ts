@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tagPrincipal } from '../../src/actions/tagPrincipal';
 import { protectKeystopScp, type ScpSettings } from '../../src/aws/protectKeystopScp';
 import { DEFAULT_EXEMPT_TAG } from '../../src/decide/Guardrails';
-import { type CfnTemplate, packageTemplate, resourcesOfType } from '../support/packageTemplate';
+import { type CfnTemplate, ORGANISATION_PARAMS, packageTemplate, resourcesOfType } from '../support/packageTemplate';
 import { allowEverything, DEPLOYMENT, deployedTemplate, type Policy, roleArns, simulate } from '../support/simulatePolicy';
 
 /**
@@ -96,14 +96,7 @@ describe('The SCP keystop scp produces for a deployment (exact ARNs)', () => {
 describe("Keystop's function roles, as packaged: a user's key yes, Keystop's and AWS's roles never", () => {
   let deployed: CfnTemplate;
   beforeAll(async () => {
-    const { template } = await packageTemplate(
-      `--param=memberRoleName=${MEMBER_ROLE}`,
-      '--param=externalId=keystop-o-a1b2c3d4e5',
-      '--param=memberAccounts=*',
-      '--param=organizationId=o-a1b2c3d4e5',
-      '--param=honeyKeys=AKIAHONEYBAITKEY0001',
-      '--param=securityHubAction=true',
-    );
+    const { template } = await packageTemplate(...ORGANISATION_PARAMS);
     deployed = deployedTemplate(template);
   }, 300_000);
 

@@ -12,6 +12,20 @@ export interface CfnTemplate {
 }
 
 /**
+ * The organisation deployment (docs/deploy.md), as params: its home account is a delegated administrator with
+ * Security Hub, so the custom action is on. Every test that packages it uses this list, so it is packaged once a run.
+ */
+export const ORGANISATION_SETTINGS = {
+  memberRoleName: 'KeystopMember',
+  externalId: 'keystop-o-a1b2c3d4e5',
+  memberAccounts: '*',
+  organizationId: 'o-a1b2c3d4e5',
+  honeyKeys: 'AKIAHONEYBAITKEY0001',
+  securityHubAction: 'true',
+} as const;
+export const ORGANISATION_PARAMS = Object.entries(ORGANISATION_SETTINGS).map(([name, value]) => `--param=${name}=${value}`);
+
+/**
  * Runs `osls package` (offline, no AWS credentials) once per configuration per test run, and returns the
  * CloudFormation it wrote: test files asking for the same configuration share the package (read it, never change it).
  */

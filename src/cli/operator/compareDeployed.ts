@@ -1,5 +1,6 @@
 import { GetFunctionConfigurationCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { Config } from '../../aws/Config';
+import { paramSettings } from '../../aws/checkParams';
 import type { ClientOptions } from '../../aws/createClients';
 import { type Guardrails, parseExemptTag } from '../../decide/Guardrails';
 import type { AwsOptions } from '../options/awsOptions';
@@ -22,13 +23,12 @@ export function settingDifferences(deployed: Compared, here: Compared): string[]
   );
 }
 
-/** What a deployed stage's functions run with (its GuardDuty function's environment), read with the operator's credentials. */
-export async function readDeployed(aws: ClientOptions, stage: string): Promise<Compared> {
+/** The environment a deployed stage's functions run with (its GuardDuty function's), read with the operator's credentials. */
+export async function readDeployedEnvironment(aws: ClientOptions, stage: string): Promise<Record<string, string>> {
   const functionName = `keystop-${stage}-guardduty`;
-  let variables: Record<string, string>;
   try {
     const configuration = await new LambdaClient(aws).send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    variables = configuration.Environment?.Variables ?? {};
+    return configuration.Environment?.Variables ?? {};
   } catch (error) {
     if (error instanceof ResourceNotFoundException) {
       throw new UsageError(
@@ -37,9 +37,15 @@ export async function readDeployed(aws: ClientOptions, stage: string): Promise<C
     }
     throw error;
   }
+}
+
+/** What a deployed stage's functions run with, of the settings a command's decision depends on. */
+async function readDeployed(aws: ClientOptions, stage: string): Promise<Compared> {
+  const variables = await readDeployedEnvironment(aws, stage);
   const read = <K extends 'KEYSTOP_DRY_RUN' | 'KEYSTOP_EXEMPT_PRINCIPALS' | 'KEYSTOP_EXEMPT_TAG'>(name: K) => {
     const result = Config.shape[name].safeParse(variables[name]);
-    if (!result.success) throw new Error(`${functionName} runs with a ${name} Keystop cannot read: ${result.error.issues[0]?.message}`);
+    if (!result.success)
+      throw new Error(`keystop-${stage}-guardduty runs with a ${name} Keystop cannot read: ${result.error.issues[0]?.message}`);
     return result.data as Config[K];
   };
   return {
@@ -47,6 +53,27 @@ export async function readDeployed(aws: ClientOptions, stage: string): Promise<C
     exemptPrincipals: read('KEYSTOP_EXEMPT_PRINCIPALS'),
     exemptTag: parseExemptTag(read('KEYSTOP_EXEMPT_TAG')),
   };
+}
+
+/**
+ * Pure: every setting of a stage (keystop.settings.yml's values as environment variables, the defaults for the
+ * others) that its deployed function runs with otherwise, as "<param>: deployed X, here Y". Compared as the function
+ * reads them (lists in any order); only the variables the deployed function has, so an older deployment is not
+ * blamed for a setting it predates.
+ */
+export function stackDifferences(deployed: Record<string, string>, stage: Record<string, string>): string[] {
+  const read = (env: keyof typeof Config.shape, value: string | undefined) => {
+    const result = Config.shape[env].safeParse(value);
+    if (!result.success) return JSON.stringify(value);
+    const data = result.data as unknown;
+    return JSON.stringify(Array.isArray(data) ? [...data].sort().join(',') : data);
+  };
+  return paramSettings().flatMap(({ param, env }) => {
+    if (env === undefined || !(env in deployed)) return [];
+    const name = env as keyof typeof Config.shape;
+    const [there, here] = [read(name, deployed[env]), read(name, stage[env])];
+    return there === here ? [] : [`${param}: deployed ${there}, here ${here}`];
+  });
 }
 
 /**

@@ -2,9 +2,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { ClientOptions } from '../../../aws/createClients';
 import { DEFAULT_EXEMPT_TAG, parseExemptTag } from '../../../decide/Guardrails';
-import { readDeployed, settingDifferences } from '../../operator/compareDeployed';
+import { readDeployedEnvironment, stackDifferences } from '../../operator/compareDeployed';
 import { resolveAws } from '../../operator/resolveAws';
-import { decisionSettings } from '../../settings/decisionSettings';
+import { stageSettings } from '../../settings/stageSettings';
 import { checkExemptTag } from './checkExemptTag';
 import type { DoctorOptions } from './doctorCommand';
 
@@ -25,16 +25,20 @@ export async function doctorAction(options: DoctorOptions): Promise<void> {
   if (check.ok !== true) process.exitCode = 1;
 }
 
-/** The stage's settings against what its deployed functions run with: one line, WARN naming each difference. */
+/**
+ * Every setting of the stage (keystop.settings.yml, else the defaults) against what its deployed functions run with:
+ * one line, WARN naming each difference. Flags and environment play no part: this is the file against the stack.
+ */
 async function deployedAsSettings(aws: ClientOptions, stage: string, json: boolean | undefined): Promise<boolean> {
-  const settings = await decisionSettings({ stage });
-  const differences = settingDifferences(await readDeployed(aws, stage), settings.guardrails);
+  const settings = stageSettings(stage);
+  const deployed = await readDeployedEnvironment(aws, stage);
+  const differences = stackDifferences(deployed, settings.env);
   const ok = differences.length === 0;
   process.stdout.write(
     json
       ? `${JSON.stringify({ check: 'deployed-settings', stage, ok, differences })}\n`
       : ok
-        ? `ok   deployed settings: keystop-${stage}-guardduty runs with ${settings.source} (dry-run, exemptions)\n`
+        ? `ok   deployed settings: keystop-${stage}-guardduty runs with ${settings.source} (every setting it reads)\n`
         : `WARN deployed settings: keystop-${stage}-guardduty differs from ${settings.source}:\n  ${differences.join('\n  ')}\n`,
   );
   return ok;
