@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** What goes wrong, and for which requests. */
-type Fault = 'throttle' | 'server-error';
+type Fault = 'throttle' | 'server-error' | 'expired-token' | 'access-denied';
 
 /** One request as the proxy saw it: the AWS operation, its raw body, and what happened to it. */
 interface ProxiedRequest {
@@ -120,10 +120,18 @@ function operationOf(req: IncomingMessage, body: string): string {
 /** The error each protocol's AWS endpoint sends: Query XML (IAM, SNS, STS) or JSON with x-amzn-ErrorType (DynamoDB). */
 function answerFault(res: ServerResponse, fault: Fault, json: boolean) {
   const requestId = randomUUID();
-  const [status, code, message, type, jsonType] =
-    fault === 'throttle'
-      ? [400, 'Throttling', 'Rate exceeded', 'Sender', 'ThrottlingException']
-      : [500, 'InternalFailure', 'We encountered an internal error. Please try again.', 'Receiver', 'InternalServerError'];
+  const [status, code, message, type, jsonType] = {
+    throttle: [400, 'Throttling', 'Rate exceeded', 'Sender', 'ThrottlingException'],
+    'server-error': [500, 'InternalFailure', 'We encountered an internal error. Please try again.', 'Receiver', 'InternalServerError'],
+    'expired-token': [403, 'ExpiredToken', 'The security token included in the request is expired', 'Sender', 'ExpiredTokenException'],
+    'access-denied': [
+      403,
+      'AccessDenied',
+      'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:ListAccessKeys',
+      'Sender',
+      'AccessDeniedException',
+    ],
+  }[fault] as [number, string, string, string, string];
   if (json) {
     res.writeHead(status, {
       'content-type': 'application/x-amz-json-1.0',

@@ -1,5 +1,6 @@
 import { GetRoleCommand, type IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { cannotTalkToAws, describeError } from '../../describeError';
 
 export interface ExemptTagCheck {
   /** The IAM user or role whose policies were simulated. */
@@ -49,10 +50,11 @@ export async function checkExemptTag(
     }
     return { principalArn: arn, ok: true, detail: `${arn} cannot set ${tag.key}=${tag.value}: ${TAGGING_ACTIONS.join(', ')} denied` };
   } catch (error) {
+    if (cannotTalkToAws(error)) throw error;
     return {
       principalArn: arn ?? 'unknown',
       ok: undefined,
-      detail: `could not check whether the exemption tag can be set: ${(error as Error).message} (needs iam:SimulatePrincipalPolicy)`,
+      detail: `could not check whether the exemption tag can be set: ${describeError(error)} (needs iam:SimulatePrincipalPolicy)`,
     };
   }
 }
