@@ -17,15 +17,15 @@ const NETWORK_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AG
 
 /**
  * Whether an error says the command cannot talk to AWS at all (no credentials, credentials AWS rejects, an endpoint
- * that is not reachable or not AWS), rather than that one request failed: a check that reports a failed request as
- * its own finding (doctor's "could not check") passes these on, so they read as one line with the fix.
+ * that is not reachable), rather than that one request failed: a check that reports a failed request as its own
+ * finding (doctor's "could not check") passes these on, so they read as one line with the fix and their exit code.
+ * An answer that is not AWS's stays the check's finding: the emulator answers an operation it lacks that way too.
  */
 export function cannotTalkToAws(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & SdkError;
   if (e.name === 'CredentialsProviderError' || (e.code !== undefined && NETWORK_CODES.has(e.code))) return true;
-  if (e.$metadata === undefined) return false;
-  return CREDENTIALS_REJECTED.test(e.name) || /XML parse error|Unexpected token|not valid JSON/i.test(e.message);
+  return e.$metadata !== undefined && CREDENTIALS_REJECTED.test(e.name);
 }
 
 /**

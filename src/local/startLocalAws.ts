@@ -62,8 +62,10 @@ export async function startLocalAws({ timeoutMs = 30_000 }: StartOptions = {}): 
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, ['-c', SERIAL_MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    // AWS-managed policies (e.g. AWSCompromisedKeyQuarantineV2) exist in IAM only when moto loads them.
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    // AWS-managed policies (e.g. AWSCompromisedKeyQuarantineV2) exist in IAM only when moto loads them. The caller's
+    // profile is none of the emulator's business: botocore inside moto answers HTTP 500 to every request when
+    // AWS_PROFILE names no profile (an exported empty AWS_PROFILE did).
+    env: { ...withoutProfile(process.env), MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -118,4 +120,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
   await exited;
   clearTimeout(timer);
+}
+
+function withoutProfile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_PROFILE: _profile, AWS_DEFAULT_PROFILE: _default, ...rest } = env;
+  return rest;
 }

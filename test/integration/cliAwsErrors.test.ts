@@ -33,11 +33,15 @@ afterAll(() => {
   notAws.close();
 });
 
-/** What a run printed on failure: one line of its own (after the settings line), no SDK stack or internals. */
-function expectOneLine(stderr: string, message: RegExp) {
-  const lines = stderr.trim().split('\n');
-  expect(stderr).not.toMatch(/^\s+at |\$response|Deserialization error|node_modules/m);
-  expect(lines.filter((line) => !line.startsWith('keystop: settings:'))).toEqual([expect.stringMatching(message)]);
+/**
+ * What a run printed on failure, stdout and stderr: one line of its own (after the settings line), no SDK stack or
+ * internals. (doctor prints a check that could not be made on stdout, as its finding.)
+ */
+function expectOneLine({ stdout, stderr }: { stdout: string; stderr: string }, message: RegExp) {
+  const output = `${stdout}${stderr}`;
+  expect(output).not.toMatch(/^\s+at |\$response|Deserialization error|node_modules/m);
+  const lines = output.split('\n').filter((line) => line !== '' && !line.startsWith('keystop: settings:'));
+  expect(lines).toEqual([expect.stringMatching(message)]);
 }
 
 describe('CLI: AWS and network errors are one line with the fix, and the documented exit code', () => {
@@ -45,14 +49,14 @@ describe('CLI: AWS and network errors are one line with the fix, and the documen
     const failure = await failureOf(runCli(args, closedPort));
 
     expect(failure.code).toBe(1);
-    expectOneLine(failure.stderr, /^keystop: cannot reach .* \(ECONNREFUSED\): check --region and --endpoint-url$/);
+    expectOneLine(failure, /^keystop: cannot reach .* \(ECONNREFUSED\): check --region and --endpoint-url$/);
   });
 
   it.each(COMMANDS)('%s: an endpoint that is not AWS -> "did not answer like AWS", exit 1', async (...args) => {
     const failure = await failureOf(runCli(args, notAwsEndpoint));
 
     expect(failure.code).toBe(1);
-    expectOneLine(failure.stderr, /^keystop: the endpoint did not answer like AWS \(.*HTTP 501\): check --region and --endpoint-url$/);
+    expectOneLine(failure, /the endpoint did not answer like AWS \(.*HTTP 501\): check --region and --endpoint-url/);
   });
 
   it.each(COMMANDS)('%s: no credentials at all -> "no AWS credentials", exit 2', async (...args) => {
@@ -72,10 +76,7 @@ describe('CLI: AWS and network errors are one line with the fix, and the documen
     );
 
     expect(failure.code).toBe(2);
-    expectOneLine(
-      failure.stderr,
-      /^keystop: no AWS credentials: .*\(use --profile, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID variables\)$/,
-    );
+    expectOneLine(failure, /^keystop: no AWS credentials: .*\(use --profile, or set AWS_PROFILE or the AWS_ACCESS_KEY_ID variables\)$/);
   });
 
   it.each(COMMANDS)('%s: expired credentials -> the code AWS gave and how to sign in again, exit 2', async (...args) => {
@@ -84,10 +85,7 @@ describe('CLI: AWS and network errors are one line with the fix, and the documen
       const failure = await failureOf(runCli(args, proxy.endpoint));
 
       expect(failure.code).toBe(2);
-      expectOneLine(
-        failure.stderr,
-        /^keystop: AWS refused the request: ExpiredToken.*: sign in again \(aws sso login, new session credentials\)/,
-      );
+      expectOneLine(failure, /^keystop: AWS refused the request: ExpiredToken.*: sign in again \(aws sso login, new session credentials\)/);
       expect(proxy.forwarded()).toEqual([]);
     } finally {
       await proxy.stop();
@@ -100,7 +98,7 @@ describe('CLI: AWS and network errors are one line with the fix, and the documen
       const failure = await failureOf(runCli(['contain', '--access-key', 'AKIAZZZZZZZZZZZZZZZZ'], proxy.endpoint));
 
       expect(failure.code).toBe(1);
-      expectOneLine(failure.stderr, /^keystop: AWS refused the request: AccessDenied \(HTTP 403\): .* — your principal may not do this/);
+      expectOneLine(failure, /^keystop: AWS refused the request: AccessDenied \(HTTP 403\): .* — your principal may not do this/);
       expect(proxy.forwarded()).toEqual([]);
     } finally {
       await proxy.stop();

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { withAwsOptions } from '../../options/awsOptions';
+import { jsonOption } from '../../options/jsonOption';
 import { accountOption, type BreakerSettingsOptions, topicArnOption, withStateTableOptions } from '../../options/stackOptions';
 
 export interface BreakerOptions extends BreakerSettingsOptions {
@@ -22,7 +23,7 @@ const withStackOptions = (command: Command) =>
       new Option('--window-minutes <n>', "the deployment's breakerWindowMinutes (default 60)").env('KEYSTOP_BREAKER_WINDOW_MINUTES'),
     )
     .addOption(new Option('--org-limit <n>', "the deployment's orgBreakerLimit (default 25)").env('KEYSTOP_ORG_BREAKER_LIMIT'))
-    .option('--json', 'print the breaker as JSON');
+    .addOption(jsonOption('document', 'the breaker (reset: what was reset and, with --contain-held, the responses)'));
 
 export function breakerCommand(): Command {
   const command = new Command('breaker').description(

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { jsonOption } from '../../options/jsonOption';
 import { packageRoot } from '../../packageRoot';
 
 export interface ConfigCheckOptions {
@@ -23,7 +24,7 @@ export function configCommand(): Command {
       [] as string[],
     )
     .option('--config <file>', 'the serverless.yml', resolve(packageRoot(), 'serverless.yml'))
-    .option('--json', 'print {"ok", "problems", "policiesFile", "policies"} as JSON')
+    .addOption(jsonOption('document', '{"ok", "problems", "policiesFile", "policies"}'))
     .action(async (options: ConfigCheckOptions) => (await import('./configCheckAction')).configCheckAction(options));
   return command;
 }

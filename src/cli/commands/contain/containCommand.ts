@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliAwsOptions } from '../../operator/cliDeps';
 import type { DecisionOptions } from '../../options/decisionOptions';
+import { jsonOption } from '../../options/jsonOption';
 import { withRespondingOptions } from '../../options/respondingOptions';
 import { withStateTableOptions } from '../../options/stackOptions';
 
@@ -27,5 +28,7 @@ export function containCommand(): Command {
     .option('--user <name>', "the key's IAM user (looked up in IAM when omitted for an AKIA key)")
     .option('--role <name>', 'for an ASIA key of a role session: the role')
     .option('--reason <text>', 'why, for the alert and the audit trail', 'reported by a responder');
-  return withRespondingOptions(command).action(async (options: ContainOptions) => (await import('./containAction')).containAction(options));
+  return withRespondingOptions(command, jsonOption('document', 'the responses (and a printed alert)')).action(
+    async (options: ContainOptions) => (await import('./containAction')).containAction(options),
+  );
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { type DecisionOptions, withDecisionOptions } from '../../options/decisionOptions';
+import { jsonOption } from '../../options/jsonOption';
 
 export interface DemoOptions extends DecisionOptions {
   verbose: boolean;
@@ -11,7 +12,7 @@ export function demoCommand(): Command {
   return withDecisionOptions(
     new Command('demo')
       .description('Run the sandbox on bundled example findings and explain what happens.')
-      .option('--json', 'print the sandbox report of each event, one JSON object per line')
+      .addOption(jsonOption('lines', 'the sandbox report of each event'))
       .option('--endpoint-url <url>', 'use an emulator already running at this URL instead of starting one')
       .addOption(new Option('--verbose', 'print each alert in full').default(false)),
     { breaker: true },

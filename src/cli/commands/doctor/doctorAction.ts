@@ -15,13 +15,18 @@ export async function doctorAction(options: DoctorOptions): Promise<void> {
   }
   const tag = parseExemptTag(process.env.KEYSTOP_EXEMPT_TAG ?? `${DEFAULT_EXEMPT_TAG.key}=${DEFAULT_EXEMPT_TAG.value}`);
   if (tag === undefined) {
-    process.stdout.write('ok   exemption tag: switched off (KEYSTOP_EXEMPT_TAG is empty), nothing to set\n');
+    const detail = 'switched off (KEYSTOP_EXEMPT_TAG is empty), nothing to set';
+    process.stdout.write(
+      options.json ? `${JSON.stringify({ check: 'exemption-tag', ok: true, detail })}\n` : `ok   exemption tag: ${detail}\n`,
+    );
     return;
   }
   const aws = await resolveAws(options);
   const check = await checkExemptTag({ iam: new IAMClient(aws), sts: new STSClient(aws) }, tag, options.principal);
   const label = check.ok === true ? 'ok  ' : check.ok === false ? 'WARN' : '??  ';
-  process.stdout.write(options.json ? `${JSON.stringify(check)}\n` : `${label} exemption tag: ${check.detail}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify({ check: 'exemption-tag', ...check })}\n` : `${label} exemption tag: ${check.detail}\n`,
+  );
   if (check.ok !== true) process.exitCode = 1;
 }
 

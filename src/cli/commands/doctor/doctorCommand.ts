@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { type AwsOptions, withAwsOptions } from '../../options/awsOptions';
+import { jsonOption } from '../../options/jsonOption';
 
 export interface DoctorOptions extends AwsOptions {
   principal?: string;
@@ -14,6 +15,6 @@ export function doctorCommand(): Command {
       .description('Check what Keystop relies on: whether the exemption tag can be set by your principal (or --principal).')
       .option('--principal <arn>', 'the IAM user or role ARN to check (default: the one your credentials belong to)')
       .option('--stage <stage>', "also compare the stage's settings (keystop.settings.yml) with what its deployed functions run with")
-      .option('--json', 'print the check as JSON'),
+      .addOption(jsonOption('lines', 'each check')),
   ).action(async (options: DoctorOptions) => (await import('./doctorAction')).doctorAction(options));
 }

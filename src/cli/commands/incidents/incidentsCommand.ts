@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { outcomes } from '../../../domain/IncidentResponse';
 import { withAwsOptions } from '../../options/awsOptions';
+import { jsonOption } from '../../options/jsonOption';
 import { accountOption, type StackOptions, withStateTableOptions } from '../../options/stackOptions';
 
 export interface IncidentsOptions extends StackOptions {
@@ -18,7 +19,7 @@ export function incidentsCommand(): Command {
     .option('--since <age>', 'only credentials whose record changed within this age: 30m, 24h, 7d', '24h')
     .addOption(accountOption("only this account's credentials"))
     .option('--outcome <list>', `only these outcomes, comma-separated: ${outcomes.join(', ')}`);
-  withStateTableOptions(command).option('--json', 'print one JSON object per credential, one per line');
+  withStateTableOptions(command).addOption(jsonOption('lines', 'each credential'));
   withAwsOptions(command).action(async (options: IncidentsOptions) => (await import('./incidentsAction')).incidentsAction(options));
   const show = command
     .command('show <incident-or-key>')
@@ -26,7 +27,7 @@ export function incidentsCommand(): Command {
       "One credential's story, oldest first: each report, decision, action, alert, guard event and human act, with time-to-contain.",
     )
     .addOption(accountOption('the account, where an access key id or incident id is not enough'));
-  withStateTableOptions(show).option('--json', 'print the story as one JSON object');
+  withStateTableOptions(show).addOption(jsonOption('document', 'the story'));
   // The parent's options (--table, --json, …) may stand after `show`, where commander gives them to the parent.
   withAwsOptions(show).action(async (which: string, _options: IncidentShowOptions, shown: Command) =>
     (await import('./incidentShowAction')).incidentShowAction(which, shown.optsWithGlobals<IncidentShowOptions>()),

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { withAwsOptions } from '../../options/awsOptions';
+import { jsonOption } from '../../options/jsonOption';
 import { accountOption, type BreakerSettingsOptions, topicArnOption, withStateTableOptions } from '../../options/stackOptions';
 
 export interface ReleaseOptions extends BreakerSettingsOptions {
@@ -24,6 +25,6 @@ export function releaseCommand(): Command {
     .option('--role <name>', 'every contained session of this role')
     .requiredOption('--reason <text>', 'why, for the record, the alert and the audit trail')
     .addOption(accountOption('the account (default: the account of your credentials)'));
-  withStateTableOptions(command).addOption(topicArnOption()).option('--json', 'print the responses as JSON');
+  withStateTableOptions(command).addOption(topicArnOption()).addOption(jsonOption('document', 'the responses'));
   return withAwsOptions(command).action(async (options: ReleaseOptions) => (await import('./releaseAction')).releaseAction(options));
 }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { type DecisionOptions, withDecisionOptions } from '../../options/decisionOptions';
+import { jsonOption } from '../../options/jsonOption';
 
 export interface SandboxOptions extends DecisionOptions {
   json?: boolean;
@@ -15,7 +16,7 @@ export function sandboxCommand(): Command {
     new Command('sandbox')
       .description('What would Keystop do with these events? Runs them on a local AWS emulator, never a real account.')
       .argument('<event.json...>', 'EventBridge events, run in order in one sandbox')
-      .option('--json', 'print one JSON object per event, one per line')
+      .addOption(jsonOption('lines', 'the report of each event'))
       .addOption(new Option('--endpoint-url <url>', 'use an emulator already running at this URL instead of starting one'))
       .addOption(new Option('--endpoint <url>', 'the same as --endpoint-url').hideHelp())
       .option('--state-table <name>', 'keep the state in this table of the emulator (created if missing), e.g. for `keystop incidents`')

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { type AwsOptions, withAwsOptions } from '../../options/awsOptions';
+import { jsonOption } from '../../options/jsonOption';
 
 export interface SelftestOptions extends AwsOptions {
   stage: string;
@@ -16,6 +17,6 @@ export function selftestCommand(): Command {
       .option('--stage <stage>', 'the stage Keystop was deployed with', 'prod')
       .option('--function <name>', 'the GuardDuty function (default: keystop-<stage>-guardduty)')
       .option('--account <id>', "the finding's account (default: your credentials' account, i.e. Keystop's own)")
-      .option('--json', 'print the checks as JSON'),
+      .addOption(jsonOption('document', 'the checks')),
   ).action(async (options: SelftestOptions) => (await import('./selftestAction')).selftestAction(options));
 }
