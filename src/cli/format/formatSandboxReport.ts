@@ -22,6 +22,8 @@ export function formatSandboxReport(report: SandboxReport): string {
   } else {
     lines.push(finding ? `In:      ${finding}` : 'In:      an event that carries no credential incident');
   }
+  // The emulator cannot hold the event's own key ids: every id below (actions, keys, alert) is the seeded stand-in.
+  for (const { original, seeded } of report.seededKeys) lines.push(`Key:     ${original} in the event → ${seeded} seeded on the emulator`);
   lines.push(`Outcome: ${report.outcome.toUpperCase()} (${report.reason})`);
   lines.push(`Why:     ${report.explanation}`);
   for (const action of report.actions) lines.push(`  - [${action.status}] ${action.type} ${action.target}: ${action.reason}`);

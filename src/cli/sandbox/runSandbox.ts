@@ -7,7 +7,7 @@ import { clientsForAccounts } from '../../aws/clientsForAccounts';
 import { createClients } from '../../aws/createClients';
 import { defaultGuardrails, type Guardrails } from '../../decide/Guardrails';
 import type { ResponsePolicy } from '../../decide/ResponsePolicy';
-import type { CredentialIncident } from '../../domain/CredentialIncident';
+import { type CredentialIncident, principalNameOf } from '../../domain/CredentialIncident';
 import { IncompleteResponseError, MalformedEventError, messageOf } from '../../domain/errors';
 import type { IncidentResponse, Outcome, ResponseReason } from '../../domain/IncidentResponse';
 import { makeHandler } from '../../handlers/makeHandler';
@@ -133,13 +133,16 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
       const seededHere = new Set(responses.map((r) => (r.incident?.credential as { accessKeyId?: string } | undefined)?.accessKeyId));
       // A key id the event's text names (a recorded call's key, the key it created) is this event's too.
       const named = (original: string) => seededHere.has(seeder.keyIds.get(original)) || JSON.stringify(event).includes(original);
+      // The seeder holds every principal of the run: each report shows only its own event's.
+      const after = await seeder.state();
+      const ours = principalsOfEvent(responses, recordedCall, before, after);
       reports.push({
         event: name,
         ...summary(first!),
         seededKeys: [...seeder.keyIds].filter(([original]) => named(original)).map(([original, seeded]) => ({ original, seeded })),
-        principals: await seeder.state(),
-        principalsBefore: before,
-        ...(recordedCall ? { recordedCall } : {}),
+        principals: after.filter(ours),
+        principalsBefore: before.filter(ours),
+        ...(recordedCall ? { recordedCall: { ...recordedCall, principalsBefore: recordedCall.principalsBefore.filter(ours) } } : {}),
         notifications: await sink.drain(),
         ...(options.metrics ? { metrics: emittedMetrics(emf.splice(0)) } : {}),
         ...(rest.length > 0 ? { more: rest.map(summary) } : {}),
@@ -149,6 +152,33 @@ export async function runSandbox(events: NamedEvent[], options: SandboxOptions =
   } finally {
     await emulator?.stop();
   }
+}
+
+/**
+ * The principals one event is about: those its incidents name, the one its recorded call named, and any it changed
+ * (a key the contained key had made, deactivated by follow-created). Returned as a test of a principal's state.
+ */
+function principalsOfEvent(
+  responses: IncidentResponse[],
+  recordedCall: OneRun['recordedCall'],
+  before: PrincipalState[],
+  after: PrincipalState[],
+): (p: PrincipalState) => boolean {
+  const id = (p: { accountId: string; kind: string; name: string }) => `${p.accountId}/${p.kind}/${p.name}`;
+  const states = (list: PrincipalState[]) => new Map(list.map((p) => [id(p), JSON.stringify(p)]));
+  const earlier = [states(before), ...(recordedCall ? [states(recordedCall.principalsBefore)] : [])];
+  const incidents = responses.flatMap((r) => (r.incident ? [r.incident] : []));
+  const kept = new Set(
+    after
+      .filter(
+        (p) =>
+          incidents.some((incident) => incident.accountId === p.accountId && principalNameOf(incident.credential) === p.name) ||
+          (recordedCall?.principal !== undefined && id(recordedCall.principal) === id(p)) ||
+          earlier.some((states) => states.get(id(p)) !== JSON.stringify(p)),
+      )
+      .map(id),
+  );
+  return (p) => kept.has(id(p));
 }
 
 function summary(response: IncidentResponse) {
