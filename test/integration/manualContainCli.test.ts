@@ -18,13 +18,24 @@ describe('keystop contain --access-key: a manual containment, as the deployment 
     const printed = /keystop release --incident (\S+) --reason/.exec(alert!.text)?.[1];
     const statusWhileContained = await keyStatuses(clients.iam, userName);
 
-    await runCli(['release', '--incident', printed!, '--reason', 'a drill', '--table', tableName!, '--topic-arn', sink.topicArn], endpoint);
+    const release = await runCli(
+      ['release', '--incident', printed!, '--reason', 'a drill', '--table', tableName!, '--topic-arn', sink.topicArn],
+      endpoint,
+    );
+    const listed = await runCli(['incidents', '--table', tableName!], endpoint);
 
     expect(incidentId).toMatch(new RegExp(`^manual:${LOCAL_ACCOUNT_ID}:${leaked}:`));
     expect(printed).toBe(incidentId);
     expect(statusWhileContained).toEqual({ [leaked]: 'Inactive', [decoy]: 'Active' });
     expect(await keyStatuses(clients.iam, userName)).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
-    expect((await sink.drain()).map((a) => a.subject)).toEqual([expect.stringContaining('RELEASED')]);
+    const [released] = await sink.drain();
+    expect(released!.subject).toContain('RELEASED');
+    // What a release did reads as undone, in its output, the alert and the listing; never "[done] deactivate-access-key".
+    for (const text of [release.stdout, released!.text, listed.stdout]) {
+      expect(text).toMatch(new RegExp(`\\[undone\\] deactivate-access-key ${leaked}`));
+      expect(text).not.toMatch(/\[done\] deactivate-access-key/);
+    }
+    expect(released!.text).not.toContain('IMPACT OF THE CONTAINMENT');
   });
 
   it('without a state table it still contains, and says the containment is not recorded', async () => {

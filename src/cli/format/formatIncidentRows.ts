@@ -1,3 +1,4 @@
+import { shownStatus } from '../../report/shownStatus';
 import type { IncidentRow } from '../commands/incidents/incidentRows';
 
 /** Pure: the rows as a responder reads them in a terminal. */
@@ -8,7 +9,7 @@ export function formatIncidentRows(rows: readonly IncidentRow[]): string {
       [
         `${row.updatedAt}  ${row.outcome.toUpperCase()} (${row.reason})  ${row.credential} (${row.credentialKind}${row.principal ? `, ${row.principal}` : ''}) in ${row.accountId}`,
         `  ${row.source} ${row.type}; policy ${row.policy ?? '(none)'}; alert ${row.alertSent ? 'sent' : 'NOT sent'}${row.held ? '; held by the breaker' : ''}; first seen ${row.firstSeenAt}`,
-        ...row.actions.map((a) => `  - [${a.status}] ${a.type} ${a.target}`),
+        ...row.actions.map((a) => `  - [${shownStatus(row.reason, a.status)}] ${a.type} ${a.target}`),
       ].join('\n'),
     )
     .join('\n');

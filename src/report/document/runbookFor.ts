@@ -155,6 +155,10 @@ export function afterResponseOf(response: AnsweredIncident): AfterResponse {
   const { incident } = response;
   const { credential } = incident;
   if (incident.sample) return { stillUsable: [], impact: [] };
+  // A release undid the containment on purpose: nothing is cut off any more, and nothing breaks.
+  if (response.reason === 'released') {
+    return { stillUsable: ['the credential itself: its containment was undone on purpose, it works again'], impact: [] };
+  }
   const did = (type: string) => response.actions.some((a) => a.type === type && a.status === 'done');
   const nothing = ['the credential itself: Keystop changed nothing, it works as before'];
   switch (credential.kind) {

@@ -1,6 +1,7 @@
 import type { ActivityReport } from '../activity/ActivityReport';
 import { isSummary } from '../activity/isSummary';
 import type { AlertDocument } from '../document/AlertDocument';
+import { shownStatus } from '../shownStatus';
 
 const sourceNames: Record<string, string> = {
   guardduty: 'Amazon GuardDuty',
@@ -55,7 +56,7 @@ export function renderAlertText(document: AlertDocument): string {
     lines.push(
       `WHAT KEYSTOP DID (${response.policy ? `policy ${response.policy}` : 'no policy'}; reason: ${response.reason})`,
       `  ${response.explanation}`,
-      ...response.actions.map((x) => `  [${x.status}] ${x.type} ${x.target}: ${x.reason}`),
+      ...response.actions.map((x) => `  [${shownStatus(response.reason, x.status)}] ${x.type} ${x.target}: ${x.reason}`),
       '',
     );
   }
