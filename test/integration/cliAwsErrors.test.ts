@@ -8,8 +8,11 @@ import { startFaultProxy } from '../support/faultProxy';
 import { awsEndpoint } from '../support/localAws';
 import { failureOf, runCli } from '../support/runCli';
 
-/** The commands that call AWS first thing, as a responder types them. */
-const COMMANDS = [['contain', '--access-key', 'AKIAZZZZZZZZZZZZZZZZ'], ['incidents'], ['breaker', 'status'], ['doctor'], ['selftest']];
+/**
+ * The commands that call AWS first thing, as a responder types them: one per way in (the responding commands' deps,
+ * the state table's operator store, which breaker and release share with incidents, doctor's checks, selftest).
+ */
+const COMMANDS = [['contain', '--access-key', 'AKIAZZZZZZZZZZZZZZZZ'], ['incidents'], ['doctor'], ['selftest']];
 
 let closedPort: string;
 let notAws: Server;
