@@ -113,9 +113,14 @@ export function failureKindOf(error: unknown): 'gone' | 'denied' | 'transient' {
   return 'transient';
 }
 
-/** The message of any thrown value, for logs and alerts. */
+/**
+ * The message of any thrown value, for logs and alerts. The SDK appends to an answer it cannot parse a hint for
+ * programmers ("Deserialization error: to see the raw response, inspect the hidden field {error}.$response…"): no
+ * responder can act on it, so it is left out.
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (error instanceof Error)
+    return `${error.name}: ${error.message.replace(/\s*Deserialization error: to see the raw response[^\n]*/g, '')}`;
   return String(error);
 }
 
