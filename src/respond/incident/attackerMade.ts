@@ -35,7 +35,8 @@ export async function attackerMade(counted: Counted, asking: string | undefined,
     const what = found.made === counted.principal ? counted.principal : `key ${found.made}`;
     if (creatorKey === asking) return `${what} was created by ${found.creatorKeyId}, which Keystop is asked to contain now`;
     const { record } = await state.read(creatorKey, now);
-    const containing = record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
+    const containing =
+      record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
     return containing ? `${what} was created by ${found.creatorKeyId}, which Keystop is containing` : undefined;
   };
   const byAge = async () => {
@@ -74,7 +75,9 @@ export async function attackerMadeMembers(
     members.map(async (member) => {
       const slash = member.indexOf('/');
       const counted =
-        breaker === ORGANISATION ? { accountId: member.slice(0, slash), principal: member.slice(slash + 1) } : { accountId: breaker, principal: member };
+        breaker === ORGANISATION
+          ? { accountId: member.slice(0, slash), principal: member.slice(slash + 1) }
+          : { accountId: breaker, principal: member };
       const why = await attackerMade(counted, asking, deps);
       return why === undefined ? [] : [{ member, why }];
     }),

@@ -69,11 +69,19 @@ export async function admit(
     const asking = credentialKey(incident);
     const uncounted = await attackerMade({ ...own, ...(accessKeyId ? { accessKeyId } : {}) }, asking, deps);
     if (uncounted !== undefined) return { held: false, taken: [], uncounted: `contained without a breaker slot: ${uncounted}` };
-    const evicted = await evictAttackerMade(first.refusals.map((r) => r.slot.accountId), asking, { ...deps, state });
+    const evicted = await evictAttackerMade(
+      first.refusals.map((r) => r.slot.accountId),
+      asking,
+      { ...deps, state },
+    );
     await deps.sleep(SECOND_LOOK_MS);
     const { taken, refusals } = await look(true);
     if (refusals.length === 0) {
-      return { held: false, taken, ...(evicted.length > 0 ? { uncounted: `the breaker's slots of ${evicted.join('; ')} were given back` } : {}) };
+      return {
+        held: false,
+        taken,
+        ...(evicted.length > 0 ? { uncounted: `the breaker's slots of ${evicted.join('; ')} were given back` } : {}),
+      };
     }
     const trips = refusals.map(({ slot, admission }) => ({ ...admission, trip: tripOf(slot, admission) }));
     for (const { justOpened, trip } of trips) {
@@ -97,7 +105,11 @@ async function evictAttackerMade(breakers: readonly string[], asking: string, de
       const { principals } = await state.breakerStatus(breaker, deps.now());
       const made = await attackerMadeMembers(breaker, principals, asking, deps);
       if (made.length === 0) return [];
-      const out = await state.evict(breaker, made.map((m) => m.member), deps.now());
+      const out = await state.evict(
+        breaker,
+        made.map((m) => m.member),
+        deps.now(),
+      );
       deps.logger.warn('the breaker counted principals the attacker made: taken out', { breaker, evicted: made });
       return made.filter((m) => out.includes(m.member)).map((m) => `${m.member} (${m.why})`);
     }),
