@@ -30,7 +30,7 @@ export interface CreationLog {
  * What a creation made that can later be reported on its own: the principal (users, roles) or the key. A key made for
  * an existing user names the key, never the user: a user the attacker did not make is never taken for the attacker's.
  */
-export function madeRefOf(creation: Creation): string | undefined {
+function madeRefOf(creation: Creation): string | undefined {
   switch (creation.kind) {
     case 'user':
       return `user/${creation.userName}`;
