@@ -19,7 +19,7 @@ import { type Caller, iamChange } from './iamChanges';
 import type { lambdaHarness } from './lambdaHarness';
 import { loadFixture } from './loadFixture';
 import { keyStatuses, uniqueName } from './localAws';
-import { reportAbout, securityHub } from './reports';
+import { reportAbout } from './reports';
 
 /** The attacker's moves (issue 29) and the world's report of the leaked key: each run counts the sequences reaching each. */
 export const moves = [
@@ -84,7 +84,7 @@ function byLeakedKey(
  * once the leaked key was reported (before that, its creator is nobody Keystop was asked about: with the CreateDate rule
  * off, as here, it counts like any principal, and the leaked key's containment follows it later).
  */
-async function deliver(model: AttackModel, real: AttackReal, event: unknown) {
+export async function deliver(model: AttackModel, real: AttackReal, event: unknown) {
   const delivery = await real.harness.deliver(event);
   for (const response of delivery.responses) {
     const credential = response.incident?.credential;
@@ -100,27 +100,32 @@ async function deliver(model: AttackModel, real: AttackReal, event: unknown) {
   return delivery;
 }
 
-/** Invariants after every step: decoys and victims untouched; the leaked key contained once Keystop was asked to. */
-export async function checkInvariants(model: AttackModel, real: AttackReal) {
+/**
+ * Invariants after every step: decoys and victims keep their keys Active; the leaked key stays contained once Keystop
+ * was asked to. At the end of a sequence (`policies`), also: no policy written to or attached to a victim (read once
+ * per sequence to keep it cheap: no move and no part of Keystop in the model removes a victim's policy, so one written
+ * at any step is still there at the end).
+ */
+export async function checkInvariants(model: AttackModel, real: AttackReal, { policies = false } = {}) {
   const { payroll } = real;
   const statuses = await keyStatuses(real.iam, payroll.userName);
   expect(statuses[payroll.decoy], 'the decoy key of payroll-sync').toBe('Active');
   if (model.reported) expect(statuses[payroll.leaked], 'the leaked key once reported').toBe('Inactive');
   await Promise.all(
     real.victims.map(async ({ userName, leaked, decoy }) => {
-      const [statuses, inline, attached] = await Promise.all([
-        keyStatuses(real.iam, userName),
+      expect(await keyStatuses(real.iam, userName), userName).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
+      if (!policies) return;
+      const [inline, attached] = await Promise.all([
         real.iam.send(new ListUserPoliciesCommand({ UserName: userName })),
         real.iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName })),
       ]);
-      expect(statuses, userName).toEqual({ [leaked]: 'Active', [decoy]: 'Active' });
       expect(inline.PolicyNames, userName).toEqual([]);
       expect(attached.AttachedPolicies, userName).toEqual([]);
     }),
   );
 }
 
-class Move implements fc.AsyncCommand<AttackModel, AttackReal> {
+export class Move implements fc.AsyncCommand<AttackModel, AttackReal> {
   constructor(
     readonly name: MoveName,
     readonly detail: string,
@@ -226,56 +231,11 @@ export const tagItselfExempt = () =>
     await real.iam.send(new TagUserCommand({ UserName: real.payroll.userName, Tags: [{ Key: 'keystop:exempt', Value: 'true' }] }));
   });
 
-/** BatchUpdateFindings: a LOW finding about a victim's key retyped to TorIPCaller, severity raised, workflow NEW. */
-export const retypeVictimFinding = (victim: number) =>
-  new Move('retype-victim-finding', `victim ${victim}`, async (model, real) => {
-    const { userName, leaked } = real.victims[victim]!;
-    const event = securityHub([{ userName, accessKeyId: leaked }], uniqueName('retyped'));
-    const finding = event.detail.findings[0];
-    finding.FindingProviderFields = {
-      Types: ['Software and Configuration Checks/Stealth:IAMUser-CloudTrailLoggingDisabled'],
-      Severity: { Label: 'LOW', Original: '2' },
-    };
-    finding.Types = ['TTPs/Command and Control/UnauthorizedAccess:IAMUser-TorIPCaller'];
-    finding.Severity = { Label: 'HIGH', Normalized: 70, Original: '2' };
-    finding.Workflow = { Status: 'NEW' };
-    await deliver(model, real, event);
-  });
-
-/** A note written with `UpdatedBy: keystop` on the NEW finding about the leaked key: still answered as a report. */
-export const noteUpdatedByKeystop = () =>
-  new Move('note-updated-by-keystop', 'leaked key', async (model, real) => {
-    const { userName, leaked } = real.payroll;
-    const event = securityHub([{ userName, accessKeyId: leaked }], uniqueName('noted'));
-    const finding = event.detail.findings[0];
-    finding.Note = { Text: 'Keystop: contained', UpdatedBy: 'keystop', UpdatedAt: finding.UpdatedAt };
-    const delivery = await deliver(model, real, event);
-    expect(delivery.responses[0]?.outcome, 'a NEW finding with a forged note').toMatch(/^(contained|duplicate)$/);
-    model.reported = true;
-  });
-
 /** The attacker fills payroll-sync's inline-policy quota: every PutUserPolicy on it answers LimitExceeded from now on. */
 export const fillInlineQuota = () =>
   new Move('fill-inline-quota', '2,048 characters', async (_, real) => {
     const { userName } = real.payroll;
     real.harness.arm({ call: 'IAM:PutUserPolicy', kind: 'limit', times: 1000, when: (input) => input.UserName === userName });
-  });
-
-/** "Keystop: contain" chosen on a victim's finding Keystop never asked anyone to approve: refused. */
-export const approveVictimFinding = (victim: number) =>
-  new Move('approve-victim-finding', `victim ${victim}`, async (model, real) => {
-    const { userName, leaked } = real.victims[victim]!;
-    const event = securityHub([{ userName, accessKeyId: leaked }], uniqueName('approve'));
-    event.id = `${event.id}-action`;
-    event['detail-type'] = 'Security Hub Findings - Custom Action';
-    event.resources = [`arn:aws:securityhub:us-east-1:${LOCAL_ACCOUNT_ID}:action/custom/KeystopContain`];
-    const [finding] = event.detail.findings;
-    finding.Types = ['TTPs/Discovery/Discovery:IAMUser-AnomalousBehavior'];
-    finding.FindingProviderFields.Types = finding.Types;
-    finding.Workflow = { Status: 'NOTIFIED' };
-    event.detail = { actionName: 'Keystop: contain', actionDescription: 'Contain with Keystop', findings: [finding] };
-    const delivery = await deliver(model, real, event);
-    expect(delivery.responses[0], 'an approval nobody was asked for').toMatchObject({ reason: 'approval-refused' });
   });
 
 /** The attacker (with another credential) sets the leaked key Active again; the guard puts it back if Keystop contained it. */
