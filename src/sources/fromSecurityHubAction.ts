@@ -33,9 +33,13 @@ export function fromSecurityHubAction(event: SecurityHubCustomActionEvent): Adap
   };
   const adapted = fromSecurityHub(asImport);
   if (adapted.kind !== 'incidents') return adapted;
-  // AWS's custom-action event carries the findings and the action, not who chose it: say where to look instead.
+  // AWS's custom-action event carries the findings and the action, not who chose it (Security Hub User Guide, "EventBridge
+  // event formats"): say where to look instead. Whether CloudTrail records the choice is not documented; the Service
+  // Authorization Reference classes its permission, securityhub:SendFindingEvents, as Read: if recorded at all, it is a
+  // read-only management event (docs/threat-model.md).
   const by =
     `a responder in Security Hub (custom action "${event.detail.actionName ?? 'Keystop: contain'}" at ${event.time}; ` +
-    `the event does not name who: CloudTrail's securityhub.amazonaws.com calls of that minute do)`;
+    `the event does not name who: look for securityhub.amazonaws.com SendFindingEvents in CloudTrail at that minute, ` +
+    'recorded only where a trail keeps read events, if at all)';
   return { kind: 'incidents', incidents: adapted.incidents.map((incident) => approvedIncident(incident, by)) };
 }

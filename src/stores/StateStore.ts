@@ -118,6 +118,13 @@ export interface Breaker {
    * that attempt's admission (another attempt that admitted the same principal since counts on the slot).
    */
   giveBack(accountId: string, principal: string, stamp: string): Promise<void>;
+  /**
+   * Takes principals out of the count whatever stamp they carry: those the attacker made (attackerMade.ts), which
+   * should never have taken a slot. Answers which of them were counted.
+   */
+  evict(accountId: string, principals: readonly string[], now: Date): Promise<string[]>;
+  /** A principal IAM created less than this long ago takes no slot (0: every principal counts). */
+  readonly youngPrincipalMs: number;
   breakerStatus(accountId: string, now: Date): Promise<BreakerStatus>;
   resetBreaker(accountId: string): Promise<void>;
 }

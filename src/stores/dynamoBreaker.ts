@@ -21,6 +21,12 @@ export interface BreakerSettings {
   breakerWindowMs: number;
   /** With member accounts: at most this many across all accounts per window (the ORGANISATION breaker's limit). */
   organisationLimit?: number;
+  /**
+   * A principal IAM created less than this long ago takes no slot (src/respond/incident/attackerMade.ts): the breaker
+   * bounds a storm over established principals, and one made inside its window is not one. Default: the window. 0: off
+   * (the emulator cannot create a principal in the past: tests of a storm over established principals switch it off).
+   */
+  youngPrincipalMs?: number;
 }
 
 /** The limit of a breaker: the organisation's, or an account's. */
@@ -170,6 +176,16 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
   }
 
   return {
+    youngPrincipalMs: settings.youngPrincipalMs ?? settings.breakerWindowMs,
+
+    evict(accountId, principals, now) {
+      return update<string[]>(accountId, now.getTime(), (doc) => {
+        const evicted = doc.principals.filter((p) => principals.includes(p.principal)).map((p) => p.principal);
+        if (evicted.length === 0) return { result: [] };
+        return { doc: { ...doc, principals: doc.principals.filter((p) => !evicted.includes(p.principal)) }, result: evicted };
+      });
+    },
+
     admit(accountId, principal, now, { open = true } = {}) {
       const limit = limitOf(settings, accountId);
       const scope = (principals: readonly { principal: string }[]) =>

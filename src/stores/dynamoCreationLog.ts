@@ -3,9 +3,11 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Creation, creationIdentity } from '../domain/Creation';
+import * as z from '../zod';
 
 /**
  * Who made what, remembered briefly: the IAM events reach EventBridge within seconds, while CloudTrail's event history
@@ -17,6 +19,28 @@ export interface CreationLog {
   remember(accountId: string, creatorKeyId: string, creations: readonly Creation[], now: Date): Promise<void>;
   /** What was remembered of this creator within the keep window, oldest first; never what the item holds malformed. */
   recall(accountId: string, creatorKeyId: string, now: Date): Promise<Creation[]>;
+  /**
+   * Which key made one of these (`user/NAME`, `role/NAME`, an access key id), within the keep window: the breaker asks
+   * it before counting a principal (src/respond/incident/attackerMade.ts). The first that was noted, in that order.
+   */
+  creatorOf(accountId: string, made: readonly string[], now: Date): Promise<{ made: string; creatorKeyId: string; at: string } | undefined>;
+}
+
+/**
+ * What a creation made that can later be reported on its own: the principal (users, roles) or the key. A key made for
+ * an existing user names the key, never the user: a user the attacker did not make is never taken for the attacker's.
+ */
+function madeRefOf(creation: Creation): string | undefined {
+  switch (creation.kind) {
+    case 'user':
+      return `user/${creation.userName}`;
+    case 'role':
+      return `role/${creation.roleName}`;
+    case 'access-key':
+      return creation.accessKeyId;
+    default:
+      return undefined;
+  }
 }
 
 export interface CreationLogSettings {
@@ -31,11 +55,23 @@ const MAX_ENTRIES = 100;
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
 const keyOf = (accountId: string, creatorKeyId: string) => ({ pk: S(`created-by#${accountId}#${creatorKeyId}`) });
+const madeKeyOf = (accountId: string, made: string) => ({ pk: S(`made#${accountId}#${made}`) });
+const CreatorKeyId = z.string().check(z.regex(/^AKIA[A-Z0-9]{12,124}$/));
 
 export function dynamoCreationLog(dynamodb: DynamoDBClient, { tableName: TableName, keepMs }: CreationLogSettings): CreationLog {
   return {
     async remember(accountId, creatorKeyId, creations, now) {
       if (creations.length === 0) return;
+      // Each principal or key made, by what it is (one item each, not capped: the breaker asks by the principal).
+      await Promise.all(
+        creations.flatMap((creation) => {
+          const made = madeRefOf(creation);
+          if (made === undefined) return [];
+          const expires = now.getTime() + keepMs;
+          const Item = { ...madeKeyOf(accountId, made), creator: S(creatorKeyId), at: S(creation.at), expiresAt: N(expires) };
+          return [dynamodb.send(new PutItemCommand({ TableName, Item: { ...Item, ttl: N(Math.ceil(expires / 1000)) } }))];
+        }),
+      );
       try {
         await dynamodb.send(
           new UpdateItemCommand({
@@ -68,6 +104,18 @@ export function dynamoCreationLog(dynamodb: DynamoDBClient, { tableName: TableNa
         if (parsed.success && !found.has(creationIdentity(parsed.data))) found.set(creationIdentity(parsed.data), parsed.data);
       }
       return [...found.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    },
+
+    async creatorOf(accountId, made, now) {
+      const items = await Promise.all(
+        made.map(async (one) => {
+          const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: madeKeyOf(accountId, one), ConsistentRead: true }));
+          const creator = CreatorKeyId.safeParse(Item?.creator?.S);
+          if (Item === undefined || !creator.success || Number(Item.expiresAt?.N ?? 0) < now.getTime()) return undefined;
+          return { made: one, creatorKeyId: creator.data, at: Item.at?.S ?? 'unknown' };
+        }),
+      );
+      return items.find((item) => item !== undefined);
     },
   };
 }

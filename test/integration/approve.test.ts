@@ -141,7 +141,7 @@ describe('Approve in one step: the Security Hub "Keystop: contain" custom action
     expect(more).toEqual([]);
     expect(alert!.subject).toMatch(/^Keystop CONTAINED/);
     expect(alert!.text).toContain('Approved by a responder in Security Hub (custom action "Keystop: contain" at ');
-    expect(alert!.text).toContain("the event does not name who: CloudTrail's securityhub.amazonaws.com calls of that minute do");
+    expect(alert!.text).toContain('the event does not name who: look for securityhub.amazonaws.com SendFindingEvents in CloudTrail');
   });
 
   it('refuses, with an alert, to contain a finding Keystop never asked anyone to approve: the key stays Active', async () => {

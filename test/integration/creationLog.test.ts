@@ -65,4 +65,24 @@ describe('Who made what, remembered briefly (the state table, one item per creat
 
     expect(await log.recall(ACCOUNT, LEAKED, new Date(start))).toEqual([newKey(1)]);
   });
+
+  it('tells which key made a user, a role or a key (not the user a key was made for), within the keep window only', async () => {
+    const { log } = await setUp();
+    const now = new Date(start);
+    await log.remember(ACCOUNT, LEAKED, [{ kind: 'user', userName: 'tmp-runner-1', at: isoAt(start, 0) }, newKey(1)], now);
+    await log.remember(ACCOUNT, LEAKED, [{ kind: 'role', roleName: 'pivot', at: isoAt(start, 0) }], now);
+
+    expect(await log.creatorOf(ACCOUNT, ['user/tmp-runner-1'], now)).toEqual({
+      made: 'user/tmp-runner-1',
+      creatorKeyId: LEAKED,
+      at: isoAt(start, 0),
+    });
+    expect(await log.creatorOf(ACCOUNT, ['role/pivot'], now)).toMatchObject({ creatorKeyId: LEAKED });
+    expect(await log.creatorOf(ACCOUNT, ['user/ops-admin', 'AKIAOPSADMINNEWKEY01'], now)).toMatchObject({
+      made: 'AKIAOPSADMINNEWKEY01',
+    });
+    expect(await log.creatorOf(ACCOUNT, ['user/ops-admin'], now)).toBeUndefined();
+    expect(await log.creatorOf('210987654321', ['user/tmp-runner-1'], now)).toBeUndefined();
+    expect(await log.creatorOf(ACCOUNT, ['user/tmp-runner-1'], new Date(start + 3600_000 + 1))).toBeUndefined();
+  });
 });

@@ -111,7 +111,9 @@ export async function localResponder(
   const deps: Deps = localDeps(endpoint, {
     topicArn: sink.topicArn,
     stateTable: options.state === false ? undefined : (options.state?.tableName ?? tableName),
-    ...(options.state ? { state: options.state } : {}),
+    // The emulator creates every principal now, so every user of a test is "young" to the breaker: tests of a storm over
+    // established principals switch that rule off; test/integration/breakerShelter.test.ts plays it on.
+    state: { youngPrincipalMs: 0, ...(options.state || {}) },
     metrics: { stage: 'test', write: (line) => emf.push(line) },
     clients: responderClients,
     ...(options.enricher ? { enricher: options.enricher } : {}),

@@ -14,6 +14,7 @@ const newUser: Creation = { kind: 'user', userName: 'backdoor', at: isoAt(start,
 
 const log = (found: Creation[] | Error): CreationLog => ({
   remember: async () => undefined,
+  creatorOf: async () => undefined,
   recall: async () => {
     if (found instanceof Error) throw found;
     return found;

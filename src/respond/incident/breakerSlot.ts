@@ -4,8 +4,9 @@ import type { BreakerTrip } from '../../domain/BreakerTrip';
 import { type CredentialIncident, iamPrincipalOf } from '../../domain/CredentialIncident';
 import { credentialKey, principalRef } from '../../domain/identifiers';
 import { formatBreakerAlert } from '../../report/notify/formatBreakerAlert';
-import { type BreakerAdmission, type BreakerSlot, ORGANISATION, type TakenSlot } from '../../stores/StateStore';
+import { type BreakerAdmission, type BreakerSlot, ORGANISATION, type StateStore, type TakenSlot } from '../../stores/StateStore';
 import type { Deps } from '../Deps';
+import { attackerMade, attackerMadeMembers } from './attackerMade';
 
 /** What the breaker counts: the IAM user or role (all its sessions are one), else the credential itself. */
 export function principalOf(incident: CredentialIncident): string | undefined {
@@ -39,15 +40,20 @@ const SECOND_LOOK_MS = 300;
  * parallel); a breaker that refuses holds the plan (it becomes an alert), and what the other took goes back. A refusal
  * is looked at twice: the first look does not open a breaker; after a pause (SECOND_LOOK_MS) the second decides, and
  * only it may open one (and send that breaker's one alert, saying which limit tripped).
+ *
+ * Between the looks, what the attacker made is taken out (attackerMade.ts): a principal it made is contained without a
+ * slot (`uncounted` says why), and the members of a refusing breaker it made are evicted, as if they had never taken a
+ * slot, so that principals it created and got reported first never hold back the leaked key reported after them.
  */
 export async function admit(
   incident: CredentialIncident,
   plan: ResponsePlan,
   deps: Deps,
-): Promise<{ held: false; taken: TakenSlot[] } | { held: true; plan: ResponsePlan }> {
+): Promise<{ held: false; taken: TakenSlot[]; uncounted?: string } | { held: true; plan: ResponsePlan }> {
   if (deps.state === undefined) return { held: false, taken: [] };
   const { state } = deps;
-  const slots = state.breakersOf(slotOf(incident));
+  const own = slotOf(incident);
+  const slots = state.breakersOf(own);
   const look = async (open: boolean) => {
     const answers = await Promise.all(slots.map((slot) => state.admit(slot.accountId, slot.principal, deps.now(), { open })));
     const taken = answers.flatMap((a, i) => (a.added && a.stamp ? [{ ...slots[i]!, stamp: a.stamp }] : []));
@@ -57,8 +63,26 @@ export async function admit(
   };
   try {
     const first = await look(false);
-    const { taken, refusals } = first.refusals.length === 0 ? first : await deps.sleep(SECOND_LOOK_MS).then(() => look(true));
-    if (refusals.length === 0) return { held: false, taken };
+    if (first.refusals.length === 0) return { held: false, taken: first.taken };
+    const { credential } = incident;
+    const accessKeyId = credential.kind === 'long-term-key' ? credential.accessKeyId : undefined;
+    const asking = credentialKey(incident);
+    const uncounted = await attackerMade({ ...own, ...(accessKeyId ? { accessKeyId } : {}) }, asking, deps);
+    if (uncounted !== undefined) return { held: false, taken: [], uncounted: `contained without a breaker slot: ${uncounted}` };
+    const evicted = await evictAttackerMade(
+      first.refusals.map((r) => r.slot.accountId),
+      asking,
+      { ...deps, state },
+    );
+    await deps.sleep(SECOND_LOOK_MS);
+    const { taken, refusals } = await look(true);
+    if (refusals.length === 0) {
+      return {
+        held: false,
+        taken,
+        ...(evicted.length > 0 ? { uncounted: `the breaker's slots of ${evicted.join('; ')} were given back` } : {}),
+      };
+    }
     const trips = refusals.map(({ slot, admission }) => ({ ...admission, trip: tripOf(slot, admission) }));
     for (const { justOpened, trip } of trips) {
       if (!justOpened) continue;
@@ -71,6 +95,26 @@ export async function admit(
     deps.logger.error('breaker state unavailable; containing without it', { incidentId: incident.id, error });
     return { held: false, taken: [] };
   }
+}
+
+/** Takes the members the attacker made out of each refusing breaker; what was taken out, with why. */
+async function evictAttackerMade(breakers: readonly string[], asking: string, deps: Deps & { state: StateStore }): Promise<string[]> {
+  const { state } = deps;
+  const evicted = await Promise.all(
+    breakers.map(async (breaker) => {
+      const { principals } = await state.breakerStatus(breaker, deps.now());
+      const made = await attackerMadeMembers(breaker, principals, asking, deps);
+      if (made.length === 0) return [];
+      const out = await state.evict(
+        breaker,
+        made.map((m) => m.member),
+        deps.now(),
+      );
+      deps.logger.warn('the breaker counted principals the attacker made: taken out', { breaker, evicted: made });
+      return made.filter((m) => out.includes(m.member)).map((m) => `${m.member} (${m.why})`);
+    }),
+  );
+  return evicted.flat();
 }
 
 function tripOf(slot: BreakerSlot, admission: BreakerAdmission): BreakerTrip {

@@ -60,6 +60,11 @@ export async function respondExactly(
         transition = holdTransition(record, plan, incident.source === 'approved');
       } else {
         taken = admission.taken;
+        // What the attacker made took no slot, or was taken out of the count: the alert and the story say so.
+        if (admission.uncounted !== undefined) {
+          plan = { ...plan, explanation: `${plan.explanation}; ${admission.uncounted}` };
+          transition = { ...transition, explanation: `${transition.explanation}; ${admission.uncounted}` };
+        }
       }
     }
 

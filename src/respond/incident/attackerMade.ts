@@ -1,0 +1,86 @@
+import { accessKeyRecordKey } from '../../domain/identifiers';
+import { readPrincipal } from '../../facts/readPrincipal';
+import { ORGANISATION } from '../../stores/StateStore';
+import type { Deps } from '../Deps';
+
+/** A principal as a breaker counts it: its account, and `user/NAME`, `role/NAME` (or a credential's key). */
+interface Counted {
+  accountId: string;
+  principal: string;
+  /** Its access key, when the report is about one (a key the attacker made for a user it did not make). */
+  accessKeyId?: string;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Why a principal should take no breaker slot, or undefined: it is counted. The breaker bounds a false-positive storm
+ * over the company's established principals; it must not shelter the leaked key behind principals the attacker made
+ * and got reported (issue 29, move 4). Asked only when a breaker refuses (the critical path keeps its one round trip),
+ * from what the attacker cannot write:
+ * - the creation log (noted by the guard from CloudTrail's records of successful calls): the principal, or the key,
+ *   was made by a key Keystop is containing or has been asked to contain (`asking`: the credential being admitted now);
+ * - IAM's CreateDate: it was created inside the breaker window (`youngPrincipalMs`), so it is not established.
+ * A read that fails counts the principal (the breaker's default): it never opens a way around it.
+ */
+export async function attackerMade(counted: Counted, asking: string | undefined, deps: Deps): Promise<string | undefined> {
+  const { state } = deps;
+  if (state === undefined) return undefined;
+  const now = deps.now();
+  const made = [counted.principal, ...(counted.accessKeyId ? [counted.accessKeyId] : [])];
+  const byCreator = async () => {
+    const found = await deps.creationLog?.creatorOf(counted.accountId, made, now);
+    if (found === undefined) return undefined;
+    const creatorKey = accessKeyRecordKey(counted.accountId, found.creatorKeyId);
+    const what = found.made === counted.principal ? counted.principal : `key ${found.made}`;
+    if (creatorKey === asking) return `${what} was created by ${found.creatorKeyId}, which Keystop is asked to contain now`;
+    const { record } = await state.read(creatorKey, now);
+    const containing =
+      record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
+    return containing ? `${what} was created by ${found.creatorKeyId}, which Keystop is containing` : undefined;
+  };
+  const byAge = async () => {
+    const [kind, name] = splitRef(counted.principal);
+    if (state.youngPrincipalMs <= 0 || kind === undefined || name === undefined) return undefined;
+    const { createdAt } = await readPrincipal(deps.clientsFor({ id: 'breaker', accountId: counted.accountId }).iam, { kind, name });
+    const age = createdAt === undefined ? undefined : now.getTime() - Date.parse(createdAt);
+    if (age === undefined || age >= state.youngPrincipalMs) return undefined;
+    return `${counted.principal} was created ${Math.max(0, Math.round(age / MINUTE))} minutes ago (${createdAt}), inside the breaker window`;
+  };
+  const [creator, young] = await Promise.all([byCreator().catch(unread(deps, counted)), byAge().catch(unread(deps, counted))]);
+  return creator ?? young;
+}
+
+const unread = (deps: Deps, counted: Counted) => (error: unknown) => {
+  deps.logger.warn('could not tell whether the attacker made a principal; it is counted', { ...counted, error });
+  return undefined;
+};
+
+function splitRef(principal: string): ['user' | 'role', string] | [undefined, undefined] {
+  const match = /^(user|role)\/([\w+=,.@-]{1,64})$/.exec(principal);
+  return match ? [match[1] as 'user' | 'role', match[2]!] : [undefined, undefined];
+}
+
+/**
+ * The members of a refusing breaker the attacker made: the organisation's name theirs `<account>/<principal>`. What
+ * is found here goes out of the count (Breaker.evict), as if it had never taken a slot.
+ */
+export async function attackerMadeMembers(
+  breaker: string,
+  members: readonly string[],
+  asking: string,
+  deps: Deps,
+): Promise<{ member: string; why: string }[]> {
+  const found = await Promise.all(
+    members.map(async (member) => {
+      const slash = member.indexOf('/');
+      const counted =
+        breaker === ORGANISATION
+          ? { accountId: member.slice(0, slash), principal: member.slice(slash + 1) }
+          : { accountId: breaker, principal: member };
+      const why = await attackerMade(counted, asking, deps);
+      return why === undefined ? [] : [{ member, why }];
+    }),
+  );
+  return found.flat();
+}
