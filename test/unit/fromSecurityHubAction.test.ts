@@ -21,7 +21,7 @@ function chosen(resources: string[] | undefined, change: (event: Record<string, 
 }
 
 describe('Adapter: the "Keystop: contain" custom action → approved incidents', () => {
-  it('approves each credential finding chosen: the import\'s incident (same id), source approved, the title saying where to look for who', () => {
+  it("approves each credential finding chosen: the import's incident (same id), source approved, the title saying where to look for who", () => {
     const event = chosen([KEYSTOP_TARGET]);
     const imported = incidentsOf(
       fromSecurityHub(SecurityHubFindingsEvent.parse({ ...event, 'detail-type': 'Security Hub Findings - Imported' })),
@@ -79,7 +79,7 @@ describe('Adapter: the "Keystop: contain" custom action → approved incidents',
     });
   });
 
-  it('ignores an action whose target only starts like Keystop\'s, or that names no target or no action', () => {
+  it("ignores an action whose target only starts like Keystop's, or that names no target or no action", () => {
     const lookalike = chosen([`${KEYSTOP_TARGET}Later`]);
     const untargeted = chosen(undefined, (e) => {
       delete e.detail.actionName;
@@ -112,7 +112,9 @@ describe('Adapter: the "Keystop: contain" custom action → approved incidents',
 
 describe('approvedIncident', () => {
   it('keeps the credential and the id (one record, one thread of alerts) and says who approved it', () => {
-    const [incident] = incidentsOf(fromSecurityHub(SecurityHubFindingsEvent.parse(loadFixture('security-hub/two-new-guardduty-key-findings.json'))));
+    const [incident] = incidentsOf(
+      fromSecurityHub(SecurityHubFindingsEvent.parse(loadFixture('security-hub/two-new-guardduty-key-findings.json'))),
+    );
 
     expect(approvedIncident(incident!, 'jane')).toEqual({ ...incident, source: 'approved', title: `Approved by jane: ${incident!.title}` });
   });
