@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudTrailSource } from '../../src/sources/cloudTrailSource';
 import { eventSourceFor, eventSources } from '../../src/sources/eventSources';
+import { parseEvent } from '../../src/sources/parseEvent';
 import { loadFixture } from '../support/loadFixture';
 
 const HONEY_KEY = 'AKIAHONEYBAITKEY0001';
@@ -8,7 +9,7 @@ const HONEY_KEY = 'AKIAHONEYBAITKEY0001';
 /** A raw event through the source that recognises it (as the CLI and the sandbox route files), adapted. */
 function route(event: unknown, settings = { honeyKeys: [HONEY_KEY] }) {
   const source = eventSourceFor(event, settings);
-  return source && { name: source.name, adapted: source.adapt(source.schema.parse(event) as never) };
+  return source && { name: source.name, adapted: source.adapt(parseEvent(source.name, source.schema, event)) };
 }
 
 describe('Routing a raw event to the source that consumes it (CLI, sandbox)', () => {
@@ -66,11 +67,11 @@ describe('Routing a raw event to the source that consumes it (CLI, sandbox)', ()
     const reEnabled = loadFixture('cloudtrail/update-access-key-active.json');
     const source = eventSourceFor(reEnabled)!;
 
-    expect(source.adapt(source.schema.parse(loadFixture('cloudtrail/honey-key-used.json')) as never)).toMatchObject({
+    expect(source.adapt(parseEvent(source.name, source.schema, loadFixture('cloudtrail/honey-key-used.json')))).toMatchObject({
       kind: 'ignored',
       reason: 'not-a-compromise-signal',
     });
-    expect(source.adapt(source.schema.parse(reEnabled) as never)).toMatchObject({
+    expect(source.adapt(parseEvent(source.name, source.schema, reEnabled))).toMatchObject({
       kind: 'tamper',
       reports: [{ change: 'key-re-enabled', byResponder: false }],
     });
@@ -82,7 +83,7 @@ describe('Routing a raw event to the source that consumes it (CLI, sandbox)', ()
     const cloudTrail = sources.find((s) => s.name === 'CloudTrail')!;
 
     expect(route(loadFixture('cloudtrail/honey-key-used.json'))?.adapted).toMatchObject({ kind: 'incidents' });
-    expect(cloudTrail.adapt(cloudTrail.schema.parse(reEnabled) as never)).toMatchObject({ reports: [{ byResponder: true }] });
+    expect(cloudTrail.adapt(parseEvent(cloudTrail.name, cloudTrail.schema, reEnabled))).toMatchObject({ reports: [{ byResponder: true }] });
     expect(sources.map((s) => s.name)).toEqual(['GuardDuty', 'Security Hub', 'Security Hub custom action', 'AWS Health', 'CloudTrail']);
   });
 });
