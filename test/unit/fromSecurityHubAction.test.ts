@@ -45,6 +45,7 @@ describe('Adapter: the "Keystop: contain" custom action → approved incidents',
     const event = chosen([KEYSTOP_TARGET], (e) => {
       for (const finding of e.detail.findings) {
         finding.Workflow = { Status: 'NOTIFIED' };
+        finding.WorkflowState = 'RESOLVED';
         finding.RecordState = 'ARCHIVED';
         finding.Note = { Text: 'seen', UpdatedBy: 'someone', UpdatedAt: e.time };
       }
@@ -80,12 +81,18 @@ describe('Adapter: the "Keystop: contain" custom action → approved incidents',
   });
 
   it("ignores an action whose target only starts like Keystop's, or that names no target or no action", () => {
-    const lookalike = chosen([`${KEYSTOP_TARGET}Later`]);
+    const lookalike = chosen([`${KEYSTOP_TARGET}Later`, 'arn:aws:securityhub:eu-west-1:111122223333:action/custom/Other']);
     const untargeted = chosen(undefined, (e) => {
       delete e.detail.actionName;
     });
 
-    expect(fromSecurityHubAction(lookalike)).toMatchObject({ kind: 'ignored', reason: 'not-a-credential-finding' });
+    expect(fromSecurityHubAction(lookalike)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-credential-finding',
+      detail:
+        `custom action Keystop: contain (${KEYSTOP_TARGET}Later, arn:aws:securityhub:eu-west-1:111122223333:action/custom/Other) ` +
+        'is not Keystop\'s "Keystop: contain": no Keystop handler acts on it',
+    });
     expect(fromSecurityHubAction(untargeted)).toEqual({
       kind: 'ignored',
       reason: 'not-a-credential-finding',
