@@ -5,9 +5,8 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', related: true },
-  // The decision modules whose mistakes cost most (a wrong plan, transition, exemption or adapter). The rest of the
-  // decision core (the other decide/ and sources/ files, actions/) is run with --mutate (bench/MUTATION.md): a full run
-  // takes about half an hour on 2 cores, and actions/ are tested against the emulator, which this run leaves out.
+  // The decision modules whose mistakes cost most (a wrong plan, transition, exemption or adapter), and every file of
+  // src/sources/: the schemas at the edge (what is refused, and the reason given) and the adapters (bench/MUTATION.md).
   mutate: [
     'src/decide/planResponse.ts',
     'src/decide/nextResponse.ts',
@@ -15,6 +14,7 @@ export default {
     'src/decide/protectionFor.ts',
     'src/sources/fromGuardDuty.ts',
     'src/sources/fromSecurityHub.ts',
+    'src/sources/*.ts',
   ],
   // typescript 7 (the native compiler) has no compiler API: Stryker must not read tsconfig.json with it (nothing in it
   // needs rewriting for a sandbox), and the typescript-checker cannot run. Vitest does not type-check, so a mutant

@@ -17,7 +17,7 @@ export function fromCloudTrail(event: CloudTrailApiCallEvent, honeyKeys: readonl
   const record = event.detail;
   const found = [honeyKeyUse(event, honeyKeys), quarantine(event)].filter((i): i is CredentialIncident => i !== undefined);
   if (found.length > 0) return incidents(found);
-  if (isQuarantineCall(record)) {
+  if (isQuarantineCall(record) && record.errorCode !== undefined) {
     return ignored(
       'not-a-compromise-signal',
       `${record.eventName} of AWS's quarantine policy failed (${record.errorCode}): nothing changed`,

@@ -114,6 +114,31 @@ describe('What a leaked credential made in IAM, from CloudTrail', () => {
     );
   });
 
+  it('policies attached to or put on a role or a group, each named as the call put it', () => {
+    const records = [
+      call('AttachRolePolicy', { request: { roleName: 'pivot', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' } }),
+      call('AttachGroupPolicy', {
+        request: { groupName: 'ops', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+        at: '2026-10-02T08:16:00Z',
+      }),
+      call('PutGroupPolicy', { request: { groupName: 'ops', policyName: 'all', policyDocument: '{}' }, at: '2026-10-02T08:17:00Z' }),
+    ];
+
+    expect(creationsOf(records, LEAKED).map(({ at: _at, ...creation }) => creation)).toEqual([
+      { kind: 'policy', on: 'role', name: 'pivot', policy: 'arn:aws:iam::aws:policy/AdministratorAccess', how: 'attached' },
+      { kind: 'policy', on: 'group', name: 'ops', policy: 'arn:aws:iam::aws:policy/IAMFullAccess', how: 'attached' },
+      { kind: 'policy', on: 'group', name: 'ops', policy: 'all', how: 'inline' },
+    ]);
+  });
+
+  it("names a new key's user as IAM answered it, not as the request spelled it (IAM names are case-insensitive)", () => {
+    const records = [
+      call('CreateAccessKey', { request: { userName: 'OPS-ADMIN' }, response: keyFor('ops-admin', 'AKIAOPSADMINNEWKEY01') }),
+    ];
+
+    expect(creationsOf(records, LEAKED)).toMatchObject([{ kind: 'access-key', userName: 'ops-admin' }]);
+  });
+
   it('gives the exact command to undo what Keystop lists but leaves to a human', () => {
     const at = '2026-10-02T08:15:00Z';
     expect(undoCommandOf({ kind: 'login-profile', userName: 'backdoor', change: 'created', at })).toBe(

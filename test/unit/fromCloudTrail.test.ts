@@ -11,6 +11,18 @@ const adapt = (event: unknown, honeyKeys: readonly string[] = HONEY) =>
   fromCloudTrail(parseEvent('CloudTrail', CloudTrailApiCallEvent, event), honeyKeys);
 const incidentsOf = (adapted: AdaptedEvent) => (adapted.kind === 'incidents' ? adapted.incidents : []);
 
+/** The older, inline form of the quarantine, made from the managed-attach fixture. */
+function inlineQuarantine(policyName: string) {
+  const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+  event.detail.eventName = 'PutUserPolicy';
+  event.detail.requestParameters = {
+    userName: event.detail.requestParameters.userName,
+    policyName,
+    policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser"],"Resource":["*"]}]}',
+  };
+  return event;
+}
+
 describe('Adapter: CloudTrail API call → CredentialIncident', () => {
   it('turns any call made with a configured honey key, even a denied one, into a long-term-key incident', () => {
     expect(adapt(loadFixture('cloudtrail/honey-key-used.json'))).toEqual({
@@ -117,18 +129,6 @@ describe('Adapter: CloudTrail API call → CredentialIncident', () => {
     });
   });
 
-  /** The older, inline form of the quarantine, made from the managed-attach fixture. */
-  function inlineQuarantine(policyName: string) {
-    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
-    event.detail.eventName = 'PutUserPolicy';
-    event.detail.requestParameters = {
-      userName: event.detail.requestParameters.userName,
-      policyName,
-      policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser"],"Resource":["*"]}]}',
-    };
-    return event;
-  }
-
   it.each(['AWSCompromisedKeyQuarantine', 'AWSCompromisedKeyQuarantineV3', 'AWSExposedCredentialPolicy_DO_NOT_REMOVE'])(
     'treats AWS putting its quarantine inline (PutUserPolicy %s) like the managed attach: an iam-user incident',
     (policyName) => {
@@ -180,5 +180,113 @@ describe('Adapter: CloudTrail API call → CredentialIncident', () => {
     delete event.detail.userIdentity;
 
     expect(() => adapt(event)).toThrow(/detail\.userIdentity/);
+  });
+});
+
+describe("Adapter: CloudTrail, AWS's quarantine told apart from look-alikes", () => {
+  const attach = (policyArn: unknown) => {
+    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    event.detail.requestParameters.policyArn = policyArn;
+    return event;
+  };
+
+  it("recognises AWS's quarantine policy in every partition (GovCloud, China)", () => {
+    for (const partition of ['aws-us-gov', 'aws-cn']) {
+      const event = attach(`arn:${partition}:iam::aws:policy/AWSCompromisedKeyQuarantineV3`);
+
+      expect(incidentsOf(adapt(event)).map((i) => i.type)).toEqual(['QuarantinePolicyAttached:AWSCompromisedKeyQuarantineV3']);
+    }
+  });
+
+  it("ignores a customer's own policy whose path spells AWS's ARN: only a policy AWS owns (account `aws`) quarantines", () => {
+    const event = attach('arn:aws:iam::111122223333:policy/arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2');
+
+    expect(adapt(event)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'iam.amazonaws.com AttachUserPolicy is neither a call with a configured honey key nor AWS quarantining a user',
+    });
+  });
+
+  it('ignores a policy ARN or an inline policy name that is not text, even when it reads like the quarantine', () => {
+    const arnList = attach(['arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2']);
+    const nameList = inlineQuarantine('AWSCompromisedKeyQuarantineV3');
+    nameList.detail.requestParameters.policyName = ['AWSCompromisedKeyQuarantineV3'];
+
+    expect(adapt(arnList)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+    expect(adapt(nameList)).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+  });
+
+  it("takes the inline quarantine's names exactly: not a name that contains or extends them", () => {
+    for (const policyName of [
+      'MyAWSCompromisedKeyQuarantine',
+      'AWSExposedCredentialPolicy_DO_NOT_REMOVE_backup',
+      'AWSCompromisedKeyQuarantine-old',
+    ]) {
+      expect(adapt(inlineQuarantine(policyName)), policyName).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+    }
+  });
+
+  it('ignores the quarantine names put on a role or a group: AWS quarantines users (and the call names no user)', () => {
+    for (const [eventName, principal] of [
+      ['PutRolePolicy', { roleName: 'web' }],
+      ['PutGroupPolicy', { groupName: 'ops' }],
+    ] as const) {
+      const event = inlineQuarantine('AWSCompromisedKeyQuarantineV3');
+      event.detail.eventName = eventName;
+      delete event.detail.requestParameters.userName;
+      Object.assign(event.detail.requestParameters, principal);
+
+      expect(adapt(event), eventName).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
+    }
+  });
+
+  it("ignores the quarantine's call recorded by another service: it is IAM's call", () => {
+    const event = loadFixture('cloudtrail/quarantine-policy-attached.json');
+    event.detail.eventSource = 'organizations.amazonaws.com';
+
+    expect(adapt(event)).toEqual({
+      kind: 'ignored',
+      reason: 'not-a-compromise-signal',
+      detail: 'organizations.amazonaws.com AttachUserPolicy is neither a call with a configured honey key nor AWS quarantining a user',
+    });
+  });
+});
+
+describe('Adapter: CloudTrail, a honey key used from elsewhere', () => {
+  it("puts the incident in the caller's account, else the account the call was recorded in, else the envelope's", () => {
+    const crossAccount = loadFixture('cloudtrail/honey-key-used.json');
+    crossAccount.detail.userIdentity.accountId = '444455556666';
+    crossAccount.detail.recipientAccountId = '777788889999';
+    const recorded = loadFixture('cloudtrail/honey-key-used.json');
+    delete recorded.detail.userIdentity.accountId;
+    recorded.detail.recipientAccountId = '777788889999';
+
+    expect(incidentsOf(adapt(crossAccount))[0]).toMatchObject({
+      accountId: '444455556666',
+      id: expect.stringMatching(/^cloudtrail:444455556666:/),
+    });
+    expect(incidentsOf(adapt(recorded))[0]!.accountId).toBe('777788889999');
+  });
+
+  it('titles a call that succeeded without an error in brackets', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    delete event.detail.errorCode;
+
+    expect(incidentsOf(adapt(event))[0]!.title).toBe('Honey key AKIAHONEYBAITKEY0001 was used: iam.amazonaws.com CreateUser');
+  });
+
+  it('reads a role session without its issuer as a key whose owner IAM is asked for', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    event.detail.userIdentity = { type: 'AssumedRole', accessKeyId: 'AKIAHONEYBAITKEY0001', sessionContext: { attributes: {} } };
+
+    expect(incidentsOf(adapt(event))[0]!.credential).toEqual({ kind: 'long-term-key', accessKeyId: 'AKIAHONEYBAITKEY0001' });
+  });
+
+  it('makes no incident for a honey key configured as a session key (ASIA) that the record ties to no principal', () => {
+    const event = loadFixture('cloudtrail/honey-key-used.json');
+    event.detail.userIdentity = { type: 'AssumedRole', accessKeyId: 'ASIAHONEYSESSION0001' };
+
+    expect(adapt(event, ['ASIAHONEYSESSION0001'])).toMatchObject({ kind: 'ignored', reason: 'not-a-compromise-signal' });
   });
 });

@@ -89,16 +89,16 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
   });
 
   it.each([
-    ['AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED', 5],
-    ['AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED', 5],
-    ['AWS_RISK_CREDENTIALS_EXPOSED', 8],
-    ['AWS_RISK_CREDENTIALS_COMPROMISED', 9],
-    ['AWS_RISK_IAM_QUARANTINE', 8],
-  ])('recognises %s (severity %d)', (code, severity) => {
+    ['AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED', 5, 'AWS suspects this access key is compromised'],
+    ['AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED', 5, 'AWS suspects this access key was exposed'],
+    ['AWS_RISK_CREDENTIALS_EXPOSED', 8, 'AWS found this access key exposed publicly'],
+    ['AWS_RISK_CREDENTIALS_COMPROMISED', 9, 'AWS found this access key compromised'],
+    ['AWS_RISK_IAM_QUARANTINE', 8, 'AWS quarantined this IAM user because its key leaked'],
+  ])('recognises %s (severity %d), and says what AWS found: "%s"', (code, severity, title) => {
     const event = loadFixture('health/exposed-current-shape.json');
     event.detail.eventTypeCode = code;
 
-    expect(incidentsOf(adapt(event))).toEqual([expect.objectContaining({ type: code, severity })]);
+    expect(incidentsOf(adapt(event))).toEqual([expect.objectContaining({ type: code, severity, title })]);
   });
 
   it('makes one incident per key when a notice names several, the user owning only the metadata key', () => {
@@ -225,5 +225,49 @@ describe('Adapter: AWS Health RISK event → CredentialIncident', () => {
     delete event.detail.eventTypeCode;
 
     expect(() => adapt(event)).toThrow(/detail\.eventTypeCode/);
+  });
+});
+
+describe('Adapter: AWS Health, a notice that names several users or keys', () => {
+  const minimal = (entities: string[], change: (event: Record<string, any>) => void = () => {}) => {
+    const event = loadFixture('health/compromised-minimal-affected-entities.json');
+    event.detail.affectedEntities = entities.map((entityValue) => ({ entityValue }));
+    change(event);
+    return adapt(event);
+  };
+  const notice = `health:111122223333:${loadFixture('health/compromised-minimal-affected-entities.json').detail.eventArn}`;
+  const idsAndCredentials = (adapted: AdaptedEvent) => incidentsOf(adapted).map((i) => [i.id, i.credential]);
+
+  it('gives each named user its own incident, its id naming the user, and no user the only key when two are named', () => {
+    const adapted = minimal(['AKIAHEALTHMINIMAL001', 'arn:aws:iam::111122223333:user/alice', 'arn:aws:iam::111122223333:user/ops/bob']);
+
+    expect(idsAndCredentials(adapted)).toEqual([
+      [`${notice}:AKIAHEALTHMINIMAL001`, { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001' }],
+      [`${notice}:user/alice`, { kind: 'iam-user', userName: 'alice' }],
+      [`${notice}:user/bob`, { kind: 'iam-user', userName: 'bob' }],
+    ]);
+  });
+
+  it("does not give the metadata's user two keys it may not own, nor an incident of its own beside them", () => {
+    const adapted = minimal(['AKIAHEALTHMINIMAL001', 'AKIAHEALTHSECOND0001'], (event) => {
+      event.detail.eventMetadata = { userName: 'ci-deployer' };
+    });
+
+    expect(incidentsOf(adapted).map((i) => i.credential)).toEqual([
+      { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHMINIMAL001' },
+      { kind: 'long-term-key', accessKeyId: 'AKIAHEALTHSECOND0001' },
+    ]);
+  });
+
+  it('reads a user ARN in any partition, and nothing that only contains one (a URL, trailing text) as a user', () => {
+    expect(incidentsOf(minimal(['arn:aws-us-gov:iam::111122223333:user/deploy-bot'])).map((i) => i.credential)).toEqual([
+      { kind: 'iam-user', userName: 'deploy-bot' },
+    ]);
+    for (const entity of [
+      'https://example.com/acme/infra/blob/main/arn:aws:iam::111122223333:user/deploy-bot',
+      'arn:aws:iam::111122223333:user/deploy-bot and its keys',
+    ]) {
+      expect(incidentsOf(minimal([entity])).map((i) => i.credential)).toEqual([{ kind: 'unmapped', entities: [entity] }]);
+    }
   });
 });

@@ -38,6 +38,44 @@ describe("An offensive tool's user agent: an earlier, weaker signal than GuardDu
     expect(fromOffensiveUserAgent(event)).toBeUndefined();
   });
 
+  it('titles the call with the key, the tool and what was called, and a refused call with its error', () => {
+    const kali = trufflehog();
+    kali.detail.userAgent = KALI_CLI;
+    kali.detail.eventSource = 'iam.amazonaws.com';
+    kali.detail.eventName = 'GetUser';
+    kali.detail.errorCode = 'AccessDenied';
+
+    expect(fromOffensiveUserAgent(trufflehog())?.title).toBe(
+      'AKIALEAKEDBUILDBOT01 was used by TruffleHog (user agent): sts.amazonaws.com GetCallerIdentity',
+    );
+    expect(fromOffensiveUserAgent(kali)).toMatchObject({
+      type: 'OffensiveToolUserAgent:KaliLinux',
+      title: 'AKIALEAKEDBUILDBOT01 was used by Kali Linux (user agent): iam.amazonaws.com GetUser (AccessDenied)',
+    });
+  });
+
+  it('a key used by an ordinary client, or a session key the record ties to no principal: nothing', () => {
+    const ordinary = trufflehog();
+    ordinary.detail.userAgent = 'aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.1 os/linux#6.8.0 md/arch#x86_64';
+    const unowned = trufflehog();
+    unowned.detail.userIdentity = { type: 'AssumedRole', accessKeyId: 'ASIALEAKEDSESSION001' };
+
+    expect(fromOffensiveUserAgent(ordinary)).toBeUndefined();
+    expect(fromOffensiveUserAgent(unowned)).toBeUndefined();
+  });
+
+  it("puts the incident in the caller's account, else the account the call was recorded in", () => {
+    const crossAccount = trufflehog();
+    crossAccount.detail.userIdentity.accountId = '444455556666';
+    crossAccount.detail.recipientAccountId = '777788889999';
+    const recorded = trufflehog();
+    delete recorded.detail.userIdentity.accountId;
+    recorded.detail.recipientAccountId = '777788889999';
+
+    expect(fromOffensiveUserAgent(crossAccount)?.accountId).toBe('444455556666');
+    expect(fromOffensiveUserAgent(recorded)?.accountId).toBe('777788889999');
+  });
+
   it("only the CloudTrail function takes the signal: the guard's source answers its own question", () => {
     const reEnabled = loadFixture<any>('cloudtrail/update-access-key-active.json');
     reEnabled.detail.userAgent = KALI_CLI;

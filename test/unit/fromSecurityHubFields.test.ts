@@ -108,6 +108,13 @@ describe('Security Hub: where the incident happened and how bad it is', () => {
     { provider: undefined, severity: { Product: -1, Normalized: 80 }, expected: 8 },
     { provider: undefined, severity: { Normalized: 100 }, expected: 10 },
     { provider: undefined, severity: { Normalized: 101 }, expected: 0 },
+    // GuardDuty's 0 is a score, not a missing one; and an edited label may lower a score, keep it, never raise it.
+    { provider: { Original: '0' }, severity: { Product: 5 }, expected: 0 },
+    { provider: undefined, severity: { Normalized: 0, Label: 'HIGH' }, expected: 0 },
+    { provider: { Original: '7' }, severity: { Label: 'HIGH' }, expected: 7 },
+    { provider: { Original: '9' }, severity: { Label: 'HIGH' }, expected: 8 },
+    { provider: { Original: '9.5' }, severity: { Label: 'LOW' }, expected: 2 },
+    { provider: { Original: '5' }, severity: { Label: 'INFORMATIONAL' }, expected: 0 },
   ])("reads GuardDuty's score $expected from provider $provider and severity $severity", ({ provider, severity, expected }) => {
     const adapted = oneFinding((f) => {
       f.FindingProviderFields = { ...f.FindingProviderFields, Severity: provider };

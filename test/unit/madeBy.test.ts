@@ -26,6 +26,13 @@ describe('Adapter: madeBy (what a key made, for the creation log)', () => {
     });
   });
 
+  it("remembers the creation under the account where the call was recorded, not the envelope's", () => {
+    const event = call('CreateUser', { userName: 'backdoor' });
+    event.detail.recipientAccountId = '444455556666';
+
+    expect(madeBy(event)?.accountId).toBe('444455556666');
+  });
+
   it("remembers nothing made by a session (ASIA), nothing failed, and not Keystop's own deny policy", () => {
     expect(madeBy(call('CreateUser', { userName: 'backdoor' }, 'ASIASESSIONKEY000001'))).toBeUndefined();
     const failed = call('CreateUser', { userName: 'backdoor' });
