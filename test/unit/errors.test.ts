@@ -100,7 +100,7 @@ describe('Named errors', () => {
     );
     expect(error.name).toBe('ContainmentFailedError');
     expect(error.cause).toBe(cause);
-    expect(new ContainmentFailedError({ ...failedResponse, incident: undefined }).message).toMatch(
+    expect(new ContainmentFailedError({ ...failedResponse, incident: null }).message).toMatch(
       /^containment failed for incident unknown: /,
     );
   });
@@ -110,7 +110,7 @@ describe('Named errors', () => {
 
     expect(error.message).toBe(`could not send the alert for incident ${incident.id} (outcome failed)`);
     expect(error.name).toBe('NotificationFailedError');
-    expect(new NotificationFailedError({ ...failedResponse, incident: undefined }).message).toContain('incident unknown');
+    expect(new NotificationFailedError({ ...failedResponse, incident: null }).message).toContain('incident unknown');
   });
 
   it('say who holds a busy credential, and which fact could not be read', () => {
