@@ -26,6 +26,14 @@ describe('Response policies', () => {
     );
   });
 
+  it('rejects an action that is not an object (null in a hand-written file) with the same list', () => {
+    const result = ResponsePolicySet.safeParse([policy({ actions: [null] })]);
+
+    expect(result.error!.issues[0]!.message).toBe(
+      'unknown action type undefined; valid types: deactivate-access-key, revoke-sessions, tag-principal, deactivate-user-keys',
+    );
+  });
+
   it('rejects unknown keys, in a policy and in its match', () => {
     const result = ResponsePolicySet.safeParse([policy({ mode: 'contain', modes: 'x', match: { sauce: ['guardduty'] } })]);
 

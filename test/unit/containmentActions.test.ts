@@ -245,6 +245,8 @@ describe('Action: tag-principal', () => {
     const id = 'guardduty:111122223333:a1b2c3d4e5f60718293a4b5c6d7e8f90';
     expect(result).toEqual({ status: 'done', target: 'role/ci-deployer', reason: `tagged ${INCIDENT_TAG}=${id}` });
     expect(Object.fromEntries(iam.role('ci-deployer')!.tags)).toEqual({ [INCIDENT_TAG]: id, [CONTAINED_AT_TAG]: now.toISOString() });
+    // The tag keys are what people filter on in the console, and what a release removes from earlier containments.
+    expect([INCIDENT_TAG, CONTAINED_AT_TAG]).toEqual(['keystop:incident', 'keystop:contained-at']);
   });
 
   it("tags the key's user, and writes an incident id as a valid IAM tag value (other characters as _, at most 256)", async () => {

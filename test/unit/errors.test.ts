@@ -100,9 +100,7 @@ describe('Named errors', () => {
     );
     expect(error.name).toBe('ContainmentFailedError');
     expect(error.cause).toBe(cause);
-    expect(new ContainmentFailedError({ ...failedResponse, incident: null }).message).toMatch(
-      /^containment failed for incident unknown: /,
-    );
+    expect(new ContainmentFailedError({ ...failedResponse, incident: null }).message).toMatch(/^containment failed for incident unknown: /);
   });
 
   it('say when an alert could not be sent, and for which incident and outcome', () => {

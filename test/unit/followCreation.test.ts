@@ -66,7 +66,11 @@ describe('Following what a contained key made', () => {
   it("contains a created user: its active keys deactivated (only those), every session denied, the user's name the target", async () => {
     const user: Creation = { kind: 'user', userName: 'backdoor', at: made };
     const iam = new FakeIam()
-      .addUser('backdoor', [{ id: 'AKIAEXAMPLEBACKDOOR1' }, { id: 'AKIAEXAMPLEBACKDOOR2', status: 'Inactive' }])
+      .addUser('backdoor', [
+        { id: 'AKIAEXAMPLEBACKDOOR1' },
+        { id: 'AKIAEXAMPLEBACKDOOR2', status: 'Inactive' },
+        { id: 'AKIAEXAMPLEBACKDOOR3' },
+      ])
       .addUser('build-bot', [{ id: DECOY }]);
 
     const result = await followCreation(user, { iam: iam.client }, now);
@@ -75,12 +79,13 @@ describe('Following what a contained key made', () => {
       type: FOLLOW_STEP,
       status: 'done',
       target: 'user/backdoor',
-      reason: `user backdoor, created by the contained key at ${made}: 1 active key(s) deactivated (AKIAEXAMPLEBACKDOOR1), every session denied, new ones too (${REVOKE_POLICY_NAME})`,
+      reason: `user backdoor, created by the contained key at ${made}: 2 active key(s) deactivated (AKIAEXAMPLEBACKDOOR3, AKIAEXAMPLEBACKDOOR1), every session denied, new ones too (${REVOKE_POLICY_NAME})`,
       at,
       followed: user,
-      changedKeys: ['AKIAEXAMPLEBACKDOOR1'],
+      changedKeys: ['AKIAEXAMPLEBACKDOOR3', 'AKIAEXAMPLEBACKDOOR1'],
     });
     expect(iam.writes().filter((w) => w.name === 'UpdateAccessKey')).toEqual([
+      { name: 'UpdateAccessKey', input: { UserName: 'backdoor', AccessKeyId: 'AKIAEXAMPLEBACKDOOR3', Status: 'Inactive' } },
       { name: 'UpdateAccessKey', input: { UserName: 'backdoor', AccessKeyId: 'AKIAEXAMPLEBACKDOOR1', Status: 'Inactive' } },
     ]);
     expect(JSON.parse(iam.user('backdoor')!.inline.get(REVOKE_POLICY_NAME)!)).toEqual(denyEverySession);
@@ -184,19 +189,22 @@ describe('Undoing a followed step (release)', () => {
     const iam = new FakeIam().addUser('backdoor', [
       { id: 'AKIAEXAMPLEBACKDOOR1', status: 'Inactive' },
       { id: 'AKIAEXAMPLEBACKDOOR2', status: 'Inactive' },
+      { id: 'AKIAEXAMPLEBACKDOOR3', status: 'Inactive' },
     ]);
     iam.user('backdoor')!.inline.set(REVOKE_POLICY_NAME, '{}');
+    const changedKeys = ['AKIAEXAMPLEBACKDOOR1', 'AKIAEXAMPLEGONE00001', 'AKIAEXAMPLEBACKDOOR3'];
 
-    const result = await undoFollowed(step(user, ['AKIAEXAMPLEBACKDOOR1', 'AKIAEXAMPLEGONE00001']), { iam: iam.client }, now);
+    const result = await undoFollowed(step(user, changedKeys), { iam: iam.client }, now);
 
     expect(result).toMatchObject({
       status: 'done',
-      reason: `user backdoor: reactivated AKIAEXAMPLEBACKDOOR1; deleted ${REVOKE_POLICY_NAME}`,
-      changedKeys: ['AKIAEXAMPLEBACKDOOR1'],
+      reason: `user backdoor: reactivated AKIAEXAMPLEBACKDOOR1, AKIAEXAMPLEBACKDOOR3; deleted ${REVOKE_POLICY_NAME}`,
+      changedKeys: ['AKIAEXAMPLEBACKDOOR1', 'AKIAEXAMPLEBACKDOOR3'],
       at,
     });
     expect(iam.keyStatus('backdoor', 'AKIAEXAMPLEBACKDOOR1')).toBe('Active');
     expect(iam.keyStatus('backdoor', 'AKIAEXAMPLEBACKDOOR2')).toBe('Inactive');
+    expect(iam.keyStatus('backdoor', 'AKIAEXAMPLEBACKDOOR3')).toBe('Active');
     expect(iam.user('backdoor')!.inline.size).toBe(0);
   });
 
@@ -208,6 +216,7 @@ describe('Undoing a followed step (release)', () => {
 
     expect(result?.reason).toBe(`user backdoor: reactivated no key; ${REVOKE_POLICY_NAME} was already gone`);
     expect(result?.changedKeys).toEqual([]);
+    expect(iam.requests.map((r) => r.name)).toEqual(['DeleteUserPolicy']);
   });
 
   it('fails on any other error than a missing key or policy', async () => {

@@ -28,6 +28,7 @@ describe("Recognising Keystop's deny (the tamper guard leaves it alone, restores
     ['no TokenIssueTime cut-off', { Condition: { DateLessThan: {} } }],
     ['a cut-off that is not text', { Condition: { DateLessThan: { 'aws:TokenIssueTime': 1 } } }],
     ['no condition', { Condition: undefined }],
+    ['another condition', { Condition: { DateGreaterThan: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' } } }],
   ])('does not take a document with %s for it', (_, changes) => {
     expect(isKeystopDenyDocument(withStatement(changes))).toBe(false);
   });
@@ -35,6 +36,8 @@ describe("Recognising Keystop's deny (the tamper guard leaves it alone, restores
   it('does not take what is not a policy document for it', () => {
     expect(isKeystopDenyDocument(undefined)).toBe(false);
     expect(isKeystopDenyDocument({ Statement: [statement] })).toBe(false);
+    // Only text is a document: a list holding the text (whose String() is the text) is not.
+    expect(isKeystopDenyDocument([deny])).toBe(false);
     expect(isKeystopDenyDocument('not json %')).toBe(false);
     expect(isKeystopDenyDocument('{}')).toBe(false);
     expect(isKeystopDenyDocument('null')).toBe(false);

@@ -77,6 +77,15 @@ describe('Undoing a containment (release)', () => {
     expect(iam.requests).toEqual([]);
   });
 
+  it("never reactivates a session's key (only a long-term key was deactivated), even when the record says deactivate-access-key", async () => {
+    const iam = new FakeIam().addUser('alice', [{ id: 'ASIAEXAMPLESESSION01', status: 'Inactive' }]);
+
+    const { results } = await undo(iam, credentials['user-session'], ['deactivate-access-key']);
+
+    expect(results).toEqual([]);
+    expect(iam.requests).toEqual([]);
+  });
+
   it('deletes the deny from the role of a role session, and untags the role', async () => {
     const iam = new FakeIam().addRole('ci-deployer').addUser('ci-deployer');
     iam.role('ci-deployer')!.inline.set(REVOKE_POLICY_NAME, '{}');
@@ -221,14 +230,14 @@ describe('Undoing a containment (release)', () => {
       );
     });
 
-    it('says "none" when every key it had deactivated was deleted since', async () => {
+    it('says "none" when every key it had deactivated was deleted since, and names each', async () => {
       const iam = new FakeIam().addUser('legacy-app');
 
-      const { results } = await undo(iam, credentials['iam-user'], ['deactivate-user-keys'], ['AKIAEXAMPLEAPPKEY001']);
+      const { results } = await undo(iam, credentials['iam-user'], ['deactivate-user-keys'], userKeys);
 
       expect(results[0]!.status).toBe('done');
       expect(results[0]!.reason).toBe(
-        'reactivated the 0 key(s) of user legacy-app Keystop had deactivated: none; deleted since: AKIAEXAMPLEAPPKEY001',
+        'reactivated the 0 key(s) of user legacy-app Keystop had deactivated: none; deleted since: AKIAEXAMPLEAPPKEY001, AKIAEXAMPLEAPPKEY003',
       );
     });
 
