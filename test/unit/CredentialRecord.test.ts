@@ -96,7 +96,11 @@ describe('Reading a stored record back', () => {
         reason: 'key-re-enabled',
       },
       pendingAlert: { ...stored([]), reason: 'malformed-event', outcome: 'failed' },
-      did: [{ ...deactivated, changedKeys: ['AKIAEXAMPLELEAKED001'] }],
+      did: [{ ...deactivated, changedKeys: ['AKIAEXAMPLELEAKED001'] }, { ...tagged, status: 'skipped' }, failed],
+      released: { by: 'arn:aws:iam::111122223333:user/responder', reason: 'false positive', at: now.toISOString() },
+      tamperAlerts: { 'key-re-enabled': { until: now.toISOString(), quiet: 2 } },
+      lastTamper: 'tamper-1',
+      cutOffAt: now.toISOString(),
     });
 
     expect(parseCredentialRecord(KEY, { doc: JSON.stringify(written) }, now)).toEqual(written);
@@ -204,6 +208,12 @@ describe('What Keystop did to the credential (what a release undoes)', () => {
     ]);
 
     expect(did).toEqual([deactivated, userKeys, tagged, otherKeys]);
+  });
+
+  it('takes a step recorded without changedKeys (before Keystop noted them) and one that changed no key for the same step', () => {
+    const legacy: StoredAction = { type: 'deactivate-user-keys', status: 'done', target: 'user/legacy-app', reason: 'r' };
+
+    expect(withDone(record({ did: [legacy] }), [{ ...legacy, changedKeys: [] }])).toEqual([legacy]);
   });
 
   it("tells steps apart by target, and starts from a legacy record's done steps", () => {

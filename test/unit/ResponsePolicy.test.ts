@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicies } from '../../src/decide/defaultPolicies';
 import { matchesPattern } from '../../src/decide/matchesPolicy';
+import shipped from '../../src/decide/policies.json';
 import { ResponsePolicySet } from '../../src/decide/ResponsePolicy';
 
 const policy = (overrides: Record<string, unknown> = {}) => ({
@@ -13,8 +13,10 @@ const policy = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('Response policies', () => {
+  // The shipped file, not defaultPolicies: a schema that refused it would stop this file from loading at all, which a
+  // mutation run counts as no test failing (test/unit/defaultPolicies.test.ts imports the module inside its test).
   it('ships a default set that validates', () => {
-    expect(ResponsePolicySet.safeParse(defaultPolicies).success).toBe(true);
+    expect(ResponsePolicySet.safeParse(shipped).success).toBe(true);
   });
 
   it('rejects an unknown action type and lists the valid ones', () => {
@@ -75,13 +77,6 @@ describe('Matching in EventBridge vocabulary', () => {
 describe('Response policies: what a policy may say', () => {
   const accepts = (overrides: Record<string, unknown>) => ResponsePolicySet.safeParse([policy(overrides)]).success;
   const withMatch = (match: Record<string, unknown>) => accepts({ match });
-
-  it('is the shipped set exactly as src/decide/policies.json writes it', async () => {
-    const shipped = (await import('../../src/decide/policies.json')).default;
-
-    expect(defaultPolicies).toEqual(shipped);
-    expect(defaultPolicies.length).toBeGreaterThan(3);
-  });
 
   it.each([
     ['every mode', ['contain', 'notify-only', 'dry-run'].every((mode) => accepts({ mode })), true],

@@ -83,6 +83,26 @@ describe('Following what a contained key made: the same rails as a report', () =
     expect(followHeldBy(role, creator, guardrails, none)).toBeUndefined();
   });
 
+  it('matches a user exemption ARN against a created user, and a role ARN only against a created role', () => {
+    const guardrails = { ...noGuardrails, exemptPrincipals: ['arn:aws:iam::111122223333:user/backdoor'] };
+
+    expect(followHeldBy(user, creator, guardrails, { tags: {}, path: '/' })).toBe(
+      'exempt-principal: user backdoor matches the exemption arn:aws:iam::111122223333:user/backdoor',
+    );
+    const roleNamedLikeIt: Creation = { kind: 'role', roleName: 'backdoor', at };
+    expect(followHeldBy(roleNamedLikeIt, creator, guardrails, { tags: {}, path: '/' })).toBeUndefined();
+  });
+
+  it("protects only a role by Keystop's member role name: a user the attacker gives that name is contained", () => {
+    const own: Guardrails = {
+      ...noGuardrails,
+      accounts: { own: '999900001111', members: ['*'] },
+      ownRoles: { functionRoleNames: [], memberRoleName: 'backdoor' },
+    };
+
+    expect(followHeldBy(user, creator, own, { tags: {}, path: '/' })).toBeUndefined();
+  });
+
   it('holds back a principal carrying the exemption tag with its value (read live), not another value', () => {
     const guardrails = { ...noGuardrails, exemptTag: { key: 'keystop:exempt', value: 'true' } };
 

@@ -38,6 +38,10 @@ describe('A policy matches an incident (EventBridge semantics)', () => {
     expect(matchesPolicy({ source: ['guardduty'] }, root)).toBe(true);
   });
 
+  it('takes a field named but left undefined (a policy built in code) as not named', () => {
+    expect(matchesPolicy({ source: undefined, principalName: ['build-bot'] }, incident)).toBe(true);
+  });
+
   it("reads the principal's name of each credential kind", () => {
     expect(matchesPolicy({ principalName: ['ci-deployer'] }, incidentAbout(credentials['role-session']))).toBe(true);
     expect(matchesPolicy({ principalName: ['partner-sso'] }, incidentAbout(credentials['federated-session']))).toBe(true);

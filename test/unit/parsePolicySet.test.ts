@@ -45,6 +45,15 @@ describe('Validating a policy set: what is wrong, where a reviewer looks for it'
     expect(problemsOf([42])).toEqual(['policy [0]: (the policy): Invalid input: expected object, received number']);
     expect(problemsOf([policy, { ...policy, name: '' }])).toEqual(['policy [1]: name "": policy names are kebab-case']);
     expect(problemsOf([{ ...policy, name: 7 }])).toEqual(['policy [0]: name 7: Invalid input: expected string, received number']);
+    expect(problemsOf([null])).toEqual(['policy [0]: (the policy): Invalid input: expected object, received null']);
+  });
+
+  it('shows no value for a field that is missing', () => {
+    const { description: _, ...withoutDescription } = policy;
+
+    expect(problemsOf([withoutDescription])).toEqual([
+      'policy "contain-tor": description: Invalid input: expected string, received undefined',
+    ]);
   });
 
   it('lists the valid values when a value fits none of a list', () => {
