@@ -109,6 +109,10 @@ describe('An approval Keystop did not ask for', () => {
       explanation:
         'Keystop did not ask anyone to approve containing incident (unknown): the approval is refused and nothing changed; contain it by hand if it must be',
     });
+    expect(nextResponse(record('alerted', { held: true }), contain, {}, { approval: true })).toMatchObject({
+      reason: 'approval-refused',
+      explanation: expect.stringMatching(/^incident \(unknown\) is held by the open blast-radius breaker: an approval/),
+    });
   });
 
   it('acts on the approval Keystop asked for: its latest alert-only response', () => {
@@ -162,7 +166,8 @@ describe('A report about a finding a responder released', () => {
     expect(repeatsReleased(releasedRecord(), { ...guardduty, observedAt: '2026-10-02T08:00:00Z' })).toBeDefined();
   });
 
-  it('finds the released finding as the held demand too', () => {
+  it('finds the released finding as the held demand too, with or without a last response', () => {
+    expect(repeatsReleased(record('none', { released, demand: guardduty }), guardduty)).toMatch(/was released by/);
     const other = incidentAbout(credentials['long-term-key'], { id: 'guardduty:111122223333:other' });
 
     expect(repeatsReleased(releasedRecord({ last: last(other), demand: guardduty }), guardduty)).toMatch(/was released by/);
