@@ -135,6 +135,7 @@ export class FakeIam {
     ],
     [
       GetAccessKeyLastUsedCommand,
+      // The key's owner; for a key it does not know, no UserName (what readKeyOwner reads as "IAM did not say").
       (input) => {
         const owner = [...this.users].find(([, user]) => user.keys.some((key) => key.id === input.AccessKeyId));
         return owner ? { UserName: owner[0] } : {};
