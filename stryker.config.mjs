@@ -5,15 +5,15 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutate.config.ts', related: true },
-  // The decision modules whose mistakes cost most (a wrong plan, transition, exemption or adapter), and every file of
-  // src/sources/: the schemas at the edge (what is refused, and the reason given) and the adapters (bench/MUTATION.md).
+  // The decision core (issue 27): every module whose mistake is a wrong decision — the planner and policies, the state
+  // transitions and record, exemptions and protection, failure classification and the record key, and the actions
+  // (tested through an in-memory IAM, test/support/fakeIam.ts), and every file of src/sources/: the schemas at the edge
+  // (what is refused, and the reason given) and the adapters. Scores per module: bench/MUTATION.md.
   mutate: [
-    'src/decide/planResponse.ts',
-    'src/decide/nextResponse.ts',
-    'src/decide/exemptionFor.ts',
-    'src/decide/protectionFor.ts',
-    'src/sources/fromGuardDuty.ts',
-    'src/sources/fromSecurityHub.ts',
+    'src/decide/**/*.ts',
+    'src/actions/**/*.ts',
+    'src/domain/errors.ts',
+    'src/domain/identifiers.ts',
     'src/sources/*.ts',
   ],
   // typescript 7 (the native compiler) has no compiler API: Stryker must not read tsconfig.json with it (nothing in it

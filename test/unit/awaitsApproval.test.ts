@@ -28,3 +28,15 @@ describe('Approval: only what Keystop asked to approve', () => {
     expect(awaitsApproval(response && { last: response }, approvedId)).toBe(expected);
   });
 });
+
+describe('Approval: what a person approves must be named', () => {
+  it('is no approval without an incident id, or without a latest response', () => {
+    expect(awaitsApproval({ last: last({}) }, undefined)).toBe(false);
+    expect(awaitsApproval({ last: undefined }, incident.id)).toBe(false);
+  });
+
+  it('is asked only for an alert-only response (notified), whatever else the reason', () => {
+    expect(awaitsApproval({ last: last({ outcome: 'duplicate' }) }, incident.id)).toBe(false);
+    expect(awaitsApproval({ last: last({ outcome: 'failed' }) }, incident.id)).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import shipped from '../../src/decide/policies.json';
+import { ResponsePolicySet } from '../../src/decide/ResponsePolicy';
+
+describe('The policies a deployment runs with', () => {
+  // defaultPolicies is imported inside the test, not at the top: a set that fails to load must fail this test, not
+  // only stop the file from loading (which a mutation run counts as no test failing). Its dependencies are imported at
+  // the top, so that only defaultPolicies.ts itself loads inside the test (a mutation run credits a module's load-time
+  // code to the test that loads it).
+  it('are the shipped src/decide/policies.json, parsed when the module loads, when no policy file is bundled', async () => {
+    const { defaultPolicies } = await import('../../src/decide/defaultPolicies');
+
+    expect(defaultPolicies).toEqual(ResponsePolicySet.parse(shipped));
+    expect(defaultPolicies).toEqual(shipped);
+    expect(defaultPolicies.map((policy) => policy.name)).toContain('manual-report');
+  });
+});
