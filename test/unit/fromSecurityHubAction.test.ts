@@ -36,7 +36,8 @@ describe('Adapter: the "Keystop: contain" custom action → approved incidents',
         source: 'approved',
         title:
           `Approved by a responder in Security Hub (custom action "Keystop: contain" at ${event.time}; the event does not name who: ` +
-          `CloudTrail's securityhub.amazonaws.com calls of that minute do): ${incident.title}`,
+          'look for securityhub.amazonaws.com SendFindingEvents in CloudTrail at that minute, recorded only where a trail ' +
+          `keeps read events, if at all): ${incident.title}`,
       })),
     );
   });
