@@ -23,7 +23,12 @@ const MINUTE = 60_000;
  * - IAM's CreateDate: it was created inside the breaker window (`youngPrincipalMs`), so it is not established.
  * A read that fails counts the principal (the breaker's default): it never opens a way around it.
  */
-export async function attackerMade(counted: Counted, asking: string | undefined, deps: Deps): Promise<string | undefined> {
+export async function attackerMade(
+  counted: Counted,
+  /** The credential being admitted (its record key), and its incident: IAM is read in that incident's name. */
+  asking: { key: string | undefined; incidentId: string },
+  deps: Deps,
+): Promise<string | undefined> {
   const { state } = deps;
   if (state === undefined) return undefined;
   const now = deps.now();
@@ -33,7 +38,7 @@ export async function attackerMade(counted: Counted, asking: string | undefined,
     if (found === undefined) return undefined;
     const creatorKey = accessKeyRecordKey(counted.accountId, found.creatorKeyId);
     const what = found.made === counted.principal ? counted.principal : `key ${found.made}`;
-    if (creatorKey === asking) return `${what} was created by ${found.creatorKeyId}, which Keystop is asked to contain now`;
+    if (creatorKey === asking.key) return `${what} was created by ${found.creatorKeyId}, which Keystop is asked to contain now`;
     const { record } = await state.read(creatorKey, now);
     const containing =
       record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
@@ -42,7 +47,7 @@ export async function attackerMade(counted: Counted, asking: string | undefined,
   const byAge = async () => {
     const [kind, name] = splitRef(counted.principal);
     if (state.youngPrincipalMs <= 0 || kind === undefined || name === undefined) return undefined;
-    const { createdAt } = await readPrincipal(deps.clientsFor({ id: 'breaker', accountId: counted.accountId }).iam, { kind, name });
+    const { createdAt } = await readPrincipal(deps.clientsFor({ id: asking.incidentId, accountId: counted.accountId }).iam, { kind, name });
     const age = createdAt === undefined ? undefined : now.getTime() - Date.parse(createdAt);
     if (age === undefined || age >= state.youngPrincipalMs) return undefined;
     return `${counted.principal} was created ${Math.max(0, Math.round(age / MINUTE))} minutes ago (${createdAt}), inside the breaker window`;
@@ -68,7 +73,7 @@ function splitRef(principal: string): ['user' | 'role', string] | [undefined, un
 export async function attackerMadeMembers(
   breaker: string,
   members: readonly string[],
-  asking: string,
+  asking: { key: string; incidentId: string },
   deps: Deps,
 ): Promise<{ member: string; why: string }[]> {
   const found = await Promise.all(
