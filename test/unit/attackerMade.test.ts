@@ -99,6 +99,39 @@ describe('What the attacker made takes no breaker slot (issue 29, move 4)', () =
     ).toBeUndefined();
   });
 
+  it('follows a chain of keys that made keys up to three back, and stops at a cycle', async () => {
+    // made -> creator: the runner by K3, K3 by K2, K2 by K1, K1 by LEAKED (four keys back); K9 is noted as its own maker.
+    const creators: Record<string, string> = {
+      'user/tmp-runner-1': 'AKIAPIVOTKEY00000003',
+      AKIAPIVOTKEY00000003: 'AKIAPIVOTKEY00000002',
+      AKIAPIVOTKEY00000002: 'AKIAPIVOTKEY00000001',
+      AKIAPIVOTKEY00000001: LEAKED,
+      'user/looped': 'AKIAPIVOTKEY00000009',
+      AKIAPIVOTKEY00000009: 'AKIAPIVOTKEY00000009',
+    };
+    const asked: string[] = [];
+    const deps = depsWith({ youngPrincipalMs: 0 });
+    deps.creationLog = {
+      ...deps.creationLog,
+      creatorOf: async (_, made) => {
+        asked.push(made[0]!);
+        const creatorKeyId = creators[made[0]!];
+        return creatorKeyId === undefined ? undefined : { made: made[0]!, creatorKeyId, at: new Date(now).toISOString() };
+      },
+    };
+    const asking = { key: accessKeyRecordKey(ACCOUNT, LEAKED), incidentId: INCIDENT };
+
+    expect(await attackerMade({ accountId: ACCOUNT, principal: 'user/pivot' }, asking, deps)).toBeUndefined();
+    creators['user/pivot'] = 'AKIAPIVOTKEY00000002';
+    expect(await attackerMade({ accountId: ACCOUNT, principal: 'user/pivot' }, asking, deps)).toBe(
+      `user/pivot was created by AKIAPIVOTKEY00000002, made by AKIAPIVOTKEY00000001, made by ${LEAKED}, which Keystop is asked to contain now`,
+    );
+    expect(await attackerMade(runner, asking, deps)).toBeUndefined();
+    asked.length = 0;
+    expect(await attackerMade({ accountId: ACCOUNT, principal: 'user/looped' }, asking, deps)).toBeUndefined();
+    expect(asked).toEqual(['user/looped', 'AKIAPIVOTKEY00000009']);
+  });
+
   it('a read that fails counts the principal: it never opens a way around the breaker', async () => {
     const failing = depsWith({ creator: new Error('table unavailable'), createdMinutesAgo: new Error('IAM throttled') });
 
