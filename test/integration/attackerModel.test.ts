@@ -12,6 +12,7 @@ import {
   createRoleAtKeystopPath,
   createUser,
   deleteDenyPolicy,
+  fillBreaker,
   fillInlineQuota,
   getCreatedUserReported,
   type MoveName,
@@ -50,6 +51,7 @@ const commands = [
   fc.constant(null).map(createUser),
   fc.constant(null).map(getCreatedUserReported),
   fc.constant(null).map(getCreatedUserReported),
+  fc.constant(null).map(fillBreaker),
   fc.constantFrom('/keystop/x/', `/keystop/${STAGE}/`, '/keystop/').map(createRoleAtKeystopPath),
   fc.constant(null).map(tagItselfExempt),
   victim.map(retypeVictimFinding),
@@ -118,6 +120,7 @@ describe('Model: the attacker plays back (issue 29), against the emulator', () =
             made: new Set(),
             unreported: [],
             reached: new Set(),
+            breakerCount: async () => (await store.breakerStatus(LOCAL_ACCOUNT_ID, local.deps.now())).count,
             scpAllowsExemptTag,
           };
           await fc.asyncModelRun(() => ({ model, real }), sequence);

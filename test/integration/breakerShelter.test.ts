@@ -116,6 +116,34 @@ describe('The breaker cannot be filled by the attacker (issue 29, move 4)', () =
     expect((await context.breaker()).sort()).toEqual([`user/${bystander.userName}`, `user/${payroll.userName}`].sort());
   });
 
+  it('users made with a key the leaked key made (a chain), waited out past the window, are taken out too', async () => {
+    // Prepare: the attacker makes a pivot user with a key, and with the pivot's key the runners; it then waits past
+    // the window (CreateDate rule on: an hour), so that IAM's age no longer tells them apart from established users.
+    const context = await setUp({ youngPrincipalMs: 60 * MINUTE, breakerWindowMs: 60 * MINUTE });
+    const { payroll, bystander } = context;
+    const pivot = await createdWith(context, { userName: payroll.userName, leaked: payroll.leaked }, 'pivot');
+    const byPivot = { userName: pivot.userName, leaked: pivot.accessKeyId };
+    const runners = [await createdWith(context, byPivot, 'tmp-runner-1'), await createdWith(context, byPivot, 'tmp-runner-2')];
+    context.clock.advance(61 * MINUTE);
+
+    // Act: the runners fill the breaker, then the leaked key is reported.
+    const first = [await context.deliver(tor(runners[0]!)), await context.deliver(tor(runners[1]!))];
+    const leaked = await context.deliver(tor({ userName: payroll.userName, accessKeyId: payroll.leaked }));
+
+    // Assess: the leaked key is contained; the runners' slots were given back, naming the chain.
+    expect(first.map((d) => d.responses[0]?.outcome)).toEqual(['contained', 'contained']);
+    expect(leaked.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(leaked.responses[0]!.explanation).toContain(
+      `user/${runners[0]!.userName} was created by ${pivot.accessKeyId}, made by ${payroll.leaked}, which Keystop is asked to contain now`,
+    );
+    expect(await keyStatuses(context.clients.iam, payroll.userName)).toEqual({ [payroll.leaked]: 'Inactive', [payroll.decoy]: 'Active' });
+    expect(await keyStatuses(context.clients.iam, bystander.userName)).toEqual({
+      [bystander.leaked]: 'Active',
+      [bystander.decoy]: 'Active',
+    });
+    expect(await context.breaker()).toEqual([`user/${payroll.userName}`]);
+  });
+
   it('a user IAM created inside the breaker window takes no slot, even without a creation log; an older one is held', async () => {
     // Prepare: no CloudTrail events at all (e.g. a region without the forwarder); the rule on CreateDate is on.
     const young = await setUp({ youngPrincipalMs: 10 * MINUTE, breakerWindowMs: 60 * MINUTE, breakerLimit: 1 });

@@ -26,6 +26,7 @@ export const moves = [
   'report-leaked',
   'create-user',
   'get-created-user-reported',
+  'fill-breaker',
   'create-role-at-keystop-path',
   'tag-itself-exempt',
   'retype-victim-finding',
@@ -61,6 +62,8 @@ export interface AttackReal {
   /** The users it made, with their keys, not yet reported. */
   unreported: { userName: string; accessKeyId: string }[];
   reached: Set<MoveName>;
+  /** How many principals the account's breaker counts now. */
+  breakerCount: () => Promise<number>;
   /** Whether the SCP `keystop scp` produces lets a role the attacker created at /keystop/ tag its user exempt. */
   scpAllowsExemptTag: boolean;
 }
@@ -178,6 +181,21 @@ export const getCreatedUserReported = () =>
     if (!model.reported) return;
     expect(delivery.responses[0]?.outcome, `${made.userName} reported`).toMatch(/^(contained|duplicate)$/);
     expect((await keyStatuses(real.iam, made.userName))[made.accessKeyId], `the key of ${made.userName}`).toBe('Inactive');
+  });
+
+/**
+ * The issue's own sequence in one move: two users made and reported before the leaked key is. The breaker (limit 2) is
+ * then full of what the attacker made, so the leaked key's report after it (the sequence's last, at least) plays the
+ * eviction: it must not be held. Without this move a full breaker before that report was reached by chance only.
+ */
+export const fillBreaker = () =>
+  new Move('fill-breaker', 'tmp-runner x2 reported', async (model, real) => {
+    if (!(await leakedKeyActive(real))) return;
+    for (const _ of [1, 2]) {
+      await createUser().play(model, real);
+      await getCreatedUserReported().play(model, real);
+    }
+    if (!model.reported) expect(await real.breakerCount(), 'the breaker, full of what the attacker made').toBe(2);
   });
 
 /** At the end, once the leaked key is contained: everything it made is too (followed, or contained on its own report). */

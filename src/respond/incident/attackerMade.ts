@@ -12,6 +12,8 @@ interface Counted {
 }
 
 const MINUTE = 60_000;
+/** How far back a chain of keys that made keys is followed (the leaked key, a pivot's key, the runners' creator). */
+const MAX_HOPS = 3;
 
 /**
  * Why a principal should take no breaker slot, or undefined: it is counted. The breaker bounds a false-positive storm
@@ -19,30 +21,45 @@ const MINUTE = 60_000;
  * and got reported (issue 29, move 4). Asked only when a breaker refuses (the critical path keeps its one round trip),
  * from what the attacker cannot write:
  * - the creation log (noted by the guard from CloudTrail's records of successful calls): the principal, or the key,
- *   was made by a key Keystop is containing or has been asked to contain (`asking`: the credential being admitted now);
+ *   was made by a key Keystop is containing or has been asked to contain (`asking`: the credential being admitted now),
+ *   or by a key such a key made (up to MAX_HOPS keys back);
  * - IAM's CreateDate: it was created inside the breaker window (`youngPrincipalMs`), so it is not established.
  * A read that fails counts the principal (the breaker's default): it never opens a way around it.
  */
-export async function attackerMade(counted: Counted, asking: string | undefined, deps: Deps): Promise<string | undefined> {
+export async function attackerMade(
+  counted: Counted,
+  /** The credential being admitted (its record key), and its incident: IAM is read in that incident's name. */
+  asking: { key: string | undefined; incidentId: string },
+  deps: Deps,
+): Promise<string | undefined> {
   const { state } = deps;
   if (state === undefined) return undefined;
   const now = deps.now();
-  const made = [counted.principal, ...(counted.accessKeyId ? [counted.accessKeyId] : [])];
   const byCreator = async () => {
-    const found = await deps.creationLog?.creatorOf(counted.accountId, made, now);
-    if (found === undefined) return undefined;
-    const creatorKey = accessKeyRecordKey(counted.accountId, found.creatorKeyId);
-    const what = found.made === counted.principal ? counted.principal : `key ${found.made}`;
-    if (creatorKey === asking) return `${what} was created by ${found.creatorKeyId}, which Keystop is asked to contain now`;
-    const { record } = await state.read(creatorKey, now);
-    const containing =
-      record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
-    return containing ? `${what} was created by ${found.creatorKeyId}, which Keystop is containing` : undefined;
+    // A key the attacker made makes more (a pivot user's key creates the runners): its creator is asked in turn.
+    let made = [counted.principal, ...(counted.accessKeyId ? [counted.accessKeyId] : [])];
+    let what: string | undefined;
+    const chain: string[] = [];
+    for (let hop = 0; hop < MAX_HOPS; hop++) {
+      const found = await deps.creationLog?.creatorOf(counted.accountId, made, now);
+      if (found === undefined || chain.includes(found.creatorKeyId)) return undefined;
+      what ??= found.made === counted.principal ? counted.principal : `key ${found.made}`;
+      chain.push(found.creatorKeyId);
+      const creatorKey = accessKeyRecordKey(counted.accountId, found.creatorKeyId);
+      const by = `${what} was created by ${chain.join(', made by ')}`;
+      if (creatorKey === asking.key) return `${by}, which Keystop is asked to contain now`;
+      const { record } = await state.read(creatorKey, now);
+      const containing =
+        record !== undefined && !record.released && (record.achieved === 'contained' || record.held || record.demand !== undefined);
+      if (containing) return `${by}, which Keystop is containing`;
+      made = [found.creatorKeyId];
+    }
+    return undefined;
   };
   const byAge = async () => {
     const [kind, name] = splitRef(counted.principal);
     if (state.youngPrincipalMs <= 0 || kind === undefined || name === undefined) return undefined;
-    const { createdAt } = await readPrincipal(deps.clientsFor({ id: 'breaker', accountId: counted.accountId }).iam, { kind, name });
+    const { createdAt } = await readPrincipal(deps.clientsFor({ id: asking.incidentId, accountId: counted.accountId }).iam, { kind, name });
     const age = createdAt === undefined ? undefined : now.getTime() - Date.parse(createdAt);
     if (age === undefined || age >= state.youngPrincipalMs) return undefined;
     return `${counted.principal} was created ${Math.max(0, Math.round(age / MINUTE))} minutes ago (${createdAt}), inside the breaker window`;
@@ -68,7 +85,7 @@ function splitRef(principal: string): ['user' | 'role', string] | [undefined, un
 export async function attackerMadeMembers(
   breaker: string,
   members: readonly string[],
-  asking: string,
+  asking: { key: string; incidentId: string },
   deps: Deps,
 ): Promise<{ member: string; why: string }[]> {
   const found = await Promise.all(

@@ -66,7 +66,7 @@ export async function admit(
     if (first.refusals.length === 0) return { held: false, taken: first.taken };
     const { credential } = incident;
     const accessKeyId = credential.kind === 'long-term-key' ? credential.accessKeyId : undefined;
-    const asking = credentialKey(incident);
+    const asking = { key: credentialKey(incident), incidentId: incident.id };
     const uncounted = await attackerMade({ ...own, ...(accessKeyId ? { accessKeyId } : {}) }, asking, deps);
     if (uncounted !== undefined) return { held: false, taken: [], uncounted: `contained without a breaker slot: ${uncounted}` };
     const evicted = await evictAttackerMade(
@@ -97,24 +97,43 @@ export async function admit(
   }
 }
 
-/** Takes the members the attacker made out of each refusing breaker; what was taken out, with why. */
-async function evictAttackerMade(breakers: readonly string[], asking: string, deps: Deps & { state: StateStore }): Promise<string[]> {
-  const { state } = deps;
+/**
+ * Takes the members the attacker made out of each refusing breaker; what was taken out, with why. A breaker that cannot
+ * be read or written here (unavailable, contended in the storm it is for) keeps its count: the refusal stands, and the
+ * second look decides as if nothing had been taken out (admit's own failure would contain without the breaker).
+ */
+async function evictAttackerMade(
+  breakers: readonly string[],
+  asking: { key: string; incidentId: string },
+  deps: Deps & { state: StateStore },
+): Promise<string[]> {
   const evicted = await Promise.all(
-    breakers.map(async (breaker) => {
-      const { principals } = await state.breakerStatus(breaker, deps.now());
-      const made = await attackerMadeMembers(breaker, principals, asking, deps);
-      if (made.length === 0) return [];
-      const out = await state.evict(
-        breaker,
-        made.map((m) => m.member),
-        deps.now(),
-      );
-      deps.logger.warn('the breaker counted principals the attacker made: taken out', { breaker, evicted: made });
-      return made.filter((m) => out.includes(m.member)).map((m) => `${m.member} (${m.why})`);
-    }),
+    breakers.map((breaker) =>
+      evictFrom(breaker, asking, deps).catch((error: unknown) => {
+        deps.logger.warn('could not take what the attacker made out of the breaker; its count stands', { breaker, error });
+        return [];
+      }),
+    ),
   );
   return evicted.flat();
+}
+
+async function evictFrom(
+  breaker: string,
+  asking: { key: string; incidentId: string },
+  deps: Deps & { state: StateStore },
+): Promise<string[]> {
+  const { state } = deps;
+  const { principals } = await state.breakerStatus(breaker, deps.now());
+  const made = await attackerMadeMembers(breaker, principals, asking, deps);
+  if (made.length === 0) return [];
+  const out = await state.evict(
+    breaker,
+    made.map((m) => m.member),
+    deps.now(),
+  );
+  deps.logger.warn('the breaker counted principals the attacker made: taken out', { breaker, evicted: made });
+  return made.filter((m) => out.includes(m.member)).map((m) => `${m.member} (${m.why})`);
 }
 
 function tripOf(slot: BreakerSlot, admission: BreakerAdmission): BreakerTrip {
