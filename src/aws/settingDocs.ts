@@ -53,7 +53,7 @@ export const settingDocs: Record<string, { meaning: string; form: string }> = {
   },
   orgBreakerLimit: {
     meaning:
-      'with member accounts: at most this many automatic containments across all accounts per breakerWindowMinutes (a storm that reaches every account stops here; docs/operations.md)',
+      "with member accounts: at most this many automatic containments across all accounts per breakerWindowMinutes (a storm that reaches every account stops here), and each account's limit becomes at most its share, floor((orgBreakerLimit - 1) / 3), so that three accounts cannot fill it (default: 8; docs/operations.md)",
     form: 'a whole number from 1 to 100000',
   },
   chatbotFormat: {

@@ -136,6 +136,12 @@ function planUnmapped(incident: CredentialIncident, entities: readonly string[])
   };
 }
 
+/** The account's limit as its share of the organisation's, said where it is one. */
+const shareText = (trip: BreakerTrip) =>
+  trip.shareOf === undefined
+    ? ''
+    : ` (its limit, ${trip.of ?? trip.count}, is this account's share of the organisation's ${trip.shareOf}: no three accounts can fill the organisation's breaker)`;
+
 /** Pure: the plan held back because a blast-radius breaker is open (the account's, or the organisation's). */
 export function holdForBreaker(plan: ResponsePlan, trip: BreakerTrip): ResponsePlan {
   const explanation =
@@ -143,7 +149,7 @@ export function holdForBreaker(plan: ResponsePlan, trip: BreakerTrip): ResponseP
       ? `${ORGANISATION_HOLD}: ${trip.count} automatic containments across ` +
         `${trip.accounts ?? 'several'} accounts within the window, so Keystop only alerts, in every account, until an ` +
         'operator checks and runs `keystop breaker reset --org` (or the window passes)'
-      : `the blast-radius breaker is open: ${trip.count} automatic containments in this account within the window, so ` +
+      : `the blast-radius breaker is open: ${trip.count} automatic containments in this account within the window${shareText(trip)}, so ` +
         'Keystop only alerts until an operator checks and runs `keystop breaker reset` (or the window passes)';
   return { ...plan, reason: 'breaker-open', execute: false, explanation };
 }

@@ -8,6 +8,13 @@ export interface BreakerTrip {
   count: number;
   /** The organisation's limit: across how many accounts they are. */
   accounts?: number;
+  /**
+   * The account's limit when it is the account's share of the organisation's (this is the organisation's limit): one
+   * account cannot fill the organisation's breaker, so the account is capped first.
+   */
+  shareOf?: number;
+  /** The account's limit (with `shareOf`: its share). */
+  of?: number;
 }
 
 /** How a plan held by the organisation's breaker begins its explanation: the alert's next step resets that breaker. */

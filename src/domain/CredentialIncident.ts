@@ -23,8 +23,14 @@ export type Credential =
   /** userName is absent when the report names only the key (AWS Health's minimal shape): the owner is looked up. */
   | { kind: 'long-term-key'; accessKeyId: string; userName?: string }
   /** accessKeyId is absent for a console session that GuardDuty reports without one. */
-  | { kind: 'user-session'; accessKeyId?: string; userName: string }
-  | { kind: 'role-session'; accessKeyId: string; roleName: string; sessionName?: string }
+  | { kind: 'user-session'; accessKeyId?: string; userName: string; recordedBy?: 'principal' }
+  /**
+   * `recordedBy: 'principal'`: every session of the role (or user) shares one record, whatever its key: a signal that
+   * an attacker renews at will (a new session per AssumeRole, src/sources/fromOffensiveUserAgent.ts) is one incident
+   * and one alert per principal per de-duplication window, and a session issued after a containment's cut-off is
+   * contained again (activityAfterCutOff).
+   */
+  | { kind: 'role-session'; accessKeyId: string; roleName: string; sessionName?: string; recordedBy?: 'principal' }
   | { kind: 'federated-session'; accessKeyId: string; principalName: string }
   /**
    * A user is named but not the key: AWS attached its quarantine policy to the user, or Security Hub lost the key id.

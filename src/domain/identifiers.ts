@@ -1,4 +1,4 @@
-import type { Credential, CredentialIncident } from './CredentialIncident';
+import { type Credential, type CredentialIncident, iamPrincipalOf } from './CredentialIncident';
 
 /**
  * Every identifier Keystop builds or checks, in one place: the credential record's key, a principal's reference, and
@@ -47,6 +47,10 @@ export const describeRecordKey = (key: string) => (key.startsWith(CREDENTIAL_PRE
  */
 export function credentialKey(incident: CredentialIncident): string {
   const { credential, accountId } = incident;
+  const principal = iamPrincipalOf(credential);
+  if (recordedByPrincipal(credential) && principal !== undefined) {
+    return `${CREDENTIAL_PREFIX}${accountId}#${principalRef(principal)}/sessions`;
+  }
   switch (credential.kind) {
     case 'long-term-key':
     case 'role-session':
@@ -69,5 +73,10 @@ export function credentialKey(incident: CredentialIncident): string {
  * sessions, no key named). A session named by its key is a record of its own, and so is the next one.
  */
 export function sessionsShareRecord(credential: Credential): boolean {
+  if (recordedByPrincipal(credential)) return true;
   return (credential.kind === 'user-session' || credential.kind === 'root') && credential.accessKeyId === undefined;
 }
+
+/** A session credential whose sessions share their principal's record (see Credential's `recordedBy`). */
+const recordedByPrincipal = (credential: Credential) =>
+  (credential.kind === 'role-session' || credential.kind === 'user-session') && credential.recordedBy === 'principal';

@@ -27,14 +27,19 @@ export function offensiveToolOf(userAgent: string | undefined): string | undefin
  * agent is written by the caller, so its presence is evidence and its absence proves nothing; by default Keystop
  * alerts with the one-step approval (policy cloudtrail-offensive-tool-user-agent), and a policy may contain instead.
  * A call that failed counts too: CloudTrail records a refused call under the key only when the key itself was valid.
+ * A session's signal is recorded by its principal (the role or user, not the ASIA key): a loop of AssumeRole from Kali
+ * raises one incident and one alert per principal per de-duplication window, not one per session.
  */
 export function fromOffensiveUserAgent(event: CloudTrailApiCallEvent): CredentialIncident | undefined {
   const record = event.detail;
   const tool = offensiveToolOf(record.userAgent);
   const accessKeyId = record.userIdentity.accessKeyId;
   if (tool === undefined || !accessKeyId) return undefined;
-  const credential = callerCredential(accessKeyId, record.userIdentity);
-  if (credential === undefined) return undefined;
+  const caller = callerCredential(accessKeyId, record.userIdentity);
+  if (caller === undefined) return undefined;
+  // A session is renewed at will (AssumeRole in a loop): every session of the principal is one record, so one alert.
+  const credential =
+    caller.kind === 'role-session' || caller.kind === 'user-session' ? { ...caller, recordedBy: 'principal' as const } : caller;
   const accountId = record.userIdentity.accountId ?? record.recipientAccountId ?? event.account;
   return {
     ...commonOf(event, accountId),

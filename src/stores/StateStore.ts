@@ -80,6 +80,8 @@ export interface BreakerAdmission {
   limit: number;
   /** The organisation's breaker: across how many accounts the principals it counts are. */
   accounts?: number;
+  /** An account's breaker whose limit is its share of the organisation's (lower than breakerLimit): that limit. */
+  shareOf?: number;
 }
 
 interface BreakerStatus {
@@ -92,6 +94,8 @@ interface BreakerStatus {
   limit: number;
   /** The organisation's breaker: across how many accounts. */
   accounts?: number;
+  /** An account's breaker whose limit is its share of the organisation's (lower than breakerLimit): that limit. */
+  shareOf?: number;
 }
 
 /**

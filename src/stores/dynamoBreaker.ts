@@ -22,6 +22,11 @@ export interface BreakerSettings {
   /** With member accounts: at most this many across all accounts per window (the ORGANISATION breaker's limit). */
   organisationLimit?: number;
   /**
+   * Whether an account's limit is its share of the organisation's (accountShare). Default: with an organisation limit.
+   * The operator's CLI reads the organisation's breaker in any deployment: it shares only where there are members.
+   */
+  shareAccounts?: boolean;
+  /**
    * A principal IAM created less than this long ago takes no slot (src/respond/incident/attackerMade.ts): the breaker
    * bounds a storm over established principals, and one made inside its window is not one. Default: the window. 0: off
    * (the emulator cannot create a principal in the past: tests of a storm over established principals switch it off).
@@ -29,9 +34,36 @@ export interface BreakerSettings {
   youngPrincipalMs?: number;
 }
 
-/** The limit of a breaker: the organisation's, or an account's. */
-const limitOf = (settings: BreakerSettings, accountId: string) =>
-  accountId === ORGANISATION ? (settings.organisationLimit ?? settings.breakerLimit) : settings.breakerLimit;
+/**
+ * How many accounts, together, must not be able to fill the organisation's breaker: an attacker who can raise reports in
+ * three accounts (10 principals each under the default limits) would otherwise hold containment in every account for
+ * the window, the leaked key it came for in a fourth included (docs/threat-model.md).
+ */
+const ACCOUNTS_THAT_CANNOT_FILL = 3;
+
+/**
+ * Where there is an organisation's breaker, an account's limit is also its share of the organisation's: at most
+ * floor((orgLimit - 1) / 3), so that three accounts together count at most orgLimit - 1 and a fourth account's key
+ * still finds a slot (default 25: 8). At least 1; never more than breakerLimit. A storm confined to one account then
+ * trips that account's own breaker (its alert says the limit is the share) and leaves the organisation's closed.
+ */
+export function accountShare(breakerLimit: number, organisationLimit: number): number {
+  return Math.min(breakerLimit, Math.max(1, Math.floor((organisationLimit - 1) / ACCOUNTS_THAT_CANNOT_FILL)));
+}
+
+/** The limit of a breaker: the organisation's, or an account's (its share of the organisation's, where there is one). */
+const limitOf = (settings: BreakerSettings, accountId: string) => {
+  if (accountId === ORGANISATION) return settings.organisationLimit ?? settings.breakerLimit;
+  return settings.organisationLimit === undefined || settings.shareAccounts === false
+    ? settings.breakerLimit
+    : accountShare(settings.breakerLimit, settings.organisationLimit);
+};
+
+/** An account's limit lowered to its share of the organisation's: the organisation's limit, for the alert and status. */
+const shareOf = (settings: BreakerSettings, accountId: string) =>
+  accountId !== ORGANISATION && settings.organisationLimit !== undefined && limitOf(settings, accountId) < settings.breakerLimit
+    ? { shareOf: settings.organisationLimit }
+    : {};
 
 /** The organisation breaker's members are `<account>/<principal>`: the accounts they are in. */
 function accountsOf(principals: readonly string[]): number {
@@ -189,7 +221,9 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
     admit(accountId, principal, now, { open = true } = {}) {
       const limit = limitOf(settings, accountId);
       const scope = (principals: readonly { principal: string }[]) =>
-        accountId === ORGANISATION ? { limit, accounts: accountsOf(principals.map((p) => p.principal)) } : { limit };
+        accountId === ORGANISATION
+          ? { limit, accounts: accountsOf(principals.map((p) => p.principal)) }
+          : { limit, ...shareOf(settings, accountId) };
       return update<BreakerAdmission>(accountId, now.getTime(), (doc) => {
         const count = doc.principals.length;
         // Another session or key of a principal already counted takes no new slot, but leaves its own mark: the
@@ -250,7 +284,7 @@ export function dynamoBreaker(dynamodb: DynamoDBClient, settings: BreakerSetting
         count: principals.length,
         open,
         limit,
-        ...(accountId === ORGANISATION ? { accounts: accountsOf(names) } : {}),
+        ...(accountId === ORGANISATION ? { accounts: accountsOf(names) } : shareOf(settings, accountId)),
         principals: names,
         ...(open && doc.openedAt ? { openedAt: doc.openedAt } : {}),
       };

@@ -285,6 +285,26 @@ describe.each(configurations)('Keystop cannot be turned on itself: $name', ({ na
   });
 });
 
+describe("The offensive-tool rule hears only the deployment's accounts (a loop of sessions elsewhere spends nothing)", () => {
+  const accountsOf = (template: CfnTemplate) => template.Resources.OffensiveUserAgentRule!.Properties.EventPattern.account;
+
+  it('single account: this account only; organisation with memberAccounts "*": no account filter (the bus admits the organisation only)', () => {
+    expect(accountsOf(templates.get('single account (default)')!)).toEqual([{ Ref: 'AWS::AccountId' }]);
+    expect(accountsOf(templates.get('organisation')!)).toBeUndefined();
+  });
+
+  it('listed member accounts (written with blanks): this account and exactly those, trimmed', async () => {
+    const { template } = await packageTemplate(
+      ...ORGANISATION_PARAMS.filter((p) => !p.startsWith('--param=memberAccounts=')),
+      '--param=memberAccounts=222222222222, 333333333333',
+    );
+
+    expect(accountsOf(resolveConditions(template))).toEqual({
+      'Fn::Split': [',', { 'Fn::Join': [',', [{ Ref: 'AWS::AccountId' }, '222222222222,333333333333']] }],
+    });
+  }, 300_000);
+});
+
 describe('Security Hub\'s "Keystop: contain" custom action (param securityHubAction)', () => {
   const ACTION_RESOURCES = ['KeystopContainAction', 'KeystopContainActionRule', 'KeystopContainActionRulePermission'];
   const invokersOfApprove = (template: CfnTemplate) =>
@@ -439,7 +459,9 @@ describe('Event forwarder template (deploy/forward-events.yml, one stack per reg
       )
       .map(([, rule]) => rule.Properties.EventPattern);
     // The honey-key pattern takes its keys from a parameter in both templates.
-    const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
+    // The hub's offensive-tool rule also names the deployment's accounts: a forwarder only ever sees its own account's.
+    const withoutKeys = (pattern: any) =>
+      JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : k === 'account' ? undefined : v));
 
     expect(new Set(rules().map((r) => withoutKeys(r.Properties.EventPattern)))).toEqual(new Set(listened.map(withoutKeys)));
   });
@@ -469,7 +491,9 @@ describe('Member forwarder template (deploy/member-forward.yml, every member acc
   const securityBus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${SecurityAccountId}:event-bus/default' };
   const rules = () => Object.entries(forwarder.Resources as Record<string, any>).filter(([, r]) => r.Type === 'AWS::Events::Rule');
   const targetOf = (rule: any): string | undefined => rule.Properties.Targets[0]?.Arn?.['Fn::GetAtt']?.[0];
-  const withoutKeys = (pattern: any) => JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : v));
+  // The hub's offensive-tool rule also names the deployment's accounts: a member's forwarder sees its own account's only.
+  const withoutKeys = (pattern: any) =>
+    JSON.stringify(pattern, (k, v) => (k === 'accessKeyId' ? 'honey keys' : k === 'account' ? undefined : v));
 
   it("forwards exactly the tamper guard's calls, honey-key use and offensive tools' calls, so that Keystop's own rules match them again", () => {
     const home = packaged.get('organisation')!;

@@ -110,9 +110,23 @@ const responders = [
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { userIdentity: { accessKeyId: { 'Fn::Split': [',', ''] } } },
       },
-      // Offensive tools' user agents: the adapter's own substrings (src/sources/fromOffensiveUserAgent.ts).
+      // Offensive tools' user agents: the adapter's own substrings (src/sources/fromOffensiveUserAgent.ts), from the
+      // deployment's accounts only (test/packaging/deployments.test.ts resolves the condition per configuration).
       {
         source: [{ prefix: 'aws.' }],
+        account: {
+          'Fn::If': [
+            'EveryMemberAccount',
+            { Ref: 'AWS::NoValue' },
+            {
+              'Fn::If': [
+                'HasMemberAccounts',
+                { 'Fn::Split': [',', { 'Fn::Join': [',', [{ Ref: 'AWS::AccountId' }, '']] }] },
+                [{ Ref: 'AWS::AccountId' }],
+              ],
+            },
+          ],
+        },
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           userIdentity: { accessKeyId: [{ exists: true }] },

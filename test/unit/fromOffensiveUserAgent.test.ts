@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { credentialKey } from '../../src/domain/identifiers';
 import { CloudTrailApiCallEvent } from '../../src/sources/CloudTrailApiCallEvent';
 import { cloudTrailSource } from '../../src/sources/cloudTrailSource';
 import { fromOffensiveUserAgent, offensiveToolOf } from '../../src/sources/fromOffensiveUserAgent';
@@ -85,5 +86,33 @@ describe("An offensive tool's user agent: an earlier, weaker signal than GuardDu
 
     expect(cloudtrail.adapt(cloudtrail.schema.parse(reEnabled))).toMatchObject({ kind: 'incidents' });
     expect(guard.adapt(guard.schema.parse(reEnabled))).toMatchObject({ kind: 'tamper' });
+  });
+  it('keys a session by its principal: two sessions of one role are one record; a long-term key keeps its own', () => {
+    const session = (accessKeyId: string, roleName: string) => {
+      const event = trufflehog();
+      event.detail.userIdentity = {
+        type: 'AssumedRole',
+        accountId: '111122223333',
+        accessKeyId,
+        sessionContext: { sessionIssuer: { type: 'Role', userName: roleName } },
+      } as typeof event.detail.userIdentity;
+      return fromOffensiveUserAgent(event)!;
+    };
+    const [one, two, other] = [
+      session('ASIAKALISESSION00001', 'deploy'),
+      session('ASIAKALISESSION00002', 'deploy'),
+      session('ASIAKALISESSION00003', 'ops'),
+    ];
+
+    expect(one.credential).toMatchObject({
+      kind: 'role-session',
+      roleName: 'deploy',
+      accessKeyId: 'ASIAKALISESSION00001',
+      recordedBy: 'principal',
+    });
+    expect(credentialKey(one)).toBe('credential#111122223333#role/deploy/sessions');
+    expect(credentialKey(two)).toBe(credentialKey(one));
+    expect(credentialKey(other)).not.toBe(credentialKey(one));
+    expect(credentialKey(fromOffensiveUserAgent(trufflehog())!)).toBe('credential#111122223333#AKIALEAKEDBUILDBOT01');
   });
 });

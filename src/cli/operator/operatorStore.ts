@@ -58,7 +58,7 @@ export async function operatorStore(
       dedupWindowMs: (dedupWindow.success ? dedupWindow.data : settingDefault('KEYSTOP_DEDUP_WINDOW_MINUTES')) * 60_000,
       breakerLimit: limit,
       breakerWindowMs: windowMinutes * 60_000,
-      ...(counted ? { organisationLimit: orgLimit } : {}),
+      ...(counted ? { organisationLimit: orgLimit, shareAccounts: members.trim() !== '' } : {}),
     },
     systemClock.sleep,
   );

@@ -23,7 +23,9 @@ export function formatBreakerAlert(accountId: string, trip: BreakerTrip, openedA
   ];
   const headline = organisation
     ? `Keystop's organisation-wide blast-radius breaker opened at ${openedAt.toISOString()} (limit: organisation; ${trip.count} credentials ${where}): automatic containment is paused in every account.`
-    : `Keystop's blast-radius breaker opened for account ${accountId} at ${openedAt.toISOString()} (limit: account): automatic containment is paused there.`;
+    : trip.shareOf === undefined
+      ? `Keystop's blast-radius breaker opened for account ${accountId} at ${openedAt.toISOString()} (limit: account): automatic containment is paused there.`
+      : `Keystop's blast-radius breaker opened for account ${accountId} at ${openedAt.toISOString()} (limit: account, capped at its share of the organisation's breaker: ${trip.of ?? trip.count} of ${trip.shareOf}): automatic containment is paused in account ${accountId} only; the other accounts go on.`;
   const counted = `${trip.count} credentials were contained automatically ${where} within the breaker window.`;
   return {
     subject,
@@ -58,7 +60,7 @@ export function formatBreakerAlert(accountId: string, trip: BreakerTrip, openedA
       alertType: 'breaker',
       account: accountId,
       source: 'keystop',
-      ...(organisation ? { breaker: 'organisation' } : {}),
+      ...(organisation ? { breaker: 'organisation' } : trip.shareOf === undefined ? {} : { breaker: 'account-share' }),
     },
   };
 }

@@ -139,7 +139,7 @@ async function evictFrom(
 function tripOf(slot: BreakerSlot, admission: BreakerAdmission): BreakerTrip {
   return slot.accountId === ORGANISATION
     ? { limit: 'organisation', count: admission.count, ...(admission.accounts === undefined ? {} : { accounts: admission.accounts }) }
-    : { limit: 'account', count: admission.count };
+    : { limit: 'account', count: admission.count, ...(admission.shareOf ? { shareOf: admission.shareOf, of: admission.limit } : {}) };
 }
 
 /** Gives back the slots an attempt took (best effort: a slot left counts until the window passes). */

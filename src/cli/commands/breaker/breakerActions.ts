@@ -20,12 +20,16 @@ export async function breakerStatusAction(options: BreakerOptions): Promise<void
           open: status.open,
           openedAt: status.openedAt ?? null,
           count: status.count,
-          limit,
+          limit: status.limit,
+          breakerLimit: limit,
+          shareOf: status.shareOf ?? null,
           windowMinutes,
           organisation: { open: org.open, openedAt: org.openedAt ?? null, count: org.count, limit: orgLimit, accounts: org.accounts ?? 0 },
         })}\n`
       : `breaker of account ${accountId}: ${state(status)}; ` +
-          `${status.count} of ${limit} automatic containments in the last ${windowMinutes} minutes (settings: ${settingsSource})\n` +
+          `${status.count} of ${status.limit} automatic containments in the last ${windowMinutes} minutes` +
+          `${status.shareOf === undefined ? '' : ` (breakerLimit ${limit}, capped at this account's share of the organisation's ${status.shareOf})`}` +
+          ` (settings: ${settingsSource})\n` +
           `breaker of the organisation (with member accounts): ${state(org)}; ` +
           `${org.count} of ${orgLimit} automatic containments across ${org.accounts ?? 0} accounts in the last ${windowMinutes} minutes\n`,
   );
