@@ -16,13 +16,22 @@ import type { StepsRun } from '../plumbing/runSteps';
  * user made by someone else stays as it is. Nothing here runs before the key's own write: it cannot delay it.
  */
 export async function followCreations(incident: CredentialIncident, run: StepsRun, deps: Deps): Promise<StepsRun> {
-  const { credential } = incident;
   // Followed whenever the key is out of the attacker's hands: deactivated now, found Inactive already, or deleted. An
   // attacker who plants a key elsewhere and then deactivates or deletes the leaked one must not escape the follow.
   const keyStep = run.results.find((r) => r.type === 'deactivate-access-key');
   const gone = keyStep?.status === 'failed' && run.failures.some((error) => failureKindOf(error) === 'gone');
   const outOfReach = keyStep !== undefined && (keyStep.status === 'done' || keyStep.status === 'skipped' || gone);
-  if (deps.creations === undefined || credential.kind !== 'long-term-key' || !outOfReach) return run;
+  return outOfReach ? followWhatItMade(incident, run, deps) : run;
+}
+
+/**
+ * Follows what the contained long-term key made, its steps added to `run`'s: for a key cut off by `run`, and for a key
+ * found deleted before any step (the `credential-gone` transition, src/decide/nextResponse.ts): what it made is still
+ * there. The same rails hold for each followed principal (followHeldBy).
+ */
+export async function followWhatItMade(incident: CredentialIncident, run: StepsRun, deps: Deps): Promise<StepsRun> {
+  const { credential } = incident;
+  if (deps.creations === undefined || credential.kind !== 'long-term-key') return run;
   const found = await deps.creations.createdBy(incident.accountId, credential.accessKeyId, deps.now());
   // The key itself (a key that made itself is the one reported) is contained already.
   const creations = found.creations.filter((c) => !(c.kind === 'access-key' && c.accessKeyId === credential.accessKeyId));

@@ -1,0 +1,65 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CreateUserCommand, DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
+import { LOCAL_CREDENTIALS } from '../../src/local/localClients';
+import { type LocalCloudTrail, startLocalCloudTrail } from '../../src/local/startLocalCloudTrail';
+import { lambdaHarness } from '../support/lambdaHarness';
+import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
+import { reportAbout } from '../support/reports';
+import { createKeyFor, denyOn, iamCall, userWithOneKey } from '../support/trailCalls';
+
+/**
+ * The attacker reads docs/threat-model.md and tries to keep what it planted with the leaked key: each test plays one
+ * move of the adversarial review of 2026-12-06, in the attacker's order, and asserts IAM's state afterwards.
+ */
+describe('The attacker tries to keep its persistence: the follow still finds it', () => {
+  let trail: LocalCloudTrail;
+  beforeAll(async () => {
+    trail = await startLocalCloudTrail();
+  });
+  afterAll(() => trail.close());
+
+  async function setUp() {
+    const local = await localResponder({
+      eventHistory: () => new CloudTrailClient({ region: 'us-east-1', endpoint: trail.endpoint, credentials: LOCAL_CREDENTIALS }),
+    });
+    const { iam, sns, dynamodb } = local.responderClients;
+    return { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb }) };
+  }
+
+  it('plants a key for another user and a backdoor user, then deletes the leaked key before the report: the report is gone, what it made is contained', async () => {
+    const context = await setUp();
+    const { iam } = context.clients;
+    const buildBot = await userWithTwoKeys(iam, uniqueName('build-bot'));
+    const opsAdmin = await userWithOneKey(iam, uniqueName('ops-admin'));
+    const planted = await createKeyFor(iam, opsAdmin.userName, buildBot.leaked, 12);
+    const backdoor = uniqueName('backdoor');
+    await iam.send(new CreateUserCommand({ UserName: backdoor }));
+    const bystander = await userWithOneKey(iam, uniqueName('bystander'));
+    trail.record(planted.record, iamCall(buildBot.leaked, 'CreateUser', { userName: backdoor }, null, 11));
+    await iam.send(new DeleteAccessKeyCommand({ UserName: buildBot.userName, AccessKeyId: buildBot.leaked }));
+
+    const delivery = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'gone', reason: 'credential-gone' });
+    expect(await keyStatuses(iam, opsAdmin.userName)).toEqual({ [opsAdmin.own]: 'Active', [planted.accessKeyId]: 'Inactive' });
+    expect(await denyOn(iam, { user: backdoor })).toEqual([REVOKE_POLICY_NAME]);
+    // Decoys: the leaked key's own user keeps its other key; a user the key did not make is untouched.
+    expect(await keyStatuses(iam, buildBot.userName)).toEqual({ [buildBot.decoy]: 'Active' });
+    expect(await keyStatuses(iam, bystander.userName)).toEqual({ [bystander.own]: 'Active' });
+    expect(await denyOn(iam, { user: bystander.userName })).toEqual([]);
+    const alerts = await context.sink.drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.text).toContain(`deactivated ${planted.accessKeyId}, created for user ${opsAdmin.userName} by the contained key`);
+    expect(alerts[0]!.text).toMatch(/made in IAM: 2 found/);
+
+    // The same report again: responders know, nothing is changed twice.
+    const again = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+    expect(again.responses[0]).toMatchObject({ outcome: 'duplicate' });
+  });
+});
