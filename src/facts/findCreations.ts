@@ -1,5 +1,5 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { type Creation, creationIdentity } from '../domain/Creation';
+import { type Creation, creationIdentity, withRenames } from '../domain/Creation';
 import { messageOf } from '../domain/errors';
 import { creationsOf } from '../sources/creationsOf';
 import type { CreationLog } from '../stores/dynamoCreationLog';
@@ -54,7 +54,8 @@ export function creationFinder(settings: CreationFinderSettings): CreationFinder
       for (const creation of [...logged.found, ...history.found]) {
         if (!merged.has(creationIdentity(creation))) merged.set(creationIdentity(creation), creation);
       }
-      const creations = [...merged.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      // A user the key renamed is followed under its new name (both sources' records of the rename count).
+      const creations = withRenames([...merged.values()]);
       return { creations, sources: [logged.line, history.line], complete: logged.ok && history.ok };
     },
   };

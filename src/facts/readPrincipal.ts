@@ -4,6 +4,8 @@ export interface PrincipalFacts {
   tags: Record<string, string>;
   /** Undefined when the principal does not exist (any more). */
   path: string | undefined;
+  /** IAM's unique id (UserId, RoleId): a name can be given to another principal, the id cannot. */
+  id?: string;
 }
 
 /** The principal's tags and path, read live from IAM in one call (READ_PRINCIPAL_PERMISSIONS). A principal that does not exist has no tags and no path. */
@@ -14,7 +16,7 @@ export async function readPrincipal(iam: IAMClient, principal: { kind: 'user' | 
         ? (await iam.send(new GetUserCommand({ UserName: principal.name }))).User
         : (await iam.send(new GetRoleCommand({ RoleName: principal.name }))).Role;
     const tags = Object.fromEntries((found?.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
-    return { tags, path: found?.Path };
+    return { tags, path: found?.Path, ...(found === undefined ? {} : { id: 'UserId' in found ? found.UserId : found.RoleId }) };
   } catch (error) {
     if (error instanceof NoSuchEntityException) return { tags: {}, path: undefined };
     throw error;

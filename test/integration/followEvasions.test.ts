@@ -1,5 +1,5 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CreateUserCommand, DeleteAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, DeleteAccessKeyCommand, UpdateUserCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import { LOCAL_CREDENTIALS } from '../../src/local/localClients';
@@ -61,5 +61,38 @@ describe('The attacker tries to keep its persistence: the follow still finds it'
       reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
     );
     expect(again.responses[0]).toMatchObject({ outcome: 'duplicate' });
+  });
+
+  it('creates a backdoor user with a key, renames the user (UpdateUser --new-user-name) before the report, and someone else takes the old name: the renamed user is contained by its id, the new holder of the name is not', async () => {
+    const context = await setUp();
+    const { iam } = context.clients;
+    const buildBot = await userWithTwoKeys(iam, uniqueName('build-bot'));
+    const backdoor = uniqueName('backdoor');
+    const { User } = await iam.send(new CreateUserCommand({ UserName: backdoor }));
+    const backdoorKey = await createKeyFor(iam, backdoor, buildBot.leaked, 9);
+    trail.record(
+      iamCall(buildBot.leaked, 'CreateUser', { userName: backdoor }, { user: { userName: backdoor, userId: User!.UserId } }, 10),
+      backdoorKey.record,
+    );
+    const renamed = uniqueName('svc-reporting');
+    await iam.send(new UpdateUserCommand({ UserName: backdoor, NewUserName: renamed }));
+    trail.record(iamCall(buildBot.leaked, 'UpdateUser', { userName: backdoor, newUserName: renamed }, null, 8));
+    // A responder (not the leaked key) creates a user under the freed name: it must stay untouched.
+    const newcomer = await userWithOneKey(iam, backdoor);
+
+    const delivery = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(iam, renamed)).toEqual({ [backdoorKey.accessKeyId]: 'Inactive' });
+    expect(await denyOn(iam, { user: renamed })).toEqual([REVOKE_POLICY_NAME]);
+    expect(await keyStatuses(iam, newcomer.userName)).toEqual({ [newcomer.own]: 'Active' });
+    expect(await denyOn(iam, { user: newcomer.userName })).toEqual([]);
+    expect(await keyStatuses(iam, buildBot.userName)).toEqual({ [buildBot.leaked]: 'Inactive', [buildBot.decoy]: 'Active' });
+    const [alert, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toContain(`user ${renamed}, created by the contained key`);
+    expect(alert!.text).toContain(`aws iam update-user --user-name ${renamed} --new-user-name ${backdoor}`);
   });
 });

@@ -65,6 +65,26 @@ describe('What a leaked credential made in IAM, from CloudTrail', () => {
     ]);
   });
 
+  it("a created user's id (which outlives a rename), and a rename: only --new-user-name counts, a new path alone does not", () => {
+    const records = [
+      call('CreateUser', {
+        request: { userName: 'backdoor' },
+        response: { user: { userName: 'backdoor', userId: 'AIDAEXAMPLEBACKDOOR1', path: '/' } },
+        at: '2026-10-02T08:14:00Z',
+      }),
+      call('UpdateUser', { request: { userName: 'backdoor', newUserName: 'svc-reporting' }, at: '2026-10-02T08:15:00Z' }),
+      call('UpdateUser', { request: { userName: 'svc-reporting', newPath: '/svc/' }, at: '2026-10-02T08:16:00Z' }),
+    ];
+
+    expect(creationsOf(records, LEAKED).map(({ at: _, ...c }) => c)).toEqual([
+      { kind: 'user', userName: 'backdoor', userId: 'AIDAEXAMPLEBACKDOOR1' },
+      { kind: 'user-renamed', userName: 'backdoor', newUserName: 'svc-reporting' },
+    ]);
+    expect(undoCommandOf({ kind: 'user-renamed', userName: 'backdoor', newUserName: 'svc-reporting', at: 'x' })).toBe(
+      'aws iam update-user --user-name svc-reporting --new-user-name backdoor',
+    );
+  });
+
   it('leaves out what another credential did, what failed, reads, and the same call delivered twice', () => {
     const created = call('CreateUser', { request: { userName: 'backdoor' } });
     const records = [

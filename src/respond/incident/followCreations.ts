@@ -1,10 +1,10 @@
 import { type ActionResult, FOLLOW_STEP } from '../../actions/ContainmentAction';
 import { followCreation, followSkipped } from '../../actions/followCreation';
-import { followActOf, followedPrincipal, followHeldBy } from '../../decide/followPlan';
-import type { Creation } from '../../domain/Creation';
+import { followActOf, followHeldBy } from '../../decide/followPlan';
+import type { Creation, ListedCreation } from '../../domain/Creation';
 import type { CredentialIncident } from '../../domain/CredentialIncident';
 import { failureKindOf, messageOf } from '../../domain/errors';
-import { readPrincipal } from '../../facts/readPrincipal';
+import { currentFormOf } from '../../facts/currentFormOf';
 import { undoCommandOf } from '../../sources/creationsOf';
 import type { Deps } from '../Deps';
 import type { StepsRun } from '../plumbing/runSteps';
@@ -39,7 +39,7 @@ export async function followWhatItMade(incident: CredentialIncident, run: StepsR
   const failures: unknown[] = [];
   for (const creation of creations) {
     try {
-      results.push(await followOne(creation, incident, deps));
+      results.push(await followOne(creation, found.creations, incident, deps));
     } catch (error) {
       deps.logger.error('following a creation failed', { incidentId: incident.id, creation, error });
       failures.push(error);
@@ -58,20 +58,23 @@ export async function followWhatItMade(incident: CredentialIncident, run: StepsR
   return { results: [...run.results, summary, ...results], failures: [...run.failures, ...failures] };
 }
 
-async function followOne(creation: Creation, creator: CredentialIncident, deps: Deps): Promise<ActionResult> {
+async function followOne(creation: Creation, made: readonly Creation[], creator: CredentialIncident, deps: Deps): Promise<ActionResult> {
   if (followActOf(creation) === 'list') {
-    const listedOnly = creation as Extract<Creation, { kind: 'login-profile' | 'policy' }>;
+    const listedOnly = creation as ListedCreation;
     const what =
       listedOnly.kind === 'login-profile'
         ? `console password of user ${listedOnly.userName} ${listedOnly.change}`
-        : `policy ${listedOnly.policy} ${listedOnly.how === 'attached' ? 'attached to' : 'written on'} ${listedOnly.on} ${listedOnly.name}`;
+        : listedOnly.kind === 'user-renamed'
+          ? `user ${listedOnly.userName} renamed ${listedOnly.newUserName}`
+          : `policy ${listedOnly.policy} ${listedOnly.how === 'attached' ? 'attached to' : 'written on'} ${listedOnly.on} ${listedOnly.name}`;
     return followSkipped(creation, `${what} by the contained key at ${creation.at}; to undo: ${undoCommandOf(listedOnly)}`);
   }
   const clients = deps.clientsFor(creator);
-  const principal = followedPrincipal(creation)!;
-  const live = await readPrincipal(clients.iam, principal);
-  if (live.path === undefined) return followSkipped(creation, `${principal.kind} ${principal.name} no longer exists`);
-  const held = followHeldBy(creation, creator, deps.guardrails, live);
-  if (held !== undefined) return followSkipped(creation, held);
-  return followCreation(creation, clients, deps.now());
+  // Followed as it is now: a renamed user by its id, a key by its own id (src/facts/currentFormOf.ts).
+  const current = await currentFormOf(creation, made, clients.iam);
+  if ('gone' in current) return followSkipped(creation, current.gone);
+  const held = followHeldBy(current.creation, creator, deps.guardrails, current.live);
+  if (held !== undefined) return followSkipped(current.creation, held);
+  const result = await followCreation(current.creation, clients, deps.now());
+  return current.renamed === undefined ? result : { ...result, reason: `${result.reason} (${current.renamed})` };
 }
