@@ -44,7 +44,10 @@ export function creationFinder(settings: CreationFinderSettings): CreationFinder
       const [logged, history] = await Promise.all([
         settings.log
           ? settings.log.recall(accountId, accessKeyId, now).then(
-              (found) => ({ found, line: `creation log: ${found.length}`, ok: true }),
+              ({ creations: found, overflowed }) =>
+                overflowed
+                  ? { found, line: `creation log: ${found.length}, INCOMPLETE (full: the key made more than it keeps)`, ok: false }
+                  : { found, line: `creation log: ${found.length}`, ok: true },
               (error: unknown) => ({ found: [] as Creation[], line: `creation log unreadable (${messageOf(error)})`, ok: false }),
             )
           : { found: [] as Creation[], line: 'creation log: none (no state table)', ok: true },

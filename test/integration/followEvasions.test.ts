@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import { LOCAL_CREDENTIALS } from '../../src/local/localClients';
 import { type LocalCloudTrail, startLocalCloudTrail } from '../../src/local/startLocalCloudTrail';
+import { iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 import { reportAbout } from '../support/reports';
@@ -94,5 +95,48 @@ describe('The attacker tries to keep its persistence: the follow still finds it'
     expect(more).toEqual([]);
     expect(alert!.text).toContain(`user ${renamed}, created by the contained key`);
     expect(alert!.text).toContain(`aws iam update-user --user-name ${renamed} --new-user-name ${backdoor}`);
+  });
+
+  it('fills the creation log with 101 cheap policy writes before planting a key: the key is still followed from the log, and the alert says the list is incomplete (ACTION NEEDED)', async () => {
+    // No event history: the creation log alone answers, as in a member account or within the history's lag.
+    const local = await localResponder();
+    const { iam, sns, dynamodb } = local.responderClients;
+    const context = { ...local, ...lambdaHarness(local.deps, { IAM: iam, SNS: sns, DynamoDB: dynamodb }) };
+    const buildBot = await userWithTwoKeys(local.clients.iam, uniqueName('build-bot'));
+    const opsAdmin = await userWithOneKey(local.clients.iam, uniqueName('ops-admin'));
+    const caller = { kind: 'user' as const, name: buildBot.userName };
+    const byLeakedKey = (event: Record<string, any>) => {
+      event.detail.userIdentity.accessKeyId = buildBot.leaked;
+      return event;
+    };
+    for (let n = 0; n < 101; n++) {
+      const spam = { userName: buildBot.userName, policyName: `p${n}`, policyDocument: '{}' };
+      await context.deliver(byLeakedKey(iamChange('PutUserPolicy', spam, caller, uniqueName('spam'))));
+    }
+    const planted = await createKeyFor(local.clients.iam, opsAdmin.userName, buildBot.leaked, 1);
+    const noted = await context.deliver(
+      byLeakedKey(
+        iamChange('CreateAccessKey', { userName: opsAdmin.userName }, caller, uniqueName('made'), planted.record.responseElements as any),
+      ),
+    );
+    expect(noted.responses.at(-1)).toMatchObject({
+      outcome: 'ignored',
+      explanation: expect.stringMatching(/made access-key in \d{12}: noted/),
+    });
+
+    const contained = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(contained.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(local.clients.iam, opsAdmin.userName)).toEqual({
+      [opsAdmin.own]: 'Active',
+      [planted.accessKeyId]: 'Inactive',
+    });
+    expect(await keyStatuses(local.clients.iam, buildBot.userName)).toEqual({ [buildBot.leaked]: 'Inactive', [buildBot.decoy]: 'Active' });
+    const [alert, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toMatch(/creation log: 101, INCOMPLETE/);
+    expect(alert!.text).toContain(`ACTION NEEDED: the list may be incomplete, look in CloudTrail for what ${buildBot.leaked} made`);
   });
 });

@@ -16,7 +16,7 @@ const log = (found: Creation[] | Error): CreationLog => ({
   remember: async () => undefined,
   recall: async () => {
     if (found instanceof Error) throw found;
-    return found;
+    return { creations: found, overflowed: false };
   },
 });
 

@@ -52,7 +52,11 @@ export async function followWhatItMade(incident: CredentialIncident, run: StepsR
     type: FOLLOW_STEP,
     status: creations.length > 0 ? 'done' : 'skipped',
     target: credential.accessKeyId,
-    reason: `what ${credential.accessKeyId} made in IAM: ${creations.length} found (${found.sources.join('; ')})`,
+    reason:
+      `what ${credential.accessKeyId} made in IAM: ${creations.length} found (${found.sources.join('; ')})` +
+      (found.complete
+        ? ''
+        : `; ACTION NEEDED: the list may be incomplete, look in CloudTrail for what ${credential.accessKeyId} made and contain the rest by hand`),
     at: deps.now().toISOString(),
   };
   return { results: [...run.results, summary, ...results], failures: [...run.failures, ...failures] };
