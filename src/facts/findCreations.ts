@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { type Creation, creationIdentity, withRenames } from '../domain/Creation';
 import { messageOf } from '../domain/errors';
-import { creationsOf } from '../sources/creationsOf';
+import { creationsOf, sessionKeysOf } from '../sources/creationsOf';
 import type { CreationLog } from '../stores/dynamoCreationLog';
 
 /** What a credential made, and which source answered what (for the alert and docs/state-machine.md). */
@@ -64,6 +64,9 @@ export function creationFinder(settings: CreationFinderSettings): CreationFinder
   };
 }
 
+/** Session keys of one long-term key whose calls are read too (each costs at least one LookupEvents page). */
+const MAX_SESSIONS = 5;
+
 async function historyOf(
   settings: CreationFinderSettings,
   accountId: string,
@@ -76,27 +79,44 @@ async function historyOf(
   }
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), settings.timeLimitMs);
-  const records: unknown[] = [];
+  const read: { keyId: string; records: unknown[] }[] = [];
   let pages = 0;
+  // What the key made itself, and what the session keys it issued (GetSessionToken) made: the key's doing too.
+  const foundIn = () => read.flatMap(({ keyId, records }) => creationsOf(records, keyId));
+  const sessions = () => (read.length > 1 ? `, ${read.length - 1} session key(s) it issued read too` : '');
   try {
     const { paginateLookupEvents } = await import('@aws-sdk/client-cloudtrail');
     const client = await settings.cloudTrail();
     const from = new Date(now.getTime() - settings.windowHours * 3_600_000);
-    for await (const page of paginateLookupEvents(
-      { client, pageSize: 50 },
-      { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: accessKeyId }], StartTime: from, EndTime: now },
-      { abortSignal: abort.signal },
-    )) {
-      pages += 1;
-      for (const event of page.Events ?? []) records.push(jsonOf(event.CloudTrailEvent));
-      if (pages >= settings.maxPages) break;
-    }
-    const found = creationsOf(records, accessKeyId);
-    return { found, line: `event history: ${found.length} (${pages} page(s); calls of the last ~5 minutes may not show yet)`, ok: true };
+    const lookUp = async (keyId: string) => {
+      const records: unknown[] = [];
+      read.push({ keyId, records });
+      if (pages >= settings.maxPages) return records;
+      for await (const page of paginateLookupEvents(
+        { client, pageSize: 50 },
+        { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: keyId }], StartTime: from, EndTime: now },
+        { abortSignal: abort.signal },
+      )) {
+        pages += 1;
+        for (const event of page.Events ?? []) records.push(jsonOf(event.CloudTrailEvent));
+        if (pages >= settings.maxPages) break;
+      }
+      return records;
+    };
+    const own = await lookUp(accessKeyId);
+    const issued = sessionKeysOf(own, accessKeyId);
+    for (const sessionKey of issued.slice(0, MAX_SESSIONS)) await lookUp(sessionKey);
+    const found = foundIn();
+    const unread = issued.length > MAX_SESSIONS ? `, INCOMPLETE: ${issued.length - MAX_SESSIONS} more session key(s) not read` : '';
+    return {
+      found,
+      line: `event history: ${found.length} (${pages} page(s)${sessions()}${unread}; calls of the last ~5 minutes may not show yet)`,
+      ok: unread === '',
+    };
   } catch (error) {
-    const found = creationsOf(records, accessKeyId);
+    const found = foundIn();
     const why = abort.signal.aborted ? 'stopped at the time limit' : `failed (${messageOf(error)})`;
-    return { found, line: `event history: ${why}, ${found.length} found`, ok: false };
+    return { found, line: `event history: ${why}, ${found.length} found${sessions()}`, ok: false };
   } finally {
     clearTimeout(timer);
   }

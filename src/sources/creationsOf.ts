@@ -81,6 +81,26 @@ export function creationsOf(records: readonly unknown[], accessKeyId: string): C
   return [...found.values()];
 }
 
+const SessionIssued = z.object({
+  eventSource: z.literal('sts.amazonaws.com'),
+  eventName: z.literal('GetSessionToken'),
+  errorCode: z.optional(z.nullable(z.string())),
+  userIdentity: z.object({ accessKeyId: z.optional(z.string()) }),
+  responseElements: z.object({ credentials: z.object({ accessKeyId: z.string().check(z.regex(/^ASIA[A-Z0-9]{12,124}$/)) }) }),
+});
+
+/**
+ * The session keys (ASIA…) the long-term key `accessKeyId` issued itself (`sts:GetSessionToken`, CloudTrail's
+ * responseElements.credentials.accessKeyId): what they made is the key's doing too. Oldest first, once each.
+ */
+export function sessionKeysOf(records: readonly unknown[], accessKeyId: string): string[] {
+  const keys = records
+    .map((r) => SessionIssued.safeParse(r))
+    .flatMap((r) => (r.success && r.data.userIdentity.accessKeyId === accessKeyId && !r.data.errorCode ? [r.data] : []))
+    .map((r) => r.responseElements.credentials.accessKeyId);
+  return [...new Set(keys)];
+}
+
 /** The command a responder runs to undo what Keystop lists but does not undo itself (deleting is a human's call). */
 export function undoCommandOf(creation: ListedCreation): string {
   if (creation.kind === 'login-profile') return `aws iam delete-login-profile --user-name ${creation.userName}`;

@@ -139,4 +139,57 @@ describe('The attacker tries to keep its persistence: the follow still finds it'
     expect(alert!.text).toMatch(/creation log: 101, INCOMPLETE/);
     expect(alert!.text).toContain(`ACTION NEEDED: the list may be incomplete, look in CloudTrail for what ${buildBot.leaked} made`);
   });
+
+  it('acts through a session: GetSessionToken with the leaked key, then a backdoor user and a key for another user made with the ASIA credentials; both are followed, a session of another key is not', async () => {
+    const context = await setUp();
+    const { iam } = context.clients;
+    const buildBot = await userWithTwoKeys(iam, uniqueName('build-bot'));
+    const opsAdmin = await userWithOneKey(iam, uniqueName('ops-admin'));
+    const session = `ASIA${uniqueName('s')
+      .replace(/[^a-z0-9]/g, '')
+      .toUpperCase()
+      .padEnd(16, 'X')}`;
+    const otherSession = `ASIA${uniqueName('o')
+      .replace(/[^a-z0-9]/g, '')
+      .toUpperCase()
+      .padEnd(16, 'Y')}`;
+    const issued = (by: string, accessKeyId: string, minutesAgo: number) => ({
+      ...iamCall(
+        by,
+        'GetSessionToken',
+        { durationSeconds: 129600 },
+        { credentials: { accessKeyId, expiration: 'Dec 8, 2026 3:00:00 AM' } },
+        minutesAgo,
+      ),
+      eventSource: 'sts.amazonaws.com',
+    });
+    const backdoor = uniqueName('backdoor');
+    await iam.send(new CreateUserCommand({ UserName: backdoor }));
+    const planted = await createKeyFor(iam, opsAdmin.userName, session, 13);
+    // The decoy key's own session (not the leaked key's) makes a key too: never followed.
+    const bystander = await userWithOneKey(iam, uniqueName('bystander'));
+    const byOther = await createKeyFor(iam, bystander.userName, otherSession, 12);
+    trail.record(
+      issued(buildBot.leaked, session, 15),
+      issued(buildBot.decoy, otherSession, 14),
+      iamCall(session, 'CreateUser', { userName: backdoor }, null, 14),
+      planted.record,
+      byOther.record,
+    );
+
+    const delivery = await context.deliver(
+      reportAbout('guardduty-tor', { userName: buildBot.userName, accessKeyId: buildBot.leaked }, uniqueName('tor')),
+    );
+
+    expect(delivery.responses[0]).toMatchObject({ outcome: 'contained' });
+    expect(await keyStatuses(iam, opsAdmin.userName)).toEqual({ [opsAdmin.own]: 'Active', [planted.accessKeyId]: 'Inactive' });
+    expect(await denyOn(iam, { user: backdoor })).toEqual([REVOKE_POLICY_NAME]);
+    expect(await keyStatuses(iam, bystander.userName)).toEqual({ [bystander.own]: 'Active', [byOther.accessKeyId]: 'Active' });
+    expect(await keyStatuses(iam, buildBot.userName)).toEqual({ [buildBot.leaked]: 'Inactive', [buildBot.decoy]: 'Active' });
+    const [alert, ...more] = await context.sink.drain();
+    expect(more).toEqual([]);
+    expect(alert!.text).toMatch(
+      /made in IAM: 2 found \(creation log: 0; event history: 2 \(\d+ page\(s\), 1 session key\(s\) it issued read too/,
+    );
+  });
 });
