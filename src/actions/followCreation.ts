@@ -22,6 +22,8 @@ const targetOf = (creation: Creation): string => {
     case 'user':
     case 'login-profile':
       return `user/${creation.userName}`;
+    case 'user-renamed':
+      return `user/${creation.newUserName}`;
     case 'role':
       return `role/${creation.roleName}`;
     case 'policy':

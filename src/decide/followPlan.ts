@@ -32,6 +32,7 @@ export function followActOf(creation: Creation): FollowAct {
       return 'deny-role';
     case 'login-profile':
     case 'policy':
+    case 'user-renamed':
       return 'list';
   }
 }

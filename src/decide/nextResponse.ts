@@ -34,6 +34,11 @@ export type Transition =
       tell?: true;
       /** What Keystop has achieved after this report, when it is less than before (a contained key is Active again). */
       achieved?: ResponseLevel;
+      /**
+       * The credential is gone but what it made may not be: contain that (src/respond/incident/followCreations.ts). An
+       * attacker who plants persistence and then deletes the leaked key must not leave the persistence behind.
+       */
+      follow?: true;
     }
   | { kind: 'retry'; explanation: string }
   | { kind: 'duplicate'; reason: ResponseReason; explanation: string };
@@ -88,6 +93,7 @@ export function nextResponse(
             outcome: 'gone',
             reason: 'credential-gone',
             explanation: `${facts.gone}: nothing is left to contain`,
+            follow: true,
           }
         : duplicate(`the credential no longer exists and responders were told${before}`);
     }

@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { type Creation, creationIdentity } from '../domain/Creation';
+import { type Creation, creationIdentity, withRenames } from '../domain/Creation';
 import { messageOf } from '../domain/errors';
-import { creationsOf } from '../sources/creationsOf';
+import { creationsOf, sessionKeysOf } from '../sources/creationsOf';
 import type { CreationLog } from '../stores/dynamoCreationLog';
 
 /** What a credential made, and which source answered what (for the alert and docs/state-machine.md). */
@@ -44,7 +44,10 @@ export function creationFinder(settings: CreationFinderSettings): CreationFinder
       const [logged, history] = await Promise.all([
         settings.log
           ? settings.log.recall(accountId, accessKeyId, now).then(
-              (found) => ({ found, line: `creation log: ${found.length}`, ok: true }),
+              ({ creations: found, overflowed }) =>
+                overflowed
+                  ? { found, line: `creation log: ${found.length}, INCOMPLETE (full: the key made more than it keeps)`, ok: false }
+                  : { found, line: `creation log: ${found.length}`, ok: true },
               (error: unknown) => ({ found: [] as Creation[], line: `creation log unreadable (${messageOf(error)})`, ok: false }),
             )
           : { found: [] as Creation[], line: 'creation log: none (no state table)', ok: true },
@@ -54,11 +57,15 @@ export function creationFinder(settings: CreationFinderSettings): CreationFinder
       for (const creation of [...logged.found, ...history.found]) {
         if (!merged.has(creationIdentity(creation))) merged.set(creationIdentity(creation), creation);
       }
-      const creations = [...merged.values()].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+      // A user the key renamed is followed under its new name (both sources' records of the rename count).
+      const creations = withRenames([...merged.values()]);
       return { creations, sources: [logged.line, history.line], complete: logged.ok && history.ok };
     },
   };
 }
+
+/** Session keys of one long-term key whose calls are read too (each costs at least one LookupEvents page). */
+const MAX_SESSIONS = 5;
 
 async function historyOf(
   settings: CreationFinderSettings,
@@ -72,27 +79,44 @@ async function historyOf(
   }
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), settings.timeLimitMs);
-  const records: unknown[] = [];
+  const read: { keyId: string; records: unknown[] }[] = [];
   let pages = 0;
+  // What the key made itself, and what the session keys it issued (GetSessionToken) made: the key's doing too.
+  const foundIn = () => read.flatMap(({ keyId, records }) => creationsOf(records, keyId));
+  const sessions = () => (read.length > 1 ? `, ${read.length - 1} session key(s) it issued read too` : '');
   try {
     const { paginateLookupEvents } = await import('@aws-sdk/client-cloudtrail');
     const client = await settings.cloudTrail();
     const from = new Date(now.getTime() - settings.windowHours * 3_600_000);
-    for await (const page of paginateLookupEvents(
-      { client, pageSize: 50 },
-      { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: accessKeyId }], StartTime: from, EndTime: now },
-      { abortSignal: abort.signal },
-    )) {
-      pages += 1;
-      for (const event of page.Events ?? []) records.push(jsonOf(event.CloudTrailEvent));
-      if (pages >= settings.maxPages) break;
-    }
-    const found = creationsOf(records, accessKeyId);
-    return { found, line: `event history: ${found.length} (${pages} page(s); calls of the last ~5 minutes may not show yet)`, ok: true };
+    const lookUp = async (keyId: string) => {
+      const records: unknown[] = [];
+      read.push({ keyId, records });
+      if (pages >= settings.maxPages) return records;
+      for await (const page of paginateLookupEvents(
+        { client, pageSize: 50 },
+        { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: keyId }], StartTime: from, EndTime: now },
+        { abortSignal: abort.signal },
+      )) {
+        pages += 1;
+        for (const event of page.Events ?? []) records.push(jsonOf(event.CloudTrailEvent));
+        if (pages >= settings.maxPages) break;
+      }
+      return records;
+    };
+    const own = await lookUp(accessKeyId);
+    const issued = sessionKeysOf(own, accessKeyId);
+    for (const sessionKey of issued.slice(0, MAX_SESSIONS)) await lookUp(sessionKey);
+    const found = foundIn();
+    const unread = issued.length > MAX_SESSIONS ? `, INCOMPLETE: ${issued.length - MAX_SESSIONS} more session key(s) not read` : '';
+    return {
+      found,
+      line: `event history: ${found.length} (${pages} page(s)${sessions()}${unread}; calls of the last ~5 minutes may not show yet)`,
+      ok: unread === '',
+    };
   } catch (error) {
-    const found = creationsOf(records, accessKeyId);
+    const found = foundIn();
     const why = abort.signal.aborted ? 'stopped at the time limit' : `failed (${messageOf(error)})`;
-    return { found, line: `event history: ${why}, ${found.length} found`, ok: false };
+    return { found, line: `event history: ${why}, ${found.length} found${sessions()}`, ok: false };
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,4 @@
-import { Creation, creationIdentity } from '../domain/Creation';
+import { Creation, creationIdentity, type ListedCreation } from '../domain/Creation';
 import * as z from '../zod';
 
 /**
@@ -41,8 +41,14 @@ function candidateOf({ eventName, eventTime: at, requestParameters, responseElem
         at,
       };
     }
-    case 'CreateUser':
-      return { kind: 'user', userName: request.userName, at };
+    case 'CreateUser': {
+      const made = (responseElements?.user ?? {}) as { userId?: unknown };
+      return { kind: 'user', userName: request.userName, ...(made.userId === undefined ? {} : { userId: made.userId }), at };
+    }
+    case 'UpdateUser':
+      // Only a rename is followed (a new path changes nothing Keystop decides on: the live path is read when following).
+      if (request.newUserName === undefined) return undefined;
+      return { kind: 'user-renamed', userName: request.userName ?? userIdentity.userName, newUserName: request.newUserName, at };
     case 'CreateRole':
       return { kind: 'role', roleName: request.roleName, at };
     case 'CreateLoginProfile':
@@ -75,9 +81,31 @@ export function creationsOf(records: readonly unknown[], accessKeyId: string): C
   return [...found.values()];
 }
 
+const SessionIssued = z.object({
+  eventSource: z.literal('sts.amazonaws.com'),
+  eventName: z.literal('GetSessionToken'),
+  errorCode: z.optional(z.nullable(z.string())),
+  userIdentity: z.object({ accessKeyId: z.optional(z.string()) }),
+  responseElements: z.object({ credentials: z.object({ accessKeyId: z.string().check(z.regex(/^ASIA[A-Z0-9]{12,124}$/)) }) }),
+});
+
+/**
+ * The session keys (ASIA…) the long-term key `accessKeyId` issued itself (`sts:GetSessionToken`, CloudTrail's
+ * responseElements.credentials.accessKeyId): what they made is the key's doing too. Oldest first, once each.
+ */
+export function sessionKeysOf(records: readonly unknown[], accessKeyId: string): string[] {
+  const keys = records
+    .map((r) => SessionIssued.safeParse(r))
+    .flatMap((r) => (r.success && r.data.userIdentity.accessKeyId === accessKeyId && !r.data.errorCode ? [r.data] : []))
+    .map((r) => r.responseElements.credentials.accessKeyId);
+  return [...new Set(keys)];
+}
+
 /** The command a responder runs to undo what Keystop lists but does not undo itself (deleting is a human's call). */
-export function undoCommandOf(creation: Extract<Creation, { kind: 'login-profile' | 'policy' }>): string {
+export function undoCommandOf(creation: ListedCreation): string {
   if (creation.kind === 'login-profile') return `aws iam delete-login-profile --user-name ${creation.userName}`;
+  if (creation.kind === 'user-renamed')
+    return `aws iam update-user --user-name ${creation.newUserName} --new-user-name ${creation.userName}`;
   const flag = `--${creation.on}-name ${creation.name}`;
   return creation.how === 'attached'
     ? `aws iam detach-${creation.on}-policy ${flag} --policy-arn ${creation.policy}`

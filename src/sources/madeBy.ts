@@ -9,6 +9,8 @@ import { creationsOf } from './creationsOf';
  */
 export const REMEMBERED_CALLS = [
   'CreateUser',
+  // A rename (--new-user-name): what was made for the user is followed under its new name.
+  'UpdateUser',
   'CreateRole',
   'CreateAccessKey',
   'CreateLoginProfile',

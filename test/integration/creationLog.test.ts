@@ -32,16 +32,44 @@ describe('Who made what, remembered briefly (the state table, one item per creat
     await log.remember(ACCOUNT, 'AKIASOMEONEELSE00001', [newKey(3)], now);
     await log.remember('210987654321', LEAKED, [newKey(4)], now);
 
-    expect(await log.recall(ACCOUNT, LEAKED, now)).toEqual([{ kind: 'user', userName: 'backdoor', at: isoAt(start, 1000) }, newKey(2)]);
+    expect(await log.recall(ACCOUNT, LEAKED, now)).toEqual({
+      creations: [{ kind: 'user', userName: 'backdoor', at: isoAt(start, 1000) }, newKey(2)],
+      overflowed: false,
+    });
   });
 
-  it('forgets after the keep window, and keeps at most 100 entries per creator', async () => {
+  it('forgets after the keep window, and keeps at most 100 keys, users and roles per creator, marking the rest overflowed', async () => {
     const { log } = await setUp();
     const now = new Date(start);
     for (let n = 0; n < 105; n++) await log.remember(ACCOUNT, LEAKED, [newKey(n)], now);
 
-    expect(await log.recall(ACCOUNT, LEAKED, now)).toHaveLength(100);
-    expect(await log.recall(ACCOUNT, LEAKED, new Date(start + 3600_000 + 1))).toEqual([]);
+    const recalled = await log.recall(ACCOUNT, LEAKED, now);
+    expect(recalled.creations).toHaveLength(100);
+    expect(recalled.overflowed).toBe(true);
+    expect(await log.recall(ACCOUNT, LEAKED, new Date(start + 3600_000 + 1))).toEqual({ creations: [], overflowed: false });
+  });
+
+  it('a policy written again and again is noted once and cannot push out a key made after it; 100 different policies fill their own list only', async () => {
+    const { log } = await setUp();
+    const now = new Date(start);
+    const policy = (name: string, n: number): Creation => ({
+      kind: 'policy',
+      on: 'user',
+      name: 'build-bot',
+      policy: name,
+      how: 'inline',
+      at: isoAt(start, n),
+    });
+    for (let n = 0; n < 101; n++) await log.remember(ACCOUNT, LEAKED, [policy('again', n)], now);
+    expect(await log.recall(ACCOUNT, LEAKED, now)).toEqual({ creations: [policy('again', 0)], overflowed: false });
+
+    for (let n = 0; n < 101; n++) await log.remember(ACCOUNT, LEAKED, [policy(`p${n}`, 1000 + n)], now);
+    await log.remember(ACCOUNT, LEAKED, [newKey(5000)], now);
+
+    const recalled = await log.recall(ACCOUNT, LEAKED, now);
+    expect(recalled.creations.filter((c) => c.kind === 'policy')).toHaveLength(100);
+    expect(recalled.creations).toContainEqual(newKey(5000));
+    expect(recalled.overflowed).toBe(true);
   });
 
   it('reads back only well-formed entries: an entry written by someone else that IAM could not have made is dropped', async () => {
@@ -63,7 +91,7 @@ describe('Who made what, remembered briefly (the state table, one item per creat
       }),
     );
 
-    expect(await log.recall(ACCOUNT, LEAKED, new Date(start))).toEqual([newKey(1)]);
+    expect((await log.recall(ACCOUNT, LEAKED, new Date(start))).creations).toEqual([newKey(1)]);
   });
 
   it('tells which key made a user, a role or a key (not the user a key was made for), within the keep window only', async () => {

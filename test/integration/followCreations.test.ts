@@ -1,72 +1,16 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  GetRolePolicyCommand,
-  type IAMClient,
-  ListRolePoliciesCommand,
-  ListUserPoliciesCommand,
-  UpdateAccessKeyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateRoleCommand, CreateUserCommand, GetRolePolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../../src/local/localClients';
-import { type LocalCloudTrail, startLocalCloudTrail, type TrailRecord } from '../../src/local/startLocalCloudTrail';
+import { type LocalCloudTrail, startLocalCloudTrail } from '../../src/local/startLocalCloudTrail';
 import { releaseContainment } from '../../src/respond/releaseContainment';
 import { iamChange } from '../support/iamChanges';
 import { lambdaHarness } from '../support/lambdaHarness';
 import { keyStatuses, localResponder, uniqueName, userWithTwoKeys } from '../support/localAws';
 import { reportAbout } from '../support/reports';
-import { clockStart, isoAt } from '../support/testClock';
-
-const MINUTE = 60_000;
-
-/** CloudTrail's record of an IAM call made with `accessKeyId`, `minutesAgo` before the clock's start. */
-function iamCall(
-  accessKeyId: string,
-  eventName: string,
-  requestParameters: Record<string, unknown>,
-  responseElements: Record<string, unknown> | null,
-  minutesAgo: number,
-): TrailRecord {
-  return {
-    eventID: uniqueName('event'),
-    eventTime: isoAt(clockStart(), -minutesAgo * MINUTE),
-    eventSource: 'iam.amazonaws.com',
-    eventName,
-    awsRegion: 'us-east-1',
-    sourceIPAddress: '198.51.100.23',
-    userIdentity: { accessKeyId, userName: 'build-bot' },
-    requestParameters,
-    responseElements,
-  };
-}
-
-/** The leaked key creates a key for another user: applied to the emulator, and recorded as CloudTrail would. */
-async function createKeyFor(iam: IAMClient, userName: string, by: string, minutesAgo: number) {
-  const made = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!;
-  const record = iamCall(
-    by,
-    'CreateAccessKey',
-    { userName },
-    { accessKey: { userName, accessKeyId: made.AccessKeyId, status: 'Active' } },
-    minutesAgo,
-  );
-  return { accessKeyId: made.AccessKeyId!, record };
-}
-
-/** A user with one active key of its own, made before the attack. */
-async function userWithOneKey(iam: IAMClient, userName: string) {
-  await iam.send(new CreateUserCommand({ UserName: userName }));
-  const own = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
-  return { userName, own };
-}
-
-const denyOn = async (iam: IAMClient, principal: { user: string } | { role: string }) =>
-  'user' in principal
-    ? (await iam.send(new ListUserPoliciesCommand({ UserName: principal.user }))).PolicyNames
-    : (await iam.send(new ListRolePoliciesCommand({ RoleName: principal.role }))).PolicyNames;
+import { clockStart } from '../support/testClock';
+import { createKeyFor, denyOn, iamCall, userWithOneKey } from '../support/trailCalls';
 
 describe('Containment follows the attacker: what the leaked key made is contained with it', () => {
   let trail: LocalCloudTrail;

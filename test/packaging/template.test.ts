@@ -181,7 +181,15 @@ const responders = [
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['iam.amazonaws.com'],
-          eventName: ['CreateUser', 'CreateRole', 'AttachUserPolicy', 'AttachRolePolicy', 'AttachGroupPolicy', 'PutGroupPolicy'],
+          eventName: [
+            'CreateUser',
+            'UpdateUser',
+            'CreateRole',
+            'AttachUserPolicy',
+            'AttachRolePolicy',
+            'AttachGroupPolicy',
+            'PutGroupPolicy',
+          ],
           userIdentity: { accessKeyId: [{ prefix: 'AKIA' }] },
         },
       },

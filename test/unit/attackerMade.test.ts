@@ -23,7 +23,7 @@ function depsWith(given: {
 }) {
   const creationLog: CreationLog = {
     remember: async () => undefined,
-    recall: async () => [],
+    recall: async () => ({ creations: [], overflowed: false }),
     creatorOf: async (_, made) => {
       if (given.creator instanceof Error) throw given.creator;
       return given.creator === undefined ? undefined : { made: made[0]!, creatorKeyId: given.creator, at: new Date(now).toISOString() };

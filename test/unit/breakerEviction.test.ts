@@ -48,7 +48,7 @@ function fullBreaker(fail: { status?: Error; evict?: Error }) {
   } as unknown as StateStore;
   const creationLog: CreationLog = {
     remember: async () => undefined,
-    recall: async () => [],
+    recall: async () => ({ creations: [], overflowed: false }),
     creatorOf: async (_, made) =>
       made[0] === 'user/tmp-runner-1' ? { made: made[0], creatorKeyId: LEAKED, at: new Date(now).toISOString() } : undefined,
   };

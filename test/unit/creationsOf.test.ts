@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Creation } from '../../src/domain/Creation';
-import { creationsOf, undoCommandOf } from '../../src/sources/creationsOf';
+import { creationsOf, sessionKeysOf, undoCommandOf } from '../../src/sources/creationsOf';
 
 const LEAKED = 'AKIABUILDBOTLEAKED01';
 
@@ -63,6 +63,49 @@ describe('What a leaked credential made in IAM, from CloudTrail', () => {
       { kind: 'policy', on: 'user', name: 'backdoor', policy: 'arn:aws:iam::aws:policy/AdministratorAccess', how: 'attached' },
       { kind: 'policy', on: 'role', name: 'pivot', policy: 'all', how: 'inline' },
     ]);
+  });
+
+  it("a created user's id (which outlives a rename), and a rename: only --new-user-name counts, a new path alone does not", () => {
+    const records = [
+      call('CreateUser', {
+        request: { userName: 'backdoor' },
+        response: { user: { userName: 'backdoor', userId: 'AIDAEXAMPLEBACKDOOR1', path: '/' } },
+        at: '2026-10-02T08:14:00Z',
+      }),
+      call('UpdateUser', { request: { userName: 'backdoor', newUserName: 'svc-reporting' }, at: '2026-10-02T08:15:00Z' }),
+      call('UpdateUser', { request: { userName: 'svc-reporting', newPath: '/svc/' }, at: '2026-10-02T08:16:00Z' }),
+    ];
+
+    expect(creationsOf(records, LEAKED).map(({ at: _, ...c }) => c)).toEqual([
+      { kind: 'user', userName: 'backdoor', userId: 'AIDAEXAMPLEBACKDOOR1' },
+      { kind: 'user-renamed', userName: 'backdoor', newUserName: 'svc-reporting' },
+    ]);
+    expect(undoCommandOf({ kind: 'user-renamed', userName: 'backdoor', newUserName: 'svc-reporting', at: 'x' })).toBe(
+      'aws iam update-user --user-name svc-reporting --new-user-name backdoor',
+    );
+  });
+
+  it("the session keys the key issued itself (GetSessionToken), once each: not another key's, not a failed call, not a malformed id", () => {
+    const issued = (accessKeyId: string, fields: { by?: string; errorCode?: string; at?: string } = {}) => ({
+      ...call('GetSessionToken', {
+        response: { credentials: { accessKeyId } },
+        accessKeyId: fields.by,
+        errorCode: fields.errorCode,
+        at: fields.at,
+      }),
+      eventSource: 'sts.amazonaws.com',
+    });
+    const records = [
+      issued('ASIABUILDBOTSESSION1'),
+      issued('ASIABUILDBOTSESSION1', { at: '2026-10-02T08:20:00Z' }),
+      issued('ASIABUILDBOTSESSION2', { at: '2026-10-02T08:21:00Z' }),
+      issued('ASIAOTHERKEYSESSION1', { by: 'AKIASOMEONEELSE00001' }),
+      issued('ASIABUILDBOTFAILED01', { errorCode: 'AccessDenied' }),
+      issued('asia-not-a-key'),
+      call('CreateUser', { request: { userName: 'backdoor' } }),
+    ];
+
+    expect(sessionKeysOf(records, LEAKED)).toEqual(['ASIABUILDBOTSESSION1', 'ASIABUILDBOTSESSION2']);
   });
 
   it('leaves out what another credential did, what failed, reads, and the same call delivered twice', () => {

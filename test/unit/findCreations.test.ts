@@ -17,7 +17,7 @@ const log = (found: Creation[] | Error): CreationLog => ({
   creatorOf: async () => undefined,
   recall: async () => {
     if (found instanceof Error) throw found;
-    return found;
+    return { creations: found, overflowed: false };
   },
 });
 

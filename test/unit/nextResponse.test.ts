@@ -80,13 +80,14 @@ describe('Transitions of a report that calls for containment', () => {
       { row: 'first report', before: undefined },
       { row: 'after an alert-only report', before: record('alerted') },
       { row: 'after a held report', before: record('alerted', 'alerted', { held: true }) },
-    ])('tells responders ($row): outcome gone, at the contained level', ({ before }) => {
+    ])('tells responders ($row): outcome gone, at the contained level, and follows what it made', ({ before }) => {
       expect(nextResponse(before, contain, gone)).toEqual({
         kind: 'report',
         level: 'contained',
         outcome: 'gone',
         reason: 'credential-gone',
         explanation: 'IAM no longer knows access key AKIATRANSITIONS00001: nothing is left to contain',
+        follow: true,
       });
     });
 

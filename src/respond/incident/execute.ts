@@ -12,7 +12,7 @@ import { readPrincipal } from '../../facts/readPrincipal';
 import type { Deps } from '../Deps';
 import { failureOf } from '../plumbing/failureOf';
 import { runSteps, type StepsRun } from '../plumbing/runSteps';
-import { followCreations } from './followCreations';
+import { followCreations, followWhatItMade } from './followCreations';
 
 /** What a transition came to: the outcome the response reports, and the level it achieved. */
 export interface Executed {
@@ -36,7 +36,11 @@ export async function execute(
   deps: Deps,
 ): Promise<Executed> {
   if (transition.kind === 'report') {
-    return { ...transition, actions: describeSteps(incident, plan), retry: false };
+    const { follow, ...report } = transition;
+    const described: StepsRun = { results: describeSteps(incident, plan), failures: [] };
+    // A gone key's persistence is still there: followed (its failures are in the actions; nothing to retry of the key).
+    const { results } = follow ? await followWhatItMade(incident, described, deps) : described;
+    return { ...report, actions: results, retry: false };
   }
   return outcomeOf(transition, incident, plan, await containmentSteps(incident, plan, facts, deps), deps);
 }
