@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import shipped from '../../src/decide/policies.json';
 import { ResponsePolicySet } from '../../src/decide/ResponsePolicy';
 
@@ -13,5 +13,19 @@ describe('The policies a deployment runs with', () => {
     expect(defaultPolicies).toEqual(ResponsePolicySet.parse(shipped));
     expect(defaultPolicies).toEqual(shipped);
     expect(defaultPolicies.map((policy) => policy.name)).toContain('manual-report');
+  });
+
+  afterEach(() => {
+    delete (globalThis as { KEYSTOP_BUNDLED_POLICIES?: string }).KEYSTOP_BUNDLED_POLICIES;
+    vi.resetModules();
+  });
+
+  it("are the operator's policy file when one is bundled at package time (KEYSTOP_BUNDLED_POLICIES), not the shipped set", async () => {
+    const operators = [{ ...shipped[0], name: 'operators-only-policy' }];
+    (globalThis as { KEYSTOP_BUNDLED_POLICIES?: string }).KEYSTOP_BUNDLED_POLICIES = JSON.stringify(operators);
+    vi.resetModules();
+    const { defaultPolicies } = await import('../../src/decide/defaultPolicies');
+
+    expect(defaultPolicies.map((policy) => policy.name)).toEqual(['operators-only-policy']);
   });
 });
