@@ -9,13 +9,7 @@ export default {
   // transitions and record, exemptions and protection, failure classification and the record key, and the actions
   // (tested through an in-memory IAM, test/support/fakeIam.ts), and every file of src/sources/: the schemas at the edge
   // (what is refused, and the reason given) and the adapters. Scores per module: bench/MUTATION.md.
-  mutate: [
-    'src/decide/**/*.ts',
-    'src/actions/**/*.ts',
-    'src/domain/errors.ts',
-    'src/domain/identifiers.ts',
-    'src/sources/*.ts',
-  ],
+  mutate: ['src/decide/**/*.ts', 'src/actions/**/*.ts', 'src/domain/errors.ts', 'src/domain/identifiers.ts', 'src/sources/*.ts'],
   // typescript 7 (the native compiler) has no compiler API: Stryker must not read tsconfig.json with it (nothing in it
   // needs rewriting for a sandbox), and the typescript-checker cannot run. Vitest does not type-check, so a mutant
   // that does not compile is run like any other; `npx tsc --noEmit` keeps the sources themselves typed.

@@ -62,6 +62,11 @@ export interface CredentialStore {
   records(now: Date): Promise<CredentialRecord[]>;
   /** Records of credentials of this principal (`user/NAME`, `role/NAME`) the tamper guard still watches, newest first. */
   guarded(accountId: string, principal: string, now: Date): Promise<CredentialRecord[]>;
+  /**
+   * Records the tamper guard still watches, in this account, whose follow changed the thing a guard ref names (`key/ID`,
+   * `user/NAME`, `role/NAME`: src/decide/followedGuard.ts), newest first.
+   */
+  followedBy(accountId: string, ref: string, now: Date): Promise<CredentialRecord[]>;
   /** Every record inside either window (de-duplication or guard), newest first: what `keystop release` searches. */
   watched(now: Date): Promise<CredentialRecord[]>;
 }
