@@ -1,6 +1,6 @@
 import type { ActionType } from '../actions/actionCatalog';
 import { containmentActions } from '../actions/containmentActions';
-import { followCreation, followSkipped } from '../actions/followCreation';
+import { followSkipped, recontainFollowed } from '../actions/followCreation';
 import { type CredentialRecord, stepsDone, storedResponseOf, withDone } from '../decide/CredentialRecord';
 import { followedBehind } from '../decide/followedGuard';
 import { followedPrincipal } from '../decide/followPlan';
@@ -216,12 +216,12 @@ const heldBy = (incident: CredentialIncident, deps: Deps) =>
       ? 'account-not-allowed'
       : undefined;
 
-/** Contains a followed thing again as the follow did (src/actions/followCreation.ts), under the same holds as a restore. */
+/** Contains a followed thing again (src/actions/followCreation.ts), under the same holds as a restore. */
 async function restoreFollowed(followed: Creation, creator: CredentialIncident, deps: Deps): Promise<StepsRun> {
   const held = heldBy(creator, deps);
   if (held) return { results: [followSkipped(followed, `${held}: would contain it again as when it was followed`)], failures: [] };
   try {
-    return { results: [await followCreation(followed, deps.clientsFor(creator), deps.now())], failures: [] };
+    return { results: [await recontainFollowed(followed, deps.clientsFor(creator), deps.now())], failures: [] };
   } catch (error) {
     return { results: [{ ...followSkipped(followed, messageOf(error)), status: 'failed' }], failures: [error] };
   }

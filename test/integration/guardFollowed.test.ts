@@ -2,6 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateRoleCommand, DeleteRolePolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
+import { guardPermissions } from '../../src/decide/requiredPermissions';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '../../src/local/localClients';
 import { type LocalCloudTrail, startLocalCloudTrail } from '../../src/local/startLocalCloudTrail';
 import { releaseContainment } from '../../src/respond/releaseContainment';
@@ -79,6 +80,7 @@ describe('The tamper guard watches what was followed, on behalf of the key that 
   it("a followed key set Active again is put back Inactive (ops-admin's own key untouched), the alert naming the creator's incident", async () => {
     const followed = await containedAndFollowed();
     const { context, buildBot, opsAdmin, planted, incidentId } = followed;
+    const before = context.calls.length;
 
     const delivery = await reEnablePlanted(followed);
 
@@ -97,6 +99,10 @@ describe('The tamper guard watches what was followed, on behalf of the key that 
     expect(alerts[0]!.text).toContain(`access key ${planted.accessKeyId} was re-enabled by arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/mallory`);
     expect(alerts[0]!.text).toContain(`key ${planted.accessKeyId} was made by ${buildBot.leaked}`);
     expect(alerts[0]!.text).toContain(`(incident ${incidentId})`);
+    // Only what the guard's role is granted (serverless.yml holds it to guardPermissions).
+    const iamCalls = context.calls.slice(before).filter((c) => c.startsWith('IAM:'));
+    expect(iamCalls).toEqual(['IAM:UpdateAccessKey']);
+    expect(guardPermissions()).toContain('iam:UpdateAccessKey');
   });
 
   it("the deny on a followed role, deleted, is written again; Keystop's own write of it is not taken for tampering", async () => {
