@@ -117,7 +117,12 @@ async function guardOne({ key, followed }: Touched, tamper: TamperReport, deps: 
         : transition.kind === 'restore'
           ? await restoreFollowed(followed, incident, deps)
           : { results: [], failures: [] };
-    const explanation = followed === undefined ? transition.explanation : `${transition.explanation}; ${followedFrom(followed, incident)}`;
+    const explanation =
+      followed === undefined
+        ? transition.explanation
+        : transition.kind === 'sanctioned'
+          ? `${tamper.api} by responder ${tamper.actor}: left as it is; ${followedFrom(followed, incident)}`
+          : `${transition.explanation}; ${followedFrom(followed, incident)}`;
     const failure = failureOf(failures);
     const response: AnsweredIncident = {
       outcome: failure ? 'failed' : transition.kind === 'restore' ? 'contained' : 'notified',

@@ -139,7 +139,7 @@ describe('The tamper guard watches what was followed, on behalf of the key that 
     expect(await context.sink.drain()).toEqual([]);
   });
 
-  it('after a release of the creator’s incident, a re-enabled followed key and a deleted deny are left alone', async () => {
+  it("after a release of the creator's incident, a re-enabled followed key and a deleted deny are left alone", async () => {
     const followed = await containedAndFollowed();
     const { context, buildBot, opsAdmin, planted, role } = followed;
     const [released] = await release(followed);
