@@ -1,5 +1,6 @@
 import type { CredentialRecord } from '../decide/CredentialRecord';
 import type { TimelineEntry } from '../domain/TimelineEntry';
+import type { EstablishedMemo } from './dynamoEstablishedMemo';
 
 /**
  * The outcome of claiming a credential: it is ours until we save or release it (with the record as it stood, if any),
@@ -138,7 +139,7 @@ export interface Breaker {
   resetBreaker(accountId: string): Promise<void>;
 }
 
-export interface StateStore extends CredentialStore, Breaker {
+export interface StateStore extends CredentialStore, Breaker, EstablishedMemo {
   /**
    * Appends to a credential's story (src/stores/dynamoTimeline.ts), kept as long as its record: the de-duplication
    * window from now, or the guard window (`guardUntil`) when that is later.
