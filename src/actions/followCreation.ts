@@ -84,6 +84,35 @@ export async function followCreation(creation: Creation, { iam }: ActionClients,
   return followSkipped(creation, 'listed, not changed: deleting or detaching is a human decision');
 }
 
+/**
+ * Puts back one followed step the tamper guard saw undone, with only the writes the guard's role holds (no listing): the
+ * key set Inactive again, or the deny of every session written again on the user or role.
+ */
+export async function recontainFollowed(creation: Creation, { iam }: ActionClients, now: Date): Promise<ActionResult> {
+  const done = (reason: string): ActionResult => ({
+    type: FOLLOW_STEP,
+    status: 'done',
+    target: targetOf(creation),
+    reason,
+    at: now.toISOString(),
+    followed: creation,
+  });
+  const PolicyDocument = denyEverySession();
+  switch (creation.kind) {
+    case 'access-key':
+      await iam.send(new UpdateAccessKeyCommand({ UserName: creation.userName, AccessKeyId: creation.accessKeyId, Status: 'Inactive' }));
+      return done(`deactivated ${creation.accessKeyId} of user ${creation.userName} again`);
+    case 'user':
+      await iam.send(new PutUserPolicyCommand({ UserName: creation.userName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
+      return done(`user ${creation.userName}: every session denied again (${REVOKE_POLICY_NAME})`);
+    case 'role':
+      await iam.send(new PutRolePolicyCommand({ RoleName: creation.roleName, PolicyName: REVOKE_POLICY_NAME, PolicyDocument }));
+      return done(`role ${creation.roleName}: every session denied again (${REVOKE_POLICY_NAME})`);
+    default:
+      return followSkipped(creation, 'listed, not changed: nothing to put back');
+  }
+}
+
 /** Undoes one followed step that was done (a release): the key set Active, the user's keys too, the deny deleted. */
 export async function undoFollowed(step: ActionResult, { iam }: ActionClients, now: Date): Promise<ActionResult | undefined> {
   const creation = step.followed;

@@ -7,7 +7,8 @@ export const REVOKE_STATEMENT_ID = 'KeystopRevokeOlderSessions';
 
 /**
  * Whether a policy document (as CloudTrail records it: JSON, sometimes URL-encoded) is still Keystop's deny: a Deny of
- * every action with a TokenIssueTime cut-off. A document of that name that is not one replaces the deny with something
+ * every action with a TokenIssueTime cut-off, or of every action on every resource with no condition (what a follow writes
+ * on a principal the contained key made). A document of that name that is not one replaces the deny with something
  * else (the tamper guard restores it); one that is (Keystop's own repeat, `keystop contain` by a responder) does not.
  */
 export function isKeystopDenyDocument(document: unknown): boolean {
@@ -20,11 +21,19 @@ export function isKeystopDenyDocument(document: unknown): boolean {
       s?.Sid === REVOKE_STATEMENT_ID &&
       s.Effect === 'Deny' &&
       (s.Action === '*' || (Array.isArray(s.Action) && s.Action.includes('*'))) &&
-      typeof s.Condition?.DateLessThan?.['aws:TokenIssueTime'] === 'string',
+      (typeof s.Condition?.DateLessThan?.['aws:TokenIssueTime'] === 'string' ||
+        // The follow's deny of every session (src/actions/followCreation.ts): no cut-off, every resource.
+        (s.Condition === undefined && s.Resource === '*')),
   );
 }
 
-type PolicyStatement = { Sid?: unknown; Effect?: unknown; Action?: unknown; Condition?: { DateLessThan?: Record<string, unknown> } };
+type PolicyStatement = {
+  Sid?: unknown;
+  Effect?: unknown;
+  Action?: unknown;
+  Resource?: unknown;
+  Condition?: { DateLessThan?: Record<string, unknown> };
+};
 
 /** A policy document as CloudTrail records it (JSON text, sometimes URL-encoded), parsed; undefined if it is neither. */
 export function parsePolicyDocument(text: string): unknown {

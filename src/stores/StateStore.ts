@@ -1,5 +1,6 @@
 import type { CredentialRecord } from '../decide/CredentialRecord';
 import type { TimelineEntry } from '../domain/TimelineEntry';
+import type { EstablishedMemo } from './dynamoEstablishedMemo';
 
 /**
  * The outcome of claiming a credential: it is ours until we save or release it (with the record as it stood, if any),
@@ -62,6 +63,11 @@ export interface CredentialStore {
   records(now: Date): Promise<CredentialRecord[]>;
   /** Records of credentials of this principal (`user/NAME`, `role/NAME`) the tamper guard still watches, newest first. */
   guarded(accountId: string, principal: string, now: Date): Promise<CredentialRecord[]>;
+  /**
+   * Records the tamper guard still watches, in this account, whose follow changed the thing a guard ref names (`key/ID`,
+   * `user/NAME`, `role/NAME`: src/decide/followedGuard.ts), newest first.
+   */
+  followedBy(accountId: string, ref: string, now: Date): Promise<CredentialRecord[]>;
   /** Every record inside either window (de-duplication or guard), newest first: what `keystop release` searches. */
   watched(now: Date): Promise<CredentialRecord[]>;
 }
@@ -133,7 +139,7 @@ export interface Breaker {
   resetBreaker(accountId: string): Promise<void>;
 }
 
-export interface StateStore extends CredentialStore, Breaker {
+export interface StateStore extends CredentialStore, Breaker, EstablishedMemo {
   /**
    * Appends to a credential's story (src/stores/dynamoTimeline.ts), kept as long as its record: the de-duplication
    * window from now, or the guard window (`guardUntil`) when that is later.

@@ -9,6 +9,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type CredentialRecord, parseCredentialRecord } from '../decide/CredentialRecord';
+import { followedRefsOf } from '../decide/followedGuard';
 import type { Claim, CredentialStore } from './StateStore';
 
 export interface CredentialStoreSettings {
@@ -164,7 +165,7 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
           UpdateExpression:
             'SET doc = :doc, accountId = :account, principal = :principal, held = :held, achieved = :achieved, updatedAt = :updated,' +
             ' expiresAt = :expires,' +
-            ' guardUntil = :guardUntil, #ttl = :ttl' +
+            ' guardUntil = :guardUntil, followed = :followed, #ttl = :ttl' +
             ' REMOVE incidentId, #state, alertSent, alertFailed, #response' +
             (release ? ', attemptToken, attemptIncident, leaseUntil' : ''),
           ConditionExpression: 'attemptToken = :token',
@@ -178,6 +179,8 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
             ':updated': S(record.updatedAt),
             ':expires': N(at + settings.dedupWindowMs),
             ':guardUntil': N(guardUntil),
+            // What the follow changed, watched by the guard through this record (src/decide/followedGuard.ts).
+            ':followed': S(`|${followedRefsOf(record).join('|')}|`),
             ':ttl': seconds(keepUntil),
             ':token': S(token),
           },
@@ -220,6 +223,13 @@ export function dynamoCredentialStore(dynamodb: DynamoDBClient, settings: Creden
         now,
         ' AND accountId = :account AND principal = :principal',
         { ':account': S(accountId), ':principal': S(principal) },
+        { window: 'guard' },
+      ),
+    followedBy: (accountId, ref, now) =>
+      scan(
+        now,
+        ' AND accountId = :account AND contains(followed, :ref)',
+        { ':account': S(accountId), ':ref': S(`|${ref}|`) },
         { window: 'guard' },
       ),
     watched: (now) => scan(now, '', {}, { window: 'either' }),

@@ -9,6 +9,7 @@ import {
   dynamoCredentialStore,
   recordOf,
 } from './dynamoCredentialStore';
+import { dynamoEstablishedMemo } from './dynamoEstablishedMemo';
 import { dynamoTimeline } from './dynamoTimeline';
 import { type BreakerSlot, type Gate, type GateAdmission, ORGANISATION, type StateStore, type TakenSlot } from './StateStore';
 
@@ -77,6 +78,7 @@ export function dynamoStateStore(dynamodb: DynamoDBClient, settings: StateSettin
   return {
     ...dynamoCredentialStore(dynamodb, credentials),
     ...breaker,
+    ...dynamoEstablishedMemo(dynamodb, settings),
 
     breakersOf,
 

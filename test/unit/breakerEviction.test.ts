@@ -32,7 +32,14 @@ const contain: ResponsePlan = {
  */
 function fullBreaker(fail: { status?: Error; evict?: Error }) {
   const readFor: string[] = [];
+  /** Who was asked about: the creation log's first question per principal, and IAM's reads of users. */
+  const asked = { creatorOf: [] as string[], iam: [] as string[] };
+  const memo = new Map<string, Set<string>>();
   const state = {
+    established: async (breaker: string) => [...(memo.get(breaker) ?? [])],
+    rememberEstablished: async (breaker: string, members: readonly string[]) => {
+      memo.set(breaker, new Set([...(memo.get(breaker) ?? []), ...members]));
+    },
     youngPrincipalMs: 60 * MINUTE,
     breakersOf: (slot: BreakerSlot) => [slot],
     admit: async () => ({ admitted: false, added: false, justOpened: false, count: 2, limit: 2 }),
@@ -49,11 +56,16 @@ function fullBreaker(fail: { status?: Error; evict?: Error }) {
   const creationLog: CreationLog = {
     remember: async () => undefined,
     recall: async () => ({ creations: [], overflowed: false }),
-    creatorOf: async (_, made) =>
-      made[0] === 'user/tmp-runner-1' ? { made: made[0], creatorKeyId: LEAKED, at: new Date(now).toISOString() } : undefined,
+    creatorOf: async (_, made) => {
+      asked.creatorOf.push(made[0]!);
+      return made[0] === 'user/tmp-runner-1' ? { made: made[0], creatorKeyId: LEAKED, at: new Date(now).toISOString() } : undefined;
+    },
   };
   const iam = Object.assign(new IAMClient({ region: 'us-east-1' }), {
-    send: async () => ({ User: { UserName: 'x', Path: '/', Tags: [], CreateDate: new Date(now - 365 * 24 * 60 * MINUTE) } }),
+    send: async (command: { input: { UserName?: string } }) => {
+      asked.iam.push(command.input.UserName ?? '');
+      return { User: { UserName: 'x', Path: '/', Tags: [], CreateDate: new Date(now - 365 * 24 * 60 * MINUTE) } };
+    },
   });
   const base = localDeps('http://127.0.0.1:9', { topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', stateTable: undefined });
   const deps = {
@@ -68,7 +80,7 @@ function fullBreaker(fail: { status?: Error; evict?: Error }) {
     sleep: async () => undefined,
     now: () => new Date(now),
   };
-  return { deps, readFor };
+  return { deps, readFor, asked };
 }
 
 describe('Taking what the attacker made out of a refusing breaker never opens a way around it (issue 29, move 4)', () => {
@@ -96,5 +108,23 @@ describe('Taking what the attacker made out of a refusing breaker never opens a 
 
     expect(readFor.length).toBeGreaterThan(0);
     expect(new Set(readFor)).toEqual(new Set([established.id]));
+  });
+
+  it('a second refusal in the window asks only about members not found established before; a member with a creator is asked again', async () => {
+    const { deps, asked } = fullBreaker({});
+    await admit(established, contain, deps);
+    expect(asked.creatorOf.filter((m) => m === 'user/billing-export')).toHaveLength(1);
+    expect(asked.iam.filter((n) => n === 'billing-export')).toHaveLength(1);
+    asked.creatorOf.length = 0;
+    asked.iam.length = 0;
+
+    const again = await admit(established, contain, deps);
+
+    expect(again.held).toBe(true);
+    // billing-export: no creator and a year old, settled for the window: not asked again (no log read, no IAM read).
+    expect(asked.creatorOf).not.toContain('user/billing-export');
+    expect(asked.iam).not.toContain('billing-export');
+    // tmp-runner-1 has a creator, which may be contained later: always asked.
+    expect(asked.creatorOf).toContain('user/tmp-runner-1');
   });
 });

@@ -20,6 +20,15 @@ describe("Recognising Keystop's deny (the tamper guard leaves it alone, restores
     expect(isKeystopDenyDocument(withStatement({ Action: ['s3:GetObject', '*'] }))).toBe(true);
   });
 
+  it("recognises the follow's deny of every session (no cut-off, every resource), so that its own write is not tampering", () => {
+    const followDeny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'KeystopRevokeOlderSessions', Effect: 'Deny', Action: '*', Resource: '*' }],
+    });
+    expect(isKeystopDenyDocument(followDeny)).toBe(true);
+    expect(isKeystopDenyDocument(withStatement({ Condition: undefined, Resource: '*' }))).toBe(true);
+  });
+
   it.each([
     ['another statement id', { Sid: 'Attacker' }],
     ['an Allow', { Effect: 'Allow' }],
@@ -27,7 +36,7 @@ describe("Recognising Keystop's deny (the tamper guard leaves it alone, restores
     ['a list of actions without *', { Action: ['s3:*', 'iam:*'] }],
     ['no TokenIssueTime cut-off', { Condition: { DateLessThan: {} } }],
     ['a cut-off that is not text', { Condition: { DateLessThan: { 'aws:TokenIssueTime': 1 } } }],
-    ['no condition', { Condition: undefined }],
+    ['no condition, on some resources only', { Condition: undefined, Resource: 'arn:aws:s3:::bucket/*' }],
     ['another condition', { Condition: { DateGreaterThan: { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' } } }],
   ])('does not take a document with %s for it', (_, changes) => {
     expect(isKeystopDenyDocument(withStatement(changes))).toBe(false);

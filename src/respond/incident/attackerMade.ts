@@ -32,8 +32,23 @@ export async function attackerMade(
   asking: { key: string | undefined; incidentId: string },
   deps: Deps,
 ): Promise<string | undefined> {
+  return (await judged(counted, asking, deps)).why;
+}
+
+/**
+ * attackerMade's answer, and whether a "counted" is settled for the breaker window: the creation log names no creator
+ * and IAM's CreateDate is older than the window (or the age rule is off). Only such an answer cannot change while the
+ * window lasts; one with a creator can (that creator may be contained later), and a read that failed is not an answer.
+ */
+async function judged(
+  counted: Counted,
+  asking: { key: string | undefined; incidentId: string },
+  deps: Deps,
+): Promise<{ why?: string; settled: boolean }> {
   const { state } = deps;
-  if (state === undefined) return undefined;
+  if (state === undefined) return { settled: false };
+  let noCreator = false;
+  let old = state.youngPrincipalMs <= 0;
   const now = deps.now();
   const byCreator = async () => {
     // A key the attacker made makes more (a pivot user's key creates the runners): its creator is asked in turn.
@@ -42,6 +57,7 @@ export async function attackerMade(
     const chain: string[] = [];
     for (let hop = 0; hop < MAX_HOPS; hop++) {
       const found = await deps.creationLog?.creatorOf(counted.accountId, made, now);
+      if (hop === 0 && found === undefined && deps.creationLog !== undefined) noCreator = true;
       if (found === undefined || chain.includes(found.creatorKeyId)) return undefined;
       what ??= found.made === counted.principal ? counted.principal : `key ${found.made}`;
       chain.push(found.creatorKeyId);
@@ -61,11 +77,13 @@ export async function attackerMade(
     if (state.youngPrincipalMs <= 0 || kind === undefined || name === undefined) return undefined;
     const { createdAt } = await readPrincipal(deps.clientsFor({ id: asking.incidentId, accountId: counted.accountId }).iam, { kind, name });
     const age = createdAt === undefined ? undefined : now.getTime() - Date.parse(createdAt);
+    if (age !== undefined && age >= state.youngPrincipalMs) old = true;
     if (age === undefined || age >= state.youngPrincipalMs) return undefined;
     return `${counted.principal} was created ${Math.max(0, Math.round(age / MINUTE))} minutes ago (${createdAt}), inside the breaker window`;
   };
   const [creator, young] = await Promise.all([byCreator().catch(unread(deps, counted)), byAge().catch(unread(deps, counted))]);
-  return creator ?? young;
+  const why = creator ?? young;
+  return why === undefined ? { settled: noCreator && old } : { why, settled: false };
 }
 
 const unread = (deps: Deps, counted: Counted) => (error: unknown) => {
@@ -80,14 +98,15 @@ function splitRef(principal: string): ['user' | 'role', string] | [undefined, un
 
 /**
  * The members of a refusing breaker the attacker made: the organisation's name theirs `<account>/<principal>`. What
- * is found here goes out of the count (Breaker.evict), as if it had never taken a slot.
+ * is found here goes out of the count (Breaker.evict), as if it had never taken a slot. `settled`: the members found
+ * established for the rest of the breaker window (see judged), which the next refusal need not ask about again.
  */
 export async function attackerMadeMembers(
   breaker: string,
   members: readonly string[],
   asking: { key: string; incidentId: string },
   deps: Deps,
-): Promise<{ member: string; why: string }[]> {
+): Promise<{ made: { member: string; why: string }[]; settled: string[] }> {
   const found = await Promise.all(
     members.map(async (member) => {
       const slash = member.indexOf('/');
@@ -95,9 +114,11 @@ export async function attackerMadeMembers(
         breaker === ORGANISATION
           ? { accountId: member.slice(0, slash), principal: member.slice(slash + 1) }
           : { accountId: breaker, principal: member };
-      const why = await attackerMade(counted, asking, deps);
-      return why === undefined ? [] : [{ member, why }];
+      return { member, ...(await judged(counted, asking, deps)) };
     }),
   );
-  return found.flat();
+  return {
+    made: found.flatMap(({ member, why }) => (why === undefined ? [] : [{ member, why }])),
+    settled: found.filter((f) => f.settled).map((f) => f.member),
+  };
 }

@@ -125,7 +125,23 @@ async function evictFrom(
 ): Promise<string[]> {
   const { state } = deps;
   const { principals } = await state.breakerStatus(breaker, deps.now());
-  const made = await attackerMadeMembers(breaker, principals, asking, deps);
+  // Members an earlier refusal in this window found settled as established are not asked again (a storm's refusals
+  // would each read every member otherwise). A memo that cannot be read asks about every member.
+  const known = new Set(
+    await state.established(breaker, deps.now()).catch((error: unknown) => {
+      deps.logger.warn('could not read which breaker members were found established; asking about all', { breaker, error });
+      return [];
+    }),
+  );
+  const { made, settled } = await attackerMadeMembers(
+    breaker,
+    principals.filter((p) => !known.has(p)),
+    asking,
+    deps,
+  );
+  await state.rememberEstablished(breaker, settled, deps.now()).catch((error: unknown) => {
+    deps.logger.warn('could not remember which breaker members were found established', { breaker, error });
+  });
   if (made.length === 0) return [];
   const out = await state.evict(
     breaker,
