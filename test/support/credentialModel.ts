@@ -45,6 +45,11 @@ export interface KeyModel {
   /** Whether some successful invocation reported about this key (it must have an alert about it). */
   answered: boolean;
   lastEvent?: unknown;
+  /**
+   * The findings a release stood against (the record's last incident and demand when it was released): a redelivery of
+   * one repeats released evidence, and Keystop leaves the key as the release left it (nextResponse's repeatsReleased).
+   */
+  releasedIds?: ReadonlySet<string>;
 }
 
 export const freshKey = (): KeyModel => ({

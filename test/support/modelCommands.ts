@@ -1,6 +1,7 @@
 import { DeleteAccessKeyCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type fc from 'fast-check';
 import { expect } from 'vitest';
+import { accessKeyRecordKey } from '../../src/domain/identifiers';
 import { LOCAL_ACCOUNT_ID } from '../../src/local/localClients';
 import { containHeld } from '../../src/respond/containHeld';
 import { releaseContainment } from '../../src/respond/releaseContainment';
@@ -55,8 +56,8 @@ export class Report implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
     const ref = real.keys[this.key]!;
-    const event =
-      this.redeliver && model.keys[this.key]!.lastEvent ? model.keys[this.key]!.lastEvent : reportAbout(this.kind, ref, uniqueName('r'));
+    const redelivered = this.redeliver && model.keys[this.key]!.lastEvent !== undefined;
+    const event = redelivered ? model.keys[this.key]!.lastEvent : reportAbout(this.kind, ref, uniqueName('r'));
     const kind =
       this.redeliver && model.keys[this.key]!.lastEvent
         ? ((model.keys[this.key]!.lastEvent as { kind: ReportKind }).kind ?? this.kind)
@@ -67,8 +68,13 @@ export class Report implements fc.AsyncCommand<Model, Real> {
     const delivery = await real.harness.deliver(event, { container: this.container });
     real.harness.disarm();
     await checkHeldIsJustified(delivery, real);
-    model.keys[this.key]!.lastEvent = Object.assign(event as object, { kind });
-    record(model, real, [this.key], [reportKinds[kind]], delivery, this.fault);
+    const key = model.keys[this.key]!;
+    key.lastEvent = Object.assign(event as object, { kind });
+    // A redelivery of a finding a release stood against is no new evidence: the key stays as the release left it.
+    const about = delivery.responses[0]?.incident?.id;
+    const repeatsReleased = redelivered && about !== undefined && key.releasedIds?.has(about) === true;
+    record(model, real, [this.key], [repeatsReleased ? 'none' : reportKinds[kind]], delivery, this.fault);
+    if (key.mustBeInactive) key.releasedIds = undefined;
     await checkInvariants(model, real);
   }
   toString = () =>
@@ -156,6 +162,10 @@ export class Release implements fc.AsyncCommand<Model, Real> {
   async run(model: Model, real: Real) {
     const { userName, accessKeyId } = real.keys[this.key]!;
     const by = 'arn:aws:iam::000000000000:user/oncall';
+    const { record: released } = await real.harness.deps.state!.read(
+      accessKeyRecordKey(LOCAL_ACCOUNT_ID, accessKeyId),
+      real.harness.deps.now(),
+    );
     const [response] = await releaseContainment(
       { accessKeyId },
       { accountId: LOCAL_ACCOUNT_ID, by, reason: 'rotated' },
@@ -175,6 +185,7 @@ export class Release implements fc.AsyncCommand<Model, Real> {
       toldContained: false,
       reEnabled: key.reEnabled + 1,
       notifiedBudget: key.notifiedBudget + 2,
+      releasedIds: new Set([released?.last?.incident?.id, released?.demand?.id].filter((id): id is string => id !== undefined)),
     });
     await checkInvariants(model, real);
   }
