@@ -1,7 +1,7 @@
 import { ServiceFailureException } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { type ActionResult, FOLLOW_STEP } from '../../src/actions/ContainmentAction';
-import { followCreation, followSkipped, undoFollowed } from '../../src/actions/followCreation';
+import { followCreation, followSkipped, recontainFollowed, undoFollowed } from '../../src/actions/followCreation';
 import { REVOKE_POLICY_NAME } from '../../src/actions/keystopDenyPolicy';
 import type { Creation } from '../../src/domain/Creation';
 import { FakeIam } from '../support/fakeIam';
@@ -248,6 +248,68 @@ describe('Undoing a followed step (release)', () => {
     const listed: Creation = { kind: 'login-profile', userName: 'alice', change: 'changed', at: made };
 
     expect(await undoFollowed(step(listed), { iam: iam.client }, now)).toBeUndefined();
+    expect(iam.requests).toEqual([]);
+  });
+});
+
+describe('Putting back a followed thing someone undid (the tamper guard, with the writes its role holds)', () => {
+  it('deactivates the followed key again, by its own id, whatever its user lists first, and nothing else', async () => {
+    const iam = new FakeIam().addUser('build-bot', [{ id: CREATED }, { id: DECOY }]);
+
+    const result = await recontainFollowed(createdKey, { iam: iam.client }, now);
+
+    expect(result).toEqual({
+      type: FOLLOW_STEP,
+      status: 'done',
+      target: CREATED,
+      reason: `deactivated ${CREATED} of user build-bot again`,
+      at,
+      followed: createdKey,
+    });
+    expect(iam.keyStatus('build-bot', CREATED)).toBe('Inactive');
+    expect(iam.keyStatus('build-bot', DECOY)).toBe('Active');
+    expect(iam.writes().map((w) => w.name)).toEqual(['UpdateAccessKey']);
+    expect(iam.requests.map((r) => r.name)).toEqual(['UpdateAccessKey']);
+  });
+
+  it("writes the deny of every session again on a followed user or role, and touches none of the user's keys", async () => {
+    const user: Creation = { kind: 'user', userName: 'backdoor', at: made };
+    const role: Creation = { kind: 'role', roleName: 'backdoor-role', at: made };
+    const iam = new FakeIam().addUser('backdoor', [{ id: DECOY }]).addRole('backdoor-role');
+
+    const forUser = await recontainFollowed(user, { iam: iam.client }, now);
+    const forRole = await recontainFollowed(role, { iam: iam.client }, now);
+
+    expect(forUser).toEqual({
+      type: FOLLOW_STEP,
+      status: 'done',
+      target: 'user/backdoor',
+      reason: `user backdoor: every session denied again (${REVOKE_POLICY_NAME})`,
+      at,
+      followed: user,
+    });
+    expect(forRole).toEqual({
+      type: FOLLOW_STEP,
+      status: 'done',
+      target: 'role/backdoor-role',
+      reason: `role backdoor-role: every session denied again (${REVOKE_POLICY_NAME})`,
+      at,
+      followed: role,
+    });
+    expect(JSON.parse(iam.user('backdoor')!.inline.get(REVOKE_POLICY_NAME)!)).toEqual(denyEverySession);
+    expect(JSON.parse(iam.role('backdoor-role')!.inline.get(REVOKE_POLICY_NAME)!)).toEqual(denyEverySession);
+    expect(iam.keyStatus('backdoor', DECOY)).toBe('Active');
+    expect(iam.writes().map((w) => w.name)).toEqual(['PutUserPolicy', 'PutRolePolicy']);
+  });
+
+  it('changes nothing for what the follow only listed (a policy, a password): a human decides', async () => {
+    const listed: Creation = { kind: 'login-profile', userName: 'build-bot', change: 'created', at: made };
+    const iam = new FakeIam().addUser('build-bot', [{ id: DECOY }]);
+
+    const result = await recontainFollowed(listed, { iam: iam.client }, now);
+
+    expect(result).toEqual(followSkipped(listed, 'listed, not changed: nothing to put back'));
+    expect(result.status).toBe('skipped');
     expect(iam.requests).toEqual([]);
   });
 });
