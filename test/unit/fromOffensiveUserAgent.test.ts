@@ -115,4 +115,28 @@ describe("An offensive tool's user agent: an earlier, weaker signal than GuardDu
     expect(credentialKey(other)).not.toBe(credentialKey(one));
     expect(credentialKey(fromOffensiveUserAgent(trufflehog())!)).toBe('credential#111122223333#AKIALEAKEDBUILDBOT01');
   });
+
+  it("keys a user's session (GetSessionToken's ASIA key) by its user too, apart from the user's long-term key", () => {
+    const userSession = (accessKeyId: string, userName: string) => {
+      const event = trufflehog();
+      event.detail.userIdentity = {
+        type: 'IAMUser',
+        accountId: '111122223333',
+        accessKeyId,
+        userName,
+        arn: `arn:aws:iam::111122223333:user/${userName}`,
+      } as typeof event.detail.userIdentity;
+      return fromOffensiveUserAgent(event)!;
+    };
+    const [one, two, other] = [
+      userSession('ASIAKALISESSION00011', 'build-bot'),
+      userSession('ASIAKALISESSION00012', 'build-bot'),
+      userSession('ASIAKALISESSION00013', 'ops'),
+    ];
+
+    expect(one.credential).toMatchObject({ kind: 'user-session', userName: 'build-bot', recordedBy: 'principal' });
+    expect(credentialKey(two)).toBe(credentialKey(one));
+    expect(credentialKey(other)).not.toBe(credentialKey(one));
+    expect(credentialKey(one)).not.toBe(credentialKey(fromOffensiveUserAgent(trufflehog())!));
+  });
 });
