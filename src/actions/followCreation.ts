@@ -42,15 +42,7 @@ export function followSkipped(creation: Creation, reason: string): ActionResult 
  * Inactive is recorded as skipped, so that a release does not set Active what Keystop never deactivated.
  */
 export async function followCreation(creation: Creation, { iam }: ActionClients, now: Date): Promise<ActionResult> {
-  const done = (reason: string, changedKeys?: string[]): ActionResult => ({
-    type: FOLLOW_STEP,
-    status: 'done',
-    target: targetOf(creation),
-    reason,
-    at: now.toISOString(),
-    followed: creation,
-    ...(changedKeys ? { changedKeys } : {}),
-  });
+  const done = doneStep(creation, now);
   if (creation.kind === 'access-key') {
     const UserName = creation.userName;
     const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName }));
@@ -89,14 +81,7 @@ export async function followCreation(creation: Creation, { iam }: ActionClients,
  * key set Inactive again, or the deny of every session written again on the user or role.
  */
 export async function recontainFollowed(creation: Creation, { iam }: ActionClients, now: Date): Promise<ActionResult> {
-  const done = (reason: string): ActionResult => ({
-    type: FOLLOW_STEP,
-    status: 'done',
-    target: targetOf(creation),
-    reason,
-    at: now.toISOString(),
-    followed: creation,
-  });
+  const done = doneStep(creation, now);
   const PolicyDocument = denyEverySession();
   switch (creation.kind) {
     case 'access-key':
@@ -160,4 +145,17 @@ export async function undoFollowed(step: ActionResult, { iam }: ActionClients, n
     return result(`role ${RoleName}: ${deny}`);
   }
   return undefined;
+}
+
+/** A follow step done on this creation now, with the keys it changed when there are any. */
+function doneStep(creation: Creation, now: Date) {
+  return (reason: string, changedKeys?: string[]): ActionResult => ({
+    type: FOLLOW_STEP,
+    status: 'done',
+    target: targetOf(creation),
+    reason,
+    at: now.toISOString(),
+    followed: creation,
+    ...(changedKeys ? { changedKeys } : {}),
+  });
 }
